@@ -1,0 +1,51 @@
+#include "cli.h"
+
+#include "common/version.h"
+
+#include <QCoreApplication>
+
+using namespace finpipe::cli;
+
+namespace {
+
+void printHelp()
+{
+    out() << "Usage: finpipe-cli COMMAND [OPTIONS] [ARGS]\n\n"
+             "Recognise, analyse and report on CSV and Excel datasets.\n\nCommands:\n";
+    for (const Command &c : commands())
+        out() << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
+    out() << "\nRun 'finpipe-cli COMMAND --help' for a command's options.\n"
+             "Exit codes: 0 ok, 2 usage error, 3 input unreadable, 4 detection too uncertain,\n"
+             "5 analysis failed.\n";
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("finpipe"));
+    QCoreApplication::setOrganizationName(QStringLiteral("finpipe"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(finpipe::kVersion));
+
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty()) {
+        printHelp();
+        return Usage;
+    }
+    const QString name = args.takeFirst();
+    if (name == u"--help" || name == u"-h" || name == u"help") {
+        printHelp();
+        return Ok;
+    }
+    if (name == u"--version" || name == u"-v") {
+        out() << "finpipe-cli " << finpipe::kVersion << '\n';
+        return Ok;
+    }
+    for (const Command &c : commands())
+        if (name == QLatin1String(c.name))
+            return c.run(args);
+    err() << "finpipe-cli: unknown command '" << name << "'. Run 'finpipe-cli --help' for the list."
+          << Qt::endl;
+    return Usage;
+}

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QString>
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace finpipe::ingest {
+
+//! The type of a column as the analyst sees it.
+enum class ColumnType : quint8 { Integer, Decimal, Date, DateTime, Boolean, Text };
+
+//! "integer", "decimal", "date", "datetime", "boolean", "text".
+QString columnTypeName(ColumnType type);
+
+//! One parsed cell. Cheap to copy; `text` points into the owning RowBatch.
+struct Value {
+    enum class Kind : quint8 { Blank, Integer, Decimal, Date, DateTime, Boolean, Text, Error };
+
+    Kind kind = Kind::Blank;
+    //! Integer, Decimal; Boolean as 0/1.
+    double number = 0;
+    //! Date, DateTime: milliseconds since 1970-01-01T00:00:00 on a naive (zone-less) clock.
+    qint64 msecs = 0;
+    //! The cell as written in the file (decoded to UTF-8, quotes removed). For xlsx numbers it is
+    //! the shortest round-trip form of the stored number.
+    std::string_view text;
+
+    bool isBlank() const { return kind == Kind::Blank; }
+    bool isNumber() const { return kind == Kind::Integer || kind == Kind::Decimal; }
+    bool isTemporal() const { return kind == Kind::Date || kind == Kind::DateTime; }
+    QString toString() const { return QString::fromUtf8(text.data(), qsizetype(text.size())); }
+};
+
+//! Stable storage for cell text: views into it stay valid until clear().
+class StringArena
+{
+public:
+    std::string_view store(std::string_view s);
+    void clear();
+
+private:
+    static constexpr size_t kBlock = 256 * 1024;
+    std::vector<std::unique_ptr<char[]>> m_blocks;
+    std::vector<std::unique_ptr<char[]>> m_large;
+    size_t m_used = kBlock;
+};
+
+//! A batch of rows handed from a reader to its consumer. Row-major, fixed column count.
+class RowBatch
+{
+public:
+    void reset(int columnCount);
+    int columnCount() const { return m_columns; }
+    int rowCount() const { return m_columns ? int(m_cells.size() / size_t(m_columns)) : 0; }
+
+    const Value &at(int row, int column) const { return m_cells[size_t(row) * size_t(m_columns) + size_t(column)]; }
+    Value &at(int row, int column) { return m_cells[size_t(row) * size_t(m_columns) + size_t(column)]; }
+    //! Where the row is in the file, 1-based, as the analyst would find it: the CSV line on which
+    //! the record starts, or the worksheet row number.
+    qint64 sourceLine(int row) const { return m_lines[size_t(row)]; }
+
+    //! For readers: appends a row of blank cells and returns its first cell.
+    Value *appendRow(qint64 sourceLine);
+    //! For readers: copies text into the batch's storage.
+    std::string_view store(std::string_view s) { return m_arena.store(s); }
+
+private:
+    int m_columns = 0;
+    std::vector<Value> m_cells;
+    std::vector<qint64> m_lines;
+    StringArena m_arena;
+};
+
+} // namespace finpipe::ingest
