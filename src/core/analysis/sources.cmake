@@ -1,4 +1,4 @@
 target_sources(finpipe_core PRIVATE
     analysis/resulttable.h
-    analysis/analysis.h
+    analysis/analysis.h analysis/analysis.cpp
 )

@@ -1,0 +1,40 @@
+#include "analysis.h"
+
+namespace finpipe::analysis {
+
+QString aggregationName(Aggregation a)
+{
+    switch (a) {
+    case Aggregation::Mean: return QStringLiteral("mean");
+    case Aggregation::Median: return QStringLiteral("median");
+    case Aggregation::Sum: return QStringLiteral("sum");
+    case Aggregation::First: return QStringLiteral("first");
+    case Aggregation::Min: return QStringLiteral("min");
+    case Aggregation::Max: return QStringLiteral("max");
+    case Aggregation::Count: return QStringLiteral("count");
+    }
+    return QStringLiteral("mean");
+}
+
+std::optional<Aggregation> aggregationFromName(const QString &name)
+{
+    const QString n = name.trimmed().toLower();
+    for (Aggregation a : {Aggregation::Mean, Aggregation::Median, Aggregation::Sum, Aggregation::First,
+                          Aggregation::Min, Aggregation::Max, Aggregation::Count}) {
+        if (aggregationName(a) == n)
+            return a;
+    }
+    if (n == u"average" || n == u"avg")
+        return Aggregation::Mean;
+    return std::nullopt;
+}
+
+// The registry: one line per analysis. Keep it in this file so that adding an analysis is a
+// one-line change here plus its own files.
+std::unique_ptr<Analysis> createAnalysis(const QString &analysisId)
+{
+    Q_UNUSED(analysisId);
+    return nullptr;
+}
+
+} // namespace finpipe::analysis

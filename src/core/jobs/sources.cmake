@@ -1,0 +1,3 @@
+target_sources(finpipe_core PRIVATE
+    jobs/pipeline.h
+)
