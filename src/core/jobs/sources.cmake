@@ -1,3 +1,4 @@
 target_sources(finpipe_core PRIVATE
     jobs/pipeline.h
 )
+target_sources(finpipe_core PRIVATE jobs/jobstore.h jobs/jobstore.cpp)
