@@ -1,0 +1,90 @@
+#pragma once
+
+#include "common/result.h"
+#include "ingest/ziparchive.h"
+
+#include <QString>
+#include <QXmlStreamReader>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace finpipe::ingest {
+
+//! Excel's grid: 1,048,576 rows by 16,384 columns (A..XFD).
+inline constexpr qint64 kExcelMaxRows = 1'048'576;
+inline constexpr int kExcelMaxColumns = 16'384;
+
+//! "A", "Z", "AA" ... for a 0-based column index.
+QString columnLetters(int column);
+//! "B7" for a 0-based column and a 1-based row.
+QString cellName(int column, qint64 row);
+
+//! A parsed cell reference such as "B7" or "$B$7".
+struct CellRef {
+    int column = -1;  //!< 0-based; -1 when the reference has no column letters
+    qint64 row = 0;   //!< 1-based; 0 when it has no row number
+    bool valid = false;
+    bool beyondGrid = false; //!< past XFD or row 1,048,576
+};
+CellRef parseCellRef(QStringView ref);
+
+//! One <c> element as written in the worksheet, before shared strings and styles are applied.
+struct RawCell {
+    enum class Type : quint8 { Number, SharedString, InlineString, FormulaString, Boolean, Error, IsoDate };
+    int column = 0; //!< 0-based
+    Type type = Type::Number;
+    int style = 0;
+    std::string value; //!< <v> text, or the inline string (UTF-8)
+};
+
+//! One <row> element: its 1-based number and the cells it holds (`count` of `cells` in use).
+struct RawRow {
+    qint64 number = 0;
+    std::vector<RawCell> cells;
+    int count = 0;
+};
+
+//! Streams a worksheet's rows out of its zip entry without holding the sheet in memory. Handles
+//! rows and cells without r= attributes, inline strings with rich-text runs, and refuses cell
+//! positions beyond Excel's grid or more cells than `maxCells`.
+class SheetScanner
+{
+public:
+    SheetScanner(std::unique_ptr<ZipEntryStream> stream, QString fileName, QString sheetName, qint64 maxCells);
+
+    //! The next row; false once the sheet data has ended.
+    Result<bool> next(RawRow &row);
+
+    //! The sheet's declared range (`<dimension ref>`), once seen; may be larger than the data.
+    const QString &dimension() const { return m_dimension; }
+    qint64 compressedDone() const { return m_stream->compressedDone(); }
+    qint64 compressedTotal() const { return m_stream->compressedTotal(); }
+
+private:
+    Result<void> startRow(RawRow &row);
+    Result<void> startCell(RawRow &row);
+    Error damaged(const QString &detail) const;
+    Error beyondGrid(QStringView ref) const;
+
+    std::unique_ptr<ZipEntryStream> m_stream;
+    QString m_fileName;
+    QString m_sheetName;
+    qint64 m_maxCells;
+    QXmlStreamReader m_xml;
+    QString m_dimension;
+    qint64 m_cells = 0;
+    qint64 m_lastRow = 0;
+    int m_lastColumn = -1;
+    RawCell *m_cell = nullptr;
+    bool m_inData = false;
+    bool m_inRow = false;
+    bool m_inInline = false;
+    bool m_inPhonetic = false;
+    bool m_capture = false;
+    bool m_eof = false;
+    bool m_done = false;
+};
+
+} // namespace finpipe::ingest

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <memory>
+
+namespace finpipe::ingest {
+
+//! Safety limits applied while inflating zip entries (zip bombs).
+struct ZipLimits {
+    //! Most bytes one entry may inflate to.
+    qint64 maxEntryBytes = 2ll * 1024 * 1024 * 1024;
+    //! Most bytes an entry may inflate to per byte stored.
+    int maxRatio = 200;
+};
+
+class ZipEntryStream;
+
+//! A zip archive held in memory and read through minizip's unzip API with in-memory I/O, so a
+//! file that is both hashed and parsed is read from disk once. Errors name the file (`name`).
+class ZipArchive : public std::enable_shared_from_this<ZipArchive>
+{
+public:
+    struct Entry {
+        QString name;
+        qint64 compressedSize = 0;
+        qint64 uncompressedSize = 0; //!< as declared by the archive; never trusted for limits
+        bool encrypted = false;
+        quint64 offset = 0;          //!< central directory position (unz64_file_pos)
+        quint64 fileNumber = 0;
+    };
+
+    //! Reads the central directory. Fails with Corrupt ("damaged") when it is missing or broken.
+    static Result<std::shared_ptr<ZipArchive>> open(QByteArray data, const QString &name);
+
+    //! The entry with this name, compared without regard to case (OOXML part names are
+    //! case-insensitive), or nullptr.
+    const Entry *find(const QString &name) const;
+    int entryCount() const { return int(m_entries.size()); }
+
+    //! Inflates a whole entry into memory, enforcing `limits`.
+    Result<QByteArray> readAll(const QString &entry, const ZipLimits &limits) const;
+    //! Opens an entry for streaming. The stream keeps the archive alive.
+    Result<std::unique_ptr<ZipEntryStream>> openStream(const QString &entry, const ZipLimits &limits) const;
+
+    const QString &fileName() const { return m_name; }
+    qint64 size() const { return m_data.size(); }
+
+private:
+    friend class ZipEntryStream;
+    ZipArchive() = default;
+
+    QByteArray m_data;
+    QString m_name;
+    std::vector<Entry> m_entries;
+    QHash<QString, int> m_index; //!< lower-case name -> entry
+};
+
+//! One entry being inflated. Counts the real output bytes against the limits as it goes.
+class ZipEntryStream
+{
+public:
+    ~ZipEntryStream();
+    ZipEntryStream(const ZipEntryStream &) = delete;
+    ZipEntryStream &operator=(const ZipEntryStream &) = delete;
+
+    //! Up to `max` bytes into `buf`; 0 at the end of the entry.
+    Result<qint64> read(char *buf, qint64 max);
+    //! Compressed bytes consumed so far and in total: for progress.
+    qint64 compressedDone() const;
+    qint64 compressedTotal() const { return m_entry.compressedSize; }
+    qint64 inflated() const { return m_inflated; }
+    const ZipArchive::Entry &entry() const { return m_entry; }
+
+private:
+    friend class ZipArchive;
+    ZipEntryStream() = default;
+    Error damaged(const QString &detail) const;
+
+    std::shared_ptr<const ZipArchive> m_archive;
+    void *m_unz = nullptr;
+    ZipArchive::Entry m_entry;
+    ZipLimits m_limits;
+    qint64 m_inflated = 0;
+    quint64 m_dataStart = 0;
+    bool m_finished = false;
+};
+
+} // namespace finpipe::ingest
