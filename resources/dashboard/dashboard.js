@@ -1,0 +1,527 @@
+/* finpipe dashboard: builds charts and tables from the JSON data island.
+ * Every piece of data reaches the DOM through textContent or setAttribute, never innerHTML.
+ * Runs in Chromium, Firefox and QtWebEngine without network access. */
+(function () {
+  'use strict';
+
+  var PAGE_ROWS = 200;        // rows rendered before "Show all"
+  var MAX_BARS = 40;          // categories drawn per bar chart
+  var CHART_HEIGHT = 320;
+  var PALETTE = ['#2563eb', '#e11d48', '#16a34a', '#d97706', '#7c3aed', '#0891b2',
+                 '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#a21caf'];
+
+  var statusBox = document.getElementById('render-status');
+  var charts = [];            // {rebuild(), resize(width)} for theme and print changes
+
+  function setStatus(state, text) {
+    if (!statusBox) return;
+    statusBox.setAttribute('data-status', state);
+    statusBox.textContent = text;
+  }
+
+  window.addEventListener('error', function (e) {
+    setStatus('error', 'The dashboard hit a script error: ' + (e.message || e));
+  });
+
+  // ---------------------------------------------------------------- DOM helpers
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  var SVG_NS = 'http://www.w3.org/2000/svg'; // an XML namespace name, not a resource
+  function svg(tag, attrs) {
+    var e = document.createElementNS(SVG_NS, tag);
+    for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  function cssVar(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+  function seriesColor(i) {
+    if (i < PALETTE.length) return PALETTE[i];
+    return 'hsl(' + Math.round((i * 137.508) % 360) + ', 62%, 52%)';
+  }
+
+  // ---------------------------------------------------------------- formatting
+  var fmtCache = {};
+  function numberFormat(opts) {
+    var key = JSON.stringify(opts);
+    if (!fmtCache[key]) fmtCache[key] = new Intl.NumberFormat(undefined, opts);
+    return fmtCache[key];
+  }
+  // Readable, not lossy where it matters: 4 decimals for ordinary values, 4 significant
+  // digits for small ones; the exact value is in the cell's tooltip.
+  function formatNumber(v) {
+    if (v === null || v === undefined) return '';
+    var a = Math.abs(v);
+    if (a !== 0 && a < 0.01) return numberFormat({ maximumSignificantDigits: 4 }).format(v);
+    return numberFormat({ maximumFractionDigits: a >= 1000 ? 2 : 4 }).format(v);
+  }
+  function formatCompact(v) {
+    var a = Math.abs(v);
+    if (a >= 1e4) return numberFormat({ notation: 'compact', maximumFractionDigits: 1 }).format(v);
+    return numberFormat({ maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 2 : 4 }).format(v);
+  }
+  function formatCell(v) {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return formatNumber(v);
+    return String(v);
+  }
+
+  // "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.mmm]]" on a naive clock -> Unix seconds (UTC).
+  var DATE_RE = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;
+  function parseDate(s) {
+    if (typeof s !== 'string') return null;
+    var m = DATE_RE.exec(s);
+    if (!m) return null;
+    var ms = Date.UTC(+m[1], +m[2] - 1, m[3] ? +m[3] : 1, m[4] ? +m[4] : 0, m[5] ? +m[5] : 0,
+                      m[6] ? +m[6] : 0, m[7] ? +(m[7] + '00').slice(0, 3) : 0);
+    return isNaN(ms) ? null : ms / 1000;
+  }
+
+  // ---------------------------------------------------------------- tables
+  function isNumericType(t) { return t === 'number'; }
+
+  function compareValues(a, b) {
+    if (a === b) return 0;
+    if (a === null) return 1;             // blanks last in both directions (see caller)
+    if (b === null) return -1;
+    var na = typeof a === 'number', nb = typeof b === 'number';
+    if (na && nb) return a - b;
+    if (na) return -1;
+    if (nb) return 1;
+    return collator.compare(a, b);
+  }
+  var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+  function renderTable(host, table, tableKey) {
+    var columns = table.columns;
+    var rows = table.rows;
+    var order = rows.map(function (_, i) { return i; });
+    var sortCol = -1, sortDir = 1;
+    var limit = Math.min(PAGE_ROWS, rows.length);
+
+    var scroll = el('div', 'table-scroll');
+    var t = el('table', 'data');
+    t.setAttribute('data-table-key', tableKey);
+    var thead = el('thead');
+    var headRow = el('tr');
+    var headers = columns.map(function (col, ci) {
+      var th = el('th', isNumericType(col.type) ? 'num' : '');
+      th.setAttribute('scope', 'col');
+      th.setAttribute('data-column', col.name);
+      th.setAttribute('data-type', col.type);
+      var b = el('button');
+      b.type = 'button';
+      b.title = 'Sort by ' + col.name;
+      var arrow = el('span', 'arrow', '');
+      b.appendChild(document.createTextNode(col.name));
+      b.appendChild(arrow);
+      b.addEventListener('click', function () { sortBy(ci); });
+      th.appendChild(b);
+      headRow.appendChild(th);
+      return { th: th, arrow: arrow };
+    });
+    thead.appendChild(headRow);
+    t.appendChild(thead);
+    var tbody = el('tbody');
+    t.appendChild(tbody);
+    scroll.appendChild(t);
+    host.appendChild(scroll);
+
+    var foot = el('div', 'table-foot');
+    var footText = el('span', 'table-count');
+    var more = el('button', 'show-all');
+    more.type = 'button';
+    foot.appendChild(footText);
+    foot.appendChild(more);
+    host.appendChild(foot);
+    more.addEventListener('click', function () {
+      limit = limit < rows.length ? rows.length : Math.min(PAGE_ROWS, rows.length);
+      fillBody();
+    });
+
+    function sortBy(ci) {
+      if (sortCol === ci) sortDir = -sortDir; else { sortCol = ci; sortDir = 1; }
+      order.sort(function (x, y) {
+        var a = rows[x][ci], b = rows[y][ci];
+        if (a === null || b === null) return compareValues(a, b) || x - y;
+        return sortDir * compareValues(a, b) || x - y;
+      });
+      headers.forEach(function (h, i) {
+        h.arrow.textContent = i === sortCol ? (sortDir > 0 ? ' ▲' : ' ▼') : '';
+        if (i === sortCol) h.th.setAttribute('aria-sort', sortDir > 0 ? 'ascending' : 'descending');
+        else h.th.removeAttribute('aria-sort');
+      });
+      fillBody();
+    }
+
+    function fillBody() {
+      var frag = document.createDocumentFragment();
+      for (var i = 0; i < limit; ++i) {
+        var row = rows[order[i]];
+        var tr = document.createElement('tr');
+        for (var c = 0; c < columns.length; ++c) {
+          var v = row[c];
+          var td = document.createElement('td');
+          if (v === null) td.className = 'blank';
+          else if (typeof v === 'number') { td.className = 'num'; td.title = String(v); }
+          else if (columns[c].type === 'text' || columns[c].type === 'mixed') td.className = 'text';
+          td.textContent = formatCell(v);
+          tr.appendChild(td);
+        }
+        frag.appendChild(tr);
+      }
+      tbody.textContent = '';
+      tbody.appendChild(frag);
+      var total = rows.length.toLocaleString();
+      footText.textContent = rows.length === 0 ? 'No rows.'
+        : limit < rows.length ? 'Showing ' + limit.toLocaleString() + ' of ' + total + ' rows.'
+        : total + (rows.length === 1 ? ' row.' : ' rows.');
+      more.hidden = rows.length <= PAGE_ROWS;
+      more.textContent = limit < rows.length ? 'Show all ' + total + ' rows'
+                                             : 'Show first ' + PAGE_ROWS + ' rows';
+    }
+    fillBody();
+  }
+
+  // ---------------------------------------------------------------- chart data
+  // Builds aligned series from a table. When x repeats (e.g. one row per month and currency),
+  // the other text columns split the series, so amounts in different currencies are never
+  // drawn as one line.
+  function seriesData(table, spec) {
+    var rows = table.rows, xi = spec.x;
+    var groupCols = [];
+    table.columns.forEach(function (c, i) {
+      if (i !== xi && spec.y.indexOf(i) < 0 && (c.type === 'text' || c.type === 'mixed')) groupCols.push(i);
+    });
+    var seen = Object.create(null), dup = false;
+    rows.forEach(function (r) { var k = String(r[xi]); if (seen[k]) dup = true; seen[k] = true; });
+    function groupKey(r) {
+      if (!dup) return '';
+      return groupCols.map(function (g) { return r[g] === null ? '–' : String(r[g]); }).join(' · ');
+    }
+    return { groupKey: groupKey, split: dup && groupCols.length > 0 };
+  }
+
+  function timeSeriesModel(table, spec) {
+    var rows = table.rows, xi = spec.x;
+    var isTime = true, isNum = true;
+    rows.forEach(function (r) {
+      var v = r[xi];
+      if (v === null) return;
+      if (parseDate(v) === null) isTime = false;
+      if (typeof v !== 'number') isNum = false;
+    });
+    var categories = null;
+    var xOf;
+    if (isTime) xOf = function (v) { return parseDate(v); };
+    else if (isNum) xOf = function (v) { return v; };
+    else {
+      categories = [];
+      var idx = Object.create(null);
+      rows.forEach(function (r) {
+        var k = r[xi] === null ? '' : String(r[xi]);
+        if (!(k in idx)) { idx[k] = categories.length; categories.push(k); }
+      });
+      xOf = function (v) { return idx[v === null ? '' : String(v)]; };
+    }
+    var grouping = seriesData(table, spec);
+    var xsSet = Object.create(null), xs = [];
+    var groups = [], groupIndex = Object.create(null);
+    rows.forEach(function (r) {
+      if (r[xi] === null) return;
+      var x = xOf(r[xi]);
+      if (!(x in xsSet)) { xsSet[x] = true; xs.push(x); }
+      var g = grouping.groupKey(r);
+      if (!(g in groupIndex)) { groupIndex[g] = groups.length; groups.push(g); }
+    });
+    xs.sort(function (a, b) { return a - b; });
+    var pos = new Map();
+    xs.forEach(function (x, i) { pos.set(x, i); });
+    var series = [];
+    groups.forEach(function (g) {
+      spec.y.forEach(function (yi) {
+        series.push({ label: table.columns[yi].name + (g ? ' (' + g + ')' : ''), col: yi, group: g,
+                      values: new Array(xs.length).fill(null) });
+      });
+    });
+    rows.forEach(function (r) {
+      if (r[xi] === null) return;
+      var i = pos.get(xOf(r[xi]));
+      var gi = groupIndex[grouping.groupKey(r)];
+      spec.y.forEach(function (yi, k) {
+        var v = r[yi];
+        if (typeof v === 'number') series[gi * spec.y.length + k].values[i] = v;
+      });
+    });
+    return { xs: xs, isTime: isTime, categories: categories, series: series };
+  }
+
+  // ---------------------------------------------------------------- time-series chart
+  function axisSize(self, values) {
+    if (!values) return 50;
+    var longest = values.reduce(function (m, s) { return Math.max(m, String(s).length); }, 0);
+    return Math.max(40, Math.ceil(longest * 7.2) + 18);
+  }
+
+  function timeSeriesChart(box, table, spec) {
+    var model = timeSeriesModel(table, spec);
+    var head = el('div', 'chart-head');
+    head.appendChild(el('span', 'chart-title', spec.title || table.title));
+    head.appendChild(el('span', 'chart-hint', 'Drag to zoom · double-click to reset · click a legend entry to hide it'));
+    var bAll = el('button', 'series-all', 'Show all');
+    var bNone = el('button', 'series-none', 'Hide all');
+    var bReset = el('button', 'zoom-reset', 'Reset zoom');
+    [bAll, bNone, bReset].forEach(function (b) { b.type = 'button'; head.appendChild(b); });
+    box.appendChild(head);
+    var plotHost = el('div', 'plot');
+    box.appendChild(plotHost);
+
+    if (model.xs.length === 0 || model.series.length === 0) {
+      box.appendChild(el('p', 'chart-note', 'Nothing to chart: the table has no values for this chart.'));
+      [bAll, bNone, bReset].forEach(function (b) { b.hidden = true; });
+      return;
+    }
+    var hidden = {}; // series index -> true, kept across theme rebuilds
+    var u = null;
+
+    function fmtX(v) {
+      if (v === null || v === undefined) return '—';
+      if (model.categories) return model.categories[v] !== undefined ? model.categories[v] : '';
+      if (!model.isTime) return formatNumber(v);
+      var s = new Date(v * 1000).toISOString();
+      return s.slice(11, 19) === '00:00:00' ? s.slice(0, 10) : s.slice(0, 10) + ' ' + s.slice(11, 19);
+    }
+
+    function build() {
+      if (u) { u.destroy(); u = null; }
+      var muted = cssVar('--muted') || '#666', grid = cssVar('--grid') || 'rgba(0,0,0,0.1)';
+      var axisFont = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+      var xAxis = { stroke: muted, font: axisFont, grid: { stroke: grid, width: 1 },
+                    ticks: { stroke: grid, width: 1 } };
+      if (model.categories) {
+        xAxis.values = function (self, splits) {
+          return splits.map(function (v) { return Number.isInteger(v) ? fmtX(v) : ''; });
+        };
+      }
+      var opts = {
+        width: Math.max(280, plotHost.clientWidth || 800),
+        height: CHART_HEIGHT,
+        tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
+        scales: { x: { time: model.isTime } },
+        cursor: { drag: { x: true, y: false, setScale: true } },
+        legend: { live: true },
+        series: [{ label: table.columns[spec.x].name, value: function (self, v) { return fmtX(v); } }]
+          .concat(model.series.map(function (s, i) {
+            return {
+              label: s.label,
+              stroke: seriesColor(i),
+              width: 1.6,
+              spanGaps: false,
+              show: !hidden[i + 1],
+              points: { size: 4 },
+              value: function (self, v) { return v === null || v === undefined ? '—' : formatNumber(v); }
+            };
+          })),
+        axes: [
+          xAxis,
+          { stroke: muted, font: axisFont, size: axisSize, grid: { stroke: grid, width: 1 },
+            ticks: { stroke: grid, width: 1 },
+            values: function (self, splits) { return splits.map(formatCompact); } }
+        ],
+        hooks: {
+          setSeries: [function (self, i, o) { if (i !== null && o && 'show' in o) hidden[i] = !o.show; }]
+        }
+      };
+      u = new uPlot(opts, [model.xs].concat(model.series.map(function (s) { return s.values; })), plotHost);
+      u.root.setAttribute('data-series-count', String(model.series.length));
+    }
+    function setAll(show) {
+      u.batch(function () {
+        for (var i = 1; i < u.series.length; ++i) u.setSeries(i, { show: show });
+      });
+    }
+    bAll.addEventListener('click', function () { setAll(true); });
+    bNone.addEventListener('click', function () { setAll(false); });
+    bReset.addEventListener('click', function () {
+      u.setScale('x', { min: model.xs[0], max: model.xs[model.xs.length - 1] });
+    });
+    build();
+    charts.push({
+      rebuild: build,
+      resize: function (w) {
+        if (u) u.setSize({ width: Math.max(280, w || plotHost.clientWidth), height: CHART_HEIGHT });
+      },
+      host: plotHost
+    });
+  }
+
+  // ---------------------------------------------------------------- bar chart (SVG)
+  var measureCtx = null;
+  function textWidth(s, px) {
+    if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+    measureCtx.font = px + 'px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    return measureCtx.measureText(s).width;
+  }
+  function fitText(s, px, maxWidth) {
+    if (textWidth(s, px) <= maxWidth) return s;
+    var lo = 0, hi = s.length;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (textWidth(s.slice(0, mid) + '…', px) <= maxWidth) lo = mid; else hi = mid - 1;
+    }
+    return s.slice(0, lo) + '…';
+  }
+
+  function barChart(box, table, spec) {
+    var head = el('div', 'chart-head');
+    head.appendChild(el('span', 'chart-title', spec.title || table.title));
+    box.appendChild(head);
+    var grouping = seriesData(table, spec);
+    var rows = table.rows.filter(function (r) { return r[spec.x] !== null || spec.y.some(function (y) { return r[y] !== null; }); });
+    var shown = rows.slice(0, MAX_BARS);
+    var labels = shown.map(function (r) {
+      var base = r[spec.x] === null ? '(blank)' : String(r[spec.x]);
+      var g = grouping.groupKey(r);
+      return g ? base + ' (' + g + ')' : base;
+    });
+    var grid = el('div', 'bar-grid');
+    box.appendChild(grid);
+    var panels = spec.y.map(function (yi) {
+      var p = el('div', 'bar-chart');
+      p.setAttribute('data-column', table.columns[yi].name);
+      if (spec.y.length > 1) p.appendChild(el('div', 'measure', table.columns[yi].name));
+      grid.appendChild(p);
+      return { node: p, col: yi, svg: null };
+    });
+    if (rows.length > MAX_BARS) {
+      box.appendChild(el('p', 'chart-note', 'Showing the first ' + MAX_BARS + ' of ' +
+        rows.length.toLocaleString() + ' categories; the table below has them all.'));
+    }
+    if (shown.length === 0 || spec.y.length === 0) {
+      box.appendChild(el('p', 'chart-note', 'Nothing to chart: the table has no values for this chart.'));
+      return;
+    }
+
+    function draw() {
+      panels.forEach(function (p) {
+        var width = Math.max(260, p.node.clientWidth || 400);
+        var values = shown.map(function (r) { return typeof r[p.col] === 'number' ? r[p.col] : null; });
+        var lo = Math.min(0, Math.min.apply(null, values.map(function (v) { return v === null ? 0 : v; })));
+        var hi = Math.max(0, Math.max.apply(null, values.map(function (v) { return v === null ? 0 : v; })));
+        var labelPx = 12, valuePx = 11.5, rowH = 24, pad = 6;
+        var labelW = Math.min(width * 0.38, Math.max.apply(null, labels.map(function (l) { return textWidth(l, labelPx); })) + 8);
+        var valueW = Math.max.apply(null, values.map(function (v) { return textWidth(v === null ? '—' : formatCompact(v), valuePx); })) + 10;
+        var plotX = labelW + pad, plotW = Math.max(40, width - plotX - valueW - (lo < 0 ? valueW : 0));
+        if (lo < 0) plotX += valueW;
+        var span = hi - lo || 1;
+        var zeroX = plotX + (-lo / span) * plotW;
+        var height = shown.length * rowH + 4;
+        var s = svg('svg', { width: width, height: height, role: 'img' });
+        var st = svg('title', {}); st.textContent = (spec.title || table.title) + ': ' + table.columns[p.col].name; s.appendChild(st);
+        shown.forEach(function (r, i) {
+          var v = values[i], y = i * rowH + 2;
+          var g = svg('g', { 'class': 'row' });
+          var tip = svg('title', {});
+          tip.textContent = labels[i] + ': ' + (v === null ? 'blank' : String(v));
+          g.appendChild(tip);
+          var lt = svg('text', { x: labelW, y: y + rowH / 2, 'text-anchor': 'end', 'dominant-baseline': 'central', 'class': 'label' });
+          lt.textContent = fitText(labels[i], labelPx, labelW - 4);
+          g.appendChild(lt);
+          if (v !== null) {
+            var x0 = zeroX, x1 = plotX + ((v - lo) / span) * plotW;
+            var bx = Math.min(x0, x1), bw = Math.max(v === 0 ? 0 : 1, Math.abs(x1 - x0));
+            g.appendChild(svg('rect', { x: bx, y: y + 3, width: bw, height: rowH - 6, rx: 3,
+                                        'class': v < 0 ? 'bar negative' : 'bar' }));
+          }
+          var vt = svg('text', { y: y + rowH / 2, 'dominant-baseline': 'central', 'class': 'value' });
+          var vx = v === null ? zeroX + 4 : v < 0 ? plotX + ((v - lo) / span) * plotW - 4 : plotX + ((v - lo) / span) * plotW + 4;
+          vt.setAttribute('x', vx);
+          vt.setAttribute('text-anchor', v !== null && v < 0 ? 'end' : 'start');
+          vt.textContent = v === null ? '—' : formatCompact(v);
+          g.appendChild(vt);
+          s.appendChild(g);
+        });
+        s.appendChild(svg('line', { x1: zeroX, x2: zeroX, y1: 0, y2: height, 'class': 'axis' }));
+        if (p.svg) p.node.replaceChild(s, p.svg); else p.node.appendChild(s);
+        p.svg = s;
+      });
+    }
+    draw();
+    var lastWidth = 0;
+    charts.push({
+      rebuild: function () {},
+      resize: function () {
+        var w = panels[0].node.clientWidth;
+        if (w && w !== lastWidth) { lastWidth = w; draw(); }
+      },
+      host: grid
+    });
+  }
+
+  // ---------------------------------------------------------------- page
+  function notice(text) {
+    var main = document.getElementById('content');
+    var p = el('p', 'notice chart-problem', text);
+    main.insertBefore(p, statusBox ? statusBox.nextSibling : main.firstChild);
+  }
+
+  function renderChart(spec, data) {
+    var table = data.tables[spec.table];
+    var section = document.getElementById('table-' + spec.table);
+    if (!table || !section) {
+      notice('A chart ("' + spec.title + '") refers to a table that is not in this report: ' + spec.tableId);
+      return;
+    }
+    var box = el('figure', 'chart ' + (spec.kind === 'bar' ? 'chart-bar' : 'chart-timeseries'));
+    box.style.margin = '0';
+    box.setAttribute('data-chart-kind', spec.kind);
+    section.querySelector('.charts').appendChild(box);
+    if (spec.x < 0) {
+      box.appendChild(el('p', 'chart-note', 'This chart cannot be drawn: column not found: ' + spec.missing.join(', ')));
+      return;
+    }
+    if (spec.kind === 'bar') barChart(box, table, spec); else timeSeriesChart(box, table, spec);
+    if (spec.missing.length) box.appendChild(el('p', 'chart-note', 'Not in the table: ' + spec.missing.join(', ')));
+  }
+
+  function main() {
+    var data = JSON.parse(document.getElementById('data').textContent);
+    data.tables.forEach(function (table, i) {
+      var section = document.getElementById('table-' + i);
+      if (section) renderTable(section.querySelector('.table-host'), table, table.id);
+    });
+    data.charts.forEach(function (spec) { renderChart(spec, data); });
+    var q = document.getElementById('quality-table');
+    if (q && data.quality) renderTable(q, data.quality, data.quality.id);
+
+    if (window.ResizeObserver) {
+      var ro = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          charts.forEach(function (c) { if (c.host === entry.target) c.resize(entry.contentRect.width); });
+        });
+      });
+      charts.forEach(function (c) { ro.observe(c.host); });
+    }
+    if (window.matchMedia) {
+      var mq = window.matchMedia('(prefers-color-scheme: dark)');
+      var onTheme = function () { charts.forEach(function (c) { c.rebuild(); }); };
+      if (mq.addEventListener) mq.addEventListener('change', onTheme); else if (mq.addListener) mq.addListener(onTheme);
+    }
+    // Paper is narrower than most screens: size the canvases for it, then restore.
+    window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.resize(680); }); });
+    window.addEventListener('afterprint', function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  try {
+    if (typeof uPlot === 'undefined') throw new Error('the chart library is missing from this page');
+    main();
+    setStatus('ok', 'ok');
+  } catch (e) {
+    setStatus('error', 'The dashboard could not be drawn: ' + (e && e.message ? e.message : e));
+    if (window.console) console.error(e);
+  }
+})();

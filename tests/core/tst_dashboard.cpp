@@ -1,0 +1,309 @@
+#include "outputs/dashboard.h"
+#include "outputs/htmlescape.h"
+
+#include <QDate>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace finpipe;
+using namespace finpipe::analysis;
+using namespace finpipe::outputs;
+
+namespace {
+
+const QString kHostileColumn = QStringLiteral("<script>alert(1)</script>");
+const QString kHostileFile = QStringLiteral("\"><img src=x onerror=alert(1)>.csv");
+const QString kHostileCell = QStringLiteral("</script><script>alert(2)</script>");
+
+qint64 dayMs(int y, int m, int d)
+{
+    return QDate(1970, 1, 1).daysTo(QDate(y, m, d)) * qint64(86400000);
+}
+
+ResultTable stationTable(const QString &station, int days)
+{
+    ResultTable t;
+    t.id = station + QStringLiteral("_Analysis");
+    t.title = station + QStringLiteral(": daily mean by parameter");
+    t.columns = {QStringLiteral("Station"), QStringLiteral("Dates"), QStringLiteral("Data 2"),
+                 QStringLiteral("Data 10"), kHostileColumn};
+    for (int i = 0; i < days; ++i) {
+        std::vector<Cell> row{Cell::str(station), Cell::date(dayMs(2024, 1, 1) + i * qint64(86400000)),
+                              Cell::num(1.5 + i), i % 3 == 0 ? Cell::blank() : Cell::num(-0.25 * i),
+                              Cell::num(1e-7 * i)};
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+DashboardInfo sampleInfo()
+{
+    DashboardInfo info;
+    info.fileName = kHostileFile;
+    info.sha256 = QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    info.size = 1234567;
+    info.datasetType = QStringLiteral("station_readings");
+    info.confidence = 0.93;
+    info.level = QStringLiteral("high");
+    info.mapping = {{QStringLiteral("station"), QStringLiteral("Station_ID")},
+                    {QStringLiteral("value"), kHostileColumn}};
+    info.parameters = {{QStringLiteral("aggregation"), QStringLiteral("mean")}};
+    info.finpipeVersion = QStringLiteral("9.8.7");
+    return info;
+}
+
+AnalysisResult sampleResult()
+{
+    AnalysisResult r;
+    r.analysisId = QStringLiteral("station_pivot");
+    r.tables.push_back(stationTable(QStringLiteral("CT"), 30));
+    r.tables.push_back(stationTable(QStringLiteral("TUS"), 450)); // longer than one page of rows
+
+    ResultTable bars;
+    bars.id = QStringLiteral("revenue_by_region");
+    bars.title = QStringLiteral("Revenue by region");
+    bars.columns = {QStringLiteral("region"), QStringLiteral("currency"), QStringLiteral("revenue")};
+    bars.rows.push_back({Cell::str(QStringLiteral("North")), Cell::str(QStringLiteral("EUR")), Cell::num(1200.5)});
+    bars.rows.push_back({Cell::str(QStringLiteral("North")), Cell::str(QStringLiteral("USD")), Cell::num(99)});
+    bars.rows.push_back({Cell::str(kHostileCell), Cell::str(QStringLiteral("EUR")), Cell::num(-12)});
+    bars.rows.push_back({Cell::str(QStringLiteral("Line\u2028break & <b>")), Cell::blank()}); // short row
+    r.tables.push_back(std::move(bars));
+
+    for (const QString &station : {QStringLiteral("CT"), QStringLiteral("TUS")}) {
+        ChartSpec c;
+        c.kind = ChartSpec::Kind::TimeSeries;
+        c.tableId = station + QStringLiteral("_Analysis");
+        c.title = station;
+        c.xColumn = QStringLiteral("Dates");
+        c.yColumns = {QStringLiteral("Data 2"), QStringLiteral("Data 10"), kHostileColumn};
+        r.charts << c;
+    }
+    ChartSpec bar;
+    bar.kind = ChartSpec::Kind::Bar;
+    bar.tableId = QStringLiteral("revenue_by_region");
+    bar.title = QStringLiteral("Revenue by region");
+    bar.xColumn = QStringLiteral("region");
+    bar.yColumns = {QStringLiteral("revenue")};
+    r.charts << bar;
+
+    r.quality.id = QStringLiteral("data_quality");
+    r.quality.title = QStringLiteral("Data quality checks");
+    r.quality.columns = {QStringLiteral("check"), QStringLiteral("column"), QStringLiteral("value")};
+    r.quality.rows.push_back({Cell::str(QStringLiteral("blank_rate")), Cell::str(kHostileColumn), Cell::num(0.25)});
+    r.alerts << QualityAlert{QualityAlert::Severity::Warning, QStringLiteral("Column ") + kHostileColumn
+                                                                 + QStringLiteral(" is 25% blank")};
+    r.alerts << QualityAlert{QualityAlert::Severity::Error, QStringLiteral("12 outliers in Data 2")};
+    r.warnings << QStringLiteral("Parameter Data 99 is not in the template & was left out");
+    r.rowsRead = 1000;
+    r.rowsUsed = 990;
+    r.rowsSkipped = 10;
+    return r;
+}
+
+//! The text of <script ... id="data"> ... </script>.
+QByteArray dataIsland(const QByteArray &html)
+{
+    const QByteArray open = "<script type=\"application/json\" id=\"data\">";
+    const qsizetype start = html.indexOf(open);
+    if (start < 0)
+        return {};
+    const qsizetype end = html.indexOf("</script>", start);
+    return html.mid(start + open.size(), end - start - open.size());
+}
+
+} // namespace
+
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void selfContained()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        QVERIFY(html.startsWith("<!DOCTYPE html>"));
+        // Nothing that a browser would fetch: no remote src/href, no external style sheets,
+        // no CSS imports or remote url(), no protocol-relative links.
+        static const QRegularExpression remoteAttr(
+            QStringLiteral("(?:src|href|action|poster|data)\\s*=\\s*[\"']?\\s*(?:[a-z][a-z0-9+.-]*:)?//"),
+            QRegularExpression::CaseInsensitiveOption);
+        const QString text = QString::fromUtf8(html);
+        QVERIFY2(!remoteAttr.match(text).hasMatch(), qPrintable(remoteAttr.match(text).captured()));
+        QVERIFY(!text.contains(QRegularExpression(QStringLiteral("<link\\b"),
+                                                  QRegularExpression::CaseInsensitiveOption)));
+        QVERIFY(!text.contains(QRegularExpression(QStringLiteral("@import|url\\(\\s*[\"']?\\s*(?:https?:)?//"),
+                                                  QRegularExpression::CaseInsensitiveOption)));
+        QVERIFY(!html.contains("<script src") && !html.contains("<iframe"));
+        // A Content-Security-Policy forbids any fetch even if something slipped through.
+        QVERIFY(html.contains("default-src 'none'"));
+        // Well under the 1 MB budget for the page without data.
+        AnalysisResult empty;
+        empty.analysisId = QStringLiteral("profile");
+        const QByteArray bare = renderDashboard(DashboardInfo{}, empty);
+        QVERIFY2(bare.size() < 300 * 1024, QByteArray::number(bare.size()).constData());
+    }
+
+    void chartLibraryEmbedded()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        // uPlot's IIFE build defines the global and ships its stylesheet classes.
+        QVERIFY(html.contains("var uPlot=") || html.contains("var uPlot ="));
+        QVERIFY(html.contains(".uplot"));
+        QVERIFY(html.contains("u-legend"));
+        QVERIFY(html.contains("id=\"render-status\""));
+        // Three executable scripts (library, page) plus the data island, each closed once.
+        QCOMPARE(html.count("<script"), 3);
+        QCOMPARE(html.count("</script>"), 3);
+    }
+
+    void hostileTextIsEscaped()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        QVERIFY(!html.contains(kHostileColumn.toUtf8()));
+        QVERIFY(!html.contains(kHostileCell.toUtf8()));
+        QVERIFY(!html.contains("<img"));
+        QVERIFY(!html.contains("<b>"));
+        QVERIFY(!html.contains("alert(1)</script>"));
+        // The header shows the file name and the column name as text.
+        QVERIFY(html.contains("<h1 id=\"file-name\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.csv</h1>"));
+        QVERIFY(html.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+        QVERIFY(html.contains("<title>&quot;&gt;&lt;img src=x"));
+        // In the data island, < > & and U+2028 are \u escapes.
+        const QByteArray island = dataIsland(html);
+        QVERIFY(!island.isEmpty());
+        QVERIFY(!island.contains('<') && !island.contains('>') && !island.contains('&'));
+        QVERIFY(!island.contains("\xe2\x80\xa8"));
+        QVERIFY(island.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
+        QVERIFY(island.contains("\\u2028"));
+    }
+
+    void htmlEscapeHandlesAttributes()
+    {
+        QCOMPARE(htmlEscape(u"a&b<c>d\"e'f"), QStringLiteral("a&amp;b&lt;c&gt;d&quot;e&#39;f"));
+        QByteArray json;
+        appendScriptSafeJsonString(json, u"\"\\\n\x01</\u2029");
+        QCOMPARE(json, QByteArray("\"\\\"\\\\\\n\\u0001\\u003c/\\u2029\""));
+    }
+
+    void dataParsesBack()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(dataIsland(html), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonObject root = doc.object();
+        QCOMPARE(root.value(u"file").toObject().value(u"name").toString(), kHostileFile);
+        QCOMPARE(root.value(u"file").toObject().value(u"size").toInteger(), 1234567);
+        const QJsonArray tables = root.value(u"tables").toArray();
+        QCOMPARE(tables.size(), 3);
+        const QJsonObject ct = tables.at(0).toObject();
+        QCOMPARE(ct.value(u"id").toString(), QStringLiteral("CT_Analysis"));
+        const QJsonArray columns = ct.value(u"columns").toArray();
+        QCOMPARE(columns.at(1).toObject().value(u"type").toString(), QStringLiteral("date"));
+        QCOMPARE(columns.at(2).toObject().value(u"type").toString(), QStringLiteral("number"));
+        QCOMPARE(columns.at(4).toObject().value(u"name").toString(), kHostileColumn);
+        const QJsonArray rows = ct.value(u"rows").toArray();
+        QCOMPARE(rows.size(), 30);
+        // Row 5: 2024-01-06, Data 2 = 6.5, Data 10 = -1.25, hostile = 5e-7 (round-trips exactly).
+        const QJsonArray row5 = rows.at(5).toArray();
+        QCOMPARE(row5.at(0).toString(), QStringLiteral("CT"));
+        QCOMPARE(row5.at(1).toString(), QStringLiteral("2024-01-06"));
+        QCOMPARE(row5.at(2).toDouble(), 6.5);
+        QCOMPARE(row5.at(3).toDouble(), -1.25);
+        QCOMPARE(row5.at(4).toDouble(), 1e-7 * 5);
+        QVERIFY(rows.at(3).toArray().at(3).isNull()); // blank stays blank, not 0
+        // The short bar row is padded to the header width; the hostile cell round-trips.
+        const QJsonArray barRows = tables.at(2).toObject().value(u"rows").toArray();
+        QCOMPARE(barRows.at(2).toArray().at(0).toString(), kHostileCell);
+        QCOMPARE(barRows.at(3).toArray().size(), 3);
+        QVERIFY(barRows.at(3).toArray().at(2).isNull());
+        // Charts point at table and column indexes.
+        const QJsonArray charts = root.value(u"charts").toArray();
+        QCOMPARE(charts.size(), 3);
+        QCOMPARE(charts.at(1).toObject().value(u"table").toInt(), 1);
+        QCOMPARE(charts.at(1).toObject().value(u"x").toInt(), 1);
+        QCOMPARE(charts.at(1).toObject().value(u"y").toArray(), (QJsonArray{2, 3, 4}));
+        QCOMPARE(charts.at(2).toObject().value(u"kind").toString(), QStringLiteral("bar"));
+        QCOMPARE(root.value(u"alerts").toArray().at(1).toObject().value(u"severity").toString(),
+                 QStringLiteral("error"));
+        QCOMPARE(root.value(u"quality").toObject().value(u"rows").toArray().size(), 1);
+    }
+
+    void headerAndSections()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        QVERIFY(html.contains("id=\"file-sha256\"><code>ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad</code>"));
+        QVERIFY(html.contains("1.23 MB (1,234,567 bytes)"));
+        QVERIFY(html.contains("<span class=\"badge level-high\" id=\"confidence-level\">high</span>"));
+        QVERIFY(html.contains("<span id=\"confidence-value\">93%</span>"));
+        QVERIFY(html.contains("<span id=\"finpipe-version\">9.8.7</span>"));
+        QVERIFY(html.contains("1,000 read · 990 used · 10 skipped"));
+        QVERIFY(html.contains("data-table-id=\"CT_Analysis\""));
+        QVERIFY(html.contains("data-table-id=\"TUS_Analysis\""));
+        QVERIFY(html.contains("data-table-id=\"revenue_by_region\""));
+        QVERIFY(html.contains("<li class=\"alert severity-error\" data-severity=\"error\">"));
+        QVERIFY(html.contains("Parameter Data 99 is not in the template &amp; was left out"));
+        QVERIFY(html.contains("@media print"));
+        QVERIFY(html.contains("prefers-color-scheme: dark"));
+    }
+
+    void deterministic()
+    {
+        QCOMPARE(renderDashboard(sampleInfo(), sampleResult()),
+                 renderDashboard(sampleInfo(), sampleResult()));
+    }
+
+    void placeholdersInDataStayLiteral()
+    {
+        AnalysisResult r;
+        r.analysisId = QStringLiteral("profile");
+        r.warnings << QStringLiteral("{{DATA}} {{UPLOT_JS}}");
+        DashboardInfo info;
+        info.fileName = QStringLiteral("{{BODY}}.csv");
+        const QByteArray html = renderDashboard(info, r);
+        QVERIFY(html.contains("<li>{{DATA}} {{UPLOT_JS}}</li>"));
+        QVERIFY(html.contains("<h1 id=\"file-name\">{{BODY}}.csv</h1>"));
+        QCOMPARE(html.count("var uPlot="), 1);
+    }
+
+    void writesAtomically()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("dashboard.html"));
+        const auto written = writeDashboard(sampleInfo(), sampleResult(), path);
+        QVERIFY2(written.ok(), qPrintable(written.error().toString()));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), renderDashboard(sampleInfo(), sampleResult()));
+        f.close();
+        // Overwriting leaves exactly the new file and no temporary behind.
+        AnalysisResult other;
+        other.analysisId = QStringLiteral("profile");
+        QVERIFY(writeDashboard(sampleInfo(), other, path).ok());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{QStringLiteral("dashboard.html")});
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().contains("CT_Analysis"));
+    }
+
+    void writeFailureIsReported()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("no-such-folder/dashboard.html"));
+        const auto written = writeDashboard(sampleInfo(), sampleResult(), path);
+        QVERIFY(!written.ok());
+        QVERIFY(written.error().message.contains(QStringLiteral("dashboard.html")));
+        QVERIFY(!QFileInfo::exists(path));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDashboard)
+#include "tst_dashboard.moc"
