@@ -2,6 +2,7 @@
 
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace finpipe::detect {
 
@@ -13,6 +14,9 @@ struct ColumnMapping {
     QString datasetType;
     //! Role name -> column name exactly as in the file.
     QMap<QString, QString> roles;
+    //! Roles that take several columns (station_analysis's "parameters": Data 1, Data 2, ...):
+    //! role name -> column names in file order. Such roles are not in `roles`.
+    QMap<QString, QStringList> columnGroups;
     //! True when the analyst changed the detected type or any role.
     bool overridden = false;
 };

@@ -1,0 +1,110 @@
+#include "headermatch.h"
+
+#include <QSet>
+
+namespace finpipe::detect {
+
+namespace {
+
+QString stripPlural(const QString &token)
+{
+    if (token.size() > 3 && token.endsWith(u's') && !token.endsWith(u"ss"))
+        return token.chopped(1);
+    return token;
+}
+
+//! Tokens of a header joined, plurals dropped: "Dates" and "date" compare equal.
+QString normalizedTokens(const QString &header)
+{
+    return headerTokens(header).join(QString());
+}
+
+} // namespace
+
+QString normalizeHeader(const QString &header)
+{
+    QString out;
+    out.reserve(header.size());
+    for (QChar c : header)
+        if (c.isLetterOrNumber())
+            out += c.toLower();
+    return out;
+}
+
+QStringList headerTokens(const QString &header)
+{
+    QStringList tokens;
+    QString cur;
+    auto flush = [&] {
+        if (!cur.isEmpty())
+            tokens << stripPlural(cur.toLower());
+        cur.clear();
+    };
+    for (qsizetype i = 0; i < header.size(); ++i) {
+        const QChar c = header[i];
+        if (!c.isLetterOrNumber()) {
+            flush();
+            continue;
+        }
+        if (!cur.isEmpty()) {
+            const QChar p = cur.back();
+            const bool camel = p.isLower() && c.isUpper();
+            // "PCode": an upper-case letter followed by Upper+lower starts a new word.
+            const bool acronymEnd = p.isUpper() && c.isUpper() && i + 1 < header.size() && header[i + 1].isLower()
+                && cur.size() >= 1;
+            const bool digitSwitch = p.isDigit() != c.isDigit();
+            if (camel || acronymEnd || digitSwitch)
+                flush();
+        }
+        cur += c;
+    }
+    flush();
+    return tokens;
+}
+
+HeaderMatch matchHeader(const QString &header, const Role &role)
+{
+    HeaderMatch best;
+    const QString trimmed = header.trimmed();
+    if (trimmed.isEmpty())
+        return best;
+    auto consider = [&](HeaderMatch::How how, double score, const QString &what) {
+        if (score > best.score)
+            best = HeaderMatch{how, score, what};
+    };
+    QStringList names = role.synonyms;
+    names.prepend(role.name);
+    const QString norm = normalizeHeader(trimmed);
+    const QString normTokens = normalizedTokens(trimmed);
+    const QStringList tokens = headerTokens(trimmed);
+    const QSet<QString> tokenSet(tokens.cbegin(), tokens.cend());
+    for (const QString &syn : names) {
+        if (trimmed.compare(syn.trimmed(), Qt::CaseInsensitive) == 0) {
+            consider(HeaderMatch::How::Exact, 1.0, syn);
+            return best;
+        }
+        if (norm == normalizeHeader(syn) || normTokens == normalizedTokens(syn)) {
+            consider(HeaderMatch::How::Normalized, 0.95, syn);
+            continue;
+        }
+        const QStringList st = headerTokens(syn);
+        const QSet<QString> synSet(st.cbegin(), st.cend());
+        if (synSet.isEmpty() || tokenSet.isEmpty())
+            continue;
+        const int shared = int(QSet<QString>(synSet).intersect(tokenSet).size());
+        if (shared == 0)
+            continue;
+        const double jaccard = double(shared) / double(QSet<QString>(synSet).unite(tokenSet).size());
+        // A header that contains every word of a synonym ("Sample Date" for "Date") is a good hint;
+        // one that shares a word or two is a weaker one.
+        const bool contained = shared == synSet.size();
+        consider(HeaderMatch::How::Tokens, 0.45 * jaccard + (contained ? 0.3 : 0.0), syn);
+    }
+    for (const QRegularExpression &re : role.patterns) {
+        if (re.match(trimmed).hasMatch())
+            consider(HeaderMatch::How::Pattern, 0.9, re.pattern());
+    }
+    return best;
+}
+
+} // namespace finpipe::detect

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "detect/rules.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace finpipe::detect {
+
+//! Lower-case letters and digits only: "Station_ID", "station id" and "STATION-ID" all give "stationid".
+QString normalizeHeader(const QString &header);
+
+//! Words of a header: split at spaces, punctuation, camelCase and letter/digit boundaries, lower-cased,
+//! a plural "s" dropped ("PCode" -> p, code; "Date_Time" -> date, time; "Dates" -> date).
+QStringList headerTokens(const QString &header);
+
+//! How well a header names a role.
+struct HeaderMatch {
+    enum class How { None, Exact, Normalized, Pattern, Tokens };
+    How how = How::None;
+    double score = 0;
+    //! The synonym or pattern that matched.
+    QString matched;
+};
+
+//! Exact: equal to a synonym or the role name ignoring case and surrounding spaces (1.0).
+//! Normalized: equal ignoring spaces, underscores, punctuation and plurals (0.95).
+//! Pattern: a header pattern matches (0.9). Tokens: words shared with a synonym (up to 0.75).
+HeaderMatch matchHeader(const QString &header, const Role &role);
+
+} // namespace finpipe::detect
