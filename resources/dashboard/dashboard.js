@@ -20,6 +20,8 @@
   }
 
   window.addEventListener('error', function (e) {
+    // Browsers report a benign "ResizeObserver loop" notice through onerror; it is not ours.
+    if (/ResizeObserver loop/.test(e.message || '')) return;
     setStatus('error', 'The dashboard hit a script error: ' + (e.message || e));
   });
 
@@ -275,6 +277,20 @@
     var bAll = el('button', 'series-all', 'Show all');
     var bNone = el('button', 'series-none', 'Hide all');
     var bReset = el('button', 'zoom-reset', 'Reset zoom');
+    var joinLabel = el('label', 'join-gaps');
+    var joinBox = el('input');
+    joinBox.type = 'checkbox';
+    joinLabel.appendChild(joinBox);
+    joinLabel.appendChild(document.createTextNode(' Join gaps'));
+    joinLabel.title = 'Draw lines across days without a value (blanks are gaps by default)';
+    head.appendChild(joinLabel);
+    var normLabel = el('label', 'normalise');
+    var normBox = el('input');
+    normBox.type = 'checkbox';
+    normLabel.appendChild(normBox);
+    normLabel.appendChild(document.createTextNode(' Normalise'));
+    normLabel.title = 'Scale every series to its own range (0 = its minimum, 1 = its maximum) to compare shapes; hover values stay real';
+    head.appendChild(normLabel);
     [bAll, bNone, bReset].forEach(function (b) { b.type = 'button'; head.appendChild(b); });
     box.appendChild(head);
     var plotHost = el('div', 'plot');
@@ -282,7 +298,7 @@
 
     if (model.xs.length === 0 || model.series.length === 0) {
       box.appendChild(el('p', 'chart-note', 'Nothing to chart: the table has no values for this chart.'));
-      [bAll, bNone, bReset].forEach(function (b) { b.hidden = true; });
+      [bAll, bNone, bReset, joinLabel, normLabel].forEach(function (b) { b.hidden = true; });
       return;
     }
     var hidden = {}; // series index -> true, kept across theme rebuilds
@@ -296,8 +312,39 @@
       return s.slice(11, 19) === '00:00:00' ? s.slice(0, 10) : s.slice(0, 10) + ' ' + s.slice(11, 19);
     }
 
+    // Series with a blank between two values: only then is "Join gaps" worth offering.
+    var hasGaps = model.series.some(function (s) {
+      var seen = false, gap = false;
+      for (var i = 0; i < s.values.length; ++i) {
+        if (s.values[i] === null) { if (seen) gap = true; } else if (gap) return true; else seen = true;
+      }
+      return false;
+    });
+    joinLabel.hidden = !hasGaps;
+    var isolated = model.series.map(function (s) {
+      var v = s.values;
+      for (var i = 0; i < v.length; ++i) {
+        if (v[i] !== null && (i === 0 || v[i - 1] === null) && (i === v.length - 1 || v[i + 1] === null)) return true;
+      }
+      return false;
+    });
+    normLabel.hidden = model.series.length < 2;
+    var normalised = model.series.map(function (s) {
+      var lo = Infinity, hi = -Infinity;
+      s.values.forEach(function (v) { if (v !== null) { if (v < lo) lo = v; if (v > hi) hi = v; } });
+      var span = hi - lo;
+      return s.values.map(function (v) { return v === null ? null : span > 0 ? (v - lo) / span : 0.5; });
+    });
+
     function build() {
-      if (u) { u.destroy(); u = null; }
+      var zoom = null;
+      if (u) {
+        // Keep the analyst's zoom across rebuilds (theme change, join gaps).
+        var sx = u.scales.x;
+        if (sx.min > model.xs[0] || sx.max < model.xs[model.xs.length - 1]) zoom = { min: sx.min, max: sx.max };
+        u.destroy();
+        u = null;
+      }
       var muted = cssVar('--muted') || '#666', grid = cssVar('--grid') || 'rgba(0,0,0,0.1)';
       var axisFont = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
       var xAxis = { stroke: muted, font: axisFont, grid: { stroke: grid, width: 1 },
@@ -320,25 +367,39 @@
               label: s.label,
               stroke: seriesColor(i),
               width: 1.6,
-              spanGaps: false,
+              spanGaps: joinBox.checked,
               show: !hidden[i + 1],
-              points: { size: 4 },
-              value: function (self, v) { return v === null || v === undefined ? '—' : formatNumber(v); }
+              // A value with blanks on both sides has no line: always draw its dot.
+              points: isolated[i] ? { show: true, size: 5, fill: seriesColor(i) }
+                                  : { size: 5, fill: seriesColor(i) },
+              // The legend always shows the real value, also when the plot is normalised.
+              value: function (self, v, si, idx) {
+                var real = idx === null || idx === undefined ? null : s.values[idx];
+                return real === null || real === undefined ? '—' : formatNumber(real);
+              }
             };
           })),
         axes: [
           xAxis,
           { stroke: muted, font: axisFont, size: axisSize, grid: { stroke: grid, width: 1 },
             ticks: { stroke: grid, width: 1 },
-            values: function (self, splits) { return splits.map(formatCompact); } }
+            values: function (self, splits) {
+              return splits.map(function (v) {
+                return normBox.checked ? numberFormat({ style: 'percent' }).format(v) : formatCompact(v);
+              });
+            } }
         ],
         hooks: {
           setSeries: [function (self, i, o) { if (i !== null && o && 'show' in o) hidden[i] = !o.show; }]
         }
       };
-      u = new uPlot(opts, [model.xs].concat(model.series.map(function (s) { return s.values; })), plotHost);
+      var ys = normBox.checked ? normalised : model.series.map(function (s) { return s.values; });
+      u = new uPlot(opts, [model.xs].concat(ys), plotHost);
       u.root.setAttribute('data-series-count', String(model.series.length));
+      if (zoom) u.setScale('x', zoom);
     }
+    joinBox.addEventListener('change', build);
+    normBox.addEventListener('change', build);
     function setAll(show) {
       u.batch(function () {
         for (var i = 1; i < u.series.length; ++i) u.setSeries(i, { show: show });
@@ -499,9 +560,15 @@
     if (q && data.quality) renderTable(q, data.quality, data.quality.id);
 
     if (window.ResizeObserver) {
+      // Resizing a chart changes layout; doing it in the next frame avoids observer loops.
+      var pending = new Map();
       var ro = new ResizeObserver(function (entries) {
-        entries.forEach(function (entry) {
-          charts.forEach(function (c) { if (c.host === entry.target) c.resize(entry.contentRect.width); });
+        entries.forEach(function (entry) { pending.set(entry.target, entry.contentRect.width); });
+        requestAnimationFrame(function () {
+          pending.forEach(function (w, target) {
+            charts.forEach(function (c) { if (c.host === target) c.resize(w); });
+          });
+          pending.clear();
         });
       });
       charts.forEach(function (c) { ro.observe(c.host); });
