@@ -2,4 +2,5 @@ target_sources(finpipe_cli_commands PRIVATE
     cli.h cli.cpp
     commandlist.cpp
     hashcommand.cpp
+    detectcommand.cpp
 )
