@@ -3,4 +3,5 @@ target_sources(finpipe_cli_commands PRIVATE
     commandlist.cpp
     hashcommand.cpp
     detectcommand.cpp
+    analyzecommand.cpp
 )

@@ -1,5 +1,7 @@
 #include "analysis.h"
 
+#include "analysis/stationpivot.h"
+
 namespace finpipe::analysis {
 
 QString aggregationName(Aggregation a)
@@ -33,7 +35,8 @@ std::optional<Aggregation> aggregationFromName(const QString &name)
 // one-line change here plus its own files.
 std::unique_ptr<Analysis> createAnalysis(const QString &analysisId)
 {
-    Q_UNUSED(analysisId);
+    if (analysisId == u"station_pivot")
+        return std::make_unique<StationPivotAnalysis>();
     return nullptr;
 }
 

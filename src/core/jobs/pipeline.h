@@ -4,6 +4,7 @@
 #include "common/feedback.h"
 #include "common/result.h"
 #include "detect/mapping.h"
+#include "detect/override.h"
 #include "ingest/reader.h"
 
 #include <QByteArray>
@@ -25,6 +26,9 @@ struct JobSpec {
     ingest::ReadOptions read;
     //! The analyst's (validated) mapping; when empty, detection decides.
     std::optional<detect::ColumnMapping> mapping;
+    //! The analyst's type and role choice (the CLI's --type/--map), validated against what
+    //! detection found; used when `mapping` is empty.
+    std::optional<detect::OverrideChoice> choice;
     //! Aggregation, templates, only-validated, data-quality thresholds.
     analysis::Parameters params;
     //! Where the outputs go; created if missing. Existing files of the same name are replaced.

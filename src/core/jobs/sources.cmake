@@ -1,4 +1,4 @@
 target_sources(finpipe_core PRIVATE
-    jobs/pipeline.h
+    jobs/pipeline.h jobs/pipeline.cpp
 )
 target_sources(finpipe_core PRIVATE jobs/jobstore.h jobs/jobstore.cpp)

@@ -1,0 +1,239 @@
+#include "cli.h"
+
+#include "jobs/pipeline.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QFuture>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace finpipe::cli {
+
+namespace {
+
+QString shellQuote(const QString &s)
+{
+    static const QString safe = QStringLiteral("-_=./:,@%+");
+    bool plain = !s.isEmpty();
+    for (QChar c : s)
+        plain = plain && (c.isLetterOrNumber() || safe.contains(c));
+    if (plain)
+        return s;
+    QString q = s;
+    q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+
+QString humanCount(double n)
+{
+    if (n >= 1e6)
+        return QString::number(n / 1e6, 'f', 1) + QLatin1Char('M');
+    if (n >= 1e4)
+        return QString::number(n / 1e3, 'f', 0) + QLatin1Char('k');
+    return QString::number(qint64(n));
+}
+
+QString humanSize(qint64 bytes)
+{
+    if (bytes >= 1 << 20)
+        return QString::number(double(bytes) / double(1 << 20), 'f', 1) + QStringLiteral(" MB");
+    if (bytes >= 1 << 10)
+        return QString::number(double(bytes) / double(1 << 10), 'f', 1) + QStringLiteral(" KB");
+    return QString::number(bytes) + QStringLiteral(" bytes");
+}
+
+//! One progress line on a terminal: phase, percent, rows, rows/s and ETA.
+QString progressLine(const Feedback &fb, qint64 elapsedMs)
+{
+    const double secs = qMax(0.001, double(elapsedMs) / 1000.0);
+    const double rate = double(fb.rows()) / secs;
+    QString line = QString::fromLatin1(fb.phase());
+    const double f = fb.fraction();
+    if (f >= 0) {
+        line += QStringLiteral(" %1%").arg(int(f * 100), 3);
+        if (f > 0.01) {
+            const double eta = secs * (1.0 - f) / f;
+            line += QStringLiteral("  ETA %1s").arg(qint64(eta + 0.5));
+        }
+    }
+    if (fb.rows() > 0)
+        line += QStringLiteral("  %1 rows  %2 rows/s").arg(humanCount(double(fb.rows())), humanCount(rate));
+    return line;
+}
+
+//! What to type to choose a guess, e.g. "--type station_readings --map station=Station_ID".
+QString overrideFlags(const jobs::DetectionGuess &g)
+{
+    QStringList parts{QStringLiteral("--type"), g.datasetType};
+    for (auto it = g.mapping.cbegin(); it != g.mapping.cend(); ++it)
+        parts << QStringLiteral("--map") << shellQuote(it.key() + QLatin1Char('=') + it.value());
+    return parts.join(QLatin1Char(' '));
+}
+
+void printUncertain(const QString &file, const jobs::Manifest &m)
+{
+    err() << "Best guesses:" << Qt::endl;
+    int shown = 0;
+    for (const jobs::DetectionGuess &g : m.guesses) {
+        if (shown++ == 3)
+            break;
+        err() << "  " << g.datasetType << "  confidence " << QString::number(g.confidence, 'f', 2) << " ("
+              << g.level << ")" << Qt::endl;
+    }
+    for (const QString &r : m.reasons)
+        err() << "  - " << r << Qt::endl;
+    if (!m.guesses.isEmpty()) {
+        err() << "To analyse it as the best guess, run:" << Qt::endl
+              << "  finpipe-cli analyze " << shellQuote(file) << ' ' << overrideFlags(m.guesses.first()) << Qt::endl;
+    }
+}
+
+void printOutputs(const jobs::Manifest &m, QTextStream &s)
+{
+    for (const jobs::OutputFile &o : m.outputs)
+        s << "  " << QDir::toNativeSeparators(o.path) << "  (" << humanSize(o.size) << ")" << Qt::endl;
+}
+
+} // namespace
+
+//! `finpipe-cli analyze FILE`: detect, analyse and write the outputs.
+int runAnalyze(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("analyze");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Recognise what FILE holds, run the matching analysis and write result tables (CSV), "
+                       "results.xlsx, audit_lineage.csv, data_quality.csv, dashboard.html and manifest.json.\n\n"
+                       "Exit codes: 0 ok, 2 usage, 3 unreadable input, 4 detection too uncertain (use --type), "
+                       "5 analysis failed."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV or Excel file to analyse."));
+    const QCommandLineOption sheetOpt(QStringLiteral("sheet"), QStringLiteral("Excel: the sheet to read (name or 1-based number)."), QStringLiteral("S"));
+    const QCommandLineOption typeOpt(QStringLiteral("type"), QStringLiteral("The dataset type, instead of detecting it (e.g. station_readings)."), QStringLiteral("T"));
+    const QCommandLineOption mapOpt(QStringLiteral("map"), QStringLiteral("Use COLUMN for ROLE (repeatable), e.g. --map station=Station_ID."), QStringLiteral("ROLE=COLUMN"));
+    const QCommandLineOption aggOpt(QStringLiteral("agg"), QStringLiteral("Aggregation: mean (default), median, sum, first, min, max, count."), QStringLiteral("A"));
+    const QCommandLineOption templateOpt(QStringLiteral("template"), QStringLiteral("A station_analysis layout fixing a station's columns (repeatable)."), QStringLiteral("FILE"));
+    const QCommandLineOption validatedOpt(QStringLiteral("only-validated"), QStringLiteral("Use only rows marked validated."));
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output folder (default: <file name>_results next to the input)."), QStringLiteral("DIR"));
+    const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Outputs to write: csv, xlsx, html (comma-separated; default all)."), QStringLiteral("LIST"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the manifest as JSON on stdout."));
+    const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress and no summary."));
+    parser.addOptions({sheetOpt, typeOpt, mapOpt, aggOpt, templateOpt, validatedOpt, outOpt, formatOpt, jsonOpt, quietOpt});
+    if (!parser.parse(QStringList{cmd} + args))
+        return usageError(cmd, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return Ok;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() != 1)
+        return usageError(cmd, files.isEmpty() ? QStringLiteral("name the file to analyse.")
+                                               : QStringLiteral("analyse one file at a time."));
+    const QString file = files.first();
+
+    jobs::JobSpec spec;
+    spec.inputPath = file;
+    spec.read.sheet = parser.value(sheetOpt);
+    if (parser.isSet(aggOpt)) {
+        const auto agg = analysis::aggregationFromName(parser.value(aggOpt));
+        if (!agg)
+            return usageError(cmd, QStringLiteral("unknown aggregation \"%1\"; use mean, median, sum, first, min, max "
+                                                  "or count.")
+                                       .arg(parser.value(aggOpt)));
+        spec.params.aggregation = *agg;
+    }
+    spec.params.templates = parser.values(templateOpt);
+    spec.params.onlyValidated = parser.isSet(validatedOpt);
+
+    QMap<QString, QString> roles;
+    for (const QString &m : parser.values(mapOpt)) {
+        const qsizetype eq = m.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return usageError(cmd, QStringLiteral("--map takes ROLE=COLUMN, e.g. --map station=Station_ID (got \"%1\").").arg(m));
+        roles.insert(m.left(eq).trimmed(), m.mid(eq + 1));
+    }
+    if (parser.isSet(typeOpt) || !roles.isEmpty()) {
+        detect::OverrideChoice choice;
+        choice.datasetType = parser.value(typeOpt);
+        choice.roles = roles;
+        spec.choice = choice;
+    }
+
+    if (parser.isSet(formatOpt)) {
+        spec.writeCsv = spec.writeXlsx = spec.writeDashboard = false;
+        for (const QString &f : parser.value(formatOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString k = f.trimmed().toLower();
+            if (k == u"csv")
+                spec.writeCsv = true;
+            else if (k == u"xlsx")
+                spec.writeXlsx = true;
+            else if (k == u"html" || k == u"dashboard")
+                spec.writeDashboard = true;
+            else
+                return usageError(cmd, QStringLiteral("unknown output format \"%1\"; use csv, xlsx or html.").arg(f));
+        }
+    }
+    const QFileInfo input(file);
+    spec.outputDir = parser.isSet(outOpt) ? parser.value(outOpt)
+                                          : input.absoluteDir().filePath(input.completeBaseName() + QStringLiteral("_results"));
+
+    const bool quiet = parser.isSet(quietOpt);
+    const bool json = parser.isSet(jsonOpt);
+    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+
+    Feedback feedback;
+    jobs::Manifest failed;
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<Result<jobs::Manifest>> future =
+        QtConcurrent::run([&spec, &feedback, &failed] { return jobs::runJob(spec, &feedback, &failed); });
+    if (showProgress) {
+        while (!future.isFinished()) {
+            QThread::msleep(200);
+            err() << '\r' << progressLine(feedback, timer.elapsed()) << "\x1b[K";
+            err().flush();
+        }
+        err() << "\r\x1b[K";
+        err().flush();
+    }
+    Result<jobs::Manifest> result = future.result();
+    const jobs::Manifest &m = result ? *result : failed;
+
+    if (json) {
+        out() << QString::fromUtf8(m.toJson());
+        out().flush();
+    }
+    if (!result) {
+        const int code = fail(result.error());
+        if (code == Uncertain && !quiet)
+            printUncertain(file, m);
+        if (!m.outputs.isEmpty()) {
+            err() << "Outputs already written (kept):" << Qt::endl;
+            printOutputs(m, err());
+        }
+        return code;
+    }
+    if (!quiet) {
+        QTextStream &s = json ? err() : out();
+        s << "Analysed " << m.rowsRead << " rows of " << m.inputName << " as " << m.datasetType << " (confidence "
+          << QString::number(m.confidence, 'f', 2) << ", " << m.level << (m.overridden ? ", chosen by you" : "")
+          << "): " << m.rowsUsed << " used, " << m.rowsSkipped << " skipped, in "
+          << QString::number(double(timer.elapsed()) / 1000.0, 'f', 2) << " s." << Qt::endl;
+        for (const QString &w : m.warnings)
+            s << "warning: " << w << Qt::endl;
+        for (const QString &a : m.alerts)
+            s << "data quality: " << a << Qt::endl;
+        s << "Wrote to " << QDir::toNativeSeparators(spec.outputDir) << ":" << Qt::endl;
+        printOutputs(m, s);
+        s << "  " << QDir::toNativeSeparators(QDir(spec.outputDir).filePath(QStringLiteral("manifest.json"))) << Qt::endl;
+    }
+    return Ok;
+}
+
+} // namespace finpipe::cli

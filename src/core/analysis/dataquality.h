@@ -1,0 +1,66 @@
+#pragma once
+
+#include "analysis/analysis.h"
+#include "analysis/resulttable.h"
+#include "ingest/reader.h"
+
+#include <QList>
+#include <QString>
+
+#include <vector>
+
+namespace finpipe::analysis {
+
+//! Outlier statistics of one group of values (population standard deviation).
+struct OutlierStats {
+    qint64 n = 0;
+    double mean = 0;
+    double sd = 0;
+    qint64 outliers = 0; //!< values with |z| > the threshold
+};
+//! Counts values with |x - mean| / sd > z (none when sd is 0).
+OutlierStats countOutliers(const std::vector<double> &values, double z);
+
+//! The data-quality report of the station pivot: blank rate per column, unparseable cells per
+//! column, duplicate keys, outliers per parameter; and the alerts they raise. The table has the
+//! layout every analysis uses: check, column, scope, count, rate, example_rows, detail.
+class DataQuality
+{
+public:
+    static QStringList header();
+
+    //! `mapped` marks the columns the analysis uses: their blank rates raise warnings, the other
+    //! columns' only notes.
+    void setColumns(const QList<ingest::ColumnInfo> &columns, const std::vector<bool> &mapped);
+    void countBlanks(const ingest::RowBatch &batch);
+    void addUnparseable(int column, qint64 sourceRow);
+
+    //! A group of values for the outlier check (a parameter, whose values are in `column`);
+    //! returns its index.
+    int addGroup(const QString &name, const QString &column);
+    void addValue(int group, double value) { m_groups[size_t(group)].values.push_back(value); }
+
+    //! Rows whose key (`keyColumns`, e.g. "Station_ID + Date_Time + PCode") repeats an earlier row.
+    void setDuplicates(const QString &keyColumns, qint64 count, std::vector<qint64> examples);
+
+    //! Fills result.quality and appends to result.alerts.
+    void finish(const Parameters &parameters, qint64 rowsRead, AnalysisResult &result);
+
+private:
+    struct Group {
+        QString name;
+        QString column;
+        std::vector<double> values;
+    };
+    QList<ingest::ColumnInfo> m_columns;
+    std::vector<bool> m_mapped;
+    std::vector<qint64> m_blanks;
+    std::vector<qint64> m_unparseable;
+    std::vector<std::vector<qint64>> m_unparseableRows;
+    std::vector<Group> m_groups;
+    QString m_keyColumns;
+    qint64 m_duplicates = 0;
+    std::vector<qint64> m_duplicateRows;
+};
+
+} // namespace finpipe::analysis

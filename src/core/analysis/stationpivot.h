@@ -1,0 +1,100 @@
+#pragma once
+
+#include "analysis/analysis.h"
+#include "analysis/dataquality.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace finpipe::analysis {
+
+//! A station_analysis layout (a template workbook or CSV) fixing one station's table columns.
+struct StationTemplate {
+    QString fileName;      //!< as the analyst knows it, for messages
+    QString station;       //!< from the template's Station column
+    QStringList parameters; //!< parameter columns, in the template's order
+};
+
+//! Reads a template's layout: its Station column gives the station, the columns other than the
+//! station and date columns are the parameters, in order.
+Result<StationTemplate> loadStationTemplate(const QString &path);
+
+//! Orders parameter codes the way people count: "Data 2" before "Data 10".
+bool naturalLess(const QString &a, const QString &b);
+
+//! station_readings -> one table per station: rows are calendar days with data, columns the
+//! parameters, cells the aggregate of the day's values. Streams; keeps only per-cell aggregates
+//! (plus the values the median and the outlier check need).
+class StationPivotAnalysis : public Analysis
+{
+public:
+    StationPivotAnalysis();
+    ~StationPivotAnalysis() override;
+
+    QString id() const override { return QStringLiteral("station_pivot"); }
+    Result<void> start(const QList<ingest::ColumnInfo> &columns, const detect::ColumnMapping &mapping,
+                       const Parameters &parameters) override;
+    Result<void> consume(const ingest::RowBatch &batch, LineageSink &lineage, Feedback *feedback) override;
+    Result<AnalysisResult> finish(Feedback *feedback) override;
+
+private:
+    struct Accumulator {
+        double sum = 0;
+        double compensation = 0; // Kahan term: pandas' group mean sums this way
+        double min = 0;
+        double max = 0;
+        double first = 0;
+        qint64 count = 0;
+        std::vector<double> values; // only for the median
+    };
+    struct Interned {
+        struct Hash {
+            using is_transparent = void;
+            size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        };
+        std::unordered_map<std::string, int, Hash, std::equal_to<>> ids;
+        std::vector<std::string> names;
+        int id(std::string_view s);
+    };
+    struct Prepared; // per-row results of the parallel phase
+
+    void prepare(const ingest::RowBatch &batch, int begin, int end, Prepared &out) const;
+    static quint64 cellKey(int station, int parameter, qint64 day)
+    {
+        return (quint64(quint32(station)) << 48) | (quint64(quint32(parameter) & 0xffff) << 32)
+               | quint64(quint32(qint32(day)));
+    }
+
+    QList<ingest::ColumnInfo> m_columns;
+    Parameters m_params;
+    int m_station = -1, m_time = -1, m_parameter = -1, m_value = -1, m_validated = -1;
+    QStringList m_fieldNames;
+    QStringList m_warnings;
+
+    QList<StationTemplate> m_templates;
+    // station id -> template index (or -1), filled as stations appear
+    std::vector<int> m_stationTemplate;
+    // (station id, parameter id) excluded by the station's template
+    std::vector<std::vector<char>> m_excluded;
+    std::vector<std::vector<qint64>> m_excludedRows;
+
+    Interned m_stations;
+    Interned m_parameters;
+    std::unordered_map<quint64, Accumulator> m_cells;
+    // Time of day (ms) of every keyed row per cell key, for the duplicate-key check.
+    std::unordered_map<quint64, std::vector<quint32>> m_times;
+    // parameter id -> outlier group in m_quality
+    std::vector<int> m_paramGroups;
+    DataQuality m_quality;
+    qint64 m_rowsRead = 0;
+    qint64 m_rowsUsed = 0;
+    qint64 m_rowsSkipped = 0;
+};
+
+} // namespace finpipe::analysis

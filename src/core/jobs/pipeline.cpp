@@ -1,0 +1,451 @@
+#include "pipeline.h"
+
+#include "common/version.h"
+#include "detect/detection.h"
+#include "detect/override.h"
+#include "detect/rules.h"
+#include "ingest/fileerrors.h"
+#include "outputs/csvwriter.h"
+#include "outputs/dashboard.h"
+#include "outputs/lineagewriter.h"
+#include "outputs/xlsxoutput.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace finpipe::jobs {
+
+namespace {
+
+QString isoUtc(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+QJsonObject mapToJson(const QMap<QString, QString> &map)
+{
+    QJsonObject o;
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+QString severityName(analysis::QualityAlert::Severity s)
+{
+    switch (s) {
+    case analysis::QualityAlert::Severity::Info: return QStringLiteral("info");
+    case analysis::QualityAlert::Severity::Warning: return QStringLiteral("warning");
+    case analysis::QualityAlert::Severity::Error: return QStringLiteral("error");
+    }
+    return QStringLiteral("warning");
+}
+
+//! The guesses and the flags that would settle the question, for an uncertain detection.
+QString uncertainMessage(const QString &inputName, const Manifest &m)
+{
+    QString s = QStringLiteral("finpipe is not sure what kind of data \"%1\" holds (best guess: %2, confidence %3, %4).")
+                    .arg(inputName, m.datasetType.isEmpty() ? QStringLiteral("none") : m.datasetType)
+                    .arg(m.confidence, 0, 'f', 2)
+                    .arg(m.level);
+    s += QStringLiteral(" Choose the type yourself with --type TYPE (and --map ROLE=COLUMN where needed).");
+    return s;
+}
+
+} // namespace
+
+QByteArray Manifest::toJson() const
+{
+    QJsonObject input{{QStringLiteral("name"), inputName},
+                      {QStringLiteral("size"), double(inputSize)},
+                      {QStringLiteral("sha256"), inputSha256}};
+    if (!sheet.isEmpty())
+        input.insert(QStringLiteral("sheet"), sheet);
+
+    QJsonArray guessArray;
+    for (const DetectionGuess &g : guesses)
+        guessArray.append(QJsonObject{{QStringLiteral("type"), g.datasetType},
+                                      {QStringLiteral("confidence"), g.confidence},
+                                      {QStringLiteral("level"), g.level},
+                                      {QStringLiteral("mapping"), mapToJson(g.mapping)}});
+    QJsonObject dataset{{QStringLiteral("type"), datasetType},
+                        {QStringLiteral("confidence"), confidence},
+                        {QStringLiteral("level"), level},
+                        {QStringLiteral("mapping"), mapToJson(mapping)},
+                        {QStringLiteral("overridden"), overridden},
+                        {QStringLiteral("guesses"), guessArray},
+                        {QStringLiteral("reasons"), QJsonArray::fromStringList(reasons)}};
+
+    QStringList templateNames;
+    for (const QString &t : parameters.templates)
+        templateNames << QFileInfo(t).fileName();
+    QJsonObject params{{QStringLiteral("aggregation"), analysis::aggregationName(parameters.aggregation)},
+                       {QStringLiteral("templates"), QJsonArray::fromStringList(templateNames)},
+                       {QStringLiteral("only_validated"), parameters.onlyValidated},
+                       {QStringLiteral("blank_rate_alert"), parameters.blankRateAlert},
+                       {QStringLiteral("outlier_count_alert"), parameters.outlierCountAlert},
+                       {QStringLiteral("outlier_z"), parameters.outlierZ}};
+
+    QJsonArray outputArray;
+    for (const OutputFile &o : outputs)
+        outputArray.append(QJsonObject{{QStringLiteral("name"), o.name},
+                                       {QStringLiteral("size"), double(o.size)},
+                                       {QStringLiteral("sha256"), o.sha256}});
+
+    QJsonObject root{
+        {QStringLiteral("finpipe_version"), finpipeVersion},
+        {QStringLiteral("rules_version"), rulesVersion},
+        {QStringLiteral("input"), input},
+        {QStringLiteral("dataset"), dataset},
+        {QStringLiteral("analysis"), analysisId},
+        {QStringLiteral("parameters"), params},
+        {QStringLiteral("started"), isoUtc(started)},
+        {QStringLiteral("finished"), isoUtc(finished)},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("rows"), QJsonObject{{QStringLiteral("read"), double(rowsRead)},
+                                             {QStringLiteral("used"), double(rowsUsed)},
+                                             {QStringLiteral("skipped"), double(rowsSkipped)}}},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+        {QStringLiteral("alerts"), QJsonArray::fromStringList(alerts)},
+        {QStringLiteral("outputs"), outputArray},
+    };
+    if (!error.isEmpty())
+        root.insert(QStringLiteral("error"), error);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+QString analysisIdForType(const QString &datasetType)
+{
+    static const detect::Rules rules = detect::Rules::load();
+    if (const detect::DatasetType *t = rules.type(datasetType); t && !t->analysis.isEmpty())
+        return t->analysis;
+    // The shipped types, should the rules not say.
+    if (datasetType == u"station_readings")
+        return QStringLiteral("station_pivot");
+    if (datasetType == u"station_analysis")
+        return QStringLiteral("timeseries_report");
+    if (datasetType == u"sales_orders")
+        return QStringLiteral("sales_summary");
+    if (datasetType == u"generic_table")
+        return QStringLiteral("profile");
+    return {};
+}
+
+namespace {
+
+class Job
+{
+public:
+    Job(const JobSpec &spec, Feedback *feedback) : m_spec(spec), m_feedback(feedback) {}
+
+    Result<Manifest> run(Manifest *partial)
+    {
+        auto r = runSteps();
+        m_manifest.finished = QDateTime::currentDateTimeUtc();
+        if (r) {
+            m_manifest.status = QStringLiteral("succeeded");
+        } else {
+            m_manifest.status = r.error().code == Error::Code::Cancelled ? QStringLiteral("cancelled")
+                                                                          : QStringLiteral("failed");
+            m_manifest.error = r.error().message;
+        }
+        // The manifest is written for failed jobs too: it says what was done and what went wrong.
+        if (m_outputDirReady) {
+            auto written = outputs::writeFileAtomically(QDir(m_spec.outputDir).filePath(QStringLiteral("manifest.json")),
+                                                        m_manifest.toJson());
+            if (!written && r)
+                r = written.error();
+        }
+        if (!r) {
+            if (partial)
+                *partial = m_manifest;
+            return r.error();
+        }
+        return m_manifest;
+    }
+
+private:
+    Result<void> runSteps();
+    Result<void> decideMapping(ingest::TableReader &reader, const detect::Rules &rules);
+    Result<void> analyse(ingest::TableReader &reader, analysis::Analysis &analysis,
+                         outputs::LineageWriter *lineage, analysis::AnalysisResult &result);
+    Result<void> writeOutputs(analysis::AnalysisResult &result, outputs::LineageWriter *lineage);
+
+    Result<void> record(const Result<outputs::WrittenFile> &written)
+    {
+        if (!written)
+            return written.error();
+        OutputFile o;
+        o.path = written->path;
+        o.name = QFileInfo(written->path).fileName();
+        o.size = written->size;
+        o.sha256 = written->sha256;
+        m_manifest.outputs << o;
+        return {};
+    }
+    QString outPath(const QString &name) const { return QDir(m_spec.outputDir).filePath(name); }
+    bool cancelled() const { return m_feedback && m_feedback->isCancelled(); }
+
+    const JobSpec &m_spec;
+    Feedback *m_feedback;
+    Manifest m_manifest;
+    detect::ColumnMapping m_mapping;
+    bool m_outputDirReady = false;
+};
+
+Error cancelledError()
+{
+    return Error::make(Error::Code::Cancelled, QStringLiteral("The analysis was cancelled."));
+}
+
+Result<void> Job::runSteps()
+{
+    m_manifest.started = QDateTime::currentDateTimeUtc();
+    m_manifest.finpipeVersion = QString::fromLatin1(kVersion);
+    m_manifest.parameters = m_spec.params;
+    m_manifest.inputPath = m_spec.inputPath;
+    m_manifest.inputName = QFileInfo(m_spec.inputPath).fileName();
+    m_manifest.inputSize = QFileInfo(m_spec.inputPath).size();
+
+    if (m_spec.outputDir.isEmpty())
+        return Error::make(Error::Code::Usage, QStringLiteral("No output folder was given."));
+    if (!QDir().mkpath(m_spec.outputDir) || !QFileInfo(m_spec.outputDir).isDir())
+        return Error::make(Error::Code::Failed,
+                           QStringLiteral("Could not create the output folder \"%1\". Check that its parent "
+                                          "exists and is writable.")
+                               .arg(QDir::toNativeSeparators(m_spec.outputDir)));
+    m_outputDirReady = true;
+
+    if (m_feedback)
+        m_feedback->setPhase("Opening");
+    auto reader = ingest::TableReader::open(m_spec.inputPath, m_spec.read);
+    if (!reader)
+        return reader.error();
+    m_manifest.sheet = (*reader)->info().sheet;
+
+    const detect::Rules rules = detect::Rules::load();
+    m_manifest.rulesVersion = rules.version();
+    if (auto r = decideMapping(**reader, rules); !r)
+        return r;
+
+    m_manifest.analysisId = analysisIdForType(m_mapping.datasetType);
+    auto analysis = analysis::createAnalysis(m_manifest.analysisId);
+    if (!analysis)
+        return Error::make(Error::Code::Failed,
+                           QStringLiteral("finpipe has no analysis for data of type \"%1\" yet.").arg(m_mapping.datasetType));
+    if (auto r = analysis->start((*reader)->columns(), m_mapping, m_spec.params); !r)
+        return r.error().code == Error::Code::Internal ? r : Error::make(Error::Code::Failed, r.error().message, r.error().detail);
+
+    std::unique_ptr<outputs::LineageWriter> lineage;
+    if (m_spec.writeCsv) {
+        lineage = std::make_unique<outputs::LineageWriter>(outPath(QStringLiteral("audit_lineage.csv")));
+        if (auto r = lineage->open(); !r)
+            return r;
+    }
+    analysis::AnalysisResult result;
+    if (auto r = analyse(**reader, *analysis, lineage.get(), result); !r)
+        return r;
+    return writeOutputs(result, lineage.get());
+}
+
+Result<void> Job::decideMapping(ingest::TableReader &reader, const detect::Rules &rules)
+{
+    if (m_feedback)
+        m_feedback->setPhase("Detecting");
+    auto detection = detect::detectReader(reader, rules);
+    if (!detection)
+        return detection.error();
+    const detect::Detection &d = *detection;
+    // Guesses, best first.
+    QList<QPair<double, QString>> ranked;
+    for (auto it = d.scores.cbegin(); it != d.scores.cend(); ++it)
+        ranked << qMakePair(it.value(), it.key());
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto &[score, type] : std::as_const(ranked)) {
+        DetectionGuess g;
+        g.datasetType = type;
+        g.confidence = type == d.type ? d.confidence : score;
+        g.level = detect::levelName(detect::levelFor(g.confidence, rules.settings()));
+        g.mapping = d.candidates.value(type).mapping.roles;
+        m_manifest.guesses << g;
+    }
+    m_manifest.reasons = d.reasons;
+
+    if (m_spec.mapping) {
+        auto validated = detect::validateMapping(*m_spec.mapping, d.profile, rules);
+        if (!validated)
+            return validated.error();
+        m_mapping = *validated;
+        m_mapping.overridden = m_spec.mapping->overridden || m_mapping.datasetType != d.type
+                               || m_mapping.roles != d.mapping.roles;
+    } else if (m_spec.choice) {
+        auto validated = detect::validateOverride(*m_spec.choice, d, rules);
+        if (!validated)
+            return validated.error();
+        m_mapping = *validated;
+    } else {
+        m_manifest.datasetType = d.type;
+        m_manifest.confidence = d.confidence;
+        m_manifest.level = detect::levelName(d.level);
+        m_manifest.mapping = d.mapping.roles;
+        if (m_spec.requireConfidentDetection && (d.level == detect::Level::Low || d.level == detect::Level::VeryLow))
+            return Error::make(Error::Code::Uncertain, uncertainMessage(m_manifest.inputName, m_manifest));
+        auto validated = detect::validateMapping(d.mapping, d.profile, rules);
+        if (!validated)
+            return Error::make(Error::Code::Uncertain,
+                               uncertainMessage(m_manifest.inputName, m_manifest) + QLatin1Char(' ')
+                                   + validated.error().message,
+                               validated.error().detail);
+        m_mapping = *validated;
+        m_mapping.overridden = false;
+    }
+    m_manifest.datasetType = m_mapping.datasetType;
+    m_manifest.mapping = m_mapping.roles;
+    for (auto it = m_mapping.columnGroups.cbegin(); it != m_mapping.columnGroups.cend(); ++it)
+        m_manifest.mapping.insert(it.key(), it.value().join(QStringLiteral(", ")));
+    m_manifest.overridden = m_mapping.overridden;
+    m_manifest.confidence = m_mapping.datasetType == d.type ? d.confidence : d.scores.value(m_mapping.datasetType);
+    m_manifest.level = detect::levelName(detect::levelFor(m_manifest.confidence, rules.settings()));
+    return {};
+}
+
+Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analysis,
+                          outputs::LineageWriter *lineage, analysis::AnalysisResult &result)
+{
+    // Without a lineage file the analysis still needs a sink.
+    struct NullSink : analysis::LineageSink {
+        void setFields(const QStringList &) override {}
+        void add(qint64, const std::string_view *, std::string_view, analysis::RowStatus, std::string_view) override {}
+    } nullSink;
+    analysis::LineageSink &sink = lineage ? static_cast<analysis::LineageSink &>(*lineage) : nullSink;
+
+    if (m_feedback)
+        m_feedback->setPhase("Analysing");
+    // Reading and parsing run on their own thread, one batch ahead of the analysis, so that both
+    // cores work: one parses batch n+1 while the other aggregates, hashes and formats batch n.
+    QThreadPool readerThread;
+    readerThread.setMaxThreadCount(1);
+    ingest::RowBatch batches[2];
+    int current = 0;
+    auto readInto = [&](int slot) {
+        return QtConcurrent::run(&readerThread, [&reader, &batches, slot, fb = m_feedback]() {
+            return reader.readBatch(batches[slot], fb);
+        });
+    };
+    QFuture<Result<bool>> pending = readInto(current);
+    for (;;) {
+        Result<bool> more = pending.result();
+        if (!more)
+            return more.error();
+        const bool hasRows = batches[current].rowCount() > 0;
+        const bool again = *more;
+        const int slot = current;
+        if (again)
+            pending = readInto(1 - current);
+        if (hasRows) {
+            if (auto r = analysis.consume(batches[slot], sink, m_feedback); !r) {
+                if (again)
+                    pending.waitForFinished();
+                return r;
+            }
+        }
+        if (!again)
+            break;
+        if (cancelled()) {
+            pending.waitForFinished();
+            return cancelledError();
+        }
+        current = 1 - current;
+    }
+    m_manifest.inputSha256 = reader.info().sha256;
+    if (m_manifest.inputSize <= 0)
+        m_manifest.inputSize = reader.info().size;
+
+    if (m_feedback)
+        m_feedback->setPhase("Summarising");
+    auto finished = analysis.finish(m_feedback);
+    if (!finished)
+        return finished.error();
+    result = std::move(*finished);
+    m_manifest.rowsRead = result.rowsRead;
+    m_manifest.rowsUsed = result.rowsUsed;
+    m_manifest.rowsSkipped = result.rowsSkipped;
+    m_manifest.warnings = reader.info().warnings + result.warnings;
+    for (const auto &a : std::as_const(result.alerts))
+        m_manifest.alerts << severityName(a.severity) + QStringLiteral(": ") + a.message;
+    return {};
+}
+
+Result<void> Job::writeOutputs(analysis::AnalysisResult &result, outputs::LineageWriter *lineage)
+{
+    if (m_feedback)
+        m_feedback->setPhase("Writing");
+    if (lineage) {
+        if (auto r = record(lineage->commit()); !r)
+            return r;
+    }
+    if (m_spec.writeCsv) {
+        for (const auto &table : result.tables) {
+            if (cancelled())
+                return cancelledError();
+            if (auto r = record(outputs::writeTableCsv(table, outPath(table.id + QStringLiteral(".csv")))); !r)
+                return r;
+        }
+        if (!result.quality.columns.isEmpty())
+            if (auto r = record(outputs::writeTableCsv(result.quality, outPath(QStringLiteral("data_quality.csv")))); !r)
+                return r;
+    }
+    if (m_spec.writeXlsx) {
+        if (cancelled())
+            return cancelledError();
+        QStringList notes;
+        if (auto r = record(outputs::writeResultsXlsx(result, outPath(QStringLiteral("results.xlsx")), &notes)); !r)
+            return r;
+        m_manifest.warnings << notes;
+    }
+    if (m_spec.writeDashboard) {
+        if (cancelled())
+            return cancelledError();
+        outputs::DashboardInfo info;
+        info.fileName = m_manifest.inputName;
+        info.sha256 = m_manifest.inputSha256;
+        info.size = m_manifest.inputSize;
+        info.datasetType = m_manifest.datasetType;
+        info.confidence = m_manifest.confidence;
+        info.level = m_manifest.level;
+        info.mappingOverridden = m_manifest.overridden;
+        info.mapping = m_manifest.mapping;
+        info.parameters.insert(QStringLiteral("aggregation"), analysis::aggregationName(m_spec.params.aggregation));
+        info.parameters.insert(QStringLiteral("only validated"),
+                               m_spec.params.onlyValidated ? QStringLiteral("yes") : QStringLiteral("no"));
+        QStringList templateNames;
+        for (const QString &t : m_spec.params.templates)
+            templateNames << QFileInfo(t).fileName();
+        if (!templateNames.isEmpty())
+            info.parameters.insert(QStringLiteral("templates"), templateNames.join(QStringLiteral(", ")));
+        info.finpipeVersion = m_manifest.finpipeVersion;
+        info.sheet = m_manifest.sheet;
+        const QString path = outPath(QStringLiteral("dashboard.html"));
+        if (auto r = outputs::writeDashboard(info, result, path); !r)
+            return r;
+        if (auto r = record(outputs::describeFile(path)); !r)
+            return r;
+    }
+    return {};
+}
+
+} // namespace
+
+Result<Manifest> runJob(const JobSpec &spec, Feedback *feedback, Manifest *partial)
+{
+    Job job(spec, feedback);
+    return job.run(partial);
+}
+
+} // namespace finpipe::jobs

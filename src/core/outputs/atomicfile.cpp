@@ -1,0 +1,158 @@
+#include "atomicfile.h"
+
+#include "ingest/fileerrors.h"
+#include "ingest/sha256.h"
+
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace finpipe::outputs {
+
+namespace {
+
+Error writeError(const QString &path, const QString &detail)
+{
+    return Error::make(Error::Code::Failed,
+                       QStringLiteral("Could not write \"%1\" in %2: %3. Check that the folder is writable "
+                                      "and the disk is not full.")
+                           .arg(QFileInfo(path).fileName(), QFileInfo(path).absolutePath(), detail),
+                       detail);
+}
+
+} // namespace
+
+struct AtomicFile::Impl {
+    explicit Impl(const QString &path) : file(path) {}
+    QSaveFile file;
+    ingest::Sha256 hasher;
+    qint64 size = 0;
+    bool failed = false;
+    QString failure;
+
+    // Background mode: a bounded queue drained by one thread.
+    bool background = false;
+    std::thread worker;
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::deque<QByteArray> queue;
+    bool closing = false;
+
+    void sink(const QByteArray &data)
+    {
+        if (failed || data.isEmpty())
+            return;
+        hasher.update(data.constData(), size_t(data.size()));
+        size += data.size();
+        if (file.write(data) != data.size()) {
+            failed = true;
+            failure = file.errorString();
+        }
+    }
+
+    void run()
+    {
+        for (;;) {
+            QByteArray chunk;
+            {
+                std::unique_lock lock(mutex);
+                cv.wait(lock, [&] { return closing || !queue.empty(); });
+                if (queue.empty())
+                    return;
+                chunk = std::move(queue.front());
+                queue.pop_front();
+            }
+            cv.notify_all();
+            sink(chunk);
+        }
+    }
+
+    void stop()
+    {
+        if (!worker.joinable())
+            return;
+        {
+            std::lock_guard lock(mutex);
+            closing = true;
+        }
+        cv.notify_all();
+        worker.join();
+    }
+};
+
+AtomicFile::AtomicFile(QString path, bool background) : m_path(std::move(path)), d(std::make_unique<Impl>(m_path))
+{
+    d->background = background;
+}
+
+AtomicFile::~AtomicFile()
+{
+    d->stop();
+    // QSaveFile discards its temporary file when destroyed without commit().
+}
+
+Result<void> AtomicFile::open()
+{
+    if (!d->file.open(QIODevice::WriteOnly))
+        return writeError(m_path, d->file.errorString());
+    if (d->background)
+        d->worker = std::thread([this] { d->run(); });
+    return {};
+}
+
+void AtomicFile::write(QByteArray data)
+{
+    if (!d->background) {
+        d->sink(data);
+        return;
+    }
+    std::unique_lock lock(d->mutex);
+    // Bounded: at most four chunks in flight, so memory stays flat however large the file.
+    d->cv.wait(lock, [&] { return d->queue.size() < 4; });
+    d->queue.push_back(std::move(data));
+    lock.unlock();
+    d->cv.notify_all();
+}
+
+Result<WrittenFile> AtomicFile::commit()
+{
+    d->stop();
+    if (d->failed) {
+        d->file.cancelWriting();
+        return writeError(m_path, d->failure);
+    }
+    if (!d->file.commit())
+        return writeError(m_path, d->file.errorString());
+    WrittenFile w;
+    w.path = m_path;
+    w.size = d->size;
+    w.sha256 = d->hasher.finishHex();
+    return w;
+}
+
+Result<WrittenFile> writeFileAtomically(const QString &path, const QByteArray &content)
+{
+    AtomicFile f(path);
+    if (auto r = f.open(); !r)
+        return r.error();
+    f.write(content);
+    return f.commit();
+}
+
+Result<WrittenFile> describeFile(const QString &path)
+{
+    auto digest = ingest::sha256File(path);
+    if (!digest)
+        return digest.error();
+    WrittenFile w;
+    w.path = path;
+    w.size = QFileInfo(path).size();
+    w.sha256 = *digest;
+    return w;
+}
+
+} // namespace finpipe::outputs

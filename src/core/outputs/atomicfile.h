@@ -1,0 +1,52 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+#include <string_view>
+
+namespace finpipe::outputs {
+
+//! A file that has been written completely and moved into place.
+struct WrittenFile {
+    QString path;
+    qint64 size = 0;
+    QString sha256; //!< lower-case hex of the bytes written
+};
+
+//! Writes a file atomically: into a temporary file next to it, renamed over the target only on
+//! commit(), so that a reader never sees half a file and a failed run leaves no partial output.
+//! Hashes the bytes as they pass. With `background`, writing and hashing happen on a worker thread
+//! so that whoever formats the content keeps its core.
+class AtomicFile
+{
+public:
+    explicit AtomicFile(QString path, bool background = false);
+    ~AtomicFile(); //!< discards the temporary file unless commit() succeeded
+    AtomicFile(const AtomicFile &) = delete;
+    AtomicFile &operator=(const AtomicFile &) = delete;
+
+    Result<void> open();
+    //! Appends bytes; errors surface at commit(). Takes the buffer (cheap for QByteArray).
+    void write(QByteArray data);
+    void write(std::string_view data) { write(QByteArray(data.data(), qsizetype(data.size()))); }
+    //! Flushes, renames into place and reports size and SHA-256.
+    Result<WrittenFile> commit();
+    const QString &path() const { return m_path; }
+
+private:
+    struct Impl;
+    QString m_path;
+    std::unique_ptr<Impl> d;
+};
+
+//! Writes `content` to `path` atomically.
+Result<WrittenFile> writeFileAtomically(const QString &path, const QByteArray &content);
+
+//! Size and SHA-256 of a file already on disk (for files written by libraries).
+Result<WrittenFile> describeFile(const QString &path);
+
+} // namespace finpipe::outputs
