@@ -35,7 +35,7 @@ int formatNumber(double value, char *out)
         if (*q != '.')
             digits[nDigits++] = *q;
     int exponent = 0;
-    std::from_chars(e[1] == '+' ? e + 2 : e + 1, end, exponent);
+    std::from_chars(e + 2, end, exponent); // after the sign
     if (e[1] == '-')
         exponent = -exponent;
 
