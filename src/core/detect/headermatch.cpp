@@ -19,20 +19,33 @@ QString normalizedTokens(const QString &header)
     return headerTokens(header).join(QString());
 }
 
+//! "Résultat" -> "Resultat": accents dropped, so that exports from other locales still match.
+QString foldAccents(const QString &s)
+{
+    QString out;
+    const QString d = s.normalized(QString::NormalizationForm_KD);
+    out.reserve(d.size());
+    for (QChar c : d)
+        if (c.category() != QChar::Mark_NonSpacing)
+            out += c;
+    return out;
+}
+
 } // namespace
 
 QString normalizeHeader(const QString &header)
 {
     QString out;
     out.reserve(header.size());
-    for (QChar c : header)
+    for (QChar c : foldAccents(header))
         if (c.isLetterOrNumber())
             out += c.toLower();
     return out;
 }
 
-QStringList headerTokens(const QString &header)
+QStringList headerTokens(const QString &h)
 {
+    const QString header = foldAccents(h);
     QStringList tokens;
     QString cur;
     auto flush = [&] {

@@ -1,0 +1,156 @@
+// Detection accuracy on the corpus in tests/data/detect (expected.json): every file's type and mapping
+// must be right, right answers must be high or medium, and no unrelated table may score above low
+// for a specific type.
+#include "detect/detection.h"
+#include "detect/rules.h"
+
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace finpipe;
+using namespace finpipe::detect;
+using namespace finpipe::test;
+
+class TestDetectCorpus : public QObject
+{
+    Q_OBJECT
+
+private:
+    Rules m_rules;
+
+    static QJsonArray corpus()
+    {
+        QFile f(dataPath(QStringLiteral("detect/expected.json")));
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(f.readAll()).object().value(u"files").toArray();
+    }
+
+    static QString describe(const Detection &d)
+    {
+        QStringList s;
+        for (auto it = d.scores.cbegin(); it != d.scores.cend(); ++it)
+            s << QStringLiteral("%1=%2").arg(it.key()).arg(it.value(), 0, 'f', 3);
+        return QStringLiteral("got %1 at %2 (%3); scores %4")
+            .arg(d.type)
+            .arg(d.confidence, 0, 'f', 3)
+            .arg(levelName(d.level), s.join(u' '));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        RulesOptions o;
+        o.includeUser = false; // the shipped rules only: the user's folder must not change the verdicts
+        m_rules = Rules::load(o);
+        QVERIFY2(m_rules.problems().isEmpty(), qPrintable(m_rules.problems().value(0).toString()));
+        QVERIFY(corpus().size() >= 40);
+    }
+
+    void detectsCorpus_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QVariantMap>("mapping");
+        QTest::addColumn<QVariantMap>("groups");
+        for (const QJsonValue &v : corpus()) {
+            const QJsonObject o = v.toObject();
+            const QString file = o.value(u"file").toString();
+            QTest::newRow(qPrintable(file)) << file << o.value(u"type").toString()
+                                            << o.value(u"mapping").toObject().toVariantMap()
+                                            << o.value(u"groups").toObject().toVariantMap();
+        }
+    }
+
+    void detectsCorpus()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, type);
+        QFETCH(QVariantMap, mapping);
+        QFETCH(QVariantMap, groups);
+
+        auto r = detectFile(dataPath(QStringLiteral("detect/") + file), {}, m_rules);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().toString()));
+        const Detection &d = *r;
+
+        // Top-1 type.
+        QVERIFY2(d.type == type, qPrintable(describe(d)));
+        // Right answers are high or medium; the fallback never high.
+        QVERIFY2(d.level == Level::High || d.level == Level::Medium, qPrintable(describe(d)));
+        if (m_rules.type(type)->fallback) {
+            QVERIFY2(d.level != Level::High, qPrintable(describe(d)));
+            // Negatives: no specific type above low.
+            for (auto it = d.scores.cbegin(); it != d.scores.cend(); ++it)
+                if (it.key() != type)
+                    QVERIFY2(levelFor(it.value(), m_rules.settings()) == Level::Low
+                                 || levelFor(it.value(), m_rules.settings()) == Level::VeryLow,
+                             qPrintable(QStringLiteral("%1 scores %2").arg(it.key()).arg(it.value())));
+        } else {
+            QVERIFY(d.missingRoles.isEmpty());
+        }
+
+        // Mapping: every role, nothing more.
+        QMap<QString, QString> expected;
+        for (auto it = mapping.cbegin(); it != mapping.cend(); ++it)
+            expected.insert(it.key(), it.value().toString());
+        QCOMPARE(d.mapping.roles, expected);
+        QMap<QString, QStringList> expectedGroups;
+        for (auto it = groups.cbegin(); it != groups.cend(); ++it)
+            expectedGroups.insert(it.key(), it.value().toStringList());
+        QCOMPARE(d.mapping.columnGroups, expectedGroups);
+        QCOMPARE(d.mapping.datasetType, type);
+        QVERIFY(!d.mapping.overridden);
+    }
+
+    //! Over the whole corpus, a high confidence is always right and a wrong answer never high.
+    void highConfidenceIsAlwaysRight()
+    {
+        int high = 0;
+        for (const QJsonValue &v : corpus()) {
+            const QJsonObject o = v.toObject();
+            auto r = detectFile(dataPath(QStringLiteral("detect/") + o.value(u"file").toString()), {}, m_rules);
+            QVERIFY(r.ok());
+            if (r->level == Level::High) {
+                ++high;
+                QCOMPARE(r->type, o.value(u"type").toString());
+            }
+            // Every strategy scored every type, within [0, 1], with something to say for the winner.
+            QCOMPARE(r->strategies.size(), 5 * m_rules.types().size());
+            for (const StrategyScore &s : r->strategies)
+                QVERIFY(s.score >= 0 && s.score <= 1);
+        }
+        // The users' own files and their clean variants are recognised with high confidence.
+        QVERIFY(high >= 25);
+    }
+
+    void usersFilesAreHigh_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("type");
+        QTest::newRow("raw_data") << QStringLiteral("raw_data.xlsx") << QStringLiteral("station_readings");
+        QTest::newRow("synthetic") << QStringLiteral("synthetic_raw_data.csv") << QStringLiteral("station_readings");
+        QTest::newRow("fintech") << QStringLiteral("fintech_sales.csv") << QStringLiteral("sales_orders");
+        QTest::newRow("ct template") << QStringLiteral("ct_analysis_template.xlsx") << QStringLiteral("station_analysis");
+        QTest::newRow("tus template") << QStringLiteral("tus_analysis_template.xlsx") << QStringLiteral("station_analysis");
+    }
+
+    void usersFilesAreHigh()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, type);
+        auto r = detectFile(seedPath(file), {}, m_rules);
+        QVERIFY(r.ok());
+        QCOMPARE(r->type, type);
+        QCOMPARE(r->level, Level::High);
+        QVERIFY(!r->ambiguous);
+        QVERIFY(!r->reasons.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetectCorpus)
+#include "tst_detect_corpus.moc"
