@@ -1,0 +1,242 @@
+#include "csvscanner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <array>
+#include <cstring>
+#include <map>
+
+namespace finpipe::ingest::csv {
+
+namespace {
+
+//! Bytes that end an unquoted field, per delimiter; built once.
+struct StopTable {
+    bool stop[256] = {};
+    explicit StopTable(char delimiter)
+    {
+        stop[static_cast<unsigned char>('\n')] = true;
+        stop[static_cast<unsigned char>('\r')] = true;
+        stop[static_cast<unsigned char>(delimiter)] = true;
+    }
+};
+
+const StopTable &stopTable(char delimiter)
+{
+    static const StopTable comma(','), semicolon(';'), tab('\t'), pipe('|');
+    switch (delimiter) {
+    case ';': return semicolon;
+    case '\t': return tab;
+    case '|': return pipe;
+    default: return comma;
+    }
+}
+
+} // namespace
+
+ScanResult scanRecord(std::string_view text, bool atEnd, const Dialect &dialect,
+                      std::vector<FieldSpan> &fields)
+{
+    fields.clear();
+    ScanResult r;
+    const char *base = text.data();
+    const char *p = base;
+    const char *const e = base + text.size();
+    const bool *stop = stopTable(dialect.delimiter).stop;
+    const char delim = dialect.delimiter;
+    const char quote = dialect.quote;
+    for (;;) {
+        const char *fieldStart = p;
+        if (quote && p < e && *p == quote) {
+            const char *q = p + 1;
+            bool doubled = false;
+            int innerLineEnds = 0;
+            for (;;) {
+                while (q < e && *q != quote) {
+                    if (*q == '\n' || (*q == '\r' && (q + 1 >= e || q[1] != '\n')))
+                        ++innerLineEnds;
+                    ++q;
+                }
+                if (q >= e || (q + 1 >= e && !atEnd)) {
+                    if (!atEnd) {
+                        r.insideQuote = true;
+                        return r;
+                    }
+                    // The file ends inside a quoted field: take the rest as its value.
+                    fields.push_back({std::uint32_t(fieldStart + 1 - base), std::uint32_t(e - base), doubled});
+                    r.complete = true;
+                    r.unclosedQuote = q >= e;
+                    if (q < e) // the last byte is the closing quote
+                        fields.back().end = std::uint32_t(q - base);
+                    r.length = r.consumed = text.size();
+                    r.lineEnds = innerLineEnds;
+                    return r;
+                }
+                if (q + 1 < e && q[1] == quote) {
+                    doubled = true;
+                    q += 2;
+                    continue;
+                }
+                break;
+            }
+            r.lineEnds += innerLineEnds;
+            p = q + 1;
+            if (p < e && !stop[static_cast<unsigned char>(*p)]) {
+                // Text after the closing quote ("ab"c): keep the field as written, quotes and all.
+                while (p < e && !stop[static_cast<unsigned char>(*p)])
+                    ++p;
+                fields.push_back({std::uint32_t(fieldStart - base), std::uint32_t(p - base), false});
+            } else {
+                fields.push_back({std::uint32_t(fieldStart + 1 - base), std::uint32_t(q - base), doubled});
+            }
+        } else {
+            while (p < e && !stop[static_cast<unsigned char>(*p)])
+                ++p;
+            fields.push_back({std::uint32_t(fieldStart - base), std::uint32_t(p - base), false});
+        }
+        if (p >= e) {
+            if (!atEnd)
+                return r;
+            r.complete = true;
+            r.length = r.consumed = text.size();
+            return r;
+        }
+        if (*p == delim) {
+            ++p;
+            continue;
+        }
+        r.length = size_t(p - base);
+        if (*p == '\n') {
+            r.consumed = r.length + 1;
+        } else { // '\r'
+            if (p + 1 >= e && !atEnd)
+                return r; // cannot tell CR from CRLF yet
+            r.consumed = r.length + ((p + 1 < e && p[1] == '\n') ? 2 : 1);
+        }
+        ++r.lineEnds;
+        r.complete = true;
+        return r;
+    }
+}
+
+std::string_view fieldText(std::string_view record, const FieldSpan &field, char quote,
+                           std::string &scratch)
+{
+    const std::string_view raw = record.substr(field.begin, field.end - field.begin);
+    if (!field.unescape)
+        return raw;
+    scratch.clear();
+    for (size_t i = 0; i < raw.size(); ++i) {
+        scratch.push_back(raw[i]);
+        if (raw[i] == quote && i + 1 < raw.size() && raw[i + 1] == quote)
+            ++i;
+    }
+    return scratch;
+}
+
+bool isBlankRecord(std::string_view record, const std::vector<FieldSpan> &fields)
+{
+    for (const FieldSpan &f : fields)
+        for (std::uint32_t i = f.begin; i < f.end; ++i)
+            if (record[i] != ' ' && record[i] != '\t')
+                return false;
+    return true;
+}
+
+std::vector<SampleRecord> splitRecords(std::string_view text, bool atEnd, const Dialect &dialect,
+                                       size_t maxRecords, std::int64_t firstLine)
+{
+    std::vector<SampleRecord> out;
+    std::vector<FieldSpan> spans;
+    std::string scratch;
+    size_t pos = 0;
+    std::int64_t line = firstLine;
+    while (pos < text.size() && out.size() < maxRecords) {
+        const ScanResult r = scanRecord(text.substr(pos), atEnd, dialect, spans);
+        if (!r.complete)
+            break;
+        const std::string_view record = text.substr(pos, r.length);
+        if (!isBlankRecord(record, spans)) {
+            SampleRecord s;
+            s.line = firstLine > 0 ? line : 0;
+            s.nextLine = firstLine > 0 ? line + r.lineEnds : 0;
+            s.begin = pos;
+            s.next = pos + r.consumed;
+            s.fields.reserve(spans.size());
+            for (const FieldSpan &f : spans)
+                s.fields.emplace_back(fieldText(record, f, dialect.quote, scratch));
+            out.push_back(std::move(s));
+        }
+        line += r.lineEnds;
+        pos += r.consumed;
+    }
+    return out;
+}
+
+Dialect sniffDialect(std::string_view head)
+{
+    // Look at the first lines only: enough to judge, cheap on a 1 MiB head.
+    constexpr size_t kProbeBytes = 64 * 1024;
+    constexpr size_t kProbeRecords = 200;
+    const std::string_view probe = head.substr(0, std::min(head.size(), kProbeBytes));
+    const bool atEnd = probe.size() == head.size();
+
+    Dialect best;
+    best.quote = '"';
+    // A single quote only counts when it wraps fields and no double quote is used at all.
+    if (probe.find('"') == std::string_view::npos) {
+        int wrapped = 0;
+        for (size_t i = 0; i + 1 < probe.size(); ++i)
+            if (probe[i] == '\'' && (i == 0 || std::strchr(",;\t|\n", probe[i - 1])))
+                ++wrapped;
+        if (wrapped >= 2)
+            best.quote = '\'';
+    }
+
+    double bestScore = -1;
+    int bestFields = 1;
+    double bestDigitShare = 1;
+    for (char delim : std::array<char, 4>{',', ';', '\t', '|'}) {
+        const Dialect d{delim, best.quote};
+        const auto records = splitRecords(probe, atEnd, d, kProbeRecords, 1);
+        if (records.empty())
+            continue;
+        std::map<size_t, int> counts;
+        for (const auto &r : records)
+            ++counts[r.fields.size()];
+        size_t mode = 1;
+        int modeCount = 0;
+        for (const auto &[fieldCount, n] : counts)
+            if (n > modeCount || (n == modeCount && fieldCount > mode)) {
+                mode = fieldCount;
+                modeCount = n;
+            }
+        if (mode < 2)
+            continue;
+        const double score = double(modeCount) / double(records.size());
+        // Share of this delimiter's occurrences that sit between two digits: high for a comma
+        // that is really a decimal comma ("12,5"), which must not beat a consistent semicolon.
+        size_t between = 0, total = 0;
+        for (size_t i = 0; i < probe.size(); ++i)
+            if (probe[i] == delim) {
+                ++total;
+                if (i > 0 && i + 1 < probe.size() && probe[i - 1] >= '0' && probe[i - 1] <= '9'
+                    && probe[i + 1] >= '0' && probe[i + 1] <= '9')
+                    ++between;
+            }
+        const double digitShare = total ? double(between) / double(total) : 0;
+        const bool better = score > bestScore + 1e-9
+                            || (score > bestScore - 1e-9 && digitShare < bestDigitShare - 0.25)
+                            || (score > bestScore - 1e-9 && std::abs(digitShare - bestDigitShare) <= 0.25
+                                && int(mode) > bestFields && digitShare <= bestDigitShare);
+        if (better) {
+            bestScore = score;
+            bestFields = int(mode);
+            bestDigitShare = digitShare;
+            best.delimiter = delim;
+        }
+    }
+    return best;
+}
+
+} // namespace finpipe::ingest::csv
