@@ -1,6 +1,9 @@
 target_sources(finpipe_core PRIVATE
     analysis/resulttable.h
     analysis/analysis.h analysis/analysis.cpp
+    analysis/cellvalues.h analysis/cellvalues.cpp analysis/qualitylog.h analysis/qualitylog.cpp
+    analysis/salessummary.h analysis/salessummary.cpp
+    analysis/profile.h analysis/profile.cpp
 )
 target_sources(finpipe_core PRIVATE
     analysis/lineage.h analysis/lineage.cpp

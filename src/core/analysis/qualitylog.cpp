@@ -1,0 +1,121 @@
+#include "qualitylog.h"
+
+namespace finpipe::analysis {
+
+namespace {
+
+QString key(const QString &check, const QString &column, const QString &scope)
+{
+    // Unit separators cannot appear in column names typed by people; they keep keys unambiguous.
+    return check + QChar(0x1f) + column + QChar(0x1f) + scope;
+}
+
+QString percent(double rate)
+{
+    return QString::number(rate * 100.0, 'f', 1) + QLatin1Char('%');
+}
+
+} // namespace
+
+QStringList QualityLog::header()
+{
+    return {QStringLiteral("check"),  QStringLiteral("column"),       QStringLiteral("scope"),
+            QStringLiteral("count"),  QStringLiteral("rate"),         QStringLiteral("example_rows"),
+            QStringLiteral("detail")};
+}
+
+void QualityLog::setColumns(const QList<ingest::ColumnInfo> &columns)
+{
+    m_columns = columns;
+    m_blanks.assign(size_t(columns.size()), 0);
+}
+
+void QualityLog::countBlanks(const ingest::RowBatch &batch)
+{
+    const int cols = qMin(batch.columnCount(), int(m_blanks.size()));
+    for (int r = 0; r < batch.rowCount(); ++r) {
+        for (int c = 0; c < cols; ++c) {
+            if (batch.at(r, c).isBlank())
+                ++m_blanks[size_t(c)];
+        }
+    }
+}
+
+QualityFinding &QualityLog::finding(const QString &check, const QString &column, const QString &scope)
+{
+    const QString k = key(check, column, scope);
+    if (auto it = m_index.constFind(k); it != m_index.constEnd())
+        return m_findings[*it];
+    m_index.insert(k, m_findings.size());
+    QualityFinding f;
+    f.check = check;
+    f.column = column;
+    f.scope = scope;
+    m_findings.push_back(std::move(f));
+    return m_findings.back();
+}
+
+const QualityFinding *QualityLog::find(const QString &check, const QString &column, const QString &scope) const
+{
+    if (auto it = m_index.constFind(key(check, column, scope)); it != m_index.constEnd())
+        return &m_findings[*it];
+    return nullptr;
+}
+
+QString QualityLog::exampleText(const QualityFinding &f)
+{
+    QStringList parts;
+    for (qint64 row : f.examples)
+        parts << QString::number(row);
+    QString s = parts.join(QStringLiteral(", "));
+    if (f.count > qint64(f.examples.size()))
+        s += QStringLiteral(", …");
+    return s;
+}
+
+ResultTable QualityLog::table(qint64 rowsRead) const
+{
+    ResultTable t;
+    t.id = QStringLiteral("data_quality");
+    t.title = QStringLiteral("Data quality");
+    t.columns = header();
+    for (int c = 0; c < m_columns.size(); ++c) {
+        const qint64 n = m_blanks[size_t(c)];
+        const double rate = rowsRead > 0 ? double(n) / double(rowsRead) : 0.0;
+        t.rows.push_back({Cell::str(QStringLiteral("blank values")), Cell::str(m_columns[c].name),
+                          Cell::str(QStringLiteral("all rows")), Cell::num(double(n)), Cell::num(rate),
+                          Cell::blank(),
+                          Cell::str(QStringLiteral("%1 of %2 rows are blank").arg(n).arg(rowsRead))});
+    }
+    for (const QualityFinding &f : m_findings) {
+        if (f.count == 0)
+            continue;
+        const qint64 total = f.total >= 0 ? f.total : rowsRead;
+        t.rows.push_back({Cell::str(f.check), f.column.isEmpty() ? Cell::blank() : Cell::str(f.column),
+                          Cell::str(f.scope), Cell::num(double(f.count)),
+                          total > 0 ? Cell::num(double(f.count) / double(total)) : Cell::blank(),
+                          f.examples.empty() ? Cell::blank() : Cell::str(exampleText(f)),
+                          f.detail.isEmpty() ? Cell::blank() : Cell::str(f.detail)});
+    }
+    return t;
+}
+
+QList<QualityAlert> QualityLog::blankAlerts(qint64 rowsRead, double threshold) const
+{
+    QList<QualityAlert> alerts;
+    if (rowsRead <= 0)
+        return alerts;
+    for (int c = 0; c < m_columns.size(); ++c) {
+        const double rate = double(m_blanks[size_t(c)]) / double(rowsRead);
+        if (rate >= threshold && m_blanks[size_t(c)] > 0) {
+            alerts.append({QualityAlert::Severity::Warning,
+                           QStringLiteral("Column \"%1\" is %2 blank (%3 of %4 rows).")
+                               .arg(m_columns[c].name, percent(rate))
+                               .arg(m_blanks[size_t(c)])
+                               .arg(rowsRead)});
+        }
+    }
+    return alerts;
+}
+
+} // namespace finpipe::analysis

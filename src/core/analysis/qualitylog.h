@@ -1,0 +1,71 @@
+#pragma once
+
+#include "analysis/resulttable.h"
+#include "ingest/reader.h"
+#include "ingest/value.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <deque>
+#include <vector>
+
+namespace finpipe::analysis {
+
+//! One data-quality finding: how many rows a check caught, with a few example rows.
+struct QualityFinding {
+    QString check;   //!< in plain words, e.g. "duplicate order id"
+    QString column;  //!< the column it is about, if any
+    QString scope;   //!< e.g. "all rows", "station CT"
+    qint64 count = 0;
+    qint64 total = -1; //!< the denominator of the rate; -1 means every row read
+    std::vector<qint64> examples; //!< 1-based source rows
+    QString detail;  //!< one sentence for the analyst
+
+    //! Counts one more row, keeping the first few as examples.
+    void add(qint64 sourceRow, size_t maxExamples = 5)
+    {
+        ++count;
+        if (examples.size() < maxExamples)
+            examples.push_back(sourceRow);
+    }
+};
+
+//! Collects what the data-quality table shows for one analysis run: the blank rate of every
+//! column, then each finding in the order it was first seen. Shared by the analyses of this folder
+//! so that their data_quality.csv files have one layout:
+//! check, column, scope, count, rate, example_rows, detail.
+class QualityLog
+{
+public:
+    static QStringList header();
+
+    void setColumns(const QList<ingest::ColumnInfo> &columns);
+    //! Counts blank cells per column.
+    void countBlanks(const ingest::RowBatch &batch);
+    qint64 blanks(int column) const { return m_blanks[size_t(column)]; }
+
+    //! The finding for (check, column, scope), created empty on first use.
+    QualityFinding &finding(const QString &check, const QString &column = {},
+                            const QString &scope = QStringLiteral("all rows"));
+    //! The finding if it has been created, else nullptr.
+    const QualityFinding *find(const QString &check, const QString &column = {},
+                               const QString &scope = QStringLiteral("all rows")) const;
+
+    //! The data_quality table.
+    ResultTable table(qint64 rowsRead) const;
+    //! A warning for every column whose blank rate reaches `threshold`.
+    QList<QualityAlert> blankAlerts(qint64 rowsRead, double threshold) const;
+
+    //! "2, 57, 103" (and "…" when there are more).
+    static QString exampleText(const QualityFinding &f);
+
+private:
+    QList<ingest::ColumnInfo> m_columns;
+    std::vector<qint64> m_blanks;
+    std::deque<QualityFinding> m_findings; // deque: references from finding() stay valid
+    QHash<QString, size_t> m_index;
+};
+
+} // namespace finpipe::analysis
