@@ -1,1 +1,2 @@
 finpipe_add_test(NAME tst_cli_hash SOURCES cli/tst_cli_hash.cpp LABELS cli)
+finpipe_add_test(NAME tst_cli_inspect SOURCES cli/tst_cli_inspect.cpp LABELS cli)

@@ -1,0 +1,139 @@
+#include "testutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace finpipe::test;
+
+class TestCliInspect : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QJsonObject json(const CliRun &run)
+    {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(run.out, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            qWarning("not one JSON object: %s", run.out.constData());
+        return doc.object();
+    }
+
+    static QString sha256sum(const QString &path)
+    {
+        QProcess p;
+        p.start(QStringLiteral("sha256sum"), {path});
+        p.waitForFinished();
+        return QString::fromLatin1(p.readAllStandardOutput().left(64));
+    }
+
+private Q_SLOTS:
+    void csvJson()
+    {
+        const QString file = seedPath(QStringLiteral("fintech_sales.csv"));
+        const CliRun run = runCli({QStringLiteral("inspect"), file, QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject o = json(run);
+        QCOMPARE(o.value(u"format").toString(), QStringLiteral("csv"));
+        QCOMPARE(o.value(u"sha256").toString(), sha256sum(file));
+        QCOMPARE(o.value(u"size").toInteger(), QFile(file).size());
+        QCOMPARE(o.value(u"encoding").toString(), QStringLiteral("UTF-8"));
+        QCOMPARE(o.value(u"delimiter").toString(), QStringLiteral(","));
+        QCOMPARE(o.value(u"header").toBool(), true);
+        QCOMPARE(o.value(u"rows").toInteger(), 10000);
+        const QJsonArray columns = o.value(u"columns").toArray();
+        QCOMPARE(columns.size(), 19);
+        QCOMPARE(columns[1].toObject().value(u"name").toString(), QStringLiteral("order_date"));
+        QCOMPARE(columns[1].toObject().value(u"type").toString(), QStringLiteral("date"));
+        QCOMPARE(columns[8].toObject().value(u"type").toString(), QStringLiteral("integer"));
+        QCOMPARE(columns[10].toObject().value(u"type").toString(), QStringLiteral("decimal"));
+        QVERIFY(o.value(u"warnings").isArray());
+    }
+
+    void csvHumanShowsWarnings()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("export.csv"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Booked;Amount\n03/04/2024;12,5\n05/06/2024;1.234,50\n07/08/2024;3\n09/10/2024\n");
+        f.close();
+        const CliRun run = runCli({QStringLiteral("inspect"), file});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("export.csv: CSV, 4 rows x 2 columns"));
+        QVERIFY(run.out.contains("delimiter \";\", decimal comma, header yes"));
+        QVERIFY(run.out.contains("Amount  decimal"));
+        QVERIFY(run.out.contains("fewer fields"));
+        QVERIFY(run.out.contains("lines 5"));
+        QVERIFY(run.out.contains("day/month"));
+        const QJsonObject o = json(runCli({QStringLiteral("inspect"), QStringLiteral("--json"), file}));
+        QCOMPARE(o.value(u"warnings").toArray().size(), 2);
+        QCOMPARE(o.value(u"delimiter").toString(), QStringLiteral(";"));
+    }
+
+    void xlsxJson()
+    {
+        const CliRun run = runCli({QStringLiteral("inspect"), seedPath(QStringLiteral("raw_data.xlsx")),
+                                   QStringLiteral("--json")});
+        if (run.exitCode == 3 && run.err.contains("not available yet"))
+            QSKIP("the xlsx reader has not landed yet");
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject o = json(run);
+        QCOMPARE(o.value(u"format").toString(), QStringLiteral("xlsx"));
+        QCOMPARE(o.value(u"rows").toInteger(), 686);
+        QCOMPARE(o.value(u"columns").toArray().size(), 17);
+        QVERIFY(!o.value(u"sheets").toArray().isEmpty());
+        QCOMPARE(o.value(u"sheet").toString(), o.value(u"sheets").toArray().first().toString());
+    }
+
+    void missingFileExitsThree()
+    {
+        QTemporaryDir dir;
+        const CliRun run = runCli({QStringLiteral("inspect"), dir.filePath(QStringLiteral("gone.csv"))});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY(run.err.contains("\"gone.csv\" does not exist"));
+        QVERIFY(run.out.isEmpty());
+    }
+
+    void binaryFileExitsThree()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("blob.csv"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("abc\0\0\0\x01\x02", 8).repeated(100));
+        f.close();
+        const CliRun run = runCli({QStringLiteral("inspect"), file, QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY(run.err.contains("does not look like a text/CSV file"));
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no file") << QStringList{QStringLiteral("inspect")};
+        QTest::newRow("two files") << QStringList{QStringLiteral("inspect"), QStringLiteral("a.csv"),
+                                                  QStringLiteral("b.csv")};
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("inspect"), QStringLiteral("--frobnicate"),
+                                                       seedPath(QStringLiteral("fintech_sales.csv"))};
+        QTest::newRow("sheet without value") << QStringList{QStringLiteral("inspect"),
+                                                            seedPath(QStringLiteral("fintech_sales.csv")),
+                                                            QStringLiteral("--sheet")};
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        const CliRun run = runCli(args);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.contains("--help"));
+        QVERIFY(run.out.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliInspect)
+#include "tst_cli_inspect.moc"
