@@ -5,3 +5,4 @@ finpipe_add_test(NAME tst_detect_corpus SOURCES core/tst_detect_corpus.cpp LABEL
 finpipe_add_test(NAME tst_csvreader SOURCES core/tst_csvreader.cpp LABELS core)
 finpipe_add_test(NAME tst_valueparser SOURCES core/tst_valueparser.cpp LABELS core)
 finpipe_add_test(NAME tst_salessummary SOURCES core/tst_salessummary.cpp LABELS core)
+finpipe_add_test(NAME tst_detect SOURCES core/tst_detect.cpp LABELS core)

@@ -91,13 +91,17 @@ HeaderMatch matchHeader(const QString &header, const Role &role)
     const QString normTokens = normalizedTokens(trimmed);
     const QStringList tokens = headerTokens(trimmed);
     const QSet<QString> tokenSet(tokens.cbegin(), tokens.cend());
-    for (const QString &syn : names) {
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        const QString &syn = names[i];
+        // Synonyms are listed by preference: with "Date" and "Order Date" both present, the
+        // earlier-listed "Order Date" wins the order_date role.
+        const double preference = 0.002 * double(qMin<qsizetype>(i, 20));
         if (trimmed.compare(syn.trimmed(), Qt::CaseInsensitive) == 0) {
-            consider(HeaderMatch::How::Exact, 1.0, syn);
+            consider(HeaderMatch::How::Exact, 1.0 - preference, syn);
             return best;
         }
         if (norm == normalizeHeader(syn) || normTokens == normalizedTokens(syn)) {
-            consider(HeaderMatch::How::Normalized, 0.95, syn);
+            consider(HeaderMatch::How::Normalized, 0.95 - preference, syn);
             continue;
         }
         const QStringList st = headerTokens(syn);

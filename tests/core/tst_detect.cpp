@@ -1,0 +1,518 @@
+// Detection units: profiles, header matching, role assignment, rules loading (user rules, malformed
+// files), ambiguity, and the analyst's override.
+#include "detect/assignment.h"
+#include "detect/detection.h"
+#include "detect/headermatch.h"
+#include "detect/override.h"
+#include "detect/profile.h"
+#include "detect/rules.h"
+
+#include "testutil.h"
+
+#include <QDate>
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace finpipe;
+using namespace finpipe::detect;
+using namespace finpipe::ingest;
+
+namespace {
+
+//! A table built in the test: values that look like numbers or ISO dates become those kinds.
+struct Sample {
+    QList<ColumnInfo> columns;
+    RowBatch batch;
+};
+
+void makeSample(Sample &s, const QStringList &headers, const QList<QStringList> &rows)
+{
+    s.columns.clear();
+    for (const QString &h : headers)
+        s.columns << ColumnInfo{h, ColumnType::Text};
+    s.batch.reset(int(headers.size()));
+    qint64 line = 2;
+    static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    for (const QStringList &r : rows) {
+        Value *cells = s.batch.appendRow(line++);
+        for (int c = 0; c < headers.size(); ++c) {
+            const QString text = r.value(c);
+            Value &v = cells[c];
+            if (text.isEmpty())
+                continue;
+            v.text = s.batch.store(text.toStdString());
+            bool ok = false;
+            const double d = text.toDouble(&ok);
+            if (ok) {
+                v.kind = text.contains(u'.') ? Value::Kind::Decimal : Value::Kind::Integer;
+                v.number = d;
+            } else if (iso.match(text).hasMatch()) {
+                v.kind = Value::Kind::Date;
+                v.msecs = QDate::fromString(text, Qt::ISODate).startOfDay(Qt::UTC).toMSecsSinceEpoch();
+            } else {
+                v.kind = Value::Kind::Text;
+            }
+        }
+    }
+}
+
+//! Station readings: 60 rows over 2 stations, 5 parameters.
+QList<QStringList> readingRows(int n = 60)
+{
+    QList<QStringList> rows;
+    for (int i = 0; i < n; ++i)
+        rows << QStringList{i % 2 ? QStringLiteral("CT") : QStringLiteral("TUS"),
+                            QDate(2021, 1, 1).addDays(i / 10).toString(Qt::ISODate),
+                            QStringLiteral("Data %1").arg(i % 5 + 1), QString::number(1.5 + i * 0.25)};
+    return rows;
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+QByteArray shipped(const QString &name)
+{
+    QFile f(Rules::shippedDir() + u'/' + name);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestDetect : public QObject
+{
+    Q_OBJECT
+
+private:
+    Rules m_rules;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        RulesOptions o;
+        o.includeUser = false;
+        m_rules = Rules::load(o);
+        QVERIFY(m_rules.problems().isEmpty());
+    }
+
+    void profileDescribesColumns()
+    {
+        Sample s;
+        QList<QStringList> rows;
+        for (int i = 0; i < 40; ++i)
+            rows << QStringList{QStringLiteral("ORD%1").arg(1000 + i), i % 3 ? QStringLiteral("North") : QStringLiteral("South"),
+                                QStringLiteral("Data %1").arg(i % 4 + 1), QStringLiteral("Note number %1 about things").arg(i),
+                                QString::number(i % 2), i % 4 == 0 ? QString() : QString::number(10 + i * 0.5),
+                                QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate)};
+        makeSample(s, {QStringLiteral("id"), QStringLiteral("region"), QStringLiteral("Data 9"), QStringLiteral("note"),
+                       QStringLiteral("flag"), QStringLiteral("amount"), QStringLiteral("day")},
+                   rows);
+        const QList<ColumnProfile> p = profileColumns(s.columns, s.batch);
+        QCOMPARE(p.size(), 7);
+        QCOMPARE(p[0].shape, ColumnShape::Identifier);
+        QCOMPARE(p[0].distinctRatio, 1.0);
+        QCOMPARE(p[1].shape, ColumnShape::Category);
+        QCOMPARE(p[1].distinct, 2);
+        QCOMPARE(p[2].shape, ColumnShape::Code);
+        QVERIFY(p[2].headerIsCode);
+        QVERIFY(!p[1].headerIsCode);
+        QCOMPARE(p[3].shape, ColumnShape::FreeText);
+        QCOMPARE(p[4].shape, ColumnShape::Flag);
+        QCOMPARE(p[5].shape, ColumnShape::Measure);
+        QCOMPARE(p[5].type, ColumnType::Decimal);
+        QCOMPARE(p[5].blankRate, 0.25);
+        QCOMPARE(p[5].minText, QStringLiteral("10.5"));
+        QCOMPARE(p[5].maxText, QStringLiteral("29.5"));
+        QCOMPARE(p[6].shape, ColumnShape::Temporal);
+        QCOMPARE(p[6].type, ColumnType::Date);
+        QCOMPARE(p[6].minText, QStringLiteral("2024-01-01"));
+        QCOMPARE(p[6].examples.size(), 5);
+        QCOMPARE(p[0].examples.first(), QStringLiteral("ORD1000"));
+    }
+
+    void headersMatchIgnoringCaseSpacesAndPunctuation()
+    {
+        QCOMPARE(normalizeHeader(QStringLiteral(" Station_ID ")), QStringLiteral("stationid"));
+        QCOMPARE(normalizeHeader(QStringLiteral("station-id")), QStringLiteral("stationid"));
+        QCOMPARE(headerTokens(QStringLiteral("PCode")), (QStringList{QStringLiteral("p"), QStringLiteral("code")}));
+        QCOMPARE(headerTokens(QStringLiteral("Date_Time")), (QStringList{QStringLiteral("date"), QStringLiteral("time")}));
+        QCOMPARE(headerTokens(QStringLiteral("Dates")), QStringList{QStringLiteral("date")});
+
+        const Role &station = *m_rules.type(QStringLiteral("station_readings"))->role(QStringLiteral("station"));
+        QCOMPARE(matchHeader(QStringLiteral("station_id"), station).how, HeaderMatch::How::Exact);
+        QCOMPARE(matchHeader(QStringLiteral("STATION ID"), station).how, HeaderMatch::How::Normalized);
+        QCOMPARE(matchHeader(QStringLiteral("Station-No"), station).how, HeaderMatch::How::Pattern);
+        const HeaderMatch tokens = matchHeader(QStringLiteral("Upstream Site"), station);
+        QCOMPARE(tokens.how, HeaderMatch::How::Tokens);
+        QVERIFY(tokens.score >= 0.5 && tokens.score < 0.9);
+        QCOMPARE(matchHeader(QStringLiteral("Track_ID"), station).score < 0.5, true);
+        const Role &value = *m_rules.type(QStringLiteral("station_readings"))->role(QStringLiteral("value"));
+        QCOMPARE(matchHeader(QStringLiteral("Résultat"), value).how, HeaderMatch::How::Exact);
+        QCOMPARE(matchHeader(QStringLiteral("Resultat"), value).how, HeaderMatch::How::Normalized);
+    }
+
+    void assignmentIsOptimalNotGreedy()
+    {
+        // Greedy per row would give row 0 column 0 and leave row 1 with nothing.
+        const std::vector<int> a = maxWeightAssignment({{0.9, 0.8}, {0.85, 0.0}});
+        QCOMPARE(a, (std::vector<int>{1, 0}));
+        // More rows than columns: someone gets nothing, never a column twice.
+        const std::vector<int> b = maxWeightAssignment({{0.5}, {0.7}, {0.6}});
+        QCOMPARE(b, (std::vector<int>{-1, 0, -1}));
+        // Zero weight means "not this column".
+        QCOMPARE(maxWeightAssignment({{0.0, 0.0}}), std::vector<int>{-1});
+    }
+
+    void eachColumnPlaysOneRole()
+    {
+        // "Date" could be the order date; "Order Date" is the better one, and "Date" must not be
+        // taken twice either way.
+        Sample s;
+        QList<QStringList> rows;
+        for (int i = 0; i < 50; ++i)
+            rows << QStringList{QStringLiteral("A%1").arg(i), QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate),
+                                QDate(2024, 2, 1).addDays(i).toString(Qt::ISODate), QString::number(10 + i)};
+        makeSample(s, {QStringLiteral("Order ID"), QStringLiteral("Date"), QStringLiteral("Order Date"), QStringLiteral("Amount")},
+                   rows);
+        const Detection d = detectSample(s.columns, s.batch, QStringLiteral("export.csv"), m_rules);
+        QCOMPARE(d.type, QStringLiteral("sales_orders"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("order_date")), QStringLiteral("Order Date"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("revenue")), QStringLiteral("Amount"));
+        QSet<QString> used;
+        for (const QString &c : d.mapping.roles)
+            QVERIFY2(!used.contains(c), qPrintable(c));
+    }
+
+    void detectsFromSampleWithReasons()
+    {
+        Sample s;
+        makeSample(s, {QStringLiteral("Site"), QStringLiteral("Timestamp"), QStringLiteral("Parameter"), QStringLiteral("Value")},
+                   readingRows());
+        const Detection d = detectSample(s.columns, s.batch, QStringLiteral("export.csv"), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QCOMPARE(d.level, Level::High);
+        QVERIFY(!d.ambiguous);
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("value")), QStringLiteral("Value"));
+        QVERIFY(d.missingRoles.isEmpty());
+        QVERIFY(d.roleConfidence.value(QStringLiteral("station")) >= 0.95);
+        QCOMPARE(d.scores.size(), m_rules.types().size());
+        QVERIFY(d.scores.value(QStringLiteral("sales_orders")) < 0.5);
+        const QList<StrategyScore> mine = d.strategiesFor(d.type);
+        QCOMPARE(mine.size(), 5);
+        for (const StrategyScore &st : mine)
+            if (st.strategy != u"file_name")
+                QVERIFY2(!st.reasons.isEmpty(), qPrintable(st.strategy));
+        QVERIFY(d.reasons.join(u' ').contains(u"\"Value\""));
+        QCOMPARE(d.rulesVersion, m_rules.version());
+    }
+
+    void textValuesLowerTheValueProfile()
+    {
+        // Right headers, wrong values: the value column holds words.
+        QList<QStringList> rows = readingRows();
+        for (QStringList &r : rows)
+            r[3] = QStringLiteral("see lab sheet %1").arg(r[3]);
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result")}, rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QVERIFY(d.level != Level::High);
+        QVERIFY(d.candidates.value(QStringLiteral("station_readings")).missingRoles.contains(QStringLiteral("value")));
+    }
+
+    void headersWithoutRowsAreNotHigh()
+    {
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result")}, {});
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QVERIFY(d.level != Level::High);
+        for (const StrategyScore &st : d.strategiesFor(d.type))
+            if (st.strategy == u"value_profile")
+                QCOMPARE(st.score, 0.0);
+    }
+
+    void fallbackIsNeverHigh()
+    {
+        Sample s;
+        QList<QStringList> rows;
+        for (int i = 0; i < 30; ++i)
+            rows << QStringList{QString::number(i * 0.37), QString::number(i * 1.1)};
+        makeSample(s, {QStringLiteral("x"), QStringLiteral("y")}, rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("generic_table"));
+        QVERIFY(d.confidence < m_rules.settings().high);
+        QCOMPARE(d.level, Level::Medium);
+        QVERIFY(d.mapping.roles.isEmpty());
+    }
+
+    void ambiguousWhenRunnerUpIsClose()
+    {
+        // A user type that claims the same columns as station_readings: two equally good answers.
+        QTemporaryDir dir;
+        QByteArray copy = shipped(QStringLiteral("station_readings.json"));
+        copy.replace("\"id\": \"station_readings\"", "\"id\": \"lab_readings\"");
+        writeFile(dir.filePath(QStringLiteral("lab_readings.json")), copy);
+        const Rules rules = Rules::loadFromDirs({Rules::shippedDir(), dir.path()});
+        QVERIFY(rules.problems().isEmpty());
+        QVERIFY(rules.type(QStringLiteral("lab_readings")));
+
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result")},
+                   readingRows());
+        const Detection d = detectSample(s.columns, s.batch, QString(), rules);
+        QVERIFY(d.ambiguous);
+        QVERIFY(d.level != Level::High);
+        QVERIFY(d.type == u"lab_readings" || d.type == u"station_readings");
+        QVERIFY(d.runnerUp == u"lab_readings" || d.runnerUp == u"station_readings");
+        QVERIFY(d.reasons.join(u' ').contains(QStringLiteral("please confirm")));
+
+        // Without the copy the same sample is unambiguous and high.
+        const Detection plain = detectSample(s.columns, s.batch, QString(), m_rules);
+        QVERIFY(!plain.ambiguous);
+        QCOMPARE(plain.level, Level::High);
+    }
+
+    void shippedRulesDescribeTheTypes()
+    {
+        QStringList ids;
+        for (const DatasetType &t : m_rules.types())
+            ids << t.id;
+        QCOMPARE(ids, (QStringList{QStringLiteral("sales_orders"), QStringLiteral("station_analysis"),
+                                   QStringLiteral("station_readings"), QStringLiteral("generic_table")}));
+        QCOMPARE(m_rules.type(QStringLiteral("station_readings"))->analysis, QStringLiteral("station_pivot"));
+        QCOMPARE(m_rules.type(QStringLiteral("station_analysis"))->analysis, QStringLiteral("timeseries_report"));
+        QCOMPARE(m_rules.type(QStringLiteral("sales_orders"))->analysis, QStringLiteral("sales_summary"));
+        QCOMPARE(m_rules.type(QStringLiteral("generic_table"))->analysis, QStringLiteral("profile"));
+        QCOMPARE(m_rules.type(QStringLiteral("station_readings"))->requiredRoles(),
+                 (QStringList{QStringLiteral("station"), QStringLiteral("timestamp"), QStringLiteral("parameter"),
+                              QStringLiteral("value")}));
+        QCOMPARE(m_rules.type(QStringLiteral("sales_orders"))->requiredRoles(),
+                 (QStringList{QStringLiteral("order_id"), QStringLiteral("order_date"), QStringLiteral("revenue")}));
+        QCOMPARE(m_rules.type(QStringLiteral("sales_orders"))->role(QStringLiteral("fraud_flag"))->kind, RoleKind::Flag);
+        QVERIFY(m_rules.type(QStringLiteral("station_analysis"))->role(QStringLiteral("parameters"))->minColumns >= 2);
+        QVERIFY(m_rules.type(QStringLiteral("generic_table"))->fallback);
+        QCOMPARE(m_rules.version().size(), 16);
+    }
+
+    void userRuleReplacesShippedOne()
+    {
+        QTemporaryDir dir;
+        QByteArray mine = shipped(QStringLiteral("sales_orders.json"));
+        mine.replace("\"analysis\": \"sales_summary\"", "\"analysis\": \"profile\"");
+        mine.replace("\"Order Date\",", "\"Booked On\", \"Order Date\",");
+        writeFile(dir.filePath(QStringLiteral("my_sales.json")), mine);
+        RulesOptions o;
+        o.userDir = dir.path();
+        const Rules rules = Rules::load(o);
+        QVERIFY(rules.problems().isEmpty());
+        QCOMPARE(rules.types().size(), m_rules.types().size()); // replaced, not added
+        const DatasetType *t = rules.type(QStringLiteral("sales_orders"));
+        QCOMPARE(t->analysis, QStringLiteral("profile"));
+        QVERIFY(t->sourceFile.startsWith(dir.path()));
+        QVERIFY(t->role(QStringLiteral("order_date"))->synonyms.contains(QStringLiteral("Booked On")));
+        QVERIFY(rules.version() != m_rules.version());
+        QCOMPARE(rules.sources().last(), dir.path());
+    }
+
+    void userSettingsReplaceShippedValues()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("settings.json")), "{ \"levels\": {\"high\": 0.95} }");
+        RulesOptions o;
+        o.userDir = dir.path();
+        const Rules rules = Rules::load(o);
+        QVERIFY(rules.problems().isEmpty());
+        QCOMPARE(rules.settings().high, 0.95);
+        QCOMPARE(rules.settings().medium, m_rules.settings().medium); // untouched keys keep the shipped values
+    }
+
+    void malformedRulesAreReportedAndSkipped_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("syntax") << QByteArray("{\n  \"id\": \"broken\",\n  \"roles\": [ , ]\n}\n") << 3 << QString();
+        QTest::newRow("missing comma") << QByteArray("{\n \"id\": \"x\"\n \"analysis\": \"profile\"\n}") << 3 << QString();
+        QTest::newRow("unknown kind")
+            << QByteArray("{\n \"id\": \"bad_kind\",\n \"analysis\": \"profile\",\n \"roles\": [\n"
+                          "  {\"name\": \"amount\", \"required\": true,\n   \"kind\": \"numbr\", \"synonyms\": [\"Amount\"]}\n ]\n}")
+            << 6 << QStringLiteral("unknown kind \"numbr\"");
+        QTest::newRow("bad pattern")
+            << QByteArray("{\n \"id\": \"bad_re\",\n \"analysis\": \"profile\",\n \"roles\": [\n"
+                          "  {\"name\": \"a\", \"required\": true, \"kind\": \"text\",\n   \"patterns\": [\"(unclosed\"]}\n ]\n}")
+            << 6 << QStringLiteral("not a valid regular expression");
+        QTest::newRow("no required role")
+            << QByteArray("{\n \"id\": \"loose\",\n \"analysis\": \"profile\",\n \"roles\": [\n"
+                          "  {\"name\": \"a\", \"kind\": \"text\", \"synonyms\": [\"A\"]}\n ]\n}")
+            << 4 << QStringLiteral("no required role");
+        QTest::newRow("no id") << QByteArray("{\"analysis\": \"profile\", \"roles\": []}") << 0 << QStringLiteral("no \"id\"");
+    }
+
+    void malformedRulesAreReportedAndSkipped()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(int, line);
+        QFETCH(QString, says);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.json"));
+        writeFile(path, content);
+        RulesOptions o;
+        o.userDir = dir.path();
+        const Rules rules = Rules::load(o);
+        QCOMPARE(rules.problems().size(), 1);
+        const RulesProblem &p = rules.problems().first();
+        QCOMPARE(p.file, path);
+        QCOMPARE(p.line, line);
+        QVERIFY2(p.message.contains(says), qPrintable(p.message));
+        QVERIFY(p.toString().startsWith(line > 0 ? path + u':' + QString::number(line) + u':' : path + u':'));
+        // Skipped, never fatal: the shipped types are all there and detection still works.
+        QCOMPARE(rules.types().size(), m_rules.types().size());
+        Sample s;
+        makeSample(s, {QStringLiteral("Site"), QStringLiteral("Timestamp"), QStringLiteral("Parameter"), QStringLiteral("Value")},
+                   readingRows());
+        QCOMPARE(detectSample(s.columns, s.batch, QString(), rules).type, QStringLiteral("station_readings"));
+    }
+
+    void userTypeCanWin()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("bank_statement.json")), R"({
+            "id": "bank_statement", "name": "Bank statement", "analysis": "profile",
+            "roles": [
+                {"name": "booking_date", "required": true, "kind": "date", "synonyms": ["Booking Date", "Buchungstag"]},
+                {"name": "counterparty", "required": true, "kind": "text", "synonyms": ["Counterparty", "Payee"]},
+                {"name": "amount", "required": true, "kind": "number", "synonyms": ["Amount", "Betrag"]}
+            ]
+        })");
+        RulesOptions o;
+        o.userDir = dir.path();
+        const Rules rules = Rules::load(o);
+        QVERIFY(rules.problems().isEmpty());
+        Sample s;
+        QList<QStringList> rows;
+        for (int i = 0; i < 40; ++i)
+            rows << QStringList{QDate(2024, 3, 1).addDays(i).toString(Qt::ISODate),
+                                QStringLiteral("Payee number %1 Ltd").arg(i), QString::number(-20.5 - i)};
+        makeSample(s, {QStringLiteral("Buchungstag"), QStringLiteral("Payee"), QStringLiteral("Betrag")}, rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), rules);
+        QCOMPARE(d.type, QStringLiteral("bank_statement"));
+        QVERIFY(d.level == Level::High || d.level == Level::Medium);
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("amount")), QStringLiteral("Betrag"));
+    }
+
+    void overrideRefusesTextAsValue()
+    {
+        QList<QStringList> rows = readingRows();
+        for (int i = 0; i < rows.size(); ++i)
+            rows[i] << (i % 3 ? QStringLiteral("ok") : QStringLiteral("n/a"));
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result"),
+                       QStringLiteral("Remark")},
+                   rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+
+        OverrideChoice choice;
+        choice.roles.insert(QStringLiteral("value"), QStringLiteral("Remark"));
+        auto r = validateOverride(choice, d, m_rules);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Invalid);
+        QVERIFY2(r.error().message.contains(QStringLiteral("\"Remark\" cannot be the value")), qPrintable(r.error().message));
+        QVERIFY(r.error().message.contains(QStringLiteral("\"ok\"")));
+        QVERIFY(r.error().message.contains(QStringLiteral("\"n/a\"")));
+    }
+
+    void overrideRefusesColumnTwiceAndMissingRoles()
+    {
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result")},
+                   readingRows());
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+
+        ColumnMapping twice;
+        twice.datasetType = QStringLiteral("station_readings");
+        twice.roles = {{QStringLiteral("station"), QStringLiteral("Station_ID")},
+                       {QStringLiteral("timestamp"), QStringLiteral("Date_Time")},
+                       {QStringLiteral("parameter"), QStringLiteral("PCode")},
+                       {QStringLiteral("value"), QStringLiteral("Result")},
+                       {QStringLiteral("depth"), QStringLiteral("Result")}};
+        auto r = validateMapping(twice, d.profile, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(QStringLiteral("\"Result\" is chosen for both")), qPrintable(r.error().message));
+
+        OverrideChoice drop;
+        drop.roles.insert(QStringLiteral("parameter"), QString());
+        r = validateOverride(drop, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(QStringLiteral("needs a column for parameter")), qPrintable(r.error().message));
+
+        OverrideChoice missingColumn;
+        missingColumn.roles.insert(QStringLiteral("value"), QStringLiteral("Reslt"));
+        r = validateOverride(missingColumn, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(QStringLiteral("There is no column \"Reslt\"")));
+
+        OverrideChoice unknownType;
+        unknownType.datasetType = QStringLiteral("weather");
+        r = validateOverride(unknownType, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(QStringLiteral("\"weather\" is not a dataset type")));
+
+        OverrideChoice salesOnReadings;
+        salesOnReadings.datasetType = QStringLiteral("sales_orders");
+        r = validateOverride(salesOnReadings, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(QStringLiteral("needs a column for order_id")));
+    }
+
+    void overrideAcceptsAndMarksChanges()
+    {
+        QList<QStringList> rows = readingRows();
+        for (int i = 0; i < rows.size(); ++i)
+            rows[i] << QString::number(i % 3 * 0.5);
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result"),
+                       QStringLiteral("Level")},
+                   rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+
+        // Accepting the detection as is: not overridden.
+        auto same = validateOverride(OverrideChoice{}, d, m_rules);
+        QVERIFY2(same.ok(), same.ok() ? "" : qPrintable(same.error().message));
+        QVERIFY(!same->overridden);
+        QCOMPARE(same->roles, d.mapping.roles);
+
+        // The analyst says "Level" is the depth; the rest stays as detected.
+        OverrideChoice choice;
+        choice.roles.insert(QStringLiteral("depth"), QStringLiteral("Level"));
+        auto changed = validateOverride(choice, d, m_rules);
+        QVERIFY2(changed.ok(), changed.ok() ? "" : qPrintable(changed.error().message));
+        QVERIFY(changed->overridden);
+        QCOMPARE(changed->roles.value(QStringLiteral("depth")), QStringLiteral("Level"));
+        QCOMPARE(changed->roles.value(QStringLiteral("value")), QStringLiteral("Result"));
+
+        // Moving a column to another role takes it from the first: "Level" as value, "Result" unused.
+        OverrideChoice move;
+        move.roles.insert(QStringLiteral("value"), QStringLiteral("Level"));
+        auto moved = validateOverride(move, d, m_rules);
+        QVERIFY2(moved.ok(), moved.ok() ? "" : qPrintable(moved.error().message));
+        QCOMPARE(moved->roles.value(QStringLiteral("value")), QStringLiteral("Level"));
+
+        // Switching to the generic profile needs no roles.
+        OverrideChoice generic;
+        generic.datasetType = QStringLiteral("generic_table");
+        auto g = validateOverride(generic, d, m_rules);
+        QVERIFY(g.ok());
+        QVERIFY(g->overridden);
+        QVERIFY(g->roles.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetect)
+#include "tst_detect.moc"
