@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QLocale>
 #include <QXmlStreamReader>
 
 #include <charconv>
@@ -258,7 +259,8 @@ private:
 
 Result<QByteArray> XlsxReader::readPart(const QString &part)
 {
-    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio};
+    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio,
+                     m_options.maxUncompressedBytes};
     auto data = m_zip->readAll(part, limits);
     if (data)
         m_inflatedParts += data->size();
@@ -448,7 +450,8 @@ Result<void> XlsxReader::chooseSheet()
 
 Result<std::unique_ptr<XlsxReader::Cursor>> XlsxReader::openCursor()
 {
-    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio};
+    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio,
+                     m_options.maxUncompressedBytes};
     auto stream = m_zip->openStream(m_sheetPart, limits);
     if (!stream)
         return stream.error();
@@ -714,10 +717,9 @@ Result<void> XlsxReader::open()
     const QDateTime modified = fi.lastModified();
     if (size > kMaxFileBytes || size > m_options.maxUncompressedBytes)
         return Error::make(Error::Code::TooLarge,
-                           QStringLiteral("\"%1\" is %2 MB, larger than finpipe reads as an Excel workbook. "
+                           QStringLiteral("\"%1\" is %2, larger than finpipe reads as an Excel workbook. "
                                           "Save the sheet you need as CSV and open that instead.")
-                               .arg(m_name)
-                               .arg(double(size) / (1024.0 * 1024.0), 0, 'f', 0));
+                               .arg(m_name, QLocale::c().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat)));
     // Read once: the same bytes are hashed and unzipped.
     QByteArray bytes = file.readAll();
     if (file.error() != QFileDevice::NoError)

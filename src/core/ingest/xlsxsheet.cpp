@@ -69,13 +69,13 @@ Error SheetScanner::damaged(const QString &detail) const
                        detail);
 }
 
-Error SheetScanner::beyondGrid(QStringView ref) const
+Error SheetScanner::beyondGrid(const QString &what) const
 {
     return Error::make(Error::Code::TooLarge,
-                       QStringLiteral("Sheet \"%1\" in \"%2\" refers to cell %3, beyond Excel's limit of "
+                       QStringLiteral("Sheet \"%1\" in \"%2\" refers to %3, beyond Excel's limit of "
                                       "1,048,576 rows and 16,384 columns (column XFD). The file is damaged "
                                       "or was not made by a spreadsheet program.")
-                           .arg(m_sheetName, m_fileName, ref.left(40).toString()));
+                           .arg(m_sheetName, m_fileName, what.left(50)));
 }
 
 Result<void> SheetScanner::startRow(RawRow &row)
@@ -111,13 +111,13 @@ Result<void> SheetScanner::startCell(RawRow &row)
     if (const QStringView r = attrs.value(QLatin1StringView("r")); !r.isEmpty()) {
         const CellRef ref = parseCellRef(r);
         if (ref.beyondGrid)
-            return beyondGrid(r);
+            return beyondGrid(QStringLiteral("cell ") + r.toString());
         if (!ref.valid || ref.column < 0)
             return damaged(QStringLiteral("cell reference \"%1\"").arg(r.left(40)));
         column = ref.column;
     }
     if (column >= kExcelMaxColumns)
-        return beyondGrid(cellName(column, m_lastRow));
+        return beyondGrid(QStringLiteral("cell ") + cellName(column, m_lastRow));
     m_lastColumn = column;
 
     if (size_t(row.count) == row.cells.size())

@@ -66,7 +66,7 @@ private:
     Result<void> startRow(RawRow &row);
     Result<void> startCell(RawRow &row);
     Error damaged(const QString &detail) const;
-    Error beyondGrid(QStringView ref) const;
+    Error beyondGrid(const QString &what) const;
 
     std::unique_ptr<ZipEntryStream> m_stream;
     QString m_fileName;

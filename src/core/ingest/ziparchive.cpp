@@ -1,5 +1,7 @@
 #include "ziparchive.h"
 
+#include <QLocale>
+
 #include <unzip.h>
 
 #include <algorithm>
@@ -282,10 +284,10 @@ Result<qint64> ZipEntryStream::read(char *buf, qint64 max)
     const QString &file = m_archive->m_name;
     if (m_inflated > m_limits.maxEntryBytes)
         return Error::make(Error::Code::TooLarge,
-                           QStringLiteral("\"%1\" was not read: it unpacks to more than %2 MB, over "
+                           QStringLiteral("\"%1\" was not read: it unpacks to more than %2, over "
                                           "finpipe's safety limit for a workbook.")
-                               .arg(file)
-                               .arg(double(m_limits.maxEntryBytes) / (1024.0 * 1024.0), 0, 'f', 0),
+                               .arg(file, QLocale::c().formattedDataSize(m_limits.reportedLimit ? m_limits.reportedLimit : m_limits.maxEntryBytes, 1,
+                                                                         QLocale::DataSizeTraditionalFormat)),
                            m_entry.name);
     // Tiny entries may legitimately compress very well; the ratio guards against expansion.
     const qint64 stored = std::max<qint64>(m_entry.compressedSize, 1);

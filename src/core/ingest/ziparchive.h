@@ -16,6 +16,8 @@ struct ZipLimits {
     qint64 maxEntryBytes = 2ll * 1024 * 1024 * 1024;
     //! Most bytes an entry may inflate to per byte stored.
     int maxRatio = 200;
+    //! The limit named in messages (the whole workbook's budget); 0 means maxEntryBytes.
+    qint64 reportedLimit = 0;
 };
 
 class ZipEntryStream;

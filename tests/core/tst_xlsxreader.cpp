@@ -1,0 +1,705 @@
+#include "ingest/reader.h"
+#include "ingest/sha256.h"
+#include "ingest/xlsxstyles.h"
+
+#include "testutil.h"
+#include "xlsxfixtures.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <xlsxwriter.h>
+
+#include <map>
+
+using namespace finpipe;
+using namespace finpipe::ingest;
+using namespace finpipe::test;
+
+namespace {
+
+qint64 msecsOf(int y, int m, int d, int h = 0, int min = 0, int s = 0)
+{
+    return QDateTime(QDate(y, m, d), QTime(h, min, s), Qt::UTC).toMSecsSinceEpoch();
+}
+
+QString errorText(const Error &e)
+{
+    return e.toString();
+}
+
+//! Every value of one column, in order.
+QList<Value> columnValues(const Table &t, int column)
+{
+    QList<Value> out;
+    for (const auto &b : t.batches)
+        for (int r = 0; r < b->rowCount(); ++r)
+            out.append(b->at(r, column));
+    return out;
+}
+
+QStringList columnTexts(const Table &t, int column)
+{
+    QStringList out;
+    for (const Value &v : columnValues(t, column))
+        out.append(v.toString());
+    return out;
+}
+
+QStringList strings(std::initializer_list<const char *> list)
+{
+    QStringList out;
+    for (const char *s : list)
+        out.append(QString::fromUtf8(s));
+    return out;
+}
+
+QStringList columnNames(const Table &t)
+{
+    QStringList out;
+    for (const ColumnInfo &c : t.columns)
+        out.append(c.name);
+    return out;
+}
+
+} // namespace
+
+#define REQUIRE_OK(r) QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(errorText((r).error())))
+
+class TestXlsxReader : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    QString handBook(const QString &name, const HandBook &book)
+    {
+        const QString p = path(name);
+        if (!writeHandBook(p, book))
+            qFatal("could not write %s", qPrintable(p));
+        return p;
+    }
+
+    QString handSheet(const QString &name, const QByteArray &rows, const QList<QByteArray> &strings = {},
+                      const QByteArray &dimension = {})
+    {
+        HandBook b;
+        b.sheets = {sheetXml(rows, dimension)};
+        b.sharedStrings = strings;
+        return handBook(name, b);
+    }
+
+    //! Opening must fail; returns the error for the message checks.
+    static Error openFails(const QString &file, const ReadOptions &options = {})
+    {
+        auto t = readTable(file, options);
+        if (t.ok())
+            qFatal("reading %s unexpectedly succeeded", qPrintable(file));
+        return t.error();
+    }
+
+private Q_SLOTS:
+    // ---- the users' files -------------------------------------------------------------------
+
+    void rawDataGolden()
+    {
+        const QString file = seedPath(QStringLiteral("raw_data.xlsx"));
+        auto t = readTable(file);
+        REQUIRE_OK(t);
+        QCOMPARE(t->info.format, FileFormat::Xlsx);
+        QCOMPARE(t->info.sheets, QStringList{QStringLiteral("Raw Data")});
+        QCOMPARE(t->info.sheet, QStringLiteral("Raw Data"));
+        QVERIFY(t->info.hasHeader);
+        // The declared range A1:Q701 is larger than the data: no phantom rows.
+        QCOMPARE(t->rowCount(), qint64(686));
+        QCOMPARE(columnNames(*t),
+                 strings({"Station_ID", "Date_Time", "PCode", "LEW_Pct", "Depth_M", "Agency", "CCode",
+                              "LCode", "SCode", "QCode", "RCode", "Result", "Validated", "Create_Update",
+                              "Owner", "Track_ID", "Selected_By"}));
+
+        // Hashed from the same bytes that were parsed, and equal to a separate hash of the file.
+        auto digest = sha256File(file);
+        REQUIRE_OK(digest);
+        QCOMPARE(t->info.sha256, *digest);
+        QCOMPARE(t->info.size, QFileInfo(file).size());
+
+        const int dateCol = t->columnIndex(QStringLiteral("Date_Time"));
+        QCOMPARE(t->columns[dateCol].type, ColumnType::Date);
+        qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
+        for (const Value &v : columnValues(*t, dateCol)) {
+            QCOMPARE(v.kind, Value::Kind::Date);
+            QCOMPARE(v.msecs % 86'400'000, qint64(0));
+            lo = std::min(lo, v.msecs);
+            hi = std::max(hi, v.msecs);
+        }
+        QCOMPARE(lo, msecsOf(2021, 1, 1));
+        QCOMPARE(hi, msecsOf(2021, 3, 31));
+        QCOMPARE(columnValues(*t, dateCol).front().toString(), QStringLiteral("2021-01-01"));
+
+        const int resultCol = t->columnIndex(QStringLiteral("Result"));
+        QCOMPARE(t->columns[resultCol].type, ColumnType::Decimal);
+        for (const Value &v : columnValues(*t, resultCol))
+            QVERIFY(v.isNumber());
+        // <v>1.5349999999999999</v> is the double 1.535: shortest round-trip text.
+        QCOMPARE(columnTexts(*t, resultCol).at(3), QStringLiteral("1.535"));
+        QCOMPARE(columnTexts(*t, resultCol).at(0), QStringLiteral("1.411"));
+
+        std::map<QString, int> stations;
+        for (const QString &s : columnTexts(*t, t->columnIndex(QStringLiteral("Station_ID"))))
+            ++stations[s];
+        QCOMPARE(stations.size(), size_t(2));
+        QCOMPARE(stations[QStringLiteral("CT")], 453);
+        QCOMPARE(stations[QStringLiteral("TUS")], 233);
+
+        // Blanks stored as empty strings are blanks; six columns hold nothing at all.
+        QStringList blankColumns;
+        for (int c = 0; c < t->columns.size(); ++c) {
+            const auto values = columnValues(*t, c);
+            if (std::all_of(values.begin(), values.end(), [](const Value &v) { return v.isBlank(); })) {
+                blankColumns.append(t->columns[c].name);
+                QCOMPARE(t->columns[c].type, ColumnType::Text);
+            }
+        }
+        QCOMPARE(blankColumns, strings({"LEW_Pct", "Depth_M", "Agency", "SCode", "QCode", "RCode"}));
+
+        const int validated = t->columnIndex(QStringLiteral("Validated"));
+        QCOMPARE(t->columns[validated].type, ColumnType::Integer);
+        QCOMPARE(columnTexts(*t, validated).count(QStringLiteral("0")), 130);
+        // Create_Update carries times of day.
+        const int created = t->columnIndex(QStringLiteral("Create_Update"));
+        QCOMPARE(t->columns[created].type, ColumnType::DateTime);
+        QCOMPARE(columnTexts(*t, created).front(), QStringLiteral("2024-12-26 09:49:17"));
+
+        // Rows keep their worksheet row numbers.
+        QCOMPARE(t->batches.front()->sourceLine(0), qint64(2));
+        QCOMPARE(t->batches.back()->sourceLine(t->batches.back()->rowCount() - 1), qint64(687));
+        QVERIFY2(t->info.warnings.isEmpty(), qPrintable(t->info.warnings.join(u'\n')));
+    }
+
+    void templatesGolden_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("sheet");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<QString>("firstDate");
+        QTest::newRow("CT") << QStringLiteral("ct_analysis_template.xlsx") << QStringLiteral("CT Station") << 90
+                            << QStringLiteral("2021-01-01");
+        QTest::newRow("TUS") << QStringLiteral("tus_analysis_template.xlsx") << QStringLiteral("TUS Station") << 67
+                             << QStringLiteral("2021-01-20");
+    }
+
+    void templatesGolden()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, sheet);
+        QFETCH(int, rows);
+        QFETCH(QString, firstDate);
+        auto t = readTable(seedPath(file));
+        REQUIRE_OK(t);
+        // The two chart sheets are not worksheets.
+        QCOMPARE(t->info.sheets, QStringList{sheet});
+        QCOMPARE(t->rowCount(), qint64(rows));
+        QStringList expected{QStringLiteral("Station"), QStringLiteral("Dates")};
+        for (int i = 1; i <= 25; ++i)
+            expected.append(QStringLiteral("Data %1").arg(i));
+        QCOMPARE(columnNames(*t), expected);
+        QCOMPARE(t->columns[1].type, ColumnType::Date);
+        QCOMPARE(columnTexts(*t, 1).front(), firstDate);
+        QCOMPARE(columnTexts(*t, 1).back(), QStringLiteral("2021-03-31"));
+        QCOMPARE(t->columns[0].type, ColumnType::Text);
+    }
+
+    void chartSheetsAndSheetChoice()
+    {
+        const QString file = seedPath(QStringLiteral("ct_analysis_template.xlsx"));
+        ReadOptions byIndex;
+        byIndex.sheet = QStringLiteral("1");
+        auto t = readTable(file, byIndex);
+        REQUIRE_OK(t);
+        QCOMPARE(t->info.sheet, QStringLiteral("CT Station"));
+
+        ReadOptions chart;
+        chart.sheet = QStringLiteral("Data 1 Chart");
+        Error e = openFails(file, chart);
+        QCOMPARE(e.code, Error::Code::Invalid);
+        QVERIFY2(e.message.contains(u"chart sheet") && e.message.contains(u"\"CT Station\"")
+                     && e.message.contains(u"ct_analysis_template.xlsx"),
+                 qPrintable(e.message));
+
+        ReadOptions beyond;
+        beyond.sheet = QStringLiteral("2");
+        e = openFails(file, beyond);
+        QVERIFY2(e.message.contains(u"no worksheet number 2") && e.message.contains(u"1 worksheet"),
+                 qPrintable(e.message));
+    }
+
+    void sheetSelectionByNameAndIndex()
+    {
+        const QString file = path(QStringLiteral("three.xlsx"));
+        lxw_workbook *wb = workbook_new(QFile::encodeName(file).constData());
+        const char *names[] = {"North", "South", "West"};
+        for (int s = 0; s < 3; ++s) {
+            lxw_worksheet *ws = workbook_add_worksheet(wb, names[s]);
+            worksheet_write_string(ws, 0, 0, "Region", nullptr);
+            worksheet_write_string(ws, 0, 1, "Amount", nullptr);
+            for (int r = 1; r <= s + 1; ++r) {
+                worksheet_write_string(ws, lxw_row_t(r), 0, names[s], nullptr);
+                worksheet_write_number(ws, lxw_row_t(r), 1, r * 10 + s, nullptr);
+            }
+        }
+        workbook_add_chartsheet(wb, "Chart");
+        QCOMPARE(workbook_close(wb), LXW_NO_ERROR);
+
+        auto first = readTable(file);
+        REQUIRE_OK(first);
+        QCOMPARE(first->info.sheets, strings({"North", "South", "West"}));
+        QCOMPARE(first->info.sheet, QStringLiteral("North"));
+        QCOMPARE(first->rowCount(), qint64(1));
+
+        ReadOptions o;
+        o.sheet = QStringLiteral("West");
+        auto west = readTable(file, o);
+        REQUIRE_OK(west);
+        QCOMPARE(west->rowCount(), qint64(3));
+        QCOMPARE(columnTexts(*west, 1), strings({"12", "22", "32"}));
+
+        o.sheet = QStringLiteral("2");
+        auto second = readTable(file, o);
+        REQUIRE_OK(second);
+        QCOMPARE(second->info.sheet, QStringLiteral("South"));
+        QCOMPARE(columnTexts(*second, 0), strings({"South", "South"}));
+
+        o.sheet = QStringLiteral("south");
+        auto caseless = readTable(file, o);
+        REQUIRE_OK(caseless);
+        QCOMPARE(caseless->info.sheet, QStringLiteral("South"));
+
+        o.sheet = QStringLiteral("East");
+        const Error e = openFails(file, o);
+        QCOMPARE(e.code, Error::Code::Invalid);
+        QCOMPARE(e.message, QStringLiteral("\"three.xlsx\" has no worksheet called \"East\". Its worksheets "
+                                           "are: \"North\", \"South\", \"West\"."));
+    }
+
+    void readSampleDoesNotConsume()
+    {
+        ReadOptions o;
+        o.batchRows = 100;
+        auto reader = TableReader::open(seedPath(QStringLiteral("raw_data.xlsx")), o);
+        REQUIRE_OK(reader);
+        RowBatch sample;
+        auto s = (*reader)->readSample(sample, 5);
+        REQUIRE_OK(s);
+        QVERIFY(*s);
+        QCOMPARE(sample.rowCount(), 5);
+        QCOMPARE((*reader)->rowsRead(), qint64(0));
+
+        qint64 rows = 0;
+        int batches = 0;
+        qint64 expectedLine = 2;
+        RowBatch batch;
+        Feedback fb;
+        for (;;) {
+            auto more = (*reader)->readBatch(batch, &fb);
+            REQUIRE_OK(more);
+            if (batches == 0)
+                for (int r = 0; r < 5; ++r)
+                    for (int c = 0; c < batch.columnCount(); ++c)
+                        QCOMPARE(batch.at(r, c).toString(), sample.at(r, c).toString());
+            for (int r = 0; r < batch.rowCount(); ++r)
+                QCOMPARE(batch.sourceLine(r), expectedLine++);
+            rows += batch.rowCount();
+            if (batch.rowCount())
+                ++batches;
+            QVERIFY(batch.rowCount() <= 100);
+            if (!*more)
+                break;
+        }
+        QCOMPARE(rows, qint64(686));
+        QCOMPARE(batches, 7);
+        QCOMPARE((*reader)->rowsRead(), qint64(686));
+        QCOMPARE(fb.rows(), qint64(686));
+        QVERIFY(fb.total() > 0);
+        QCOMPARE(fb.done(), fb.total());
+    }
+
+    void cancellation()
+    {
+        auto reader = TableReader::open(seedPath(QStringLiteral("raw_data.xlsx")));
+        REQUIRE_OK(reader);
+        Feedback fb;
+        fb.cancel();
+        RowBatch batch;
+        auto more = (*reader)->readBatch(batch, &fb);
+        QVERIFY(!more.ok());
+        QCOMPARE(more.error().code, Error::Code::Cancelled);
+        QVERIFY(more.error().message.contains(u"raw_data.xlsx"));
+    }
+
+    // ---- generated with libxlsxwriter ---------------------------------------------------------
+
+    void datesNumbersAndBooleans()
+    {
+        const QString file = path(QStringLiteral("kinds.xlsx"));
+        lxw_workbook *wb = workbook_new(QFile::encodeName(file).constData());
+        lxw_worksheet *ws = workbook_add_worksheet(wb, "Data");
+        lxw_format *dmy = workbook_add_format(wb);
+        format_set_num_format(dmy, "dd/mm/yyyy");
+        lxw_format *stamp = workbook_add_format(wb);
+        format_set_num_format(stamp, "[$-409]yyyy-mm-dd hh:mm:ss;@");
+        lxw_format *days = workbook_add_format(wb);
+        format_set_num_format(days, "0.0\" days\"");
+        lxw_format *red = workbook_add_format(wb);
+        format_set_num_format(red, "[Red]#,##0.00");
+        lxw_format *elapsed = workbook_add_format(wb);
+        format_set_num_format(elapsed, "[h]:mm");
+        const char *heads[] = {"Day", "Stamp", "Duration", "Amount", "Flag", "Count", "Mixed", "Elapsed", "Text"};
+        for (int c = 0; c < 9; ++c)
+            worksheet_write_string(ws, 0, lxw_col_t(c), heads[c], nullptr);
+        lxw_datetime d1{2021, 1, 1, 0, 0, 0};
+        lxw_datetime d2{2024, 2, 29, 10, 30, 0};
+        worksheet_write_datetime(ws, 1, 0, &d1, dmy);
+        worksheet_write_datetime(ws, 1, 1, &d2, stamp);
+        worksheet_write_number(ws, 1, 2, 2.5, days);
+        worksheet_write_number(ws, 1, 3, 13.0, red);
+        worksheet_write_boolean(ws, 1, 4, 1, nullptr);
+        worksheet_write_number(ws, 1, 5, 13.0, nullptr);
+        worksheet_write_number(ws, 1, 6, 1, nullptr);
+        worksheet_write_number(ws, 1, 7, 1.5, elapsed);
+        worksheet_write_string(ws, 1, 8, "plain", nullptr);
+        lxw_datetime d3{2021, 3, 31, 0, 0, 0};
+        lxw_datetime d4{2024, 3, 1, 0, 0, 0};
+        worksheet_write_datetime(ws, 2, 0, &d3, dmy);
+        worksheet_write_datetime(ws, 2, 1, &d4, stamp);
+        worksheet_write_number(ws, 2, 2, 3, days);
+        worksheet_write_number(ws, 2, 3, 13.25, red);
+        worksheet_write_boolean(ws, 2, 4, 0, nullptr);
+        worksheet_write_number(ws, 2, 5, -7, nullptr);
+        worksheet_write_string(ws, 2, 6, "n/a", nullptr);
+        worksheet_write_formula_str(ws, 2, 8, "=\"a\"&\"b\"", nullptr, "ab");
+        QCOMPARE(workbook_close(wb), LXW_NO_ERROR);
+
+        auto t = readTable(file);
+        REQUIRE_OK(t);
+        QCOMPARE(t->rowCount(), qint64(2));
+        auto at = [&](int r, int c) { return t->batches.front()->at(r, c); };
+
+        QCOMPARE(at(0, 0).kind, Value::Kind::Date);
+        QCOMPARE(at(0, 0).msecs, msecsOf(2021, 1, 1));
+        QCOMPARE(at(0, 0).toString(), QStringLiteral("2021-01-01"));
+        QCOMPARE(at(1, 0).toString(), QStringLiteral("2021-03-31"));
+        QCOMPARE(t->columns[0].type, ColumnType::Date);
+
+        QCOMPARE(at(0, 1).kind, Value::Kind::DateTime);
+        QCOMPARE(at(0, 1).msecs, msecsOf(2024, 2, 29, 10, 30));
+        QCOMPARE(at(0, 1).toString(), QStringLiteral("2024-02-29 10:30:00"));
+        QCOMPARE(at(1, 1).kind, Value::Kind::Date); // midnight: no time part
+        QCOMPARE(t->columns[1].type, ColumnType::DateTime);
+
+        // A quoted " days" and a [Red] colour are not date formats.
+        QCOMPARE(at(0, 2).kind, Value::Kind::Decimal);
+        QCOMPARE(at(1, 2).kind, Value::Kind::Integer);
+        QCOMPARE(t->columns[2].type, ColumnType::Decimal);
+        QCOMPARE(at(0, 3).toString(), QStringLiteral("13"));
+        QCOMPARE(at(1, 3).toString(), QStringLiteral("13.25"));
+        QCOMPARE(at(1, 3).kind, Value::Kind::Decimal);
+
+        QCOMPARE(at(0, 4).kind, Value::Kind::Boolean);
+        QCOMPARE(at(0, 4).number, 1.0);
+        QCOMPARE(at(1, 4).number, 0.0);
+        QCOMPARE(at(0, 4).toString(), QStringLiteral("TRUE"));
+        QCOMPARE(t->columns[4].type, ColumnType::Boolean);
+
+        QCOMPARE(at(0, 5).kind, Value::Kind::Integer);
+        QCOMPARE(at(0, 5).toString(), QStringLiteral("13"));
+        QCOMPARE(at(1, 5).toString(), QStringLiteral("-7"));
+        QCOMPARE(t->columns[5].type, ColumnType::Integer);
+        QCOMPARE(t->columns[6].type, ColumnType::Text); // number and text mixed
+
+        // [h]:mm is elapsed time: a time value, not a number.
+        QCOMPARE(at(0, 7).kind, Value::Kind::DateTime);
+        QCOMPARE(at(0, 7).toString(), QStringLiteral("1900-01-01 12:00:00"));
+        QVERIFY(at(1, 7).isBlank());
+        QCOMPARE(t->columns[7].type, ColumnType::DateTime);
+
+        // A formula's cached text result (t="str").
+        QCOMPARE(at(1, 8).kind, Value::Kind::Text);
+        QCOMPARE(at(1, 8).toString(), QStringLiteral("ab"));
+    }
+
+    void headersBlankAndDuplicate()
+    {
+        const QString file = path(QStringLiteral("heads.xlsx"));
+        lxw_workbook *wb = workbook_new(QFile::encodeName(file).constData());
+        lxw_worksheet *ws = workbook_add_worksheet(wb, "Data");
+        worksheet_write_string(ws, 0, 0, "Amount", nullptr);
+        worksheet_write_string(ws, 0, 2, " Amount ", nullptr);
+        worksheet_write_number(ws, 0, 3, 2021, nullptr);
+        for (int c = 0; c < 5; ++c)
+            worksheet_write_number(ws, 1, lxw_col_t(c), c, nullptr);
+        QCOMPARE(workbook_close(wb), LXW_NO_ERROR);
+
+        auto t = readTable(file);
+        REQUIRE_OK(t);
+        // Column E has no heading but data, so it is a column too.
+        QCOMPARE(columnNames(*t), strings({"Amount", "Column 2", "Amount (2)", "2021", "Column 5"}));
+        QCOMPARE(t->info.warnings.size(), 1);
+        QVERIFY2(t->info.warnings.front().contains(u"column C") && t->info.warnings.front().contains(u"\"Amount (2)\""),
+                 qPrintable(t->info.warnings.front()));
+    }
+
+    // ---- hand-built parts ---------------------------------------------------------------------
+
+    void stringsErrorsAndSparseRows()
+    {
+        // Shared strings with rich-text runs and a phonetic guide that is not part of the text.
+        HandBook b;
+        b.sstXml = "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                   "<si><t>Name</t></si><si><t>Value</t></si><si><t>Note</t></si>"
+                   "<si><r><rPr><b/></rPr><t>Bold</t></r><r><t xml:space=\"preserve\"> and plain</t></r>"
+                   "<rPh sb=\"0\" eb=\"1\"><t>ふりがな</t></rPh></si>"
+                   "<si><t>caf\xC3\xA9 &amp; co</t></si><si><t/></si></sst>";
+        const QByteArray rows =
+            "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c><c r=\"C1\" t=\"s\"><v>2</v></c></row>"
+            // r= missing on the row and on cells: positions follow on.
+            "<row><c t=\"s\"><v>3</v></c><c><v>1.1000000000000001</v></c><c t=\"inlineStr\"><is><r><t>in</t></r><r><t>line</t></r></is></c></row>"
+            // Sparse: only column C.
+            "<row r=\"3\"><c r=\"C3\" t=\"str\"><f>A1&amp;B1</f><v>formula text</v></c></row>"
+            "<row r=\"4\"><c r=\"A4\" t=\"s\"><v>4</v></c><c r=\"B4\" t=\"e\"><v>#N/A</v></c>"
+            "<c r=\"C4\"><v>0.30000000000000004</v></c></row>"
+            // An empty row inside the data, then a gap (rows 6 and 7 missing).
+            "<row r=\"5\"><c r=\"A5\" t=\"s\"><v>5</v></c><c r=\"B5\"/></row>"
+            "<row r=\"8\"><c r=\"A8\" t=\"inlineStr\"><is><t>last</t></is></c><c r=\"B8\" t=\"e\"><v>#DIV/0!</v></c>"
+            "<c r=\"C8\" t=\"b\"><v>1</v></c></row>"
+            // Trailing rows with only styles or empty strings are not data.
+            "<row r=\"9\"><c r=\"A9\" s=\"1\"/><c r=\"B9\" t=\"s\"><v>5</v></c></row>"
+            "<row r=\"10\"><c r=\"A10\" t=\"inlineStr\"><is><t></t></is></c></row>";
+        b.sheets = {sheetXml(rows, "A1:C5000")};
+        const QString file = handBook(QStringLiteral("strings.xlsx"), b);
+        auto t = readTable(file);
+        REQUIRE_OK(t);
+        QCOMPARE(columnNames(*t), strings({"Name", "Value", "Note"}));
+        QCOMPARE(t->rowCount(), qint64(4));
+        const auto &batch = *t->batches.front();
+        QCOMPARE(batch.sourceLine(0), qint64(2));
+        QCOMPARE(batch.sourceLine(1), qint64(3));
+        QCOMPARE(batch.sourceLine(2), qint64(4));
+        QCOMPARE(batch.sourceLine(3), qint64(8));
+        QCOMPARE(columnTexts(*t, 0), strings({"Bold and plain", "", "caf\xC3\xA9 & co", "last"}));
+        // The written digits name the double 1.1; its shortest round-trip text is "1.1".
+        QCOMPARE(batch.at(0, 1).number, 1.1);
+        QCOMPARE(batch.at(0, 1).toString(), QStringLiteral("1.1"));
+        QCOMPARE(batch.at(2, 2).toString(), QStringLiteral("0.30000000000000004"));
+        QCOMPARE(batch.at(2, 2).number, 0.1 + 0.2);
+        QCOMPARE(batch.at(0, 2).toString(), QStringLiteral("inline"));
+        QVERIFY(batch.at(1, 0).isBlank());
+        QCOMPARE(batch.at(1, 2).toString(), QStringLiteral("formula text"));
+        QVERIFY(batch.at(2, 1).isBlank()); // #N/A
+        QVERIFY(batch.at(3, 1).isBlank()); // #DIV/0!
+        QCOMPARE(batch.at(3, 2).kind, Value::Kind::Boolean);
+        QCOMPARE(t->columns[1].type, ColumnType::Decimal);
+        QCOMPARE(t->columns[2].type, ColumnType::Text); // text, a number and a boolean
+
+        const QString warnings = t->info.warnings.join(u'\n');
+        QVERIFY2(warnings.contains(u"2 cells held Excel errors such as #N/A or #DIV/0! (the first at B4)"),
+                 qPrintable(warnings));
+        QVERIFY2(warnings.contains(u"3 empty rows between the data were skipped"), qPrintable(warnings));
+        QVERIFY2(warnings.contains(u"Sheet \"Sheet1\""), qPrintable(warnings));
+    }
+
+    void excelDateSystems()
+    {
+        // 1900 system: serial 59 is 1900-02-28, 60 Excel's phantom 1900-02-29, 61 is 1900-03-01.
+        const QByteArray rows =
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>When</t></is></c></row>"
+            "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>1</v></c></row>"
+            "<row r=\"3\"><c r=\"A3\" s=\"1\"><v>59</v></c></row>"
+            "<row r=\"4\"><c r=\"A4\" s=\"1\"><v>60</v></c></row>"
+            "<row r=\"5\"><c r=\"A5\" s=\"1\"><v>61</v></c></row>"
+            "<row r=\"6\"><c r=\"A6\" s=\"4\"><v>44197</v></c></row>"
+            "<row r=\"7\"><c r=\"A7\" s=\"2\"><v>44197.4375</v></c></row>";
+        HandBook b;
+        b.sheets = {sheetXml(rows)};
+        auto t = readTable(handBook(QStringLiteral("d1900.xlsx"), b));
+        REQUIRE_OK(t);
+        QCOMPARE(columnTexts(*t, 0), strings({"1900-01-01", "1900-02-28", "", "1900-03-01", "2021-01-01",
+                                                  "2021-01-01 10:30:00"}));
+        QCOMPARE(columnValues(*t, 0).at(1).msecs, msecsOf(1900, 2, 28));
+        QCOMPARE(columnValues(*t, 0).at(3).msecs, msecsOf(1900, 3, 1));
+        QCOMPARE(t->columns[0].type, ColumnType::DateTime);
+        const QString warnings = t->info.warnings.join(u'\n');
+        QVERIFY2(warnings.contains(u"29 February 1900") && warnings.contains(u"A4"), qPrintable(warnings));
+
+        // 1904 system: serial 0 is 1904-01-01; 42735 is 2021-01-01.
+        b.date1904 = true;
+        b.sheets = {sheetXml("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>When</t></is></c></row>"
+                             "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>0</v></c></row>"
+                             "<row r=\"3\"><c r=\"A3\" s=\"1\"><v>42735</v></c></row>"
+                             "<row r=\"4\"><c r=\"A4\" s=\"1\"><v>60</v></c></row>")};
+        auto t4 = readTable(handBook(QStringLiteral("d1904.xlsx"), b));
+        REQUIRE_OK(t4);
+        QCOMPARE(columnTexts(*t4, 0), strings({"1904-01-01", "2021-01-01", "1904-03-01"}));
+        QCOMPARE(columnValues(*t4, 0).at(1).msecs, msecsOf(2021, 1, 1));
+        QVERIFY(t4->info.warnings.isEmpty());
+    }
+
+    void formatCodes()
+    {
+        QCOMPARE(classifyFormatCode(u"yyyy\\-mm\\-dd\\ hh:mm"), DateFormat::DateTime);
+        QCOMPARE(classifyFormatCode(u"dd/mm/yyyy"), DateFormat::Date);
+        QCOMPARE(classifyFormatCode(u"mmm"), DateFormat::Date);
+        QCOMPARE(classifyFormatCode(u"[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy"), DateFormat::Date);
+        QCOMPARE(classifyFormatCode(u"[h]:mm:ss"), DateFormat::DateTime);
+        QCOMPARE(classifyFormatCode(u"mm:ss.0"), DateFormat::DateTime);
+        QCOMPARE(classifyFormatCode(u"General"), DateFormat::None);
+        QCOMPARE(classifyFormatCode(u"0.00\" days\""), DateFormat::None);
+        QCOMPARE(classifyFormatCode(u"[Red][<=100]0.00;[Blue]0.00"), DateFormat::None);
+        QCOMPARE(classifyFormatCode(u"#,##0\\ \\d"), DateFormat::None);
+        QCOMPARE(classifyFormatCode(u"_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)"), DateFormat::None);
+        QCOMPARE(classifyBuiltinFormat(14), DateFormat::Date);
+        QCOMPARE(classifyBuiltinFormat(22), DateFormat::DateTime);
+        QCOMPARE(classifyBuiltinFormat(47), DateFormat::DateTime);
+        QCOMPARE(classifyBuiltinFormat(2), DateFormat::None);
+        QCOMPARE(classifyBuiltinFormat(49), DateFormat::None);
+    }
+
+    // ---- bad input -----------------------------------------------------------------------------
+
+    void truncatedZip()
+    {
+        QFile in(seedPath(QStringLiteral("raw_data.xlsx")));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray whole = in.readAll();
+        const QString file = path(QStringLiteral("half.xlsx"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(whole.left(whole.size() / 2));
+        out.close();
+        const Error e = openFails(file);
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"\"half.xlsx\" is damaged"), qPrintable(e.message));
+    }
+
+    void corruptBytes()
+    {
+        QFile in(seedPath(QStringLiteral("raw_data.xlsx")));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray bytes = in.readAll();
+        // Scramble the middle of the worksheet's compressed data.
+        const qsizetype at = bytes.indexOf("xl/worksheets/sheet1.xml") + 20000;
+        for (qsizetype i = at; i < at + 4000; ++i)
+            bytes[i] = char((i * 7919) & 0xff);
+        const QString file = path(QStringLiteral("scrambled.xlsx"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes);
+        out.close();
+        const Error e = openFails(file);
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"scrambled.xlsx") && e.message.contains(u"damaged"), qPrintable(e.message));
+    }
+
+    void zipBombRatio()
+    {
+        // 20 MB of one repeated row compresses to a few KB: far past the 200:1 ratio limit.
+        QByteArray rows = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+        rows += QByteArray(20 * 1024 * 1024, ' ');
+        HandBook b;
+        b.sheets = {sheetXml(rows)};
+        const Error e = openFails(handBook(QStringLiteral("bomb.xlsx"), b));
+        QCOMPARE(e.code, Error::Code::TooLarge);
+        QVERIFY2(e.message.contains(u"\"bomb.xlsx\"") && e.message.contains(u"zip bomb")
+                     && e.message.contains(u"200 times"),
+                 qPrintable(e.message));
+    }
+
+    void uncompressedSizeLimit()
+    {
+        // raw_data.xlsx is 61 KB on disk and 475 KB unpacked.
+        ReadOptions o;
+        o.maxUncompressedBytes = 200 * 1024;
+        const Error e = openFails(seedPath(QStringLiteral("raw_data.xlsx")), o);
+        QCOMPARE(e.code, Error::Code::TooLarge);
+        QVERIFY2(e.message.contains(u"\"raw_data.xlsx\" was not read: it unpacks to more than 200.0 kB"),
+                 qPrintable(e.message));
+    }
+
+    void notAWorkbook()
+    {
+        const QString zip = path(QStringLiteral("photos.xlsx"));
+        QVERIFY(writeZip(zip, {{QStringLiteral("readme.txt"), "hello"}, {QStringLiteral("a/b.bin"), "xyz"}}));
+        Error e = openFails(zip);
+        QCOMPARE(e.code, Error::Code::Format);
+        QVERIFY2(e.message.contains(u"\"photos.xlsx\" is a zip archive, not an Excel workbook"), qPrintable(e.message));
+
+        const QString docx = path(QStringLiteral("letter.docx"));
+        QVERIFY(writeZip(docx, {{QStringLiteral("word/document.xml"), "<w:document/>"}}));
+        e = openFails(docx);
+        QCOMPARE(e.message, QStringLiteral("\"letter.docx\" is a Word document, not an Excel workbook."));
+    }
+
+    void encryptedEntries()
+    {
+        HandBook b;
+        b.sheets = {sheetXml("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>")};
+        b.encrypt = true;
+        const Error e = openFails(handBook(QStringLiteral("locked.xlsx"), b));
+        QCOMPARE(e.code, Error::Code::Encrypted);
+        QVERIFY2(e.message.contains(u"\"locked.xlsx\" is protected with a password"), qPrintable(e.message));
+    }
+
+    void absurdDimensions()
+    {
+        const QByteArray header = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+        Error e = openFails(handSheet(QStringLiteral("dim.xlsx"), header, {}, "A1:ZZZZ99999999"));
+        QCOMPARE(e.code, Error::Code::TooLarge);
+        QVERIFY2(e.message.contains(u"Sheet \"Sheet1\" in \"dim.xlsx\" declares a size of A1:ZZZZ99999999"),
+                 qPrintable(e.message));
+
+        e = openFails(handSheet(QStringLiteral("far.xlsx"),
+                                header + "<row r=\"2\"><c r=\"XFE2\"><v>1</v></c></row>"));
+        QCOMPARE(e.code, Error::Code::TooLarge);
+        QVERIFY2(e.message.contains(u"Sheet \"Sheet1\" in \"far.xlsx\" refers to cell XFE2"), qPrintable(e.message));
+
+        e = openFails(handSheet(QStringLiteral("deep.xlsx"),
+                                header + "<row r=\"2000000\"><c r=\"A2000000\"><v>1</v></c></row>"));
+        QCOMPARE(e.code, Error::Code::TooLarge);
+        QVERIFY2(e.message.contains(u"deep.xlsx") && e.message.contains(u"1,048,576 rows"), qPrintable(e.message));
+
+        ReadOptions few;
+        few.maxCells = 1000;
+        e = openFails(seedPath(QStringLiteral("raw_data.xlsx")), few);
+        QCOMPARE(e.code, Error::Code::TooLarge);
+        QVERIFY2(e.message.contains(u"Sheet \"Raw Data\" in \"raw_data.xlsx\" has more than 1000 cells"),
+                 qPrintable(e.message));
+    }
+
+    void damagedParts()
+    {
+        // A shared-string index past the end, and broken XML: both name the sheet and file.
+        Error e = openFails(handSheet(QStringLiteral("sst.xlsx"),
+                                      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+                                      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>7</v></c></row>",
+                                      {"Head"}));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"Sheet \"Sheet1\" in \"sst.xlsx\" is damaged: cell A2"), qPrintable(e.message));
+
+        HandBook b;
+        b.sheets = {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></row>"};
+        e = openFails(handBook(QStringLiteral("xml.xlsx"), b));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"Sheet \"Sheet1\" in \"xml.xlsx\" is damaged"), qPrintable(e.message));
+
+        e = openFails(handSheet(QStringLiteral("empty.xlsx"), "<row r=\"3\"><c r=\"A3\" s=\"1\"/></row>"));
+        QCOMPARE(e.message, QStringLiteral("Sheet \"Sheet1\" in \"empty.xlsx\" is empty: it has no rows to read."));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestXlsxReader)
+#include "tst_xlsxreader.moc"
