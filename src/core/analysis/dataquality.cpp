@@ -1,5 +1,6 @@
 #include "dataquality.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace finpipe::analysis {
@@ -12,7 +13,7 @@ QString examplesText(const std::vector<qint64> &rows, qint64 count)
     for (qint64 r : rows)
         parts << QString::number(r);
     QString s = parts.join(QStringLiteral(", "));
-    if (count > qint64(rows.size()))
+    if (!rows.empty() && count > qint64(rows.size()))
         s += QStringLiteral(", …");
     return s;
 }
@@ -34,6 +35,43 @@ void addExample(std::vector<qint64> &rows, qint64 row)
 }
 
 } // namespace
+
+bool naturalLess(const QString &a, const QString &b)
+{
+    qsizetype i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const QChar ca = a[i], cb = b[j];
+        if (ca.isDigit() && cb.isDigit()) {
+            qsizetype ei = i, ej = j;
+            while (ei < a.size() && a[ei].isDigit())
+                ++ei;
+            while (ej < b.size() && b[ej].isDigit())
+                ++ej;
+            // Compare the numbers by value: strip leading zeros, then length, then digits.
+            qsizetype si = i, sj = j;
+            while (si + 1 < ei && a[si] == u'0')
+                ++si;
+            while (sj + 1 < ej && b[sj] == u'0')
+                ++sj;
+            if (ei - si != ej - sj)
+                return ei - si < ej - sj;
+            for (qsizetype k = 0; k < ei - si; ++k)
+                if (a[si + k] != b[sj + k])
+                    return a[si + k] < b[sj + k];
+            i = ei;
+            j = ej;
+            continue;
+        }
+        const QChar la = ca.toLower(), lb = cb.toLower();
+        if (la != lb)
+            return la < lb;
+        ++i;
+        ++j;
+    }
+    if ((a.size() - i) != (b.size() - j))
+        return (a.size() - i) < (b.size() - j);
+    return a < b; // a total order: ties broken by the exact text
+}
 
 OutlierStats countOutliers(const std::vector<double> &values, double z)
 {
@@ -165,7 +203,12 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
                                               .arg(m_duplicates)
                                               .arg(m_keyColumns, examples)};
     }
-    for (const Group &grp : m_groups) {
+    std::vector<const Group *> groups;
+    for (const Group &grp : m_groups)
+        groups.push_back(&grp);
+    std::sort(groups.begin(), groups.end(), [](const Group *a, const Group *b) { return naturalLess(a->name, b->name); });
+    for (const Group *group : groups) {
+        const Group &grp = *group;
         const OutlierStats s = countOutliers(grp.values, parameters.outlierZ);
         row(QStringLiteral("outliers"), grp.column, QStringLiteral("parameter %1").arg(grp.name), s.outliers,
             s.n > 0 ? double(s.outliers) / double(s.n) : 0.0, {},

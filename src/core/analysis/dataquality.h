@@ -11,6 +11,9 @@
 
 namespace finpipe::analysis {
 
+//! Orders codes and names the way people count: "Data 2" before "Data 10", "S2" before "S10".
+bool naturalLess(const QString &a, const QString &b);
+
 //! Outlier statistics of one group of values (population standard deviation).
 struct OutlierStats {
     qint64 n = 0;

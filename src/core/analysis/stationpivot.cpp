@@ -6,6 +6,8 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -60,6 +62,67 @@ bool truthy(const ingest::Value &v)
     return t == "1" || t == "true" || t == "yes" || t == "y";
 }
 
+std::string_view trimmed(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+//! A text cell that is a plain decimal number ("12.5", "-3", "1e3"): a reader may leave a number
+//! as text when its column also holds words.
+bool numberFromText(std::string_view s, double &out)
+{
+    s = trimmed(s);
+    if (s.empty())
+        return false;
+    if (s.front() == '+')
+        s.remove_prefix(1);
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
+}
+
+//! An ISO text timestamp: "YYYY-MM-DD", optionally with " HH:MM[:SS]" or "THH:MM[:SS]".
+bool timeFromText(std::string_view s, qint64 &msecs)
+{
+    s = trimmed(s);
+    auto digits = [&](size_t at, size_t n, int &v) {
+        if (at + n > s.size())
+            return false;
+        v = 0;
+        for (size_t i = at; i < at + n; ++i) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            v = v * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (s.size() < 10 || !digits(0, 4, y) || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return false;
+    if (s.size() > 10) {
+        if ((s[10] != ' ' && s[10] != 'T') || !digits(11, 2, h) || s.size() < 16 || s[13] != ':' || !digits(14, 2, mi))
+            return false;
+        if (s.size() >= 19 && s[16] == ':' && !digits(17, 2, sec))
+            return false;
+        if (h > 23 || mi > 59 || sec > 59)
+            return false;
+    }
+    // days from civil (Howard Hinnant)
+    const int yy = y - (mo <= 2);
+    const qint64 era = (yy >= 0 ? yy : yy - 399) / 400;
+    const int yoe = int(yy - era * 400);
+    const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const qint64 days = era * 146097 + doe - 719468;
+    msecs = days * 86'400'000 + (qint64(h) * 3600 + mi * 60 + sec) * 1000;
+    return true;
+}
+
 QString fromView(std::string_view s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -83,43 +146,6 @@ QString joinNatural(QStringList names)
 }
 
 } // namespace
-
-bool naturalLess(const QString &a, const QString &b)
-{
-    qsizetype i = 0, j = 0;
-    while (i < a.size() && j < b.size()) {
-        const QChar ca = a[i], cb = b[j];
-        if (ca.isDigit() && cb.isDigit()) {
-            qsizetype ei = i, ej = j;
-            while (ei < a.size() && a[ei].isDigit())
-                ++ei;
-            while (ej < b.size() && b[ej].isDigit())
-                ++ej;
-            // Compare the numbers by value: strip leading zeros, then length, then digits.
-            qsizetype si = i, sj = j;
-            while (si + 1 < ei && a[si] == u'0')
-                ++si;
-            while (sj + 1 < ej && b[sj] == u'0')
-                ++sj;
-            if (ei - si != ej - sj)
-                return ei - si < ej - sj;
-            for (qsizetype k = 0; k < ei - si; ++k)
-                if (a[si + k] != b[sj + k])
-                    return a[si + k] < b[sj + k];
-            i = ei;
-            j = ej;
-            continue;
-        }
-        const QChar la = ca.toLower(), lb = cb.toLower();
-        if (la != lb)
-            return la < lb;
-        ++i;
-        ++j;
-    }
-    if ((a.size() - i) != (b.size() - j))
-        return (a.size() - i) < (b.size() - j);
-    return a < b; // a total order: ties broken by the exact text
-}
 
 Result<StationTemplate> loadStationTemplate(const QString &path)
 {
@@ -276,16 +302,18 @@ void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int
         const ingest::Value &va = batch.at(r, m_value);
         p.fields[0] = st.text;
         p.fields[2] = pa.text;
-        if (tm.isTemporal()) {
-            p.msecs = tm.msecs;
-            p.fields[1] = std::string_view(p.timeText, size_t(lineage::formatTimestamp(tm.msecs, p.timeText)));
+        if (tm.isTemporal() || (tm.kind == ingest::Value::Kind::Text && timeFromText(tm.text, p.msecs))) {
+            if (tm.isTemporal())
+                p.msecs = tm.msecs;
+            p.fields[1] = std::string_view(p.timeText, size_t(lineage::formatTimestamp(p.msecs, p.timeText)));
         } else {
             p.flags |= tm.isBlank() ? Prepared::TimeBlank : Prepared::TimeBad;
             p.fields[1] = tm.text;
         }
-        if (va.isNumber()) {
-            p.value = va.number;
-            p.fields[3] = std::string_view(p.valueText, size_t(lineage::formatNumber(va.number, p.valueText)));
+        if (va.isNumber() || (va.kind == ingest::Value::Kind::Text && numberFromText(va.text, p.value))) {
+            if (va.isNumber())
+                p.value = va.number;
+            p.fields[3] = std::string_view(p.valueText, size_t(lineage::formatNumber(p.value, p.valueText)));
         } else {
             p.flags |= va.isBlank() ? Prepared::ValueBlank : Prepared::ValueBad;
             p.fields[3] = va.text;

@@ -25,9 +25,6 @@ struct StationTemplate {
 //! station and date columns are the parameters, in order.
 Result<StationTemplate> loadStationTemplate(const QString &path);
 
-//! Orders parameter codes the way people count: "Data 2" before "Data 10".
-bool naturalLess(const QString &a, const QString &b);
-
 //! station_readings -> one table per station: rows are calendar days with data, columns the
 //! parameters, cells the aggregate of the day's values. Streams; keeps only per-cell aggregates
 //! (plus the values the median and the outlier check need).
