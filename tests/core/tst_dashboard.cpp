@@ -294,6 +294,16 @@ private Q_SLOTS:
         QVERIFY(!f.readAll().contains("CT_Analysis"));
     }
 
+    //! Used by dashboard_browser_check.sh: writes the sample dashboard where the check opens it.
+    void writeSampleForBrowser()
+    {
+        const QString path = qEnvironmentVariable("FINPIPE_DASHBOARD_SAMPLE");
+        if (path.isEmpty())
+            QSKIP("FINPIPE_DASHBOARD_SAMPLE not set (only the browser check needs this file)");
+        const auto written = writeDashboard(sampleInfo(), sampleResult(), path);
+        QVERIFY2(written.ok(), qPrintable(written.error().toString()));
+    }
+
     void writeFailureIsReported()
     {
         QTemporaryDir dir;

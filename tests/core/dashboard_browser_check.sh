@@ -1,0 +1,63 @@
+#!/bin/sh
+# Opens tst_dashboard's sample dashboard in headless Chromium and checks that the page's script
+# drew everything: render status "ok", a section per station, one canvas per time-series chart,
+# SVG bar charts, the "show all" button of the long table, and that hostile text stayed text.
+#
+# usage: dashboard_browser_check.sh <path to tst_dashboard> [screenshot.png]
+# Exit 0: pass, 1: fail, 77: skipped (no Chromium on this machine).
+set -u
+tst="$1"
+shot="${2:-}"
+browser=""
+for b in chromium chromium-browser google-chrome; do
+    if command -v "$b" >/dev/null 2>&1; then browser="$b"; break; fi
+done
+if [ -z "$browser" ]; then
+    echo "SKIP: no Chromium found"
+    exit 77
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+html="$work/dashboard.html"
+FINPIPE_DASHBOARD_SAMPLE="$html" QT_QPA_PLATFORM=offscreen "$tst" writeSampleForBrowser >"$work/tst.log" 2>&1
+if [ ! -s "$html" ]; then
+    echo "FAIL: tst_dashboard did not write the sample dashboard"; cat "$work/tst.log"; exit 1
+fi
+
+run_browser() {
+    # No network, no first-run or background services: the page must stand on its own.
+    timeout 60 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run --no-default-browser-check \
+        --user-data-dir="$work/profile" --window-size=1400,2000 --virtual-time-budget=5000 \
+        "$@" "file://$html"
+}
+run_browser --dump-dom >"$work/dom.html" 2>"$work/browser.log"
+dom="$work/dom.html"
+
+fail=0
+check() { # description, grep -E pattern, expected count (or "+" for at least one)
+    n=$(grep -oE "$2" "$dom" | wc -l)
+    if [ "$3" = "+" ]; then ok=$([ "$n" -ge 1 ] && echo 1 || echo 0); else ok=$([ "$n" -eq "$3" ] && echo 1 || echo 0); fi
+    if [ "$ok" = 1 ]; then echo "ok   $1 ($n)"; else echo "FAIL $1: found $n, expected $3"; fail=1; fi
+}
+check "render status ok" '<div id="render-status" data-status="ok"[^>]*>ok<' 1
+check "CT section" 'data-table-id="CT_Analysis"' 1
+check "TUS section" 'data-table-id="TUS_Analysis"' 1
+check "time-series charts drawn (one canvas each)" '<canvas' 2
+check "legend entries (x + 3 series per chart)" 'class="u-series' 8
+check "bar chart drawn" '<rect[^>]*class="bar' 3
+check "negative bar" 'class="bar negative"' 1
+check "long table paged" 'Show all 450 rows' 1
+check "hostile column shown as text" '&lt;script&gt;alert\(1\)&lt;/script&gt;' +
+check "no injected image element" '<img' 0
+check "no error notice" '<div id="render-status" data-status="error"' 0
+
+if [ -n "$shot" ]; then
+    run_browser --hide-scrollbars --screenshot="$shot" >/dev/null 2>&1
+    echo "screenshot: $shot"
+fi
+if [ "$fail" != 0 ]; then
+    echo "--- browser log"; grep -v -i 'dbus\|fontconfig' "$work/browser.log" | tail -20
+fi
+exit $fail
