@@ -1,6 +1,8 @@
 #include "analysis.h"
 
 #include "analysis/stationpivot.h"
+#include "analysis/salessummary.h"
+#include "analysis/profile.h"
 
 namespace finpipe::analysis {
 
@@ -37,6 +39,10 @@ std::unique_ptr<Analysis> createAnalysis(const QString &analysisId)
 {
     if (analysisId == u"station_pivot")
         return std::make_unique<StationPivotAnalysis>();
+    if (analysisId == u"sales_summary")
+        return std::make_unique<SalesSummary>();
+    if (analysisId == u"profile")
+        return std::make_unique<Profile>();
     return nullptr;
 }
 

@@ -1,0 +1,137 @@
+#include "analysis/profile.h"
+#include "analysistesthelpers.h"
+#include "testutil.h"
+
+#include <QCryptographicHash>
+#include <QTest>
+
+using namespace finpipe;
+using namespace finpipe::analysis;
+using namespace finpipe::test;
+
+namespace {
+
+const QStringList kHeader = {QStringLiteral("name"), QStringLiteral("amount"), QStringLiteral("when"),
+                             QStringLiteral("mixed"), QStringLiteral("empty")};
+
+Result<AnalysisResult> profileOf(const TextRows &rows, RecordingLineage &lineage, int batchRows = 1000)
+{
+    Profile p;
+    if (auto r = p.start(makeColumns(kHeader), detect::ColumnMapping{}, Parameters{}); !r.ok())
+        return r.error();
+    for (size_t first = 0; first < rows.size(); first += size_t(batchRows)) {
+        TextRows part(rows.begin() + qsizetype(first),
+                      rows.begin() + qsizetype(qMin(rows.size(), first + size_t(batchRows))));
+        auto batch = makeBatch(int(kHeader.size()), part, qint64(first) + 2);
+        if (auto r = p.consume(*batch, lineage, nullptr); !r.ok())
+            return r.error();
+    }
+    return p.finish(nullptr);
+}
+
+const Cell &cell(const ResultTable &t, int row, const QString &column)
+{
+    return t.rows[size_t(row)][size_t(col(t, column))];
+}
+
+} // namespace
+
+class TestProfile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void profilesAMixedTable()
+    {
+        RecordingLineage lineage;
+        auto result = profileOf({{"alice", "10", "2024-01-03", "7", ""},
+                                 {"bob", "2.5", "2024-02-01", "x", ""},
+                                 {"alice", "", "2023-12-31", "8", ""},
+                                 {"carol", "-4", "", "9", ""},
+                                 {"alice", "10", "2024-01-03", "", ""}},
+                                lineage, 2);
+        QVERIFY(result.ok());
+        QCOMPARE(result->analysisId, QStringLiteral("profile"));
+        QCOMPARE(result->rowsRead, 5);
+        const ResultTable *p = findTable(*result, QStringLiteral("profile"));
+        QVERIFY(p);
+        QCOMPARE(p->rows.size(), size_t(5));
+
+        // name: text, 3 distinct.
+        QCOMPARE(cell(*p, 0, QStringLiteral("type")).text, QStringLiteral("text"));
+        QCOMPARE(cell(*p, 0, QStringLiteral("distinct")).number, 3.0);
+        QCOMPARE(cell(*p, 0, QStringLiteral("min")).kind, Cell::Kind::Blank);
+
+        // amount: decimal, one blank, min/max/mean over the four numbers.
+        QCOMPARE(cell(*p, 1, QStringLiteral("type")).text, QStringLiteral("decimal"));
+        QCOMPARE(cell(*p, 1, QStringLiteral("blank")).number, 1.0);
+        QCOMPARE(cell(*p, 1, QStringLiteral("blank_rate")).number, 0.2);
+        QCOMPARE(cell(*p, 1, QStringLiteral("min")).number, -4.0);
+        QCOMPARE(cell(*p, 1, QStringLiteral("max")).number, 10.0);
+        QCOMPARE(cell(*p, 1, QStringLiteral("mean")).number, (10 + 2.5 - 4 + 10) / 4.0);
+
+        // when: dates, min and max as dates.
+        QCOMPARE(cell(*p, 2, QStringLiteral("type")).text, QStringLiteral("date"));
+        QCOMPARE(cell(*p, 2, QStringLiteral("min")).kind, Cell::Kind::Date);
+        QCOMPARE(cells::dateText(cell(*p, 2, QStringLiteral("min")).msecs), QStringLiteral("2023-12-31"));
+        QCOMPARE(cells::dateText(cell(*p, 2, QStringLiteral("max")).msecs), QStringLiteral("2024-02-01"));
+
+        // mixed: numbers and text; no misleading mean; reported in data quality.
+        QCOMPARE(cell(*p, 3, QStringLiteral("type")).text, QStringLiteral("mixed"));
+        QCOMPARE(cell(*p, 3, QStringLiteral("mean")).kind, Cell::Kind::Blank);
+        QCOMPARE(qualityRows(*result, QStringLiteral("mixed types"), QStringLiteral("mixed")).size(), size_t(1));
+
+        // empty: all blank, raises the blank-rate alert.
+        QCOMPARE(cell(*p, 4, QStringLiteral("type")).text, QStringLiteral("blank"));
+        QCOMPARE(cell(*p, 4, QStringLiteral("blank_rate")).number, 1.0);
+        bool alerted = false;
+        for (const QualityAlert &a : result->alerts)
+            alerted = alerted || a.message.contains(u"\"empty\"");
+        QVERIFY(alerted);
+
+        // Top values: most frequent first, ties by value.
+        const ResultTable *top = findTable(*result, QStringLiteral("top_values"));
+        QVERIFY(top);
+        QCOMPARE(cell(*top, 0, QStringLiteral("column")).text, QStringLiteral("name"));
+        QCOMPARE(cell(*top, 0, QStringLiteral("value")).text, QStringLiteral("alice"));
+        QCOMPARE(cell(*top, 0, QStringLiteral("count")).number, 3.0);
+        QCOMPARE(cell(*top, 0, QStringLiteral("share")).number, 0.6);
+        QCOMPARE(cell(*top, 1, QStringLiteral("value")).text, QStringLiteral("bob"));
+        QCOMPARE(cell(*top, 2, QStringLiteral("value")).text, QStringLiteral("carol"));
+
+        // Lineage: every row used, hashed over all of its cells.
+        QCOMPARE(lineage.records.size(), size_t(5));
+        QCOMPARE(lineage.records[3].row, 5);
+        QCOMPARE(lineage.records[0].hash,
+                 QString::fromLatin1(QCryptographicHash::hash("alice|10|2024-01-03|7|", QCryptographicHash::Sha256).toHex()));
+    }
+
+    void distinctCountSaysWhenItStopped()
+    {
+        TextRows rows;
+        const int n = Profile::kDistinctCap + 10;
+        rows.reserve(size_t(n));
+        for (int i = 0; i < n; ++i)
+            rows.push_back({"v" + std::to_string(i), "1", "2024-01-01", "1", ""});
+        RecordingLineage lineage;
+        auto result = profileOf(rows, lineage, 50000);
+        QVERIFY(result.ok());
+        const ResultTable *p = findTable(*result, QStringLiteral("profile"));
+        QCOMPARE(cell(*p, 0, QStringLiteral("distinct")).number, double(Profile::kDistinctCap));
+        QVERIFY(cell(*p, 0, QStringLiteral("distinct_note")).text.contains(u"at least"));
+        QCOMPARE(cell(*p, 1, QStringLiteral("distinct")).number, 1.0);
+        QCOMPARE(cell(*p, 1, QStringLiteral("distinct_note")).kind, Cell::Kind::Blank);
+        QVERIFY(result->warnings.join(u' ').contains(u"name"));
+    }
+
+    void noColumnsIsAClearError()
+    {
+        Profile p;
+        auto r = p.start({}, detect::ColumnMapping{}, Parameters{});
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(u"no columns"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProfile)
+#include "tst_profile.moc"
