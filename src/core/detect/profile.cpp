@@ -205,8 +205,8 @@ QList<ColumnProfile> profileColumns(const QList<ingest::ColumnInfo> &columns, co
             p.shape = ColumnShape::Temporal;
         else if (p.numericShare >= 0.9)
             p.shape = ColumnShape::Measure;
-        else if (textual > 0 && codes >= 0.8 * textual && p.distinctRatio < 0.9)
-            p.shape = ColumnShape::Code; // codes repeat; unique codes are identifiers (below)
+        else if (textual > 0 && codes >= 0.8 * textual && (p.distinctRatio < 0.9 || p.distinct <= 30))
+            p.shape = ColumnShape::Code; // codes repeat (or come from a small set); unique codes are identifiers
         else if (p.distinctRatio >= 0.9 && p.nonBlank >= 5 && spaced <= 0.2 * textual)
             p.shape = ColumnShape::Identifier;
         else if (p.distinct <= qMax(12, p.nonBlank / 5) && p.distinctRatio <= 0.5)

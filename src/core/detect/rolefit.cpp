@@ -109,10 +109,12 @@ double checksFit(const ColumnProfile &c, const Role &role, QStringList *reasons)
         add(double(ok) / c.nonBlank, QStringLiteral("\"%1\" has values in an unexpected format: %2")
                                          .arg(c.name, quoteExamples(bad)));
     }
-    if (k.minDistinctRatio)
+    // How often values repeat says little in a handful of rows (24 parameters in 25 rows).
+    const bool enoughForRatios = c.nonBlank >= 30;
+    if (k.minDistinctRatio && enoughForRatios)
         add(c.distinctRatio >= *k.minDistinctRatio ? 1.0 : c.distinctRatio / *k.minDistinctRatio,
             QStringLiteral("\"%1\" repeats values (%2% distinct)").arg(c.name).arg(qRound(c.distinctRatio * 100)));
-    if (k.maxDistinctRatio)
+    if (k.maxDistinctRatio && enoughForRatios)
         add(c.distinctRatio <= *k.maxDistinctRatio ? 1.0 : 0.3,
             QStringLiteral("\"%1\" has too many different values (%2% distinct)")
                 .arg(c.name)
