@@ -11,3 +11,4 @@ finpipe_add_test(NAME tst_stationpivot SOURCES core/tst_stationpivot.cpp LABELS 
 include(${CMAKE_CURRENT_LIST_DIR}/dashboard_browser_check.cmake) # slow: headless Chromium opens dashboard.html
 finpipe_add_test(NAME tst_readerdispatch SOURCES core/tst_readerdispatch.cpp LABELS core)
 finpipe_add_test(NAME tst_profile SOURCES core/tst_profile.cpp LABELS core)
+finpipe_add_test(NAME tst_timeseriesreport SOURCES core/tst_timeseriesreport.cpp LABELS core)

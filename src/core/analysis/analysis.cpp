@@ -3,6 +3,7 @@
 #include "analysis/stationpivot.h"
 #include "analysis/salessummary.h"
 #include "analysis/profile.h"
+#include "analysis/timeseriesreport.h"
 
 namespace finpipe::analysis {
 
@@ -43,6 +44,8 @@ std::unique_ptr<Analysis> createAnalysis(const QString &analysisId)
         return std::make_unique<SalesSummary>();
     if (analysisId == u"profile")
         return std::make_unique<Profile>();
+    if (analysisId == u"timeseries_report")
+        return std::make_unique<TimeSeriesReport>();
     return nullptr;
 }
 

@@ -4,6 +4,7 @@ target_sources(finpipe_core PRIVATE
     analysis/cellvalues.h analysis/cellvalues.cpp analysis/qualitylog.h analysis/qualitylog.cpp
     analysis/salessummary.h analysis/salessummary.cpp
     analysis/profile.h analysis/profile.cpp
+    analysis/timeseriesreport.h analysis/timeseriesreport.cpp
 )
 target_sources(finpipe_core PRIVATE
     analysis/lineage.h analysis/lineage.cpp
