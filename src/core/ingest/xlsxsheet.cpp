@@ -1,5 +1,7 @@
 #include "xlsxsheet.h"
 
+#include <cstring>
+
 namespace finpipe::ingest {
 
 QString columnLetters(int column)
@@ -50,6 +52,135 @@ CellRef parseCellRef(QStringView s)
     return ref;
 }
 
+CellRef parseCellRef(std::string_view s)
+{
+    // References are ASCII; widen and reuse the one parser.
+    char16_t buf[64];
+    const size_t n = std::min<size_t>(s.size(), 64);
+    for (size_t i = 0; i < n; ++i)
+        buf[i] = char16_t(static_cast<unsigned char>(s[i]));
+    CellRef ref = parseCellRef(QStringView(buf, qsizetype(n)));
+    if (s.size() > n)
+        ref.valid = false;
+    return ref;
+}
+
+namespace {
+
+constexpr size_t kChunk = 256 * 1024;
+//! Longest tag or text run accepted: Excel caps a cell at 32,767 characters.
+constexpr size_t kMaxToken = 16 * 1024 * 1024;
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+//! The local part of an element or attribute name ("x:c" -> "c").
+std::string_view localName(std::string_view qname)
+{
+    const size_t colon = qname.find(':');
+    return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+//! Calls f(localName, rawValue) for each attribute of a tag's inside ("c r=\"A1\" t=\"s\"").
+template <typename F>
+void forEachAttribute(std::string_view tag, F &&f)
+{
+    size_t i = 0;
+    while (i < tag.size() && !isSpace(tag[i]) && tag[i] != '/')
+        ++i; // the element name
+    for (;;) {
+        while (i < tag.size() && isSpace(tag[i]))
+            ++i;
+        const size_t nameStart = i;
+        while (i < tag.size() && tag[i] != '=' && !isSpace(tag[i]) && tag[i] != '/')
+            ++i;
+        if (i >= tag.size() || nameStart == i)
+            return;
+        const std::string_view name = tag.substr(nameStart, i - nameStart);
+        while (i < tag.size() && isSpace(tag[i]))
+            ++i;
+        if (i >= tag.size() || tag[i] != '=')
+            return;
+        ++i;
+        while (i < tag.size() && isSpace(tag[i]))
+            ++i;
+        if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\''))
+            return;
+        const char quote = tag[i++];
+        const size_t valueStart = i;
+        while (i < tag.size() && tag[i] != quote)
+            ++i;
+        f(localName(name), tag.substr(valueStart, i - valueStart));
+        ++i;
+    }
+}
+
+void appendUtf8(std::string &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out.push_back(char(cp));
+    } else if (cp < 0x800) {
+        out.push_back(char(0xC0 | (cp >> 6)));
+        out.push_back(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(char(0xE0 | (cp >> 12)));
+        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(char(0xF0 | (cp >> 18)));
+        out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+//! Appends XML character data with the predefined and numeric entities decoded.
+void appendText(std::string &out, std::string_view s)
+{
+    for (;;) {
+        const size_t amp = s.find('&');
+        out.append(s.substr(0, amp));
+        if (amp == std::string_view::npos)
+            return;
+        s.remove_prefix(amp);
+        const size_t semi = s.find(';');
+        const std::string_view e = semi != std::string_view::npos && semi <= 12 ? s.substr(1, semi - 1) : std::string_view();
+        bool done = true;
+        if (e == "lt") out.push_back('<');
+        else if (e == "gt") out.push_back('>');
+        else if (e == "amp") out.push_back('&');
+        else if (e == "quot") out.push_back('"');
+        else if (e == "apos") out.push_back('\'');
+        else if (e.size() > 1 && e[0] == '#') {
+            char32_t cp = 0;
+            const bool hex = e[1] == 'x' || e[1] == 'X';
+            for (size_t i = hex ? 2 : 1; i < e.size() && done; ++i) {
+                const char c = e[i];
+                const int d = c >= '0' && c <= '9' ? c - '0'
+                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                done = d >= 0 && cp < 0x110000;
+                cp = cp * (hex ? 16 : 10) + char32_t(d);
+            }
+            done = done && cp > 0 && cp < 0x110000;
+            if (done)
+                appendUtf8(out, cp);
+        } else {
+            done = false;
+        }
+        if (done) {
+            s.remove_prefix(semi + 1);
+        } else {
+            out.push_back('&'); // not an entity we know: keep it as written
+            s.remove_prefix(1);
+        }
+    }
+}
+
+} // namespace
+
 SheetScanner::SheetScanner(std::unique_ptr<ZipEntryStream> stream, QString fileName, QString sheetName,
                            qint64 maxCells)
     : m_stream(std::move(stream)),
@@ -78,16 +209,26 @@ Error SheetScanner::beyondGrid(const QString &what) const
                            .arg(m_sheetName, m_fileName, what.left(50)));
 }
 
-Result<void> SheetScanner::startRow(RawRow &row)
+Result<void> SheetScanner::startRow(RawRow &row, std::string_view tag)
 {
-    const QStringView r = m_xml.attributes().value(QLatin1StringView("r"));
     qint64 number = m_lastRow + 1;
-    if (!r.isEmpty()) {
-        bool ok = false;
-        number = r.toLongLong(&ok);
-        if (!ok || number < 1)
-            return damaged(QStringLiteral("row number \"%1\"").arg(r.left(40)));
-    }
+    bool bad = false;
+    forEachAttribute(tag, [&](std::string_view name, std::string_view value) {
+        if (name != "r")
+            return;
+        qint64 n = 0;
+        for (char c : value) {
+            if (c < '0' || c > '9' || n > kExcelMaxRows * 10) {
+                bad = c < '0' || c > '9';
+                break;
+            }
+            n = n * 10 + (c - '0');
+        }
+        bad = bad || n < 1;
+        number = n;
+    });
+    if (bad)
+        return damaged(QStringLiteral("a row number is not a number"));
     if (number > kExcelMaxRows)
         return beyondGrid(QStringLiteral("row %1").arg(number));
     row.number = number;
@@ -98,7 +239,7 @@ Result<void> SheetScanner::startRow(RawRow &row)
     return {};
 }
 
-Result<void> SheetScanner::startCell(RawRow &row)
+Result<void> SheetScanner::startCell(RawRow &row, std::string_view tag)
 {
     if (++m_cells > m_maxCells)
         return Error::make(Error::Code::TooLarge,
@@ -106,14 +247,22 @@ Result<void> SheetScanner::startCell(RawRow &row)
                                           "safety limit. Split the data into smaller files.")
                                .arg(m_sheetName, m_fileName)
                                .arg(m_maxCells));
-    const auto attrs = m_xml.attributes();
+    std::string_view r, t, style;
+    forEachAttribute(tag, [&](std::string_view name, std::string_view value) {
+        if (name == "r")
+            r = value;
+        else if (name == "t")
+            t = value;
+        else if (name == "s")
+            style = value;
+    });
     int column = m_lastColumn + 1;
-    if (const QStringView r = attrs.value(QLatin1StringView("r")); !r.isEmpty()) {
+    if (!r.empty()) {
         const CellRef ref = parseCellRef(r);
         if (ref.beyondGrid)
-            return beyondGrid(QStringLiteral("cell ") + r.toString());
+            return beyondGrid(QStringLiteral("cell ") + QString::fromUtf8(r.data(), qsizetype(std::min<size_t>(r.size(), 40))));
         if (!ref.valid || ref.column < 0)
-            return damaged(QStringLiteral("cell reference \"%1\"").arg(r.left(40)));
+            return damaged(QStringLiteral("cell reference \"%1\"").arg(QString::fromUtf8(r.data(), qsizetype(std::min<size_t>(r.size(), 40)))));
         column = ref.column;
     }
     if (column >= kExcelMaxColumns)
@@ -125,121 +274,219 @@ Result<void> SheetScanner::startCell(RawRow &row)
     RawCell &cell = row.cells[size_t(row.count++)];
     cell.column = column;
     cell.value.clear();
-    cell.style = attrs.value(QLatin1StringView("s")).toInt();
-    const QStringView t = attrs.value(QLatin1StringView("t"));
-    if (t.isEmpty() || t == u"n")
+    cell.style = 0;
+    for (char c : style) {
+        if (c < '0' || c > '9' || cell.style > 10'000'000)
+            break;
+        cell.style = cell.style * 10 + (c - '0');
+    }
+    if (t.empty() || t == "n")
         cell.type = RawCell::Type::Number;
-    else if (t == u"s")
+    else if (t == "s")
         cell.type = RawCell::Type::SharedString;
-    else if (t == u"inlineStr")
+    else if (t == "inlineStr")
         cell.type = RawCell::Type::InlineString;
-    else if (t == u"str")
+    else if (t == "str")
         cell.type = RawCell::Type::FormulaString;
-    else if (t == u"b")
+    else if (t == "b")
         cell.type = RawCell::Type::Boolean;
-    else if (t == u"e")
+    else if (t == "e")
         cell.type = RawCell::Type::Error;
-    else if (t == u"d")
+    else if (t == "d")
         cell.type = RawCell::Type::IsoDate;
     else
-        return damaged(QStringLiteral("cell %1 has unknown type \"%2\"").arg(cellName(column, m_lastRow), t.left(20)));
+        return damaged(QStringLiteral("cell %1 has unknown type \"%2\"")
+                           .arg(cellName(column, m_lastRow), QString::fromUtf8(t.data(), qsizetype(std::min<size_t>(t.size(), 20)))));
     m_cell = &cell;
     return {};
+}
+
+Result<void> SheetScanner::startElement(RawRow &row, std::string_view name, std::string_view tag)
+{
+    if (m_inRow) {
+        if (name == "c")
+            return startCell(row, tag);
+        if (m_cell && name == "v")
+            m_capture = true;
+        else if (m_cell && name == "is")
+            m_inInline = true;
+        else if (m_inInline && name == "rPh")
+            m_inPhonetic = true; // phonetic guides are not part of the text
+        else if (m_inInline && !m_inPhonetic && name == "t")
+            m_capture = true;
+    } else if (m_inData) {
+        if (name == "row")
+            return startRow(row, tag);
+    } else if (name == "sheetData") {
+        m_inData = true;
+    } else if (name == "dimension") {
+        forEachAttribute(tag, [&](std::string_view n, std::string_view value) {
+            if (n == "ref")
+                m_dimension = QString::fromUtf8(value.data(), qsizetype(value.size()));
+        });
+    }
+    return {};
+}
+
+SheetScanner::Step SheetScanner::endElement(std::string_view name)
+{
+    if (name == "v" || name == "t") {
+        m_capture = false;
+    } else if (name == "rPh") {
+        m_inPhonetic = false;
+    } else if (name == "is") {
+        m_inInline = false;
+    } else if (name == "c") {
+        m_cell = nullptr;
+        m_capture = false;
+    } else if (m_inRow && name == "row") {
+        m_inRow = false;
+        m_cell = nullptr;
+        return Step::RowDone;
+    } else if (name == "sheetData" || name == "worksheet") {
+        m_done = true;
+        return Step::SheetDone;
+    }
+    return Step::Continue;
+}
+
+Result<bool> SheetScanner::refill()
+{
+    if (m_eof)
+        return false;
+    if (m_pos > 0) {
+        m_buf.erase(0, m_pos);
+        m_pos = 0;
+    }
+    const size_t old = m_buf.size();
+    m_buf.resize(old + kChunk);
+    auto n = m_stream->read(m_buf.data() + old, qint64(kChunk));
+    if (!n) {
+        m_buf.resize(old);
+        return n.error();
+    }
+    m_buf.resize(old + size_t(*n));
+    if (*n == 0) {
+        m_eof = true;
+        return false;
+    }
+    if (!m_started && m_buf.size() >= 3) {
+        m_started = true;
+        if (m_buf.compare(0, 3, "\xEF\xBB\xBF") == 0)
+            m_pos = 3;
+        else if (m_buf.compare(0, 2, "\xFF\xFE") == 0 || m_buf.compare(0, 2, "\xFE\xFF") == 0)
+            return damaged(QStringLiteral("UTF-16 worksheets are not supported"));
+    }
+    return true;
 }
 
 Result<bool> SheetScanner::next(RawRow &row)
 {
     if (m_done)
         return false;
+    // Needs more bytes to finish the current token: read on, or fail if the sheet has ended.
+    auto needMore = [&](size_t have) -> Result<void> {
+        if (have > kMaxToken)
+            return damaged(QStringLiteral("a tag or text longer than %1 bytes").arg(kMaxToken));
+        auto more = refill();
+        if (!more)
+            return more.error();
+        if (!*more)
+            return damaged(QStringLiteral("the sheet ends early"));
+        return {};
+    };
     for (;;) {
-        switch (m_xml.readNext()) {
-        case QXmlStreamReader::Invalid: {
-            if (m_xml.error() != QXmlStreamReader::PrematureEndOfDocumentError)
-                return damaged(QStringLiteral("%1 (line %2, column %3)")
-                                   .arg(m_xml.errorString())
-                                   .arg(m_xml.lineNumber())
-                                   .arg(m_xml.columnNumber()));
-            if (m_eof)
+        if (m_pos >= m_buf.size()) {
+            auto more = refill();
+            if (!more)
+                return more.error();
+            if (!*more)
                 return damaged(QStringLiteral("the sheet ends early"));
-            QByteArray chunk(256 * 1024, Qt::Uninitialized);
-            auto n = m_stream->read(chunk.data(), chunk.size());
-            if (!n)
-                return n.error();
-            if (*n == 0) {
-                m_eof = true;
+            continue;
+        }
+        const char *p = m_buf.data() + m_pos;
+        const size_t avail = m_buf.size() - m_pos;
+        if (*p != '<') {
+            const void *lt = std::memchr(p, '<', avail);
+            if (!lt) {
+                if (auto r = needMore(avail); !r.ok())
+                    return r.error();
                 continue;
             }
-            chunk.truncate(qsizetype(*n));
-            m_xml.addData(chunk);
-            break;
+            const size_t len = size_t(static_cast<const char *>(lt) - p);
+            if (m_capture && m_cell)
+                appendText(m_cell->value, {p, len});
+            m_pos += len;
+            continue;
         }
-        case QXmlStreamReader::StartElement: {
-            const QStringView name = m_xml.name();
-            if (m_inRow) {
-                if (name == u"c") {
-                    if (auto r = startCell(row); !r.ok())
-                        return r.error();
-                } else if (m_cell && name == u"v") {
-                    m_capture = true;
-                } else if (m_cell && name == u"is") {
-                    m_inInline = true;
-                } else if (m_inInline && name == u"rPh") {
-                    m_inPhonetic = true; // phonetic guides are not part of the text
-                } else if (m_inInline && !m_inPhonetic && name == u"t") {
-                    m_capture = true;
-                }
-            } else if (m_inData) {
-                if (name == u"row") {
-                    if (auto r = startRow(row); !r.ok())
-                        return r.error();
-                }
-            } else if (name == u"sheetData") {
-                m_inData = true;
-            } else if (name == u"dimension") {
-                m_dimension = m_xml.attributes().value(QLatin1StringView("ref")).toString();
-            }
-            break;
+        const std::string_view rest(p, avail);
+        if (avail < 9 && !m_eof) {
+            if (auto r = needMore(avail); !r.ok())
+                return r.error();
+            continue;
         }
-        case QXmlStreamReader::EndElement: {
-            const QStringView name = m_xml.name();
-            if (name == u"v" || name == u"t") {
-                m_capture = false;
-            } else if (name == u"rPh") {
-                m_inPhonetic = false;
-            } else if (name == u"is") {
-                m_inInline = false;
-            } else if (name == u"c") {
-                m_cell = nullptr;
-            } else if (m_inRow && name == u"row") {
-                m_inRow = false;
-                return true;
-            } else if (name == u"sheetData" || name == u"worksheet") {
-                m_done = true;
-                return false;
+        if (rest.substr(0, 4) == "<!--" || rest.substr(0, 9) == "<![CDATA[" || rest.substr(0, 2) == "<?"
+            || rest.substr(0, 2) == "<!") {
+            const bool comment = rest.substr(0, 4) == "<!--";
+            const bool cdata = rest.substr(0, 9) == "<![CDATA[";
+            const std::string_view close = comment ? "-->" : cdata ? "]]>" : rest[1] == '?' ? "?>" : ">";
+            const size_t end = rest.find(close, comment ? 4 : cdata ? 9 : 2);
+            if (end == std::string_view::npos) {
+                if (auto r = needMore(avail); !r.ok())
+                    return r.error();
+                continue;
             }
-            break;
+            if (cdata && m_capture && m_cell)
+                m_cell->value.append(rest.substr(9, end - 9));
+            m_pos += end + close.size();
+            continue;
         }
-        case QXmlStreamReader::Characters:
-            if (m_capture && m_cell) {
-                const QStringView text = m_xml.text();
-                // <v> holds ASCII numbers and indexes almost always; skip the UTF-8 round trip then.
-                bool ascii = true;
-                for (QChar c : text)
-                    ascii = ascii && c.unicode() < 0x80;
-                if (ascii) {
-                    for (QChar c : text)
-                        m_cell->value.push_back(char(c.unicode()));
-                } else {
-                    m_cell->value += text.toUtf8().toStdString();
-                }
+        // An element tag; '>' may appear inside quoted attribute values.
+        size_t end = 1;
+        char quote = 0;
+        for (; end < avail; ++end) {
+            const char c = p[end];
+            if (quote) {
+                if (c == quote)
+                    quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '>') {
+                break;
             }
-            break;
-        case QXmlStreamReader::EndDocument:
-            m_done = true;
+        }
+        if (end >= avail) {
+            if (auto r = needMore(avail); !r.ok())
+                return r.error();
+            continue;
+        }
+        std::string_view tag(p + 1, end - 1);
+        m_pos += end + 1;
+        const bool closing = !tag.empty() && tag.front() == '/';
+        const bool empty = !closing && !tag.empty() && tag.back() == '/';
+        if (closing)
+            tag.remove_prefix(1);
+        if (empty)
+            tag.remove_suffix(1);
+        size_t nameEnd = 0;
+        while (nameEnd < tag.size() && !isSpace(tag[nameEnd]))
+            ++nameEnd;
+        const std::string_view name = localName(tag.substr(0, nameEnd));
+        if (name.empty())
+            return damaged(QStringLiteral("an element without a name near byte %1").arg(m_stream->inflated()));
+        Step step = Step::Continue;
+        if (closing) {
+            step = endElement(name);
+        } else {
+            if (auto r = startElement(row, name, tag); !r.ok())
+                return r.error();
+            if (empty)
+                step = endElement(name);
+        }
+        if (step == Step::RowDone)
+            return true;
+        if (step == Step::SheetDone)
             return false;
-        default:
-            break;
-        }
     }
 }
 

@@ -4,7 +4,8 @@
 #include "ingest/ziparchive.h"
 
 #include <QString>
-#include <QXmlStreamReader>
+
+#include <string_view>
 
 #include <memory>
 #include <string>
@@ -29,6 +30,7 @@ struct CellRef {
     bool beyondGrid = false; //!< past XFD or row 1,048,576
 };
 CellRef parseCellRef(QStringView ref);
+CellRef parseCellRef(std::string_view ref);
 
 //! One <c> element as written in the worksheet, before shared strings and styles are applied.
 struct RawCell {
@@ -49,6 +51,10 @@ struct RawRow {
 //! Streams a worksheet's rows out of its zip entry without holding the sheet in memory. Handles
 //! rows and cells without r= attributes, inline strings with rich-text runs, and refuses cell
 //! positions beyond Excel's grid or more cells than `maxCells`.
+//! A small UTF-8 tokenizer rather than QXmlStreamReader: sheet XML uses a tiny, regular subset of
+//! XML, and scanning it byte-wise is several times faster on large sheets. It understands
+//! namespace prefixes, both quote styles, character and predefined entities, CDATA, comments and
+//! processing instructions; DTDs are skipped and never expanded.
 class SheetScanner
 {
 public:
@@ -63,8 +69,13 @@ public:
     qint64 compressedTotal() const { return m_stream->compressedTotal(); }
 
 private:
-    Result<void> startRow(RawRow &row);
-    Result<void> startCell(RawRow &row);
+    enum class Step { Continue, RowDone, SheetDone };
+    Result<void> startRow(RawRow &row, std::string_view tag);
+    Result<void> startCell(RawRow &row, std::string_view tag);
+    Result<void> startElement(RawRow &row, std::string_view name, std::string_view tag);
+    Step endElement(std::string_view name);
+    //! Appends the next chunk of the entry to the buffer; false at the end of the entry.
+    Result<bool> refill();
     Error damaged(const QString &detail) const;
     Error beyondGrid(const QString &what) const;
 
@@ -72,7 +83,9 @@ private:
     QString m_fileName;
     QString m_sheetName;
     qint64 m_maxCells;
-    QXmlStreamReader m_xml;
+    std::string m_buf;
+    size_t m_pos = 0;
+    bool m_started = false;
     QString m_dimension;
     qint64 m_cells = 0;
     qint64 m_lastRow = 0;
