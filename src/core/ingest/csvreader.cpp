@@ -112,7 +112,8 @@ private:
     Error tooLong(qint64 line, bool insideQuote) const;
     std::vector<csv::SampleRecord> sampleOffsets(size_t fieldCount) const;
     void decideColumns(const std::vector<const csv::SampleRecord *> &rows);
-    void parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
+    inline void parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
+    void parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
     Result<void> finish();
 
     QFile m_file;
@@ -503,7 +504,7 @@ void CsvReader::decideColumns(const std::vector<const csv::SampleRecord *> &rows
     m_sampleState = m_state;
 }
 
-void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const
+inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const
 {
     v.text = text;
     if (text.empty())
@@ -560,8 +561,13 @@ void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c, qint6
         v.kind = Value::Kind::Text;
         return;
     }
-    // First value of a column that was blank throughout the sample.
-    const Value::Kind k = values::classify(t, m_info.decimalComma);
+    parseFirstValue(v, text, c, line);
+}
+
+void CsvReader::parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const
+{
+    // First value of a column that was blank throughout the sample: it sets the type.
+    const Value::Kind k = values::classify(text, m_info.decimalComma);
     if (k == Value::Kind::Blank)
         return;
     c.typed = true;
@@ -604,7 +610,9 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
         m_line += r.lineEnds;
         if (r.unclosedQuote && !m_unclosedQuoteLine)
             m_unclosedQuoteLine = line;
-        if (csv::isBlankRecord(record, m_fields))
+        const char lead = record.empty() ? ' ' : record.front();
+        if ((lead == ' ' || lead == '\t' || lead == m_dialect.delimiter || lead == quote)
+            && csv::isBlankRecord(record, m_fields))
             continue;
         size_t fieldCount = m_fields.size();
         if (fieldCount > columns) {

@@ -362,11 +362,29 @@ std::string_view trim(std::string_view s)
 
 bool isNullToken(std::string_view s)
 {
+    // Cheap rejection first: this runs for every short text cell.
+    if (!s.empty()) {
+        const char c = s.front();
+        if (c != ' ' && c != '\t' && c != '-' && c != 'N' && c != 'n' && c != '#' && c != '\xE2'
+            && c != '\xC2')
+            return false;
+    }
     s = trim(s);
-    if (s.size() > 4)
-        return false;
-    return s.empty() || s == "-" || s == "--" || s == "\xE2\x80\x94" || s == "N/A" || s == "n/a"
-           || s == "#N/A" || s == "NULL" || s == "null" || s == "NaN" || s == "nan";
+    auto is = [s](const char *token, size_t n) {
+        for (size_t i = 0; i < n; ++i)
+            if (s[i] != token[i])
+                return false;
+        return true;
+    };
+    switch (s.size()) {
+    case 0: return true;
+    case 1: return s[0] == '-';
+    case 2: return s[0] == '-' && s[1] == '-';
+    case 3:
+        return is("\xE2\x80\x94", 3) || is("N/A", 3) || is("n/a", 3) || is("NaN", 3) || is("nan", 3);
+    case 4: return is("#N/A", 4) || is("NULL", 4) || is("null", 4);
+    default: return false;
+    }
 }
 
 bool parseNumber(std::string_view s, bool decimalComma, double &out, bool &isInteger)
@@ -394,9 +412,24 @@ bool parseNumber(std::string_view s, bool decimalComma, double &out, bool &isInt
         const char dec = decimalComma ? ',' : '.';
         if (q < e && *q == dec) {
             const char *f = q + 1;
-            while (f < e && isDigit(*f))
+            std::uint64_t mantissa = iv;
+            while (f < e && isDigit(*f)) {
+                mantissa = mantissa * 10 + std::uint64_t(*f - '0');
                 ++f;
-            if (f == e && f > q + 1) {
+            }
+            const long fracDigits = f - q - 1;
+            if (f == e && fracDigits > 0 && nd + fracDigits <= 15) {
+                // Exact mantissa below 2^53 divided by an exact power of ten: one correctly
+                // rounded division gives the same double as a full decimal conversion (Clinger).
+                static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+                out = double(mantissa) / kPow10[fracDigits];
+                if (p < digits)
+                    out = -out;
+                isInteger = false;
+                return true;
+            }
+            if (f == e && fracDigits > 0) {
                 isInteger = false;
                 if (!decimalComma)
                     return fromChars(p, e, out);
@@ -485,8 +518,56 @@ OrderHint dateOrderHint(std::string_view s)
     return OrderHint::Ambiguous;
 }
 
+namespace {
+
+constexpr int digit2(const char *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+constexpr bool allDigits(const char *p, int n)
+{
+    for (int i = 0; i < n; ++i)
+        if (!isDigit(p[i]))
+            return false;
+    return true;
+}
+
+//! The exports' most common shapes at fixed positions: yyyy-mm-dd and yyyy-mm-dd HH:MM:SS.
+//! Returns -1 when `s` has another shape (the general parser decides), 0 when invalid, 1 when ok.
+int parseIsoFixed(std::string_view s, qint64 &msecs, bool &hasTime)
+{
+    const char *p = s.data();
+    if ((s.size() != 10 && s.size() != 19) || p[4] != '-' || p[7] != '-' || !allDigits(p, 4)
+        || !allDigits(p + 5, 2) || !allDigits(p + 8, 2))
+        return -1;
+    if (s.size() == 19
+        && ((p[10] != ' ' && p[10] != 'T') || p[13] != ':' || p[16] != ':' || !allDigits(p + 11, 2)
+            || !allDigits(p + 14, 2) || !allDigits(p + 17, 2)))
+        return -1;
+    const int y = digit2(p) * 100 + digit2(p + 2);
+    const int m = digit2(p + 5);
+    const int d = digit2(p + 8);
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m) || y < 1000)
+        return 0;
+    qint64 ms = daysFromCivil(y, m, d) * kMsecsPerDay;
+    hasTime = s.size() == 19;
+    if (hasTime) {
+        const int hh = digit2(p + 11), mi = digit2(p + 14), ss = digit2(p + 17);
+        if (hh > 23 || mi > 59 || ss > 59)
+            return 0;
+        ms += ((qint64(hh) * 60 + mi) * 60 + ss) * 1000;
+    }
+    msecs = ms;
+    return 1;
+}
+
+} // namespace
+
 bool parseDateTime(std::string_view s, DateOrder order, qint64 &msecs, bool &hasTime)
 {
+    if (const int fixed = parseIsoFixed(s, msecs, hasTime); fixed >= 0)
+        return fixed == 1;
     const char *p = s.data();
     const char *e = p + s.size();
     DateParts d;
