@@ -115,7 +115,7 @@ int runDetect(const QStringList &args)
                                    QStringLiteral("S"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     const QCommandLineOption rulesDir(QStringLiteral("rules"),
-                                      QStringLiteral("Read user rules from DIR instead of the configuration folder."),
+                                      QStringLiteral("Read user rules from DIR instead of %1.").arg(detect::Rules::defaultUserDir()),
                                       QStringLiteral("DIR"));
     parser.addOptions({sheet, json, rulesDir});
     if (!parser.parse(QStringList{QStringLiteral("detect")} + args))
