@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -291,6 +292,9 @@ Result<void> StationPivotAnalysis::start(const QList<ingest::ColumnInfo> &column
 void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int end, Prepared &out) const
 {
     lineage::RowHasher hasher;
+    qint64 cachedMs = std::numeric_limits<qint64>::min();
+    char cached[24];
+    int cachedLen = 0;
     char line[1024];
     std::string longLine;
     for (int r = begin; r < end; ++r) {
@@ -305,7 +309,13 @@ void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int
         if (tm.isTemporal() || (tm.kind == ingest::Value::Kind::Text && timeFromText(tm.text, p.msecs))) {
             if (tm.isTemporal())
                 p.msecs = tm.msecs;
-            p.fields[1] = std::string_view(p.timeText, size_t(lineage::formatTimestamp(p.msecs, p.timeText)));
+            // Readings come in runs of one timestamp (every parameter of a sample): format once.
+            if (p.msecs != cachedMs) {
+                cachedMs = p.msecs;
+                cachedLen = lineage::formatTimestamp(p.msecs, cached);
+            }
+            std::memcpy(p.timeText, cached, size_t(cachedLen));
+            p.fields[1] = std::string_view(p.timeText, size_t(cachedLen));
         } else {
             p.flags |= tm.isBlank() ? Prepared::TimeBlank : Prepared::TimeBad;
             p.fields[1] = tm.text;
@@ -358,7 +368,9 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
     m_quality.countBlanks(batch);
 
     // Phase 1, parallel: format the lineage fields and hash every row.
-    thread_local Prepared prepared;
+    if (!m_prepared)
+        m_prepared = std::make_unique<Prepared>();
+    Prepared &prepared = *m_prepared;
     prepared.rows.resize(size_t(rows));
     if (rows > kChunkRows) {
         std::vector<int> starts;
@@ -424,7 +436,10 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
             m_quality.addValue(m_paramGroups[size_t(paramId)], p.value);
             const qint64 day = lineage::dayOf(p.msecs);
             const quint64 key = cellKey(stationId, paramId, day);
-            m_times[key].push_back(quint32(p.msecs - day * 86'400'000));
+            // One lookup per row: the cell holds the duplicate-key times of every keyed row and the
+            // aggregate of the used ones.
+            Accumulator &a = m_cells[key];
+            a.msOfDay.push_back(quint32(p.msecs - day * 86'400'000));
 
             const int tpl = m_stationTemplate[size_t(stationId)];
             if (p.flags & Prepared::NotValidated) {
@@ -449,7 +464,6 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
             }
             if (reason.empty()) {
                 // Present in the pivot: the parameter has data for this station on this day.
-                Accumulator &a = m_cells[key];
                 const double v = p.value;
                 if (a.count == 0) {
                     a.min = a.max = a.first = v;
@@ -500,7 +514,8 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
 
     // Duplicate keys: the same station, timestamp and parameter more than once.
     qint64 duplicates = 0;
-    for (auto &[key, times] : m_times) {
+    for (auto &[key, cell] : m_cells) {
+        auto &times = cell.msOfDay;
         std::sort(times.begin(), times.end());
         for (size_t i = 1; i < times.size(); ++i)
             duplicates += times[i] == times[i - 1];
@@ -516,6 +531,8 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
     };
     std::vector<std::vector<Entry>> perStation(static_cast<size_t>(stationCount));
     for (auto &[key, a] : m_cells) {
+        if (a.count == 0)
+            continue; // keyed rows only, none used (not validated, not in the template)
         const int s = int(key >> 48);
         const int q = int((key >> 32) & 0xffff);
         const qint64 day = qint32(quint32(key & 0xffffffffu));

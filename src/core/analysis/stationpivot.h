@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,7 +49,8 @@ private:
         double max = 0;
         double first = 0;
         qint64 count = 0;
-        std::vector<double> values; // only for the median
+        std::vector<double> values;   // only for the median
+        std::vector<quint32> msOfDay; // time of day of every keyed row, for the duplicate-key check
     };
     struct Interned {
         struct Hash {
@@ -81,11 +83,12 @@ private:
     std::vector<std::vector<char>> m_excluded;
     std::vector<std::vector<qint64>> m_excludedRows;
 
+    // Reused across batches: formatted fields and hashes of the batch being consumed.
+    std::unique_ptr<Prepared> m_prepared;
+
     Interned m_stations;
     Interned m_parameters;
     std::unordered_map<quint64, Accumulator> m_cells;
-    // Time of day (ms) of every keyed row per cell key, for the duplicate-key check.
-    std::unordered_map<quint64, std::vector<quint32>> m_times;
     // parameter id -> outlier group in m_quality
     std::vector<int> m_paramGroups;
     DataQuality m_quality;

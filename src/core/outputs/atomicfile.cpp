@@ -39,16 +39,16 @@ struct AtomicFile::Impl {
     std::thread worker;
     std::mutex mutex;
     std::condition_variable cv;
-    std::deque<QByteArray> queue;
+    std::deque<std::string> queue;
     bool closing = false;
 
-    void sink(const QByteArray &data)
+    void sink(const std::string &data)
     {
-        if (failed || data.isEmpty())
+        if (failed || data.empty())
             return;
-        hasher.update(data.constData(), size_t(data.size()));
-        size += data.size();
-        if (file.write(data) != data.size()) {
+        hasher.update(data.data(), data.size());
+        size += qint64(data.size());
+        if (file.write(data.data(), qint64(data.size())) != qint64(data.size())) {
             failed = true;
             failure = file.errorString();
         }
@@ -57,7 +57,7 @@ struct AtomicFile::Impl {
     void run()
     {
         for (;;) {
-            QByteArray chunk;
+            std::string chunk;
             {
                 std::unique_lock lock(mutex);
                 cv.wait(lock, [&] { return closing || !queue.empty(); });
@@ -97,14 +97,15 @@ AtomicFile::~AtomicFile()
 
 Result<void> AtomicFile::open()
 {
-    if (!d->file.open(QIODevice::WriteOnly))
+    // Unbuffered: the callers hand over large chunks; Qt's buffer would only add a copy.
+    if (!d->file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         return writeError(m_path, d->file.errorString());
     if (d->background)
         d->worker = std::thread([this] { d->run(); });
     return {};
 }
 
-void AtomicFile::write(QByteArray data)
+void AtomicFile::write(std::string &&data)
 {
     if (!d->background) {
         d->sink(data);

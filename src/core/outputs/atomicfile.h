@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace finpipe::outputs {
@@ -30,9 +31,10 @@ public:
     AtomicFile &operator=(const AtomicFile &) = delete;
 
     Result<void> open();
-    //! Appends bytes; errors surface at commit(). Takes the buffer (cheap for QByteArray).
-    void write(QByteArray data);
-    void write(std::string_view data) { write(QByteArray(data.data(), qsizetype(data.size()))); }
+    //! Appends bytes; errors surface at commit().
+    void write(const QByteArray &data) { write(std::string(data.constData(), size_t(data.size()))); }
+    //! Appends bytes, taking the buffer without a copy.
+    void write(std::string &&data);
     //! Flushes, renames into place and reports size and SHA-256.
     Result<WrittenFile> commit();
     const QString &path() const { return m_path; }

@@ -55,8 +55,9 @@ void LineageWriter::flush()
 {
     if (m_buffer.empty())
         return;
-    m_file.write(QByteArray(m_buffer.data(), qsizetype(m_buffer.size())));
-    m_buffer.clear();
+    m_file.write(std::move(m_buffer));
+    m_buffer = std::string();
+    m_buffer.reserve(kChunk + 4096);
 }
 
 Result<WrittenFile> LineageWriter::commit()
