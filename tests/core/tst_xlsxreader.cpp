@@ -513,6 +513,36 @@ private Q_SLOTS:
         QVERIFY2(warnings.contains(u"Sheet \"Sheet1\""), qPrintable(warnings));
     }
 
+    void xmlWrittenDifferently()
+    {
+        // Other writers: a BOM, namespace prefixes, single quotes, comments, CDATA, entities,
+        // ISO dates (t="d").
+        HandBook b;
+        b.sheets = {"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- written by <a> test -->\n"
+                    "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                    "<x:dimension ref='A1:C3'/><x:sheetData>\n"
+                    "<x:row r='1'><x:c r='A1' t='inlineStr'><x:is><x:t>Caf&#233; &#x4E2D;</x:t></x:is></x:c>"
+                    "<x:c r='B1' t='inlineStr'><x:is><x:t><![CDATA[<Amount> & more]]></x:t></x:is></x:c>"
+                    "<x:c r=\"C1\" t=\"inlineStr\"><x:is><x:t>When</x:t></x:is></x:c></x:row>\n"
+                    "<x:row r='2'><x:c r='A2' t='inlineStr'><x:is><x:t xml:space=\"preserve\">  padded  </x:t></x:is></x:c>"
+                    "<x:c r='B2'><x:f>1+1</x:f><x:v>2</x:v></x:c>"
+                    "<x:c r=\"C2\" t=\"d\"><x:v>2021-03-04T05:06:07</x:v></x:c></x:row>\n"
+                    "<x:row r='3'><x:c r='A3' t='inlineStr'><x:is><x:t>a&lt;b&gt;c&amp;d&quot;e&apos;f &bogus; &amp</x:t></x:is></x:c>"
+                    "<!-- <x:c r='B3'><x:v>99</x:v></x:c> -->"
+                    "<x:c r=\"C3\" t=\"d\"><x:v>2021-03-05</x:v></x:c></x:row>\n"
+                    "</x:sheetData></x:worksheet>"};
+        auto t = readTable(handBook(QStringLiteral("variants.xlsx"), b));
+        REQUIRE_OK(t);
+        QCOMPARE(columnNames(*t), strings({"Caf\xC3\xA9 \xE4\xB8\xAD", "<Amount> & more", "When"}));
+        QCOMPARE(columnTexts(*t, 0), strings({"  padded  ", "a<b>c&d\"e'f &bogus; &amp"}));
+        QCOMPARE(columnTexts(*t, 1), strings({"2", ""}));
+        QCOMPARE(columnValues(*t, 1).front().kind, Value::Kind::Integer);
+        QCOMPARE(columnTexts(*t, 2), strings({"2021-03-04 05:06:07", "2021-03-05"}));
+        QCOMPARE(columnValues(*t, 2).at(0).msecs, msecsOf(2021, 3, 4, 5, 6, 7));
+        QCOMPARE(columnValues(*t, 2).at(1).kind, Value::Kind::Date);
+        QCOMPARE(t->columns[2].type, ColumnType::DateTime);
+    }
+
     void excelDateSystems()
     {
         // 1900 system: serial 59 is 1900-02-28, 60 Excel's phantom 1900-02-29, 61 is 1900-03-01.
