@@ -182,6 +182,10 @@
       footText.textContent = rows.length === 0 ? 'No rows.'
         : limit < rows.length ? 'Showing ' + limit.toLocaleString() + ' of ' + total + ' rows.'
         : total + (rows.length === 1 ? ' row.' : ' rows.');
+      if (table.totalRows > rows.length) {
+        footText.textContent += ' This page holds ' + rows.length.toLocaleString() + ' of ' +
+          table.totalRows.toLocaleString() + ' rows; all are in ' + table.id + '.csv.';
+      }
       more.hidden = rows.length <= PAGE_ROWS;
       more.textContent = limit < rows.length ? 'Show all ' + total + ' rows'
                                              : 'Show first ' + PAGE_ROWS + ' rows';

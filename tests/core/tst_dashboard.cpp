@@ -254,6 +254,21 @@ private Q_SLOTS:
         QVERIFY(html.contains("prefers-color-scheme: dark"));
     }
 
+    void hugeTablesAreCappedWithANote()
+    {
+        DashboardInfo info = sampleInfo();
+        info.maxRowsPerTable = 100;
+        const QByteArray html = renderDashboard(info, sampleResult());
+        const QJsonObject tus = QJsonDocument::fromJson(dataIsland(html))
+                                    .object().value(u"tables").toArray().at(1).toObject();
+        QCOMPARE(tus.value(u"rows").toArray().size(), 100);
+        QCOMPARE(tus.value(u"totalRows").toInteger(), 450);
+        QVERIFY(html.contains("This page holds the first 100 rows of this table; all 450 are in "
+                              "<code>TUS_Analysis.csv</code>."));
+        // The 30-row CT table is below the cap: complete, and no note.
+        QVERIFY(!html.contains("all 30 are in"));
+    }
+
     void deterministic()
     {
         QCOMPARE(renderDashboard(sampleInfo(), sampleResult()),

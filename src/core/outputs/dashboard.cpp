@@ -196,6 +196,12 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
         h += u"<p class=\"section-meta\">"_s + groupDigits(qint64(table.rows.size())) + u" rows · "_s
              + groupDigits(table.columns.size()) + u" columns · <code>"_s
              + htmlEscape(table.id) + u".csv</code></p>"_s;
+        if (qsizetype(table.rows.size()) > info.maxRowsPerTable) {
+            h += u"<p class=\"notice truncated\">This page holds the first "_s
+                 + groupDigits(info.maxRowsPerTable) + u" rows of this table; all "_s
+                 + groupDigits(qint64(table.rows.size())) + u" are in <code>"_s + htmlEscape(table.id)
+                 + u".csv</code>.</p>"_s;
+        }
         h += u"<div class=\"charts\"></div><div class=\"table-host\"></div></section>"_s;
     }
 

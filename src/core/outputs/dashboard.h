@@ -22,6 +22,9 @@ struct DashboardInfo {
     QMap<QString, QString> parameters;   //!< parameter name -> value, as the manifest shows them
     QString finpipeVersion;              //!< empty: this build's version
     QString sheet;                       //!< XLSX sheet read, if any
+    //! Rows embedded per table; longer tables say so on the page and point to their CSV, so a
+    //! huge result cannot turn the dashboard into a file no browser opens.
+    qsizetype maxRowsPerTable = 100000;
 };
 
 //! The complete, self-contained dashboard.html (UTF-8): chart library, styles, script and data

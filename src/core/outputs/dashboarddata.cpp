@@ -5,6 +5,8 @@
 #include <QDate>
 #include <QTime>
 
+#include <algorithm>
+
 namespace finpipe::outputs {
 
 using analysis::Cell;
@@ -70,7 +72,7 @@ void appendKey(QByteArray &out, const char *key)
     out += "\":";
 }
 
-void appendTable(QByteArray &out, const ResultTable &table)
+void appendTable(QByteArray &out, const ResultTable &table, qsizetype maxRows)
 {
     out += '{';
     appendKey(out, "id");
@@ -94,10 +96,14 @@ void appendTable(QByteArray &out, const ResultTable &table)
         out += "\"}";
     }
     out += "],";
+    appendKey(out, "totalRows");
+    out += QByteArray::number(qint64(table.rows.size()));
+    out += ',';
     appendKey(out, "rows");
     out += "[\n";
     const qsizetype width = table.columns.size();
-    for (size_t r = 0; r < table.rows.size(); ++r) {
+    const size_t embedded = std::min(table.rows.size(), size_t(std::max<qsizetype>(0, maxRows)));
+    for (size_t r = 0; r < embedded; ++r) {
         const auto &row = table.rows[r];
         if (r)
             out += ",\n";
@@ -255,14 +261,14 @@ QByteArray dashboardDataJson(const DashboardInfo &info, const analysis::Analysis
     for (size_t t = 0; t < result.tables.size(); ++t) {
         if (t)
             out += ",\n";
-        appendTable(out, result.tables[t]);
+        appendTable(out, result.tables[t], info.maxRowsPerTable);
     }
     out += "],\n";
     appendKey(out, "quality");
     if (result.quality.columns.isEmpty())
         out += "null";
     else
-        appendTable(out, result.quality);
+        appendTable(out, result.quality, info.maxRowsPerTable);
     out += ",\n";
     appendKey(out, "charts");
     out += '[';
