@@ -1,0 +1,116 @@
+#include "appsettings.h"
+
+#include <QFileInfo>
+#include <QThread>
+
+namespace finpipe::app {
+
+AppSettings::AppSettings(QSettings *settings)
+    : m_settings(settings ? settings : &m_own)
+{
+}
+
+int AppSettings::defaultConcurrency()
+{
+    return qMax(1, QThread::idealThreadCount() - 1);
+}
+
+int AppSettings::concurrency() const
+{
+    const int n = s().value(QStringLiteral("jobs/concurrency"), defaultConcurrency()).toInt();
+    return qBound(1, n, 64);
+}
+
+void AppSettings::setConcurrency(int n)
+{
+    s().setValue(QStringLiteral("jobs/concurrency"), qBound(1, n, 64));
+}
+
+QString AppSettings::autoProceedLevel() const
+{
+    const QString v = s().value(QStringLiteral("detection/autoProceed"), QStringLiteral("high")).toString();
+    if (v == u"high" || v == u"medium" || v == u"never")
+        return v;
+    return QStringLiteral("high");
+}
+
+void AppSettings::setAutoProceedLevel(const QString &level)
+{
+    s().setValue(QStringLiteral("detection/autoProceed"), level);
+}
+
+bool AppSettings::proceedsAutomatically(const QString &level, bool ambiguous) const
+{
+    if (ambiguous)
+        return false;
+    const QString setting = autoProceedLevel();
+    if (setting == u"high")
+        return level == u"high";
+    if (setting == u"medium")
+        return level == u"high" || level == u"medium";
+    return false;
+}
+
+QString AppSettings::outputRoot() const
+{
+    return s().value(QStringLiteral("jobs/outputRoot")).toString();
+}
+
+void AppSettings::setOutputRoot(const QString &dir)
+{
+    s().setValue(QStringLiteral("jobs/outputRoot"), dir);
+}
+
+AppSettings::Theme AppSettings::theme() const
+{
+    const QString v = s().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
+    if (v == u"light")
+        return Theme::Light;
+    if (v == u"dark")
+        return Theme::Dark;
+    return Theme::System;
+}
+
+void AppSettings::setTheme(Theme theme)
+{
+    const char *names[] = {"system", "light", "dark"};
+    s().setValue(QStringLiteral("ui/theme"), QString::fromLatin1(names[int(theme)]));
+}
+
+QStringList AppSettings::recentFiles() const
+{
+    return s().value(QStringLiteral("ui/recentFiles")).toStringList();
+}
+
+void AppSettings::addRecentFile(const QString &path)
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    QStringList list = recentFiles();
+    list.removeAll(abs);
+    list.prepend(abs);
+    while (list.size() > kMaxRecent)
+        list.removeLast();
+    s().setValue(QStringLiteral("ui/recentFiles"), list);
+}
+
+QByteArray AppSettings::windowGeometry() const
+{
+    return s().value(QStringLiteral("ui/geometry")).toByteArray();
+}
+
+void AppSettings::setWindowGeometry(const QByteArray &g)
+{
+    s().setValue(QStringLiteral("ui/geometry"), g);
+}
+
+QByteArray AppSettings::windowState() const
+{
+    return s().value(QStringLiteral("ui/state")).toByteArray();
+}
+
+void AppSettings::setWindowState(const QByteArray &st)
+{
+    s().setValue(QStringLiteral("ui/state"), st);
+}
+
+} // namespace finpipe::app

@@ -1,0 +1,601 @@
+#include "detailtabs.h"
+
+#include "icons.h"
+#include "jobmodel.h"
+#include "localonlyinterceptor.h"
+#include "resultsmodel.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTimeAxis>
+#include <QDir>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHorizontalBarSeries>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QLocale>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QWebEnginePage>
+#include <QWebEngineProfile>
+#include <QWebEngineSettings>
+#include <QWebEngineView>
+#include <QtConcurrent>
+
+namespace finpipe::app {
+
+namespace {
+
+//! Refuses navigation away from local content (a link in a dashboard cannot open a web page).
+class DashboardPage : public QWebEnginePage
+{
+public:
+    using QWebEnginePage::QWebEnginePage;
+
+protected:
+    bool acceptNavigationRequest(const QUrl &url, NavigationType, bool) override
+    {
+        return LocalOnlyInterceptor::isAllowed(url);
+    }
+};
+
+QString humanSize(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+//! The first of `keys` present in `o` (the manifest's keys are snake_case; older ones camelCase).
+QJsonValue pick(const QJsonObject &o, std::initializer_list<const char *> keys)
+{
+    for (const char *k : keys) {
+        const auto it = o.constFind(QLatin1String(k));
+        if (it != o.constEnd())
+            return *it;
+    }
+    return {};
+}
+
+using TableResult = Result<std::shared_ptr<const ingest::Table>>;
+
+} // namespace
+
+QJsonObject readManifest(const QString &outputDir)
+{
+    if (outputDir.isEmpty())
+        return {};
+    QFile f(QDir(outputDir).filePath(QStringLiteral("manifest.json")));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+DetailTabs::DetailTabs(QWidget *parent) : QTabWidget(parent)
+{
+    setObjectName(QStringLiteral("detailTabs"));
+    setAccessibleName(tr("Job details"));
+    setDocumentMode(true);
+    addTab(makeDashboardTab(), tr("Dashboard"));
+    addTab(makeDataTab(), tr("Data"));
+    addTab(makeQualityTab(), tr("Quality"));
+    addTab(makeOutputsTab(), tr("Outputs"));
+    addTab(makeDetailsTab(), tr("Details"));
+    showJob(nullptr);
+}
+
+DetailTabs::~DetailTabs()
+{
+    // The page must go before its profile.
+    delete m_web;
+    m_web = nullptr;
+}
+
+QWidget *DetailTabs::makeDashboardTab()
+{
+    // An off-the-record profile of our own: dashboards never share cookies or cache with anything,
+    // and every request passes the local-only interceptor.
+    m_profile = new QWebEngineProfile(this);
+    m_interceptor = new LocalOnlyInterceptor(m_profile);
+    m_profile->setUrlRequestInterceptor(m_interceptor);
+    m_profile->settings()->setAttribute(QWebEngineSettings::LocalContentCanAccessRemoteUrls, false);
+    m_profile->settings()->setAttribute(QWebEngineSettings::LocalContentCanAccessFileUrls, true);
+
+    m_dashboardStack = new QStackedWidget;
+    m_dashboardMessage = new QLabel;
+    m_dashboardMessage->setAlignment(Qt::AlignCenter);
+    m_dashboardMessage->setWordWrap(true);
+    m_dashboardMessage->setObjectName(QStringLiteral("dashboardMessage"));
+    m_web = new QWebEngineView;
+    m_web->setObjectName(QStringLiteral("dashboardView"));
+    m_web->setAccessibleName(tr("Dashboard"));
+    m_web->setPage(new DashboardPage(m_profile, m_web));
+    m_web->setContextMenuPolicy(Qt::NoContextMenu);
+    connect(m_web, &QWebEngineView::loadFinished, this, &DetailTabs::dashboardLoadFinished);
+    m_dashboardStack->addWidget(m_dashboardMessage);
+    m_dashboardStack->addWidget(m_web);
+    return m_dashboardStack;
+}
+
+QWidget *DetailTabs::makeDataTab()
+{
+    auto *w = new QWidget;
+    auto *lay = new QVBoxLayout(w);
+    auto *top = new QHBoxLayout;
+    auto *label = new QLabel(tr("&Table:"));
+    m_tableCombo = new QComboBox;
+    m_tableCombo->setObjectName(QStringLiteral("tableCombo"));
+    m_tableCombo->setAccessibleName(tr("Result table"));
+    m_tableCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    label->setBuddy(m_tableCombo);
+    m_dataStatus = new QLabel;
+    top->addWidget(label);
+    top->addWidget(m_tableCombo);
+    top->addWidget(m_dataStatus, 1);
+    lay->addLayout(top);
+
+    auto *split = new QSplitter(Qt::Vertical);
+    m_results = new ResultsModel(this);
+    m_dataView = new QTableView;
+    m_dataView->setObjectName(QStringLiteral("dataView"));
+    m_dataView->setAccessibleName(tr("Result table rows"));
+    m_dataView->setModel(m_results);
+    m_dataView->setAlternatingRowColors(true);
+    m_dataView->setSelectionBehavior(QAbstractItemView::SelectItems);
+    // Uniform row heights keep 100k-row tables fast: no per-row size queries.
+    m_dataView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_dataView->verticalHeader()->setDefaultSectionSize(m_dataView->fontMetrics().height() + 6);
+    m_dataView->horizontalHeader()->setDefaultSectionSize(96);
+    m_dataChart = new QChartView;
+    m_dataChart->setObjectName(QStringLiteral("dataChart"));
+    m_dataChart->setAccessibleName(tr("Chart of the selected column over time"));
+    m_dataChart->setRenderHint(QPainter::Antialiasing);
+    m_dataChart->setMinimumHeight(180);
+    split->addWidget(m_dataView);
+    split->addWidget(m_dataChart);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    lay->addWidget(split, 1);
+
+    connect(m_tableCombo, &QComboBox::currentIndexChanged, this, &DetailTabs::loadDataTable);
+    connect(m_dataView->selectionModel(), &QItemSelectionModel::currentColumnChanged, this,
+            [this](const QModelIndex &current) {
+                m_chartColumn = current.column();
+                updateDataChart();
+            });
+    return w;
+}
+
+QWidget *DetailTabs::makeQualityTab()
+{
+    auto *split = new QSplitter(Qt::Vertical);
+    m_alerts = new QListWidget;
+    m_alerts->setObjectName(QStringLiteral("alertsList"));
+    m_alerts->setAccessibleName(tr("Data-quality alerts"));
+    m_alerts->setWordWrap(true);
+    m_qualityChart = new QChartView;
+    m_qualityChart->setObjectName(QStringLiteral("qualityChart"));
+    m_qualityChart->setAccessibleName(tr("Blank rate per column"));
+    m_qualityChart->setRenderHint(QPainter::Antialiasing);
+    split->addWidget(m_alerts);
+    split->addWidget(m_qualityChart);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    return split;
+}
+
+QWidget *DetailTabs::makeOutputsTab()
+{
+    auto *w = new QWidget;
+    auto *lay = new QVBoxLayout(w);
+    m_outputs = new QTableWidget(0, 4);
+    m_outputs->setObjectName(QStringLiteral("outputsTable"));
+    m_outputs->setAccessibleName(tr("Output files"));
+    m_outputs->setHorizontalHeaderLabels({tr("File"), tr("Size"), tr("SHA-256"), QString()});
+    m_outputs->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_outputs->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_outputs->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_outputs->verticalHeader()->hide();
+    m_outputs->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_outputs->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_outputs->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_outputs->horizontalHeader()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    lay->addWidget(m_outputs, 1);
+    auto *buttons = new QHBoxLayout;
+    m_saveAll = new QPushButton(themedIcon(QStringLiteral("saveall")), tr("Save &all…"));
+    m_saveAll->setObjectName(QStringLiteral("saveAllButton"));
+    m_openFolder = new QPushButton(themedIcon(QStringLiteral("folder")), tr("Open &folder"));
+    m_openFolder->setObjectName(QStringLiteral("openFolderButton"));
+    buttons->addStretch(1);
+    buttons->addWidget(m_saveAll);
+    buttons->addWidget(m_openFolder);
+    lay->addLayout(buttons);
+    connect(m_saveAll, &QPushButton::clicked, this, &DetailTabs::saveAllRequested);
+    connect(m_openFolder, &QPushButton::clicked, this, &DetailTabs::openFolderRequested);
+    return w;
+}
+
+QWidget *DetailTabs::makeDetailsTab()
+{
+    m_details = new QTextBrowser;
+    m_details->setObjectName(QStringLiteral("detailsText"));
+    m_details->setAccessibleName(tr("Manifest, detection evidence and lineage"));
+    m_details->setOpenLinks(false);
+    return m_details;
+}
+
+QString DetailTabs::outputPath(const QString &name) const
+{
+    return QDir(m_job.outputDir).filePath(name);
+}
+
+void DetailTabs::showJob(const jobs::JobRecord *job)
+{
+    m_job = job ? *job : jobs::JobRecord{};
+    m_manifest = job ? readManifest(job->outputDir) : QJsonObject{};
+    for (int i = 1; i < count(); ++i)
+        setTabEnabled(i, job != nullptr);
+    loadDashboard();
+    {
+        const QSignalBlocker block(m_tableCombo);
+        m_tableCombo->clear();
+        // Result tables first, then the quality report and the (long) lineage.
+        QStringList first, last;
+        for (const jobs::JobOutput &o : m_job.outputs) {
+            if (!o.name.endsWith(u".csv", Qt::CaseInsensitive))
+                continue;
+            (o.name == u"audit_lineage.csv" || o.name == u"data_quality.csv" ? last : first).append(o.name);
+        }
+        for (const QString &n : first + last)
+            m_tableCombo->addItem(n);
+    }
+    ++m_dataGeneration;
+    m_results->clear();
+    m_chartColumn = -1;
+    if (m_tableCombo->count() > 0)
+        loadDataTable(0);
+    else
+        updateDataChart();
+    loadQuality();
+    fillOutputs();
+    fillDetails();
+}
+
+void DetailTabs::loadDashboard()
+{
+    const QString path = m_job.outputDir.isEmpty()
+        ? QString()
+        : QDir(m_job.outputDir).filePath(QStringLiteral("dashboard.html"));
+    if (!path.isEmpty() && QFileInfo::exists(path)) {
+        m_dashboardStack->setCurrentWidget(m_web);
+        m_web->load(QUrl::fromLocalFile(path));
+        return;
+    }
+    m_web->setUrl(QUrl(QStringLiteral("about:blank")));
+    m_dashboardStack->setCurrentWidget(m_dashboardMessage);
+    if (m_job.id == 0) {
+        m_dashboardMessage->setText(tr("Select a job to see its dashboard."));
+        return;
+    }
+    switch (m_job.state) {
+    case jobs::JobState::Queued:
+    case jobs::JobState::Running:
+        m_dashboardMessage->setText(tr("The dashboard appears here when the job has finished."));
+        break;
+    default:
+        m_dashboardMessage->setText(m_job.errorMessage.isEmpty()
+                                        ? tr("This job has no dashboard.")
+                                        : tr("This job has no dashboard.\n\n%1").arg(m_job.errorMessage));
+        break;
+    }
+}
+
+void DetailTabs::loadDataTable(int comboIndex)
+{
+    const quint64 generation = ++m_dataGeneration;
+    if (comboIndex < 0 || comboIndex >= m_tableCombo->count()) {
+        m_results->clear();
+        updateDataChart();
+        return;
+    }
+    const QString path = outputPath(m_tableCombo->itemText(comboIndex));
+    m_dataStatus->setText(tr("Loading…"));
+    auto *watcher = new QFutureWatcher<TableResult>(this);
+    connect(watcher, &QFutureWatcher<TableResult>::finished, this, [this, watcher, generation, path] {
+        watcher->deleteLater();
+        if (generation != m_dataGeneration)
+            return; // the analyst moved on
+        const TableResult r = watcher->result();
+        if (!r.ok()) {
+            m_results->clear();
+            m_dataStatus->setText(r.error().message);
+            updateDataChart();
+            return;
+        }
+        m_results->setTable(*r);
+        m_dataStatus->setText(tr("%n row(s)", nullptr, int((*r)->rowCount())));
+        // Chart the first numeric column after the dates, until the analyst picks another.
+        m_chartColumn = -1;
+        const auto &cols = (*r)->columns;
+        for (int c = 0; c < cols.size(); ++c)
+            if (cols[c].type == ingest::ColumnType::Integer || cols[c].type == ingest::ColumnType::Decimal) {
+                m_chartColumn = c;
+                break;
+            }
+        updateDataChart();
+        Q_EMIT dataTableLoaded(path);
+    });
+    watcher->setFuture(QtConcurrent::run([path]() -> TableResult {
+        ingest::ReadOptions opts;
+        opts.computeHash = false;
+        auto t = ingest::readTable(path, opts);
+        if (!t.ok())
+            return t.error();
+        return std::shared_ptr<const ingest::Table>(std::make_shared<ingest::Table>(std::move(t.value())));
+    }));
+}
+
+void DetailTabs::updateDataChart()
+{
+    auto *chart = new QChart;
+    chart->setTheme(isDarkPalette() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->legend()->hide();
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    const ingest::Table *t = m_results->table();
+    int dateCol = -1;
+    if (t) {
+        dateCol = t->columnIndex(QStringLiteral("Dates"));
+        for (int c = 0; dateCol < 0 && c < t->columns.size(); ++c)
+            if (t->columns[c].type == ingest::ColumnType::Date || t->columns[c].type == ingest::ColumnType::DateTime)
+                dateCol = c;
+    }
+    const bool numeric = t && m_chartColumn >= 0 && m_chartColumn < t->columns.size()
+        && (t->columns[m_chartColumn].type == ingest::ColumnType::Integer
+            || t->columns[m_chartColumn].type == ingest::ColumnType::Decimal);
+    if (!t || !numeric) {
+        chart->setTitle(t ? tr("Select a numeric column to chart it") : QString());
+        m_dataChart->setChart(chart);
+        return;
+    }
+    auto *series = new QLineSeries;
+    series->setName(t->columns[m_chartColumn].name);
+    const qint64 rows = t->rowCount();
+    // Thousands of points per pixel column add nothing but time; keep at most ~5000.
+    const qint64 step = qMax<qint64>(1, rows / 5000);
+    QList<QPointF> points;
+    points.reserve(int(rows / step) + 1);
+    for (qint64 r = 0; r < rows; r += step) {
+        const ingest::Value &y = m_results->valueAt(r, m_chartColumn);
+        if (!y.isNumber())
+            continue;
+        if (dateCol >= 0) {
+            const ingest::Value &x = m_results->valueAt(r, dateCol);
+            if (x.isTemporal())
+                points.append(QPointF(double(x.msecs), y.number));
+        } else {
+            points.append(QPointF(double(r + 1), y.number));
+        }
+    }
+    series->replace(points);
+    chart->addSeries(series);
+    chart->setTitle(dateCol >= 0 ? tr("%1 over %2").arg(t->columns[m_chartColumn].name, t->columns[dateCol].name)
+                                 : tr("%1 by row").arg(t->columns[m_chartColumn].name));
+    if (dateCol >= 0) {
+        auto *x = new QDateTimeAxis;
+        x->setFormat(QStringLiteral("yyyy-MM-dd"));
+        x->setTickCount(6);
+        // Dates are naive (zone-less) times; show them as written.
+        x->setTitleText(t->columns[dateCol].name);
+        chart->addAxis(x, Qt::AlignBottom);
+        series->attachAxis(x);
+        if (!points.isEmpty()) {
+            x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(points.first().x()), Qt::UTC).toLocalTime(),
+                        QDateTime::fromMSecsSinceEpoch(qint64(points.last().x()), Qt::UTC).toLocalTime());
+        }
+    } else {
+        auto *x = new QValueAxis;
+        x->setLabelFormat(QStringLiteral("%d"));
+        chart->addAxis(x, Qt::AlignBottom);
+        series->attachAxis(x);
+    }
+    auto *y = new QValueAxis;
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    m_dataChart->setChart(chart);
+}
+
+void DetailTabs::loadQuality()
+{
+    m_alerts->clear();
+    const QJsonArray alerts = pick(m_manifest, {"alerts", "quality_alerts"}).toArray();
+    for (const QJsonValue &a : alerts) {
+        const QString text = a.isString() ? a.toString() : a.toObject().value(QStringLiteral("message")).toString();
+        auto *item = new QListWidgetItem(themedIcon(QStringLiteral("detect")), text);
+        m_alerts->addItem(item);
+    }
+    if (m_job.id != 0 && alerts.isEmpty())
+        m_alerts->addItem(m_manifest.isEmpty() ? tr("No data-quality report for this job.")
+                                               : tr("No data-quality alerts."));
+
+    auto *chart = new QChart;
+    chart->setTheme(isDarkPalette() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->legend()->hide();
+    const QString path = outputPath(QStringLiteral("data_quality.csv"));
+    if (m_job.id != 0 && QFileInfo::exists(path)) {
+        // The report is one row per check and column: small enough to read here.
+        ingest::ReadOptions opts;
+        opts.computeHash = false;
+        auto table = ingest::readTable(path, opts);
+        if (table.ok()) {
+            const int check = table->columnIndex(QStringLiteral("check"));
+            const int column = table->columnIndex(QStringLiteral("column"));
+            const int rate = table->columnIndex(QStringLiteral("rate"));
+            QStringList names;
+            auto *set = new QBarSet(tr("Blank rate (%)"));
+            if (check >= 0 && column >= 0 && rate >= 0) {
+                for (const auto &b : table->batches)
+                    for (int r = 0; r < b->rowCount(); ++r) {
+                        if (b->at(r, check).toString() != u"blank cells")
+                            continue;
+                        names.append(b->at(r, column).toString());
+                        set->append(b->at(r, rate).number * 100.0);
+                    }
+            }
+            if (!names.isEmpty()) {
+                auto *series = new QHorizontalBarSeries;
+                series->append(set);
+                chart->addSeries(series);
+                auto *cats = new QBarCategoryAxis;
+                cats->append(names);
+                chart->addAxis(cats, Qt::AlignLeft);
+                series->attachAxis(cats);
+                auto *x = new QValueAxis;
+                x->setRange(0, 100);
+                x->setLabelFormat(QStringLiteral("%d%"));
+                chart->addAxis(x, Qt::AlignBottom);
+                series->attachAxis(x);
+                chart->setTitle(tr("Blank rate per column"));
+            } else {
+                delete set;
+            }
+        }
+    }
+    m_qualityChart->setChart(chart);
+}
+
+void DetailTabs::fillOutputs()
+{
+    m_outputs->setRowCount(0);
+    for (const jobs::JobOutput &o : m_job.outputs) {
+        const int r = m_outputs->rowCount();
+        m_outputs->insertRow(r);
+        m_outputs->setItem(r, 0, new QTableWidgetItem(o.name));
+        auto *size = new QTableWidgetItem(humanSize(o.size));
+        size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_outputs->setItem(r, 1, size);
+        auto *hash = new QTableWidgetItem(o.sha256);
+        hash->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_outputs->setItem(r, 2, hash);
+        auto *save = new QPushButton(themedIcon(QStringLiteral("save")), tr("Save…"));
+        save->setObjectName(QStringLiteral("save_%1").arg(o.name));
+        save->setAccessibleName(tr("Save %1").arg(o.name));
+        const QString path = outputPath(o.name);
+        connect(save, &QPushButton::clicked, this, [this, path] { Q_EMIT saveOutputRequested(path); });
+        m_outputs->setCellWidget(r, 3, save);
+    }
+    const bool any = !m_job.outputs.isEmpty();
+    m_saveAll->setEnabled(any);
+    m_openFolder->setEnabled(!m_job.outputDir.isEmpty() && QFileInfo(m_job.outputDir).isDir());
+}
+
+QString DetailTabs::selectedOutputPath() const
+{
+    if (m_job.outputs.isEmpty())
+        return {};
+    const int row = m_outputs->currentRow();
+    const int r = row >= 0 && row < m_job.outputs.size() ? row : 0;
+    return outputPath(m_job.outputs[r].name);
+}
+
+void DetailTabs::fillDetails()
+{
+    if (m_job.id == 0) {
+        m_details->clear();
+        return;
+    }
+    QString h;
+    h += QStringLiteral("<h3>%1</h3>").arg(esc(m_job.fileName));
+    h += QStringLiteral("<table cellspacing=4>");
+    auto row = [&h](const QString &k, const QString &v) {
+        h += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(esc(k), esc(v));
+    };
+    row(tr("Input"), QDir::toNativeSeparators(m_job.inputPath));
+    row(tr("Size"), humanSize(m_job.size));
+    row(tr("SHA-256"), m_job.sha256);
+    if (!m_job.sheet.isEmpty())
+        row(tr("Sheet"), m_job.sheet);
+    row(tr("Dataset type"), JobModel::typeTitle(m_job.datasetType));
+    row(tr("Confidence"), QStringLiteral("%1% (%2)").arg(qRound(m_job.confidence * 100)).arg(m_job.level));
+    row(tr("State"), JobModel::stateText(m_job.state));
+    if (!m_job.errorMessage.isEmpty())
+        row(tr("Message"), m_job.errorMessage);
+    row(tr("Output folder"), QDir::toNativeSeparators(m_job.outputDir));
+    h += QStringLiteral("</table>");
+
+    const QJsonObject mapping = QJsonDocument::fromJson(m_job.mappingJson.toUtf8()).object();
+    const QJsonObject roles = mapping.value(QStringLiteral("roles")).toObject();
+    if (!roles.isEmpty()) {
+        h += QStringLiteral("<h4>%1</h4><table cellspacing=4>").arg(
+            mapping.value(QStringLiteral("overridden")).toBool() ? tr("Column mapping (changed by you)")
+                                                                 : tr("Column mapping"));
+        for (auto it = roles.begin(); it != roles.end(); ++it)
+            row(it.key(), it.value().toString());
+        h += QStringLiteral("</table>");
+    }
+
+    const QJsonObject evidence = QJsonDocument::fromJson(m_job.detectionJson.toUtf8()).object();
+    if (!evidence.isEmpty()) {
+        h += QStringLiteral("<h4>%1</h4>").arg(tr("Detection evidence"));
+        const QJsonArray reasons = evidence.value(QStringLiteral("reasons")).toArray();
+        if (!reasons.isEmpty()) {
+            h += QStringLiteral("<ul>");
+            for (const QJsonValue &r : reasons)
+                h += QStringLiteral("<li>%1</li>").arg(esc(r.toString()));
+            h += QStringLiteral("</ul>");
+        }
+        const QJsonObject scores = evidence.value(QStringLiteral("scores")).toObject();
+        if (!scores.isEmpty()) {
+            h += QStringLiteral("<table cellspacing=4>");
+            for (auto it = scores.begin(); it != scores.end(); ++it)
+                row(JobModel::typeTitle(it.key()), QStringLiteral("%1%").arg(qRound(it.value().toDouble() * 100)));
+            h += QStringLiteral("</table>");
+        }
+        const QJsonArray strategies = evidence.value(QStringLiteral("strategies")).toArray();
+        for (const QJsonValue &sv : strategies) {
+            const QJsonObject s = sv.toObject();
+            h += QStringLiteral("<p><b>%1</b> %2%<br>").arg(esc(s.value(QStringLiteral("name")).toString()))
+                     .arg(qRound(s.value(QStringLiteral("score")).toDouble() * 100));
+            for (const QJsonValue &r : s.value(QStringLiteral("reasons")).toArray())
+                h += QStringLiteral("· %1<br>").arg(esc(r.toString()));
+            h += QStringLiteral("</p>");
+        }
+    }
+
+    if (!m_manifest.isEmpty()) {
+        const qint64 read = qint64(pick(m_manifest, {"rows_read", "rowsRead"}).toDouble());
+        const qint64 used = qint64(pick(m_manifest, {"rows_used", "rowsUsed"}).toDouble());
+        const qint64 skipped = qint64(pick(m_manifest, {"rows_skipped", "rowsSkipped"}).toDouble());
+        h += QStringLiteral("<h4>%1</h4>").arg(tr("Lineage"));
+        h += QStringLiteral("<p>%1</p>").arg(
+            esc(tr("%1 input rows read: %2 used, %3 skipped. Every row is listed with its SHA-256 row hash "
+                   "and what happened to it in audit_lineage.csv.")
+                    .arg(QLocale().toString(read), QLocale().toString(used), QLocale().toString(skipped))));
+        const QJsonArray warnings = pick(m_manifest, {"warnings"}).toArray();
+        for (const QJsonValue &w : warnings)
+            h += QStringLiteral("<p>⚠ %1</p>").arg(esc(w.toString()));
+        h += QStringLiteral("<h4>manifest.json</h4><pre>%1</pre>")
+                 .arg(esc(QString::fromUtf8(QJsonDocument(m_manifest).toJson(QJsonDocument::Indented))));
+    }
+    m_details->setHtml(h);
+}
+
+} // namespace finpipe::app

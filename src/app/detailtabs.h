@@ -1,0 +1,113 @@
+#pragma once
+
+#include "ingest/reader.h"
+#include "jobs/jobstore.h"
+
+#include <QJsonObject>
+#include <QTabWidget>
+
+#include <memory>
+
+class QChartView;
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QTableWidget;
+class QTextBrowser;
+class QWebEngineProfile;
+class QWebEngineView;
+
+namespace finpipe::app {
+
+class LocalOnlyInterceptor;
+class ResultsModel;
+
+//! The selected job's details: Dashboard, Data, Quality, Outputs, Details.
+class DetailTabs : public QTabWidget
+{
+    Q_OBJECT
+
+public:
+    enum Tab { DashboardTab, DataTab, QualityTab, OutputsTab, DetailsTab };
+
+    explicit DetailTabs(QWidget *parent = nullptr);
+    ~DetailTabs() override;
+
+    //! Shows the job (nullptr: nothing selected). Reloads even when it is the same job, so that a
+    //! finished re-run shows its new outputs.
+    void showJob(const jobs::JobRecord *job);
+    qint64 jobId() const { return m_job.id; }
+
+    //! The output file selected in the Outputs tab, else the first output; empty if none.
+    QString selectedOutputPath() const;
+    //! The job's manifest.json, parsed (empty when there is none).
+    const QJsonObject &manifest() const { return m_manifest; }
+
+    QWebEngineView *dashboardView() const { return m_web; }
+    LocalOnlyInterceptor *interceptor() const { return m_interceptor; }
+    ResultsModel *resultsModel() const { return m_results; }
+    QTableView *dataView() const { return m_dataView; }
+    QComboBox *tableCombo() const { return m_tableCombo; }
+    QChartView *dataChart() const { return m_dataChart; }
+    QChartView *qualityChart() const { return m_qualityChart; }
+    QListWidget *alertsList() const { return m_alerts; }
+    QTableWidget *outputsTable() const { return m_outputs; }
+    QTextBrowser *detailsText() const { return m_details; }
+
+Q_SIGNALS:
+    void dashboardLoadFinished(bool ok);
+    //! A result table finished loading into the Data tab.
+    void dataTableLoaded(const QString &path);
+    void saveOutputRequested(const QString &path);
+    void saveAllRequested();
+    void openFolderRequested();
+
+private:
+    QWidget *makeDashboardTab();
+    QWidget *makeDataTab();
+    QWidget *makeQualityTab();
+    QWidget *makeOutputsTab();
+    QWidget *makeDetailsTab();
+
+    void loadDashboard();
+    void loadDataTable(int comboIndex);
+    void updateDataChart();
+    void loadQuality();
+    void fillOutputs();
+    void fillDetails();
+    QString outputPath(const QString &name) const;
+
+    jobs::JobRecord m_job;
+    QJsonObject m_manifest;
+    quint64 m_dataGeneration = 0;
+
+    QWebEngineProfile *m_profile = nullptr;
+    LocalOnlyInterceptor *m_interceptor = nullptr;
+    QStackedWidget *m_dashboardStack = nullptr;
+    QWebEngineView *m_web = nullptr;
+    QLabel *m_dashboardMessage = nullptr;
+
+    QComboBox *m_tableCombo = nullptr;
+    QTableView *m_dataView = nullptr;
+    ResultsModel *m_results = nullptr;
+    QChartView *m_dataChart = nullptr;
+    QLabel *m_dataStatus = nullptr;
+    int m_chartColumn = -1;
+
+    QListWidget *m_alerts = nullptr;
+    QChartView *m_qualityChart = nullptr;
+
+    QTableWidget *m_outputs = nullptr;
+    QPushButton *m_saveAll = nullptr;
+    QPushButton *m_openFolder = nullptr;
+
+    QTextBrowser *m_details = nullptr;
+};
+
+//! Reads `<outputDir>/manifest.json`; empty when missing or unreadable.
+QJsonObject readManifest(const QString &outputDir);
+
+} // namespace finpipe::app

@@ -1,0 +1,203 @@
+#include "jobmodel.h"
+
+#include "icons.h"
+
+#include <QLocale>
+
+namespace finpipe::app {
+
+using jobs::JobRecord;
+using jobs::JobState;
+
+JobModel::JobModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+int JobModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_jobs.size());
+}
+
+int JobModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString JobModel::stateText(JobState state)
+{
+    switch (state) {
+    case JobState::Queued: return tr("Queued");
+    case JobState::Running: return tr("Running");
+    case JobState::Succeeded: return tr("Succeeded");
+    case JobState::Failed: return tr("Failed");
+    case JobState::Cancelled: return tr("Cancelled");
+    case JobState::Interrupted: return tr("Interrupted");
+    }
+    return {};
+}
+
+QString JobModel::durationText(qint64 ms)
+{
+    if (ms < 0)
+        return {};
+    if (ms < 10'000)
+        return tr("%1 s").arg(QLocale().toString(double(ms) / 1000.0, 'f', 1));
+    const qint64 s = ms / 1000;
+    if (s < 3600)
+        return tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString JobModel::typeTitle(const QString &datasetType)
+{
+    if (datasetType.isEmpty())
+        return tr("Not yet known");
+    QString t = datasetType;
+    t.replace(QLatin1Char('_'), QLatin1Char(' '));
+    t[0] = t[0].toUpper();
+    return t;
+}
+
+static qint64 durationOf(const JobRecord &j)
+{
+    if (!j.started.isValid())
+        return -1;
+    const QDateTime end = j.finished.isValid() ? j.finished : QDateTime::currentDateTimeUtc();
+    if (j.state != JobState::Running && !j.finished.isValid())
+        return -1;
+    return qMax<qint64>(0, j.started.msecsTo(end));
+}
+
+QVariant JobModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_jobs.size())
+        return {};
+    const JobRecord &j = m_jobs.at(index.row());
+    switch (role) {
+    case JobIdRole: return j.id;
+    case LevelRole: return j.level;
+    case ConfidenceRole: return j.confidence;
+    case StateRole: return int(j.state);
+    case ProgressRole: return j.progress;
+    default: break;
+    }
+    const int col = index.column();
+    if (role == Qt::DisplayRole || role == SortRole) {
+        const bool sort = role == SortRole;
+        switch (col) {
+        case FileColumn: return j.fileName;
+        case TypeColumn: return typeTitle(j.datasetType);
+        case ConfidenceColumn:
+            if (sort)
+                return j.confidence;
+            return j.datasetType.isEmpty() ? QString()
+                                           : QStringLiteral("%1%").arg(qRound(j.confidence * 100));
+        case WhereColumn: return tr("Local");
+        case StateColumn:
+            if (sort)
+                return int(j.state);
+            if (j.state == JobState::Running)
+                return tr("Running %1%").arg(qRound(j.progress * 100));
+            return stateText(j.state);
+        case StartedColumn:
+            if (sort)
+                return j.started.isValid() ? j.started : j.created;
+            return j.started.isValid() ? QLocale().toString(j.started.toLocalTime(), QLocale::ShortFormat)
+                                       : QString();
+        case DurationColumn: {
+            const qint64 d = durationOf(j);
+            return sort ? QVariant(d) : QVariant(durationText(d));
+        }
+        default: break;
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        if (col == StateColumn && !j.errorMessage.isEmpty())
+            return j.errorMessage;
+        if (col == FileColumn)
+            return j.inputPath;
+        if (col == ConfidenceColumn && !j.level.isEmpty())
+            return tr("Detection confidence %1% (%2)").arg(qRound(j.confidence * 100)).arg(j.level);
+    }
+    if (role == Qt::DecorationRole && col == WhereColumn)
+        return themedIcon(QStringLiteral("local"));
+    if (role == Qt::AccessibleTextRole && col == ConfidenceColumn)
+        return tr("Confidence %1%, %2").arg(qRound(j.confidence * 100)).arg(j.level);
+    return {};
+}
+
+QVariant JobModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case FileColumn: return tr("File");
+    case TypeColumn: return tr("Dataset type");
+    case ConfidenceColumn: return tr("Confidence");
+    case WhereColumn: return tr("Runs on");
+    case StateColumn: return tr("State");
+    case StartedColumn: return tr("Started");
+    case DurationColumn: return tr("Duration");
+    default: return {};
+    }
+}
+
+void JobModel::setJobs(const QList<JobRecord> &jobs)
+{
+    beginResetModel();
+    m_jobs = jobs;
+    endResetModel();
+}
+
+int JobModel::rowOf(qint64 id) const
+{
+    for (int i = 0; i < m_jobs.size(); ++i)
+        if (m_jobs[i].id == id)
+            return i;
+    return -1;
+}
+
+const JobRecord *JobModel::job(qint64 id) const
+{
+    const int r = rowOf(id);
+    return r < 0 ? nullptr : &m_jobs[r];
+}
+
+void JobModel::upsert(const JobRecord &job)
+{
+    const int r = rowOf(job.id);
+    if (r >= 0) {
+        m_jobs[r] = job;
+        Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1));
+        return;
+    }
+    beginInsertRows({}, 0, 0);
+    m_jobs.prepend(job);
+    endInsertRows();
+}
+
+void JobModel::remove(qint64 id)
+{
+    const int r = rowOf(id);
+    if (r < 0)
+        return;
+    beginRemoveRows({}, r, r);
+    m_jobs.removeAt(r);
+    endRemoveRows();
+}
+
+void JobModel::setProgress(qint64 id, double progress)
+{
+    const int r = rowOf(id);
+    if (r < 0 || qFuzzyCompare(m_jobs[r].progress + 1, progress + 1))
+        return;
+    m_jobs[r].progress = progress;
+    Q_EMIT dataChanged(index(r, StateColumn), index(r, StateColumn));
+}
+
+void JobModel::tick()
+{
+    for (int r = 0; r < m_jobs.size(); ++r)
+        if (m_jobs[r].state == JobState::Running)
+            Q_EMIT dataChanged(index(r, DurationColumn), index(r, DurationColumn));
+}
+
+} // namespace finpipe::app

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+class QWidget;
+
+namespace finpipe::app {
+
+//! Every question the app asks the analyst in a standard dialog. The main window asks through this
+//! interface so that tests answer instead of a person (no real file dialogs in tests).
+class Prompts
+{
+public:
+    enum class DuplicateChoice { OpenExisting, AnalyseAgain, Cancel };
+
+    virtual ~Prompts() = default;
+    //! "You analysed this file on <date> as <type>. Open the existing results · Analyse again · Cancel"
+    virtual DuplicateChoice askDuplicate(QWidget *parent, const QString &fileName,
+                                         const QDateTime &when, const QString &type) = 0;
+    //! The target exists: replace it?
+    virtual bool confirmOverwrite(QWidget *parent, const QString &path) = 0;
+    //! Where to save one output; empty when cancelled.
+    virtual QString saveFilePath(QWidget *parent, const QString &suggestedPath) = 0;
+    //! A folder to save all outputs into; empty when cancelled.
+    virtual QString saveFolder(QWidget *parent, const QString &startDir) = 0;
+    //! Files to analyse; empty when cancelled.
+    virtual QStringList openFiles(QWidget *parent, const QString &startDir) = 0;
+    //! Remove `count` jobs from the list (their output files are kept)?
+    virtual bool confirmRemove(QWidget *parent, int count) = 0;
+    //! Tells the analyst something went wrong (non-blocking where possible).
+    virtual void showError(QWidget *parent, const QString &title, const QString &message) = 0;
+};
+
+//! The real dialogs: QMessageBox and QFileDialog.
+class DialogPrompts : public Prompts
+{
+public:
+    DuplicateChoice askDuplicate(QWidget *parent, const QString &fileName, const QDateTime &when,
+                                 const QString &type) override;
+    bool confirmOverwrite(QWidget *parent, const QString &path) override;
+    QString saveFilePath(QWidget *parent, const QString &suggestedPath) override;
+    QString saveFolder(QWidget *parent, const QString &startDir) override;
+    QStringList openFiles(QWidget *parent, const QString &startDir) override;
+    bool confirmRemove(QWidget *parent, int count) override;
+    void showError(QWidget *parent, const QString &title, const QString &message) override;
+};
+
+//! The duplicate question's text, shared by the dialog and tests.
+QString duplicateQuestion(const QString &fileName, const QDateTime &when, const QString &type);
+
+} // namespace finpipe::app

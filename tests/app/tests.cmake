@@ -1,0 +1,1 @@
+# Desktop app tests (label app).
