@@ -371,6 +371,20 @@ private Q_SLOTS:
                  QStringLiteral("3, 4, 5, 6"));
     }
 
+    void totalsKeepThePrecisionOfTheirInputs()
+    {
+        RecordingLineage lineage;
+        auto result = runSmall({{"F1", "2024-07-01", "0.1", "1", "0.1", "EUR", "East", "Cards", "Web", "0"},
+                                {"F2", "2024-07-02", "0.2", "1", "0.2", "EUR", "East", "Cards", "Web", "0"}},
+                               lineage);
+        QVERIFY(result.ok());
+        QVERIFY(0.1 + 0.2 != 0.3); // what naive addition would write: 0.30000000000000004
+        const ResultTable *months = findTable(*result, QStringLiteral("revenue_by_month"));
+        QCOMPARE(num(months->rows[0], *months, QStringLiteral("revenue")), 0.3);
+        const ResultTable *region = findTable(*result, QStringLiteral("revenue_by_region"));
+        QCOMPARE(num(region->rows[0], *region, QStringLiteral("revenue")), 0.3);
+    }
+
     void withoutCurrencyEverythingIsUnspecified()
     {
         RecordingLineage lineage;

@@ -140,6 +140,32 @@ bool flagOf(const ingest::Value &v, bool &out)
     return false;
 }
 
+namespace {
+constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+}
+
+int decimalsOf(double v, int atLeast)
+{
+    for (int d = qMax(0, atLeast); d < kMaxDecimals; ++d) {
+        const double scaled = v * kPow10[d];
+        if (std::abs(scaled) >= 4e15) // beyond this, doubles cannot tell the decimals apart
+            return kMaxDecimals;
+        if (std::abs(scaled - std::round(scaled)) <= 1e-6)
+            return d;
+    }
+    return kMaxDecimals;
+}
+
+double roundTo(double v, int decimals)
+{
+    if (decimals >= kMaxDecimals || decimals < 0)
+        return v;
+    const double scaled = v * kPow10[decimals];
+    if (std::abs(scaled) >= 4e15)
+        return v;
+    return std::round(scaled) / kPow10[decimals];
+}
+
 qint64 dayOf(qint64 msecs)
 {
     qint64 day = msecs / kMsecsPerDay;

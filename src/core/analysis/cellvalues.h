@@ -31,6 +31,14 @@ bool dateOf(const ingest::Value &v, qint64 &msecs, bool &hasTime);
 //! A yes/no flag: numbers (non-zero is yes), booleans, and the words true/false, yes/no, y/n.
 bool flagOf(const ingest::Value &v, bool &out);
 
+//! The fewest decimals (0..kMaxDecimals) that write `v` exactly, at least `atLeast`.
+//! Used to round totals back to the precision of their inputs: a sum of amounts in cents is in
+//! cents, and rounding removes the binary noise of adding them up (4512952.579999999).
+constexpr int kMaxDecimals = 9;
+int decimalsOf(double v, int atLeast);
+//! `v` rounded to `decimals` places (unchanged at kMaxDecimals or where doubles are too coarse).
+double roundTo(double v, int decimals);
+
 //! Days since 1970-01-01 for `msecs` (floor division, so times before 1970 land on their day).
 qint64 dayOf(qint64 msecs);
 //! Midnight of the first day of the month holding `msecs`.

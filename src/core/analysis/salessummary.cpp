@@ -90,6 +90,7 @@ Result<void> SalesSummary::start(const QList<ingest::ColumnInfo> &columns, const
     m_fileColumns = columns;
     m_parameters = parameters;
     m_columns.assign(RoleCount, -1);
+    m_decimals.assign(RoleCount, 0);
     m_fieldRoles.clear();
     m_fieldNames.clear();
     for (int r = 0; r < RoleCount; ++r) {
@@ -124,8 +125,10 @@ bool SalesSummary::optionalNumber(const ingest::RowBatch &batch, int row, Role r
     const ingest::Value &v = batch.at(row, column(r));
     if (v.isBlank())
         return false;
-    if (cells::numberOf(v, out))
+    if (cells::numberOf(v, out)) {
+        noteDecimals(r, out);
         return true;
+    }
     QualityFinding &f = m_quality.finding(kUnparseableNumber, columnName(r));
     if (f.detail.isEmpty())
         f.detail = QStringLiteral("not a number, e.g. \"%1\"; left out of the totals that use it").arg(v.toString());
@@ -189,6 +192,7 @@ Result<void> SalesSummary::consume(const ingest::RowBatch &batch, LineageSink &l
             continue;
         }
         ++m_rowsUsed;
+        noteDecimals(Revenue, revenue);
         lineage.add(line, m_fields.data(), hash, RowStatus::Used, {});
 
         // Currency: amounts are only ever added within one currency.
@@ -379,12 +383,12 @@ ResultTable SalesSummary::breakdownTable(const Breakdown &b, const QString &id, 
             row.push_back(Cell::str(e.key));
         row.push_back(Cell::str(withSubcategory ? e.subKey : e.key));
         row.push_back(Cell::str(e.currency));
-        row.push_back(Cell::num(tot.revenue));
+        row.push_back(Cell::num(rounded(tot.revenue, Revenue)));
         row.push_back(Cell::num(double(tot.orders)));
         const double total = totalByCurrency[e.currency];
         row.push_back(total != 0 ? Cell::num(tot.revenue / total) : Cell::blank());
         if (mapped(Quantity))
-            row.push_back(Cell::num(tot.quantity));
+            row.push_back(Cell::num(rounded(tot.quantity, Quantity)));
         t.rows.push_back(std::move(row));
     }
     return t;
@@ -420,7 +424,7 @@ ResultTable SalesSummary::fraudTable(const Breakdown &b, const QString &id, cons
                           Cell::num(double(tot.flaggedOrders)),
                           tot.checkedOrders ? Cell::num(double(tot.flaggedOrders) / double(tot.checkedOrders))
                                             : Cell::blank(),
-                          Cell::num(tot.checkedRevenue), Cell::num(tot.flaggedRevenue),
+                          Cell::num(rounded(tot.checkedRevenue, Revenue)), Cell::num(rounded(tot.flaggedRevenue, Revenue)),
                           tot.checkedRevenue != 0 ? Cell::num(tot.flaggedRevenue / tot.checkedRevenue)
                                                   : Cell::blank()});
     }
@@ -483,11 +487,11 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
         std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
         for (const auto &[k, m] : rows) {
             std::vector<Cell> row{Cell::str(cells::monthText(k.first)), Cell::date(k.first), Cell::str(k.second),
-                                  Cell::num(m->revenue), Cell::num(double(m->orders))};
+                                  Cell::num(rounded(m->revenue, Revenue)), Cell::num(double(m->orders))};
             if (mapped(Quantity))
-                row.push_back(Cell::num(m->quantity));
+                row.push_back(Cell::num(rounded(m->quantity, Quantity)));
             if (mapped(TransactionFee))
-                row.push_back(Cell::num(m->fees));
+                row.push_back(Cell::num(rounded(m->fees, TransactionFee)));
             t.rows.push_back(std::move(row));
         }
         result.tables.push_back(std::move(t));
@@ -510,7 +514,7 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
                     continue;
                 std::vector<Cell> row{Cell::str(cells::monthText(k.first)), Cell::date(k.first),
                                       Cell::str(k.second),                  Cell::num(double(m->loans)),
-                                      Cell::num(m->loanAmount),             Cell::num(m->loanAmount / double(m->loans))};
+                                      Cell::num(rounded(m->loanAmount, LoanAmount)), Cell::num(m->loanAmount / double(m->loans))};
                 if (mapped(InterestRate)) {
                     row.push_back(m->rates ? Cell::num(m->rateSum / double(m->rates)) : Cell::blank());
                     row.push_back(Cell::num(double(m->rates)));
@@ -576,10 +580,10 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
             if (mapped(ProductId) && mapped(ProductName))
                 row.push_back(p.name >= 0 ? Cell::str(cells::qs(m_productNames.text(p.name))) : Cell::blank());
             row.push_back(Cell::str(e.currency));
-            row.push_back(Cell::num(p.revenue));
+            row.push_back(Cell::num(rounded(p.revenue, Revenue)));
             row.push_back(Cell::num(double(p.orders)));
             if (mapped(Quantity))
-                row.push_back(Cell::num(p.quantity));
+                row.push_back(Cell::num(rounded(p.quantity, Quantity)));
             t.rows.push_back(std::move(row));
         }
         result.tables.push_back(std::move(t));
@@ -603,7 +607,7 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
                 continue;
             const OrderValue &ov = it->second;
             t.rows.push_back({Cell::str(cells::qs(m_currencies.text(c))), Cell::num(double(ov.orders)),
-                              Cell::num(ov.revenue), Cell::num(ov.revenue / double(ov.orders)),
+                              Cell::num(rounded(ov.revenue, Revenue)), Cell::num(ov.revenue / double(ov.orders)),
                               Cell::num(ov.smallest), Cell::num(ov.largest)});
         }
         result.tables.push_back(std::move(t));

@@ -80,6 +80,9 @@ private:
     int column(Role r) const { return m_columns[size_t(r)]; }
     bool mapped(Role r) const { return m_columns[size_t(r)] >= 0; }
     QString columnName(Role r) const;
+    //! A total of role `r` rounded to the precision of that role's inputs.
+    double rounded(double v, Role r) const { return cells::roundTo(v, m_decimals[size_t(r)]); }
+    void noteDecimals(Role r, double v) { m_decimals[size_t(r)] = cells::decimalsOf(v, m_decimals[size_t(r)]); }
     //! Reads an optional amount; notes an unparseable one in the quality log.
     bool optionalNumber(const ingest::RowBatch &batch, int row, Role r, double &out);
 
@@ -91,6 +94,7 @@ private:
     QList<ingest::ColumnInfo> m_fileColumns;
     Parameters m_parameters;
     std::vector<int> m_columns;         // per Role: column index or -1
+    std::vector<int> m_decimals;        // per Role: decimals its values need
     std::vector<Role> m_fieldRoles;     // mapped roles, in role order
     QStringList m_fieldNames;
     bool m_fieldsSent = false;
