@@ -13,9 +13,16 @@
 
 // The shipped rules live in a Qt resource compiled into the static finpipe_core library; a static
 // library's resource initialiser is only linked in when something references it.
-static void initShippedRulesResource()
+static void registerShippedRules()
 {
     Q_INIT_RESOURCE(rules);
+}
+
+static void initShippedRulesResource()
+{
+    // Once per process, thread-safe (rules are loaded from worker threads too).
+    static const bool registered = (registerShippedRules(), true);
+    Q_UNUSED(registered);
 }
 
 namespace finpipe::detect {
