@@ -66,6 +66,18 @@ private Q_SLOTS:
             << int(Error::Code::Corrupt)
             << QStringLiteral("\"budget.xlsx\" is named like an Excel workbook but is not one: it may be "
                               "damaged, or be another kind of file renamed.");
+        QTest::newRow("html named xls")
+            << QStringLiteral("statement.xls")
+            << QByteArray("<!DOCTYPE html>\n<HTML><body><TABLE><tr><td>Date</td></tr></TABLE></body></HTML>")
+            << int(Error::Code::Unsupported)
+            << QStringLiteral("\"statement.xls\" is a web page (HTML) with an Excel name, as some systems export. "
+                              "Open it in Excel and save it as .xlsx, then try again.");
+        QTest::newRow("excel 2003 xml")
+            << QStringLiteral("ledger.xls")
+            << QByteArray("<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">")
+            << int(Error::Code::Unsupported)
+            << QStringLiteral("\"ledger.xls\" is an Excel 2003 XML spreadsheet. Open it in Excel and save it as "
+                              ".xlsx, then try again.");
     }
 
     void refusals()

@@ -543,6 +543,42 @@ private Q_SLOTS:
         QCOMPARE(t->columns[2].type, ColumnType::DateTime);
     }
 
+    void typesWidenPastTheOpeningSample()
+    {
+        // The first 2000 rows decide the columns at open(); later rows widen types and values
+        // right of the table are reported, not silently dropped.
+        QByteArray rows = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Id</t></is></c>"
+                          "<c r=\"B1\" t=\"inlineStr\"><is><t>Code</t></is></c></row>";
+        for (int r = 2; r <= 2501; ++r)
+            rows += "<row r=\"" + QByteArray::number(r) + "\"><c><v>" + QByteArray::number(r) + "</v></c><c><v>"
+                + QByteArray::number(r % 7) + "</v></c></row>";
+        rows += "<row r=\"2502\"><c><v>2502.5</v></c><c t=\"inlineStr\"><is><t>X7</t></is></c>"
+                "<c r=\"E2502\"><v>5</v></c></row>";
+        const QString file = handSheet(QStringLiteral("wide.xlsx"), rows);
+        ReadOptions o;
+        o.batchRows = 1000;
+        auto reader = TableReader::open(file, o);
+        REQUIRE_OK(reader);
+        QCOMPARE((*reader)->columns().size(), 2);
+        QCOMPARE((*reader)->columns()[0].type, ColumnType::Integer);
+        QCOMPARE((*reader)->columns()[1].type, ColumnType::Integer);
+        RowBatch batch;
+        qint64 rows2 = 0;
+        for (;;) {
+            auto more = (*reader)->readBatch(batch, nullptr);
+            REQUIRE_OK(more);
+            rows2 += batch.rowCount();
+            if (!*more)
+                break;
+        }
+        QCOMPARE(rows2, qint64(2501));
+        QCOMPARE((*reader)->columns()[0].type, ColumnType::Decimal);
+        QCOMPARE((*reader)->columns()[1].type, ColumnType::Text);
+        QCOMPARE((*reader)->info().warnings,
+                 QStringList{QStringLiteral("Sheet \"Sheet1\": 1 value to the right of the table (the first at "
+                                            "E2502) was ignored.")});
+    }
+
     void excelDateSystems()
     {
         // 1900 system: serial 59 is 1900-02-28, 60 Excel's phantom 1900-02-29, 61 is 1900-03-01.

@@ -84,11 +84,25 @@ Result<std::unique_ptr<TableReader>> TableReader::open(const QString &path, cons
     case Magic::Other:
         break;
     }
-    if (excelName)
+    if (excelName) {
+        // Many bank and reporting systems export web pages or Excel 2003 XML under an .xls name.
+        file.seek(0);
+        const QByteArray start = file.read(4096).toLower();
+        if (start.contains("<html") || start.contains("<table") || start.contains("<!doctype html"))
+            return Error::make(Error::Code::Unsupported,
+                               QStringLiteral("\"%1\" is a web page (HTML) with an Excel name, as some systems "
+                                              "export. Open it in Excel and save it as .xlsx, then try again.")
+                                   .arg(name));
+        if (start.contains("urn:schemas-microsoft-com:office:spreadsheet"))
+            return Error::make(Error::Code::Unsupported,
+                               QStringLiteral("\"%1\" is an Excel 2003 XML spreadsheet. Open it in Excel and "
+                                              "save it as .xlsx, then try again.")
+                                   .arg(name));
         return Error::make(Error::Code::Corrupt,
                            QStringLiteral("\"%1\" is named like an Excel workbook but is not one: it may "
                                           "be damaged, or be another kind of file renamed.")
                                .arg(name));
+    }
     return openCsv(path, options);
 }
 

@@ -781,11 +781,13 @@ void XlsxReader::finish()
                                    .arg(m_sheetName, plural(s.phantomDates, "cell", "cells"), s.firstPhantom));
     if (s.beyondColumns)
         m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 to the right of the table (the first at %3) "
-                                              "were ignored.")
-                                   .arg(m_sheetName, plural(s.beyondColumns, "value", "values"), s.firstBeyond));
+                                              "%4 ignored.")
+                                   .arg(m_sheetName, plural(s.beyondColumns, "value", "values"), s.firstBeyond,
+                                        s.beyondColumns == 1 ? QStringLiteral("was") : QStringLiteral("were")));
     if (s.innerBlankRows)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 between the data were skipped.")
-                                   .arg(m_sheetName, plural(s.innerBlankRows, "empty row", "empty rows")));
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 between the data %3 skipped.")
+                                   .arg(m_sheetName, plural(s.innerBlankRows, "empty row", "empty rows"),
+                                        s.innerBlankRows == 1 ? QStringLiteral("was") : QStringLiteral("were")));
     m_main.reset();
 }
 

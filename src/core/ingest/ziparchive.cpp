@@ -204,7 +204,8 @@ Result<QByteArray> ZipArchive::readAll(const QString &entry, const ZipLimits &li
     QByteArray out;
     const Entry &e = (*stream)->entry();
     // The declared size is only a hint for the first allocation.
-    out.reserve(qsizetype(std::min<qint64>(e.uncompressedSize, 64ll * 1024 * 1024)));
+    out.reserve(qsizetype(std::min({e.uncompressedSize, e.compressedSize * qint64(std::max(limits.maxRatio, 1)),
+                                    qint64(64) * 1024 * 1024})));
     char buf[64 * 1024];
     for (;;) {
         auto n = (*stream)->read(buf, sizeof buf);
