@@ -12,3 +12,4 @@ include(${CMAKE_CURRENT_LIST_DIR}/dashboard_browser_check.cmake) # slow: headles
 finpipe_add_test(NAME tst_readerdispatch SOURCES core/tst_readerdispatch.cpp LABELS core)
 finpipe_add_test(NAME tst_profile SOURCES core/tst_profile.cpp LABELS core)
 finpipe_add_test(NAME tst_timeseriesreport SOURCES core/tst_timeseriesreport.cpp LABELS core)
+finpipe_add_test(NAME tst_outputs SOURCES core/tst_outputs.cpp LABELS core)

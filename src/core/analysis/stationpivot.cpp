@@ -426,7 +426,18 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
                     m_excludedRows.emplace_back();
                 }
             }
-            const int paramId = m_parameters.id(p.fields[2]);
+            // Parameters cycle through a few codes: a small direct-mapped cache in front of the map.
+            const std::string_view code = p.fields[2];
+            const size_t slot = (code.size() * 31 + size_t(quint8(code.back())) * 7
+                                 + size_t(quint8(code[code.size() / 2]))) % kParamCacheSize;
+            int paramId;
+            if (m_paramCache[slot].id >= 0 && m_paramCache[slot].text == code) {
+                paramId = m_paramCache[slot].id;
+            } else {
+                paramId = m_parameters.id(code);
+                m_paramCache[slot].id = paramId;
+                m_paramCache[slot].text.assign(code);
+            }
             if (paramId > 0xffff)
                 return Error::make(Error::Code::Failed,
                                    QStringLiteral("The file has more than 65,535 different parameters; "

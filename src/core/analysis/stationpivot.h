@@ -86,6 +86,13 @@ private:
     // Reused across batches: formatted fields and hashes of the batch being consumed.
     std::unique_ptr<Prepared> m_prepared;
 
+    static constexpr size_t kParamCacheSize = 64;
+    struct CachedCode {
+        int id = -1;
+        std::string text;
+    };
+    CachedCode m_paramCache[kParamCacheSize];
+
     Interned m_stations;
     Interned m_parameters;
     std::unordered_map<quint64, Accumulator> m_cells;

@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace finpipe::outputs {
 
@@ -40,6 +41,7 @@ struct AtomicFile::Impl {
     std::mutex mutex;
     std::condition_variable cv;
     std::deque<std::string> queue;
+    std::vector<std::string> spare; // written chunks, cleared, for reuse
     bool closing = false;
 
     void sink(const std::string &data)
@@ -68,6 +70,10 @@ struct AtomicFile::Impl {
             }
             cv.notify_all();
             sink(chunk);
+            chunk.clear();
+            std::lock_guard lock(mutex);
+            if (spare.size() < 2)
+                spare.push_back(std::move(chunk));
         }
     }
 
@@ -117,6 +123,16 @@ void AtomicFile::write(std::string &&data)
     d->queue.push_back(std::move(data));
     lock.unlock();
     d->cv.notify_all();
+}
+
+std::string AtomicFile::takeBuffer()
+{
+    std::lock_guard lock(d->mutex);
+    if (d->spare.empty())
+        return {};
+    std::string s = std::move(d->spare.back());
+    d->spare.pop_back();
+    return s;
 }
 
 Result<WrittenFile> AtomicFile::commit()

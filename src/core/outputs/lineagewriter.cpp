@@ -56,7 +56,7 @@ void LineageWriter::flush()
     if (m_buffer.empty())
         return;
     m_file.write(std::move(m_buffer));
-    m_buffer = std::string();
+    m_buffer = m_file.takeBuffer();
     m_buffer.reserve(kChunk + 4096);
 }
 

@@ -1,0 +1,249 @@
+// Output files: CSV layout and quoting, atomic writes, results.xlsx (real numbers and dates,
+// sheet names, splitting long tables), streamed lineage with its hash.
+#include "analysis/resulttable.h"
+#include "ingest/reader.h"
+#include "outputs/atomicfile.h"
+#include "outputs/csvwriter.h"
+#include "outputs/lineagewriter.h"
+#include "outputs/xlsxoutput.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace finpipe;
+using namespace finpipe::analysis;
+using namespace finpipe::outputs;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString sha256Of(const QByteArray &data)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+constexpr qint64 kDay = 86'400'000;
+
+ResultTable sampleTable()
+{
+    ResultTable t;
+    t.id = QStringLiteral("CT_Analysis");
+    t.title = QStringLiteral("CT");
+    t.columns = {QStringLiteral("Station"), QStringLiteral("Dates"), QStringLiteral("Data 1"),
+                 QStringLiteral("Note, with comma")};
+    t.rows.push_back({Cell::str(QStringLiteral("CT")), Cell::date(18628 * kDay), Cell::num(1.5),
+                      Cell::str(QStringLiteral("say \"hi\""))});
+    t.rows.push_back({Cell::str(QStringLiteral("CT")), Cell::date(18629 * kDay), Cell::blank(),
+                      Cell::str(QStringLiteral("two\nlines"))});
+    t.rows.push_back({Cell::str(QStringLiteral("CT")), Cell::dateTime(18630 * kDay + 3723000), Cell::num(176.0),
+                      Cell::blank()});
+    return t;
+}
+
+} // namespace
+
+class TestOutputs : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void csvLayoutAndQuoting()
+    {
+        const QByteArray csv = tableToCsv(sampleTable());
+        QCOMPARE(csv, QByteArray("Station,Dates,Data 1,\"Note, with comma\"\n"
+                                 "CT,2021-01-01,1.5,\"say \"\"hi\"\"\"\n"
+                                 "CT,2021-01-02,,\"two\nlines\"\n"
+                                 "CT,2021-01-03 01:02:03,176.0,\n"));
+    }
+
+    void writesAtomicallyAndReportsHash()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("CT_Analysis.csv"));
+        {
+            QFile old(path);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("old content\n");
+        }
+        AtomicFile f(path);
+        QVERIFY(f.open().ok());
+        f.write(QByteArray("new,"));
+        // Until commit, the old file is untouched: a reader never sees half a file.
+        QCOMPARE(readAll(path), QByteArray("old content\n"));
+        f.write(std::string("content\n"));
+        auto written = f.commit();
+        QVERIFY(written.ok());
+        QCOMPARE(readAll(path), QByteArray("new,content\n"));
+        QCOMPARE(written->size, 12);
+        QCOMPARE(written->sha256, sha256Of("new,content\n"));
+        // No temporary files left behind.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("CT_Analysis.csv")});
+    }
+
+    void abandonedWriteLeavesNothing()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("audit_lineage.csv"));
+        {
+            AtomicFile f(path, /*background=*/true);
+            QVERIFY(f.open().ok());
+            f.write(std::string(1 << 20, 'x'));
+            // destroyed without commit(): a failed job
+        }
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+    }
+
+    void unwritableFolderIsAClearError()
+    {
+        if (::geteuid() == 0)
+            QSKIP("root can write anywhere");
+        QTemporaryDir dir;
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        auto w = writeFileAtomically(dir.filePath(QStringLiteral("x.csv")), "a\n");
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QVERIFY(!w.ok());
+        QVERIFY(w.error().message.contains(u"x.csv"));
+    }
+
+    void missingFolderIsAClearError()
+    {
+        QTemporaryDir dir;
+        auto w = writeFileAtomically(dir.filePath(QStringLiteral("no/such/folder/x.csv")), "a\n");
+        QVERIFY(!w.ok());
+        QCOMPARE(w.error().code, Error::Code::Failed);
+        QVERIFY(w.error().message.contains(u"x.csv"));
+    }
+
+    void lineageStreamsInOrderWithHash()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("audit_lineage.csv"));
+        LineageWriter w(path);
+        QVERIFY(w.open().ok());
+        w.setFields({QStringLiteral("Station_ID"), QStringLiteral("Date_Time")});
+        const std::string hash(64, 'a');
+        // Enough rows to pass several 4 MiB chunks through the background writer.
+        for (int i = 0; i < 60000; ++i) {
+            const std::string station = i % 2 ? "CT" : "T,US";
+            const std::string_view fields[2] = {station, "2021-01-01 00:00:00"};
+            w.add(i + 2, fields, hash, i % 3 ? RowStatus::Used : RowStatus::Skipped, i % 3 ? "" : "blank value");
+        }
+        auto written = w.commit();
+        QVERIFY(written.ok());
+        const QByteArray content = readAll(path);
+        QCOMPARE(written->size, content.size());
+        QCOMPARE(written->sha256, sha256Of(content));
+        const QList<QByteArray> lines = content.split('\n');
+        QCOMPARE(lines[0], QByteArray("row,Station_ID,Date_Time,row_hash,status,reason"));
+        QCOMPARE(lines[1], QByteArray("2,\"T,US\",2021-01-01 00:00:00,") + QByteArray(64, 'a')
+                               + QByteArray(",skipped,blank value"));
+        QCOMPARE(lines[2], QByteArray("3,CT,2021-01-01 00:00:00,") + QByteArray(64, 'a') + QByteArray(",used,"));
+        QCOMPARE(lines[60000].left(6), QByteArray("60001,"));
+        QCOMPARE(lines.size(), 60002); // header, rows, and the empty piece after the last LF
+    }
+
+    void sheetNames()
+    {
+        QCOMPARE(xlsxSheetName(QStringLiteral("CT_Analysis"), {}), QStringLiteral("CT_Analysis"));
+        QCOMPARE(xlsxSheetName(QStringLiteral("a/b:c*d?e[f]g\\h"), {}), QStringLiteral("a_b_c_d_e_f_g_h"));
+        const QString longName(40, QLatin1Char('x'));
+        const QString first = xlsxSheetName(longName, {});
+        QCOMPARE(first.size(), 31);
+        const QString second = xlsxSheetName(longName, {first});
+        QVERIFY(second.size() <= 31);
+        QVERIFY(second != first);
+        QCOMPARE(xlsxSheetName(QStringLiteral("ct_analysis"), {QStringLiteral("CT_Analysis")}),
+                 QStringLiteral("ct_analysis (2)"));
+        QCOMPARE(xlsxSheetName(QStringLiteral("History"), {}), QStringLiteral("Sheet"));
+    }
+
+    void workbookHasRealNumbersAndDates()
+    {
+        QTemporaryDir dir;
+        AnalysisResult result;
+        result.tables.push_back(sampleTable());
+        result.quality.id = QStringLiteral("data_quality");
+        result.quality.columns = {QStringLiteral("check"), QStringLiteral("count")};
+        result.quality.rows.push_back({Cell::str(QStringLiteral("blank cells")), Cell::num(3)});
+        const QString path = dir.filePath(QStringLiteral("results.xlsx"));
+        auto written = writeResultsXlsx(result, path);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        const QByteArray bytes = readAll(path);
+        QVERIFY(bytes.startsWith("PK\x03\x04"));
+        QVERIFY(bytes.contains("xl/worksheets/sheet1.xml"));
+        QVERIFY(bytes.contains("xl/worksheets/sheet2.xml"));
+        QCOMPARE(written->sha256, sha256Of(bytes));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("results.xlsx")});
+
+        // Read it back with finpipe's own reader: numbers are numeric cells, dates are dates.
+        auto table = ingest::readTable(path);
+        QVERIFY2(table.ok(), qPrintable(table.ok() ? QString() : table.error().toString()));
+        QCOMPARE(table->columns.size(), 4);
+        QCOMPARE(table->columns[2].name, QStringLiteral("Data 1"));
+        const ingest::RowBatch &b = *table->batches.front();
+        QCOMPARE(b.rowCount(), 3);
+        QVERIFY(b.at(0, 2).isNumber());
+        QCOMPARE(b.at(0, 2).number, 1.5);
+        QVERIFY(b.at(0, 1).isTemporal());
+        QCOMPARE(b.at(0, 1).msecs, 18628 * kDay);
+        QVERIFY(b.at(1, 2).isBlank());
+        QCOMPARE(b.at(2, 2).number, 176.0);
+        QCOMPARE(b.at(0, 3).toString(), QStringLiteral("say \"hi\""));
+        auto quality = ingest::readTable(path, ingest::ReadOptions{QStringLiteral("data_quality")});
+        QVERIFY(quality.ok());
+        QVERIFY(quality->batches.front()->at(0, 1).isNumber());
+    }
+
+    void longTablesContinueOnMoreSheets()
+    {
+        QTemporaryDir dir;
+        AnalysisResult result;
+        ResultTable t;
+        t.id = QStringLiteral("big");
+        t.columns = {QStringLiteral("n")};
+        for (int i = 0; i < 7; ++i)
+            t.rows.push_back({Cell::num(i)});
+        result.tables.push_back(t);
+        QStringList notes;
+        const QString path = dir.filePath(QStringLiteral("results.xlsx"));
+        auto written = writeResultsXlsx(result, path, &notes, /*maxRowsPerSheet=*/3);
+        QVERIFY(written.ok());
+        QCOMPARE(notes.size(), 1);
+        QVERIFY(notes[0].contains(u"big"));
+        QVERIFY(notes[0].contains(u"7 rows"));
+        // Every row is somewhere: 3 + 3 + 1, nothing truncated.
+        qint64 total = 0;
+        for (int s = 1; s <= 3; ++s) {
+            auto part = ingest::readTable(path, ingest::ReadOptions{QString::number(s)});
+            QVERIFY2(part.ok(), qPrintable(part.ok() ? QString() : part.error().toString()));
+            QCOMPARE(part->columns.first().name, QStringLiteral("n"));
+            total += part->rowCount();
+        }
+        QCOMPARE(total, 7);
+        QCOMPARE(ingest::readTable(path, ingest::ReadOptions{QStringLiteral("big part 3")})->rowCount(), 1);
+    }
+
+    void csvIsDeterministic()
+    {
+        QTemporaryDir dir;
+        auto a = writeTableCsv(sampleTable(), dir.filePath(QStringLiteral("a.csv")));
+        auto b = writeTableCsv(sampleTable(), dir.filePath(QStringLiteral("b.csv")));
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(a->sha256, b->sha256);
+        QCOMPARE(readAll(a->path), readAll(b->path));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOutputs)
+#include "tst_outputs.moc"
