@@ -173,7 +173,7 @@ private Q_SLOTS:
         QVERIFY(!html.contains("alert(1)</script>"));
         // The header shows the file name and the column name as text.
         QVERIFY(html.contains("<h1 id=\"file-name\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.csv</h1>"));
-        QVERIFY(html.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+        QVERIFY(html.contains("<dt>value</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt;</dd>"));
         QVERIFY(html.contains("<title>&quot;&gt;&lt;img src=x"));
         // In the data island, < > & and U+2028 are \u escapes.
         const QByteArray island = dataIsland(html);

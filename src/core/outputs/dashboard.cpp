@@ -90,19 +90,18 @@ QString classToken(const QString &text)
     return out.isEmpty() ? QStringLiteral("unknown") : out;
 }
 
-QString keyValueTable(const QString &id, const QString &caption, const QString &keyHeader,
-                      const QString &valueHeader, const QMap<QString, QString> &map)
+//! A compact list of name/value pairs (the mapping, the parameters) that flows into columns.
+QString pairList(const QString &id, const QString &caption, const QMap<QString, QString> &map)
 {
-    QString h = u"<table class=\"kv\" id=\""_s + id + u"\"><caption>"_s + htmlEscape(caption)
-                + u"</caption><thead><tr><th scope=\"col\">"_s + htmlEscape(keyHeader)
-                + u"</th><th scope=\"col\">"_s + htmlEscape(valueHeader) + u"</th></tr></thead><tbody>"_s;
+    QString h = u"<div class=\"pairs-block\"><h3 class=\"pairs-caption\">"_s + htmlEscape(caption)
+                + u"</h3><dl class=\"pairs\" id=\""_s + id + u"\">"_s;
     if (map.isEmpty())
-        h += u"<tr><td colspan=\"2\" class=\"muted\">none</td></tr>"_s;
+        h += u"<div class=\"pair muted\">none</div>"_s;
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        h += u"<tr><th scope=\"row\">"_s + htmlEscape(it.key()) + u"</th><td>"_s + htmlEscape(it.value())
-             + u"</td></tr>"_s;
+        h += u"<div class=\"pair\"><dt>"_s + htmlEscape(it.key()) + u"</dt><dd>"_s
+             + htmlEscape(it.value()) + u"</dd></div>"_s;
     }
-    return h + u"</tbody></table>"_s;
+    return h + u"</dl></div>"_s;
 }
 
 QString fact(const QString &label, const QString &id, const QString &valueHtml,
@@ -155,12 +154,11 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
               u"<code>"_s + htmlEscape(info.sha256) + u"</code>"_s, QStringLiteral("wide"));
     h += u"</dl>"_s;
     h += u"<div class=\"run-details\">"_s;
-    h += keyValueTable(QStringLiteral("mapping"),
-                       info.mappingOverridden ? QStringLiteral("Column mapping (set by the analyst)")
-                                              : QStringLiteral("Column mapping (detected)"),
-                       QStringLiteral("Role"), QStringLiteral("Column"), info.mapping);
-    h += keyValueTable(QStringLiteral("parameters"), QStringLiteral("Parameters"),
-                       QStringLiteral("Parameter"), QStringLiteral("Value"), info.parameters);
+    h += pairList(QStringLiteral("mapping"),
+                  info.mappingOverridden ? QStringLiteral("Column mapping (set by the analyst)")
+                                         : QStringLiteral("Column mapping (detected)"),
+                  info.mapping);
+    h += pairList(QStringLiteral("parameters"), QStringLiteral("Parameters"), info.parameters);
     h += u"</div></header>"_s;
 
     // Contents, so a long report (one section per station) stays navigable.
