@@ -320,7 +320,7 @@ private Q_SLOTS:
         const auto duplicate = qualityRows(*result, QStringLiteral("duplicate order id"));
         QCOMPARE(duplicate.size(), size_t(1));
         QCOMPARE((*duplicate[0])[size_t(cExamples)].text, QStringLiteral("5"));
-        QVERIFY((*duplicate[0])[size_t(col(result->quality, QStringLiteral("detail")))].text.contains(u"rows 2 and 5"));
+        QVERIFY((*duplicate[0])[size_t(col(result->quality, QStringLiteral("detail")))].text.contains(u"B1 on row 5"));
 
         QString alerts;
         for (const QualityAlert &a : result->alerts)
@@ -331,6 +331,25 @@ private Q_SLOTS:
 
         // Per-column blank rates are part of the table.
         QCOMPARE(qualityRows(*result, QStringLiteral("blank values")).size(), size_t(kSmallHeader.size()));
+    }
+
+    void duplicatesAmongManyOrders()
+    {
+        TextRows rows;
+        for (int i = 0; i < 5000; ++i)
+            rows.push_back({"G" + std::to_string(i), "2024-08-01", "1", "1", "1", "EUR", "East", "Cards", "Web", "0"});
+        for (int i : {17, 4321, 17}) // rows 5002..5004 repeat earlier ids
+            rows.push_back({"G" + std::to_string(i), "2024-08-02", "1", "1", "1", "EUR", "East", "Cards", "Web", "0"});
+        RecordingLineage lineage;
+        auto result = runSmall(rows, lineage, smallMapping(), 999);
+        QVERIFY(result.ok());
+        const auto duplicate = qualityRows(*result, QStringLiteral("duplicate order id"));
+        QCOMPARE(duplicate.size(), size_t(1));
+        QCOMPARE((*duplicate[0])[size_t(col(result->quality, QStringLiteral("count")))].number, 3.0);
+        QCOMPARE((*duplicate[0])[size_t(col(result->quality, QStringLiteral("example_rows")))].text,
+                 QStringLiteral("5002, 5003, 5004"));
+        const ResultTable *aov = findTable(*result, QStringLiteral("average_order_value"));
+        QCOMPARE(num(aov->rows[0], *aov, QStringLiteral("orders")), 5003.0); // still counted
     }
 
     void unreadableRowsAreSkippedWithAReason()

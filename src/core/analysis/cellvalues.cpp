@@ -1,7 +1,5 @@
 #include "cellvalues.h"
 
-#include "ingest/sha256.h"
-
 #include <QDate>
 
 #include <charconv>
@@ -239,8 +237,56 @@ std::string_view RowHasher::hash(const std::string_view *fields, int count)
             m_buffer += '|';
         m_buffer += fields[i];
     }
-    ingest::Sha256::hex(m_buffer.data(), m_buffer.size(), m_hex);
+    m_sha.hex(m_buffer, m_hex);
     return {m_hex, 64};
+}
+
+namespace {
+quint64 fingerprint(std::string_view s)
+{
+    // FNV-1a, then a final mix so that the low bits used for the slot index are well spread.
+    quint64 h = 1469598103934665603ull;
+    for (const char c : s) {
+        h ^= quint8(c);
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h ? h : 1; // 0 marks an empty slot
+}
+} // namespace
+
+bool FingerprintSet::insert(std::string_view s)
+{
+    if (quint64(m_size + 1) * 2 > m_slots.size())
+        grow();
+    const quint64 f = fingerprint(s);
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = size_t(f) & mask;; i = (i + 1) & mask) {
+        if (m_slots[i] == f)
+            return false;
+        if (m_slots[i] == 0) {
+            m_slots[i] = f;
+            ++m_size;
+            return true;
+        }
+    }
+}
+
+void FingerprintSet::grow()
+{
+    std::vector<quint64> old = std::move(m_slots);
+    m_slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    const size_t mask = m_slots.size() - 1;
+    for (const quint64 f : old) {
+        if (!f)
+            continue;
+        size_t i = size_t(f) & mask;
+        while (m_slots[i])
+            i = (i + 1) & mask;
+        m_slots[i] = f;
+    }
 }
 
 int Interner::id(std::string_view s)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/lineage.h"
 #include "common/result.h"
 #include "detect/mapping.h"
 #include "ingest/reader.h"
@@ -77,6 +78,22 @@ private:
     std::vector<std::string> m_texts;
 };
 
+//! A set of 64-bit fingerprints of strings (open addressing, 8 bytes a slot): remembers millions
+//! of order ids in a few tens of MB. Two different ids share a fingerprint with a probability of
+//! about n^2 / 2^65 (1e-7 for two million ids), which would report one duplicate too many.
+class FingerprintSet
+{
+public:
+    //! Adds the string's fingerprint; false if it was already there.
+    bool insert(std::string_view s);
+    qint64 size() const { return m_size; }
+
+private:
+    void grow();
+    std::vector<quint64> m_slots;
+    qint64 m_size = 0;
+};
+
 //! SHA-256 hex of fields joined with '|' (the audit lineage's row hash).
 class RowHasher
 {
@@ -85,6 +102,7 @@ public:
     std::string_view hash(const std::string_view *fields, int count);
 
 private:
+    lineage::RowHasher m_sha; // keeps the digest context between rows
     std::string m_buffer;
     char m_hex[64] = {};
 };

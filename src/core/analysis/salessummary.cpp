@@ -213,15 +213,15 @@ Result<void> SalesSummary::consume(const ingest::RowBatch &batch, LineageSink &l
         const std::string_view orderId = cells::trim(batch.at(row, column(OrderId)).text);
         if (orderId.empty()) {
             m_quality.finding(kBlankId, columnName(OrderId)).add(line);
-        } else if (auto it = m_orderIds.find(orderId); it != m_orderIds.end()) {
+        } else if (!m_orderIds.insert(orderId)) {
             ++m_duplicateIds;
             QualityFinding &f = m_quality.finding(kDuplicateId, columnName(OrderId));
             if (f.detail.isEmpty())
-                f.detail = QStringLiteral("e.g. %1 on rows %2 and %3; every row is counted in the totals")
-                               .arg(cells::qs(orderId)).arg(it->second).arg(line);
+                f.detail = QStringLiteral("e.g. %1 on row %2 was seen on an earlier row; every row is counted "
+                                          "in the totals")
+                               .arg(cells::qs(orderId))
+                               .arg(line);
             f.add(line);
-        } else {
-            m_orderIds.emplace(std::string(orderId), line);
         }
 
         double quantity = 0, unitPrice = 0;

@@ -110,11 +110,7 @@ private:
     cells::Interner m_productNames;
     std::unordered_map<quint64, ProductTotals> m_products;
     std::unordered_map<int, OrderValue> m_orderValues;       // per currency
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_map<std::string, qint64, Hash, std::equal_to<>> m_orderIds; // id -> first row
+    cells::FingerprintSet m_orderIds;
     qint64 m_duplicateIds = 0;
     bool m_blankCurrency = false;
 
