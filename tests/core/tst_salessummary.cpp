@@ -233,6 +233,11 @@ private Q_SLOTS:
         QVERIFY(qualityRows(*result, QStringLiteral("revenue differs from quantity x unit price")).empty());
         QVERIFY(qualityRows(*result, QStringLiteral("rows skipped")).empty());
 
+        // The export ends on 2025-10-01: October is a partial month, and the analyst is told.
+        QVERIFY2(result->warnings.join(u' ').contains(u"2025-10 (up to 2025-10-01)"),
+                 qPrintable(result->warnings.join(u'\n')));
+        QVERIFY(!result->warnings.join(u' ').contains(u"2024-01 (from"));
+
         QVERIFY(result->charts.size() >= 4);
         QCOMPARE(result->charts.front().kind, ChartSpec::Kind::TimeSeries);
         QCOMPARE(result->charts.front().tableId, QStringLiteral("revenue_by_month"));

@@ -191,6 +191,10 @@ Result<void> SalesSummary::consume(const ingest::RowBatch &batch, LineageSink &l
             lineage.add(line, m_fields.data(), hash, RowStatus::Skipped, reasonUtf8);
             continue;
         }
+        if (m_rowsUsed == 0 || date < m_firstDate)
+            m_firstDate = date;
+        if (m_rowsUsed == 0 || date > m_lastDate)
+            m_lastDate = date;
         ++m_rowsUsed;
         noteDecimals(Revenue, revenue);
         lineage.add(line, m_fields.data(), hash, RowStatus::Used, {});
@@ -469,6 +473,28 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
                                           "could not be read; audit_lineage.csv says why for each.")
                                .arg(m_rowsSkipped)
                                .arg(m_rowsRead);
+
+    // A month the data covers only in part looks like a collapse in a monthly chart: say so.
+    if (m_rowsUsed > 0) {
+        constexpr qint64 kDay = 86'400'000;
+        const bool firstPartial = cells::monthStartOf(m_firstDate) != cells::dayOf(m_firstDate) * kDay;
+        const bool lastPartial = cells::monthStartOf(m_lastDate + kDay) == cells::monthStartOf(m_lastDate);
+        const QString first = cells::dateText(m_firstDate), last = cells::dateText(m_lastDate);
+        QStringList partial;
+        if (cells::monthStartOf(m_firstDate) == cells::monthStartOf(m_lastDate)) {
+            if (firstPartial || lastPartial)
+                partial << QStringLiteral("%1 (%2 to %3)").arg(cells::monthText(m_firstDate), first, last);
+        } else {
+            if (firstPartial)
+                partial << QStringLiteral("%1 (from %2)").arg(cells::monthText(m_firstDate), first);
+            if (lastPartial)
+                partial << QStringLiteral("%1 (up to %2)").arg(cells::monthText(m_lastDate), last);
+        }
+        if (!partial.isEmpty())
+            result.warnings << QStringLiteral("The data covers part of a month only, so its totals are not "
+                                              "comparable with full months: %1.")
+                                   .arg(partial.join(QStringLiteral(", ")));
+    }
 
     // Revenue by month (and lending by month from the same totals).
     {

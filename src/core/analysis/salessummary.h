@@ -114,6 +114,8 @@ private:
     qint64 m_duplicateIds = 0;
     bool m_blankCurrency = false;
 
+    qint64 m_firstDate = 0; // of the used rows
+    qint64 m_lastDate = 0;
     qint64 m_rowsRead = 0;
     qint64 m_rowsUsed = 0;
     qint64 m_rowsSkipped = 0;
