@@ -1,0 +1,289 @@
+// The pipeline end to end: detection, analysis, every output, the manifest, determinism,
+// overrides, failures that keep what was written, cancellation and uncertain detection.
+#include "common/version.h"
+#include "jobs/pipeline.h"
+
+#include "testutil.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace finpipe;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString sha256Of(const QByteArray &data)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+QString sample()
+{
+    return QStringLiteral(FINPIPE_SOURCE_DIR "/samples/station_readings.csv");
+}
+
+QString errorText(const Result<jobs::Manifest> &r)
+{
+    return r.ok() ? QString() : r.error().toString();
+}
+
+} // namespace
+
+class TestPipeline : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void detectsAnalysesAndWritesEveryOutput()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = sample();
+        spec.outputDir = out.path();
+        Feedback feedback;
+        auto r = jobs::runJob(spec, &feedback);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        const jobs::Manifest &m = *r;
+
+        const QByteArray input = readAll(sample());
+        QCOMPARE(m.inputName, QStringLiteral("station_readings.csv"));
+        QCOMPARE(m.inputSize, input.size());
+        QCOMPARE(m.inputSha256, sha256Of(input));
+        QCOMPARE(m.datasetType, QStringLiteral("station_readings"));
+        QCOMPARE(m.level, QStringLiteral("high"));
+        QVERIFY(m.confidence >= 0.9);
+        QCOMPARE(m.mapping.value(QStringLiteral("station")), QStringLiteral("Station_ID"));
+        QCOMPARE(m.mapping.value(QStringLiteral("value")), QStringLiteral("Result"));
+        QVERIFY(!m.overridden);
+        QCOMPARE(m.analysisId, QStringLiteral("station_pivot"));
+        QCOMPARE(m.status, QStringLiteral("succeeded"));
+        QCOMPARE(m.finpipeVersion, QString::fromLatin1(kVersion));
+        QVERIFY(!m.rulesVersion.isEmpty());
+        QVERIFY(m.started.isValid() && m.finished >= m.started);
+        QCOMPARE(m.rowsRead, 1440);
+        QCOMPARE(m.rowsRead, m.rowsUsed + m.rowsSkipped);
+        QCOMPARE(feedback.rows(), 1440);
+
+        // Every output is listed with its real size and hash.
+        QStringList names;
+        for (const jobs::OutputFile &o : m.outputs) {
+            names << o.name;
+            const QByteArray bytes = readAll(QDir(out.path()).filePath(o.name));
+            QCOMPARE(o.size, bytes.size());
+            QCOMPARE(o.sha256, sha256Of(bytes));
+        }
+        for (const char *expected : {"audit_lineage.csv", "CT_Analysis.csv", "TUS_Analysis.csv", "data_quality.csv",
+                                     "results.xlsx", "dashboard.html"})
+            QVERIFY2(names.contains(QLatin1String(expected)), expected);
+        // audit_lineage.csv: one row per input row plus the header.
+        QCOMPARE(readAll(QDir(out.path()).filePath(QStringLiteral("audit_lineage.csv"))).count('\n'), 1441);
+
+        // manifest.json holds the same facts.
+        const QJsonObject json = QJsonDocument::fromJson(readAll(QDir(out.path()).filePath(QStringLiteral("manifest.json")))).object();
+        QCOMPARE(json.value(u"input").toObject().value(u"sha256").toString(), m.inputSha256);
+        QCOMPARE(json.value(u"input").toObject().value(u"size").toInteger(), m.inputSize);
+        QCOMPARE(json.value(u"dataset").toObject().value(u"type").toString(), QStringLiteral("station_readings"));
+        QCOMPARE(json.value(u"dataset").toObject().value(u"level").toString(), QStringLiteral("high"));
+        QCOMPARE(json.value(u"dataset").toObject().value(u"overridden").toBool(true), false);
+        QCOMPARE(json.value(u"dataset").toObject().value(u"mapping").toObject().value(u"parameter").toString(),
+                 QStringLiteral("PCode"));
+        QCOMPARE(json.value(u"parameters").toObject().value(u"aggregation").toString(), QStringLiteral("mean"));
+        QCOMPARE(json.value(u"parameters").toObject().value(u"blank_rate_alert").toDouble(), 0.2);
+        QCOMPARE(json.value(u"finpipe_version").toString(), QString::fromLatin1(kVersion));
+        QCOMPARE(json.value(u"rules_version").toString(), m.rulesVersion);
+        QVERIFY(json.value(u"started").toString().endsWith(u'Z'));
+        QVERIFY(json.value(u"finished").toString().endsWith(u'Z'));
+        QCOMPARE(json.value(u"outputs").toArray().size(), m.outputs.size());
+        const QJsonObject first = json.value(u"outputs").toArray().first().toObject();
+        QCOMPARE(first.value(u"sha256").toString(), m.outputs.first().sha256);
+        QCOMPARE(first.value(u"size").toInteger(), m.outputs.first().size);
+    }
+
+    void dataFilesAreByteIdenticalAcrossRuns()
+    {
+        QTemporaryDir a, b;
+        jobs::JobSpec spec;
+        spec.inputPath = sample();
+        spec.writeXlsx = false;
+        spec.writeDashboard = false;
+        spec.params.aggregation = analysis::Aggregation::Median;
+        spec.outputDir = a.path();
+        auto ra = jobs::runJob(spec);
+        spec.outputDir = b.path();
+        auto rb = jobs::runJob(spec);
+        QVERIFY(ra.ok() && rb.ok());
+        QCOMPARE(ra->outputs.size(), rb->outputs.size());
+        for (int i = 0; i < ra->outputs.size(); ++i) {
+            QCOMPARE(ra->outputs[i].name, rb->outputs[i].name);
+            QCOMPARE(ra->outputs[i].sha256, rb->outputs[i].sha256);
+            QVERIFY(ra->outputs[i].name.endsWith(u".csv"));
+        }
+        // ...and a different aggregation gives different tables.
+        QTemporaryDir c;
+        spec.outputDir = c.path();
+        spec.params.aggregation = analysis::Aggregation::Count;
+        auto rc = jobs::runJob(spec);
+        QVERIFY(rc.ok());
+        QVERIFY(readAll(QDir(c.path()).filePath(QStringLiteral("CT_Analysis.csv")))
+                != readAll(QDir(a.path()).filePath(QStringLiteral("CT_Analysis.csv"))));
+        QCOMPARE(readAll(QDir(c.path()).filePath(QStringLiteral("audit_lineage.csv"))),
+                 readAll(QDir(a.path()).filePath(QStringLiteral("audit_lineage.csv"))));
+    }
+
+    void analystMappingIsRecordedAsOverride()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = sample();
+        spec.outputDir = out.path();
+        spec.writeXlsx = spec.writeDashboard = false;
+        detect::OverrideChoice choice;
+        choice.datasetType = QStringLiteral("station_readings");
+        spec.choice = choice;
+        auto same = jobs::runJob(spec);
+        QVERIFY2(same.ok(), qPrintable(errorText(same)));
+        QVERIFY(!same->overridden); // the analyst confirmed what detection found
+
+        detect::ColumnMapping mapping;
+        mapping.datasetType = QStringLiteral("station_readings");
+        mapping.roles = {{QStringLiteral("station"), QStringLiteral("PCode")},
+                         {QStringLiteral("timestamp"), QStringLiteral("Date_Time")},
+                         {QStringLiteral("parameter"), QStringLiteral("Station_ID")},
+                         {QStringLiteral("value"), QStringLiteral("Result")}};
+        spec.choice.reset();
+        spec.mapping = mapping;
+        auto swapped = jobs::runJob(spec);
+        QVERIFY2(swapped.ok(), qPrintable(errorText(swapped)));
+        QVERIFY(swapped->overridden);
+        QCOMPARE(swapped->mapping.value(QStringLiteral("station")), QStringLiteral("PCode"));
+        // Stations are now the parameter codes: one table per code.
+        QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("Data_1_Analysis.csv"))));
+    }
+
+    void invalidMappingIsRefused()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = sample();
+        spec.outputDir = out.path();
+        detect::ColumnMapping mapping;
+        mapping.datasetType = QStringLiteral("station_readings");
+        mapping.roles = {{QStringLiteral("station"), QStringLiteral("No such column")}};
+        spec.mapping = mapping;
+        auto r = jobs::runJob(spec);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(u"No such column") || r.error().message.contains(u"timestamp"));
+    }
+
+    void failureKeepsAndListsWrittenOutputs()
+    {
+        QTemporaryDir out;
+        // A folder where results.xlsx should go: the workbook cannot be written.
+        QVERIFY(QDir(out.path()).mkdir(QStringLiteral("results.xlsx")));
+        QVERIFY(QFile(QDir(out.path()).filePath(QStringLiteral("results.xlsx/keep"))).open(QIODevice::WriteOnly));
+        jobs::JobSpec spec;
+        spec.inputPath = sample();
+        spec.outputDir = out.path();
+        jobs::Manifest partial;
+        auto r = jobs::runJob(spec, nullptr, &partial);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Failed);
+        QVERIFY2(r.error().message.contains(u"results.xlsx"), qPrintable(r.error().message));
+        QCOMPARE(partial.status, QStringLiteral("failed"));
+        QStringList names;
+        for (const auto &o : partial.outputs) {
+            names << o.name;
+            QVERIFY(QFile::exists(o.path));
+        }
+        QVERIFY(names.contains(QStringLiteral("CT_Analysis.csv")));
+        QVERIFY(names.contains(QStringLiteral("audit_lineage.csv")));
+        QVERIFY(!names.contains(QStringLiteral("results.xlsx")));
+        const QJsonObject json = QJsonDocument::fromJson(readAll(QDir(out.path()).filePath(QStringLiteral("manifest.json")))).object();
+        QCOMPARE(json.value(u"status").toString(), QStringLiteral("failed"));
+        QVERIFY(json.value(u"error").toString().contains(u"results.xlsx"));
+        QCOMPARE(json.value(u"outputs").toArray().size(), partial.outputs.size());
+        // No half-written files or temporaries.
+        for (const QString &f : QDir(out.path()).entryList(QDir::Files | QDir::Hidden))
+            QVERIFY2(!f.startsWith(u'.') && !f.endsWith(u".part"), qPrintable(f));
+    }
+
+    void cancelledJobWritesNoData()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = sample();
+        spec.outputDir = out.path();
+        Feedback feedback;
+        feedback.cancel();
+        jobs::Manifest partial;
+        auto r = jobs::runJob(spec, &feedback, &partial);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Cancelled);
+        QCOMPARE(partial.status, QStringLiteral("cancelled"));
+        QVERIFY(partial.outputs.isEmpty());
+        QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("manifest.json")});
+    }
+
+    void missingInputIsUnreadable()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = QDir(out.path()).filePath(QStringLiteral("nope.csv"));
+        spec.outputDir = QDir(out.path()).filePath(QStringLiteral("results"));
+        auto r = jobs::runJob(spec);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::NotFound);
+        QVERIFY(r.error().message.contains(u"nope.csv"));
+    }
+
+    void uncertainDetectionStops()
+    {
+        // Settings that make every verdict at most "low".
+        QTemporaryDir rules;
+        {
+            QFile f(QDir(rules.path()).filePath(QStringLiteral("settings.json")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"levels": {"high": 0.999, "medium": 0.998, "low": 0.10}})");
+        }
+        qputenv("FINPIPE_RULES_DIR", QFile::encodeName(rules.path()));
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = test::seedPath(QStringLiteral("raw_data.xlsx")); // confidence just under 1
+        spec.outputDir = out.path();
+        spec.writeXlsx = spec.writeDashboard = false;
+        jobs::Manifest partial;
+        auto r = jobs::runJob(spec, nullptr, &partial);
+        qunsetenv("FINPIPE_RULES_DIR");
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Uncertain);
+        QVERIFY(r.error().message.contains(u"raw_data.xlsx"));
+        QVERIFY(r.error().message.contains(u"--type"));
+        QVERIFY(!partial.guesses.isEmpty());
+        QCOMPARE(partial.guesses.first().datasetType, QStringLiteral("station_readings"));
+        QCOMPARE(partial.guesses.first().mapping.value(QStringLiteral("station")), QStringLiteral("Station_ID"));
+        QCOMPARE(partial.level, QStringLiteral("low"));
+        // The analyst's type settles it.
+        qputenv("FINPIPE_RULES_DIR", QFile::encodeName(rules.path()));
+        detect::OverrideChoice choice;
+        choice.datasetType = QStringLiteral("station_readings");
+        spec.choice = choice;
+        auto chosen = jobs::runJob(spec);
+        qunsetenv("FINPIPE_RULES_DIR");
+        QVERIFY2(chosen.ok(), qPrintable(errorText(chosen)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"
