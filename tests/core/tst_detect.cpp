@@ -237,6 +237,38 @@ private Q_SLOTS:
                 QCOMPARE(st.score, 0.0);
     }
 
+    void weakerEvidenceGivesLowerConfidence()
+    {
+        // The right type, found through shared words and date values rather than known headers:
+        // right, but finpipe asks (low), it does not proceed on its own.
+        Sample s;
+        makeSample(s, {QStringLiteral("Sampling Site Name"), QStringLiteral("Sample Collected"), QStringLiteral("Param"),
+                       QStringLiteral("Lab Result (mg/l)")},
+                   readingRows());
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("timestamp")), QStringLiteral("Sample Collected"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("value")), QStringLiteral("Lab Result (mg/l)"));
+        QVERIFY(d.level == Level::Low || d.level == Level::Medium);
+        QVERIFY(d.roleConfidence.value(QStringLiteral("timestamp")) < 0.5);
+
+        // Sales without an order id: nothing fits, "none of them" is not sure either, and the
+        // analyst is told which type came closest and what it lacks.
+        Sample v;
+        QList<QStringList> rows;
+        for (int i = 0; i < 60; ++i)
+            rows << QStringList{QStringLiteral("R%1").arg(i), QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate),
+                                QStringLiteral("C%1").arg(i % 7), QString::number(100 + i * 3.5)};
+        makeSample(v, {QStringLiteral("Ref"), QStringLiteral("Booked"), QStringLiteral("Client"), QStringLiteral("Net Amount")}, rows);
+        const Detection g = detectSample(v.columns, v.batch, QString(), m_rules);
+        QCOMPARE(g.type, QStringLiteral("generic_table"));
+        QVERIFY(g.level != Level::High);
+        QVERIFY(g.confidence < m_rules.settings().fallbackMaxConfidence);
+        QCOMPARE(g.runnerUp, QStringLiteral("sales_orders"));
+        QVERIFY(g.reasons.join(u' ').contains(QStringLiteral("no column for order_id")));
+        QVERIFY(g.candidates.value(QStringLiteral("sales_orders")).missingRoles.contains(QStringLiteral("order_id")));
+    }
+
     void fallbackIsNeverHigh()
     {
         Sample s;

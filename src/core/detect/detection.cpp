@@ -26,6 +26,8 @@ const QStringList kStrategies{kExact, kFuzzy, kValue, kStructure, kFileName};
 constexpr double kMinHeaderScore = 0.5;
 //! Members of a multi-column role must match its patterns (or a synonym) at least this well.
 constexpr double kMinGroupHeaderScore = 0.85;
+//! The fit of a date column to a date role when its header says nothing.
+constexpr double kValueOnlyFit = 0.4;
 
 double roleWeight(const Role &r)
 {
@@ -49,6 +51,7 @@ struct Evaluation {
     TypeMatch match;
     QMap<QString, StrategyScore> strategies;
     double raw = 0; //!< combined before the missing-role penalty
+    double coverage = 1; //!< share of required roles with a column
 };
 
 class TypeEvaluator
@@ -133,8 +136,8 @@ public:
         e.match.score = e.raw;
         const int required = int(t.requiredRoles().size());
         if (!e.match.missingRoles.isEmpty() && required > 0) {
-            const double coverage = double(required - e.match.missingRoles.size()) / required;
-            e.match.score = e.raw * settings.missingRequiredFactor * coverage;
+            e.coverage = double(required - e.match.missingRoles.size()) / required;
+            e.match.score = e.raw * settings.missingRequiredFactor * e.coverage;
         }
         return e;
     }
@@ -144,11 +147,16 @@ private:
     double fit(int role, int col) const
     {
         const HeaderMatch &hm = header[size_t(role)][size_t(col)];
-        if (hm.score < kMinHeaderScore)
-            return 0;
-        const double kf = kindFit(cols[col], singles[role]->kind);
+        const RoleKind kind = singles[role]->kind;
+        const double kf = kindFit(cols[col], kind);
         if (kf <= 0)
             return 0;
+        if (hm.score < kMinHeaderScore) {
+            // Dates are distinctive enough to be found by their values alone ("Sample Collected"
+            // holding dates); such a match stays weak and earns nothing from the header strategies.
+            const bool temporalRole = kind == RoleKind::Date || kind == RoleKind::DateTime;
+            return temporalRole && cols[col].shape == ColumnShape::Temporal ? kValueOnlyFit : 0.0;
+        }
         return hm.score * (0.6 + 0.4 * kf);
     }
 
@@ -461,13 +469,11 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
         Evaluation g;
         g.match.type = fallback->id;
         g.match.mapping.datasetType = fallback->id;
+        // A specific type that fits in part (some required roles found, values and shape agreeing)
+        // makes "none of them" less certain even when it cannot win itself.
         double best = 0;
-        QString bestType;
         for (const Evaluation &e : std::as_const(evals))
-            if (e.match.score > best || bestType.isEmpty()) {
-                best = e.match.score;
-                bestType = e.match.type;
-            }
+            best = qMax(best, qMax(e.match.score, e.raw * e.coverage));
         for (const QString &s : kStrategies) {
             double bestS = 0;
             QString which;

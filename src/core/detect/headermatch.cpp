@@ -115,7 +115,7 @@ HeaderMatch matchHeader(const QString &header, const Role &role)
         // A header that contains every word of a synonym ("Sample Date" for "Date") is a good hint;
         // one that shares a word or two is a weaker one.
         const bool contained = shared == synSet.size();
-        consider(HeaderMatch::How::Tokens, 0.45 * jaccard + (contained ? 0.3 : 0.0), syn);
+        consider(HeaderMatch::How::Tokens, contained ? 0.5 + 0.3 * jaccard : 0.45 * jaccard, syn);
     }
     for (const QRegularExpression &re : role.patterns) {
         if (re.match(trimmed).hasMatch())

@@ -25,7 +25,8 @@ struct HeaderMatch {
 
 //! Exact: equal to a synonym or the role name ignoring case and surrounding spaces (1.0).
 //! Normalized: equal ignoring spaces, underscores, punctuation and plurals (0.95).
-//! Pattern: a header pattern matches (0.9). Tokens: words shared with a synonym (up to 0.75).
+//! Pattern: a header pattern matches (0.9). Tokens: words shared with a synonym (0.5 to 0.8 when the
+//! header holds all of a synonym's words, "Lab Result (mg/l)" for "Result"; less otherwise).
 HeaderMatch matchHeader(const QString &header, const Role &role);
 
 } // namespace finpipe::detect
