@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 using namespace finpipe;
 using namespace finpipe::analysis;
 using namespace finpipe::outputs;
@@ -234,6 +236,33 @@ private Q_SLOTS:
         QCOMPARE(root.value(u"alerts").toArray().at(1).toObject().value(u"severity").toString(),
                  QStringLiteral("error"));
         QCOMPARE(root.value(u"quality").toObject().value(u"rows").toArray().size(), 1);
+    }
+
+    void datesAndNumbersInTheData()
+    {
+        AnalysisResult r;
+        r.analysisId = QStringLiteral("profile");
+        ResultTable t;
+        t.id = QStringLiteral("when");
+        t.columns = {QStringLiteral("at"), QStringLiteral("value")};
+        const qint64 ms = dayMs(2024, 2, 29) + ((13 * 60 + 5) * 60 + 9) * qint64(1000) + 7;
+        t.rows.push_back({Cell::dateTime(ms), Cell::num(0.1 + 0.2)});
+        t.rows.push_back({Cell::dateTime(dayMs(2024, 3, 1)), Cell::num(-1e-300)});
+        t.rows.push_back({Cell::date(dayMs(1969, 12, 31)), Cell::num(std::numeric_limits<double>::quiet_NaN())});
+        t.rows.push_back({Cell::date(dayMs(1900, 1, 1)), Cell::num(123456789012.5)});
+        r.tables.push_back(t);
+        const QByteArray island = dataIsland(renderDashboard(DashboardInfo{}, r));
+        const QJsonArray rows = QJsonDocument::fromJson(island).object().value(u"tables").toArray()
+                                    .at(0).toObject().value(u"rows").toArray();
+        QCOMPARE(rows.at(0).toArray().at(0).toString(), QStringLiteral("2024-02-29 13:05:09.007"));
+        QCOMPARE(rows.at(0).toArray().at(1).toDouble(), 0.1 + 0.2); // shortest form still round-trips
+        QVERIFY(island.contains("[\"2024-02-29 13:05:09.007\",0.30000000000000004]"));
+        QCOMPARE(rows.at(1).toArray().at(0).toString(), QStringLiteral("2024-03-01 00:00:00"));
+        QCOMPARE(rows.at(1).toArray().at(1).toDouble(), -1e-300);
+        QCOMPARE(rows.at(2).toArray().at(0).toString(), QStringLiteral("1969-12-31"));
+        QVERIFY(rows.at(2).toArray().at(1).isNull()); // NaN cannot be JSON: blank
+        QCOMPARE(rows.at(3).toArray().at(0).toString(), QStringLiteral("1900-01-01"));
+        QCOMPARE(rows.at(3).toArray().at(1).toDouble(), 123456789012.5);
     }
 
     void headerAndSections()

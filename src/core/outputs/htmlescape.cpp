@@ -1,7 +1,6 @@
 #include "outputs/htmlescape.h"
 
-#include <QLocale>
-
+#include <charconv>
 #include <cmath>
 
 namespace finpipe::outputs {
@@ -41,32 +40,41 @@ void appendScriptSafeJsonString(QByteArray &out, QStringView text)
 {
     out += '"';
     qsizetype plainStart = 0;
-    // Runs of ordinary characters are converted to UTF-8 in one go; only specials are escaped.
+    bool plainIsAscii = true;
+    // Runs of ordinary characters are copied in one go (ASCII directly, the rest through UTF-8);
+    // only specials are escaped. Result tables hold many short strings, so this path is hot.
     auto flush = [&](qsizetype end) {
-        if (end > plainStart)
-            out += text.mid(plainStart, end - plainStart).toUtf8();
+        if (end <= plainStart)
+            return;
+        if (plainIsAscii) {
+            const qsizetype at = out.size();
+            out.resize(at + (end - plainStart));
+            char *dst = out.data() + at;
+            for (qsizetype k = plainStart; k < end; ++k)
+                *dst++ = char(text[k].unicode());
+        } else {
+            out += text.sliced(plainStart, end - plainStart).toUtf8();
+        }
     };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t u = text[i].unicode();
-        const char *simple = nullptr;
-        switch (u) {
-        case u'"': simple = "\\\""; break;
-        case u'\\': simple = "\\\\"; break;
-        case u'\n': simple = "\\n"; break;
-        case u'\r': simple = "\\r"; break;
-        case u'\t': simple = "\\t"; break;
-        default: break;
-        }
-        const bool special = simple || u < 0x20 || u == u'<' || u == u'>' || u == u'&'
-                             || u == 0x2028 || u == 0x2029;
-        if (!special)
+        if (u >= 0x20 && u < 0x7f && u != u'"' && u != u'\\' && u != u'<' && u != u'>' && u != u'&')
             continue;
+        if (u >= 0x7f && u != 0x2028 && u != 0x2029) {
+            plainIsAscii = false;
+            continue;
+        }
         flush(i);
-        if (simple)
-            out += simple;
-        else
-            appendUnicodeEscape(out, u);
+        switch (u) {
+        case u'"': out += "\\\""; break;
+        case u'\\': out += "\\\\"; break;
+        case u'\n': out += "\\n"; break;
+        case u'\r': out += "\\r"; break;
+        case u'\t': out += "\\t"; break;
+        default: appendUnicodeEscape(out, u); // < > & U+2028 U+2029 and other controls
+        }
         plainStart = i + 1;
+        plainIsAscii = true;
     }
     flush(text.size());
     out += '"';
@@ -82,7 +90,10 @@ void appendJsonNumber(QByteArray &out, double value)
         out += '0'; // also for -0, which JSON.parse would keep but nobody wants to see
         return;
     }
-    out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
+    // Shortest round-trip form; std::to_chars never uses the locale and is fast.
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, ec == std::errc() ? end - buf : 0);
 }
 
 } // namespace finpipe::outputs
