@@ -8,4 +8,4 @@ cmake --preset dev >/dev/null
 cmake --build --preset dev
 
 sample="samples/station_readings.csv"
-exec build/dev/src/cli/finpipe-cli inspect "$sample"
+exec build/dev/src/cli/finpipe-cli analyze "$sample" --out build/dev/station_readings_results
