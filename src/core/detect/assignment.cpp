@@ -14,36 +14,46 @@ std::vector<int> maxWeightAssignment(const std::vector<std::vector<double>> &wei
     std::vector<int> result(size_t(rows), -1);
     if (rows == 0 || cols == 0)
         return result;
+    auto weight = [&](int i, int j) {
+        return j < int(weights[size_t(i)].size()) ? weights[size_t(i)][size_t(j)] : 0.0;
+    };
+    if (rows > cols) {
+        // The method below wants no more rows than columns: solve the transposed problem.
+        std::vector<std::vector<double>> t(size_t(cols), std::vector<double>(size_t(rows), 0.0));
+        for (int i = 0; i < rows; ++i)
+            for (int j = 0; j < cols; ++j)
+                t[size_t(j)][size_t(i)] = weight(i, j);
+        const std::vector<int> byColumn = maxWeightAssignment(t);
+        for (int j = 0; j < cols; ++j)
+            if (byColumn[size_t(j)] >= 0)
+                result[size_t(byColumn[size_t(j)])] = j;
+        return result;
+    }
 
-    // Square cost matrix (minimisation): padding cells cost as much as a zero-weight pair.
-    const int n = std::max(rows, cols);
+    // Minimise maxW - w. Hungarian method with potentials for n rows <= m columns, O(n^2 m):
+    // a handful of roles against a wide file's many columns stays cheap. 1-based internally.
     double maxW = 0;
     for (const auto &r : weights)
         for (double w : r)
             maxW = std::max(maxW, w);
-    auto cost = [&](int i, int j) {
-        const double w = (i < rows && j < int(weights[size_t(i)].size())) ? weights[size_t(i)][size_t(j)] : 0.0;
-        return maxW - w;
-    };
-
-    // Jonker-Volgenant style O(n^3) Hungarian method with potentials; 1-based internally.
+    const int n = rows, m = cols;
     const double inf = std::numeric_limits<double>::infinity();
-    std::vector<double> u(size_t(n) + 1, 0), v(size_t(n) + 1, 0);
-    std::vector<int> p(size_t(n) + 1, 0), way(size_t(n) + 1, 0);
+    std::vector<double> u(size_t(n) + 1, 0), v(size_t(m) + 1, 0);
+    std::vector<int> p(size_t(m) + 1, 0), way(size_t(m) + 1, 0);
     for (int i = 1; i <= n; ++i) {
         p[0] = i;
         int j0 = 0;
-        std::vector<double> minv(size_t(n) + 1, inf);
-        std::vector<bool> used(size_t(n) + 1, false);
+        std::vector<double> minv(size_t(m) + 1, inf);
+        std::vector<bool> used(size_t(m) + 1, false);
         do {
             used[size_t(j0)] = true;
             const int i0 = p[size_t(j0)];
             double delta = inf;
             int j1 = 0;
-            for (int j = 1; j <= n; ++j) {
+            for (int j = 1; j <= m; ++j) {
                 if (used[size_t(j)])
                     continue;
-                const double cur = cost(i0 - 1, j - 1) - u[size_t(i0)] - v[size_t(j)];
+                const double cur = (maxW - weight(i0 - 1, j - 1)) - u[size_t(i0)] - v[size_t(j)];
                 if (cur < minv[size_t(j)]) {
                     minv[size_t(j)] = cur;
                     way[size_t(j)] = j0;
@@ -53,7 +63,7 @@ std::vector<int> maxWeightAssignment(const std::vector<std::vector<double>> &wei
                     j1 = j;
                 }
             }
-            for (int j = 0; j <= n; ++j) {
+            for (int j = 0; j <= m; ++j) {
                 if (used[size_t(j)]) {
                     u[size_t(p[size_t(j)])] += delta;
                     v[size_t(j)] -= delta;
@@ -69,10 +79,9 @@ std::vector<int> maxWeightAssignment(const std::vector<std::vector<double>> &wei
             j0 = j1;
         } while (j0 != 0);
     }
-    for (int j = 1; j <= n; ++j) {
+    for (int j = 1; j <= m; ++j) {
         const int i = p[size_t(j)] - 1;
-        if (i >= 0 && i < rows && j - 1 < cols && j - 1 < int(weights[size_t(i)].size())
-            && weights[size_t(i)][size_t(j - 1)] > 0)
+        if (i >= 0 && weight(i, j - 1) > 0)
             result[size_t(i)] = j - 1;
     }
     return result;

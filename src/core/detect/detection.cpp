@@ -57,9 +57,9 @@ struct Evaluation {
 class TypeEvaluator
 {
 public:
-    TypeEvaluator(const DatasetType &type, const QList<ColumnProfile> &cols, const QString &fileName,
-                  const DetectionSettings &settings)
-        : t(type), cols(cols), fileName(fileName), settings(settings)
+    TypeEvaluator(const DatasetType &type, const QList<ColumnProfile> &cols, const QList<PreparedName> &headers,
+                  const QString &fileName, const DetectionSettings &settings)
+        : t(type), cols(cols), headers(headers), fileName(fileName), settings(settings)
     {
     }
 
@@ -72,9 +72,12 @@ public:
             if (!r.isGroup())
                 singles << &r;
         header.resize(size_t(singles.size()));
-        for (int i = 0; i < singles.size(); ++i)
-            for (const ColumnProfile &c : cols)
-                header[size_t(i)].push_back(matchHeader(c.name, *singles[i]));
+        for (int i = 0; i < singles.size(); ++i) {
+            const PreparedRole role = prepareRole(*singles[i]);
+            header[size_t(i)].reserve(size_t(cols.size()));
+            for (const PreparedName &h : headers)
+                header[size_t(i)].push_back(matchHeader(h, role));
+        }
 
         const std::vector<int> byHeader = assignByHeader();
         const std::vector<int> mapped = assignByFit();
@@ -97,10 +100,11 @@ public:
                 continue;
             QList<int> members;
             double conf = 0;
+            const PreparedRole prepared = prepareRole(r);
             for (const ColumnProfile &c : cols) {
                 if (used.contains(c.index))
                     continue;
-                const HeaderMatch hm = matchHeader(c.name, r);
+                const HeaderMatch hm = matchHeader(headers[c.index], prepared);
                 if (hm.score >= kMinGroupHeaderScore && kindFit(c, r.kind) > 0) {
                     members << c.index;
                     conf += hm.score * (0.6 + 0.4 * kindFit(c, r.kind));
@@ -376,6 +380,7 @@ private:
 
     const DatasetType &t;
     const QList<ColumnProfile> &cols;
+    const QList<PreparedName> &headers;
     const QString &fileName;
     const DetectionSettings &settings;
     QList<const Role *> singles;
@@ -455,6 +460,10 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
     d.profile = profileColumns(columns, sample);
     const DetectionSettings &settings = rules.settings();
 
+    QList<PreparedName> headers;
+    headers.reserve(d.profile.size());
+    for (const ColumnProfile &c : std::as_const(d.profile))
+        headers << prepareName(c.name);
     QMap<QString, Evaluation> evals;
     const DatasetType *fallback = nullptr;
     for (const DatasetType &t : rules.types()) {
@@ -462,7 +471,7 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
             fallback = &t;
             continue;
         }
-        evals.insert(t.id, TypeEvaluator(t, d.profile, fileName, settings).run());
+        evals.insert(t.id, TypeEvaluator(t, d.profile, headers, fileName, settings).run());
     }
     if (fallback) {
         // The fallback fits as well as every specific type fails, per strategy and overall.

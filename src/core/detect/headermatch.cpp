@@ -13,12 +13,6 @@ QString stripPlural(const QString &token)
     return token;
 }
 
-//! Tokens of a header joined, plurals dropped: "Dates" and "date" compare equal.
-QString normalizedTokens(const QString &header)
-{
-    return headerTokens(header).join(QString());
-}
-
 //! "Résultat" -> "Resultat": accents dropped, so that exports from other locales still match.
 QString foldAccents(const QString &s)
 {
@@ -75,50 +69,69 @@ QStringList headerTokens(const QString &h)
     return tokens;
 }
 
+PreparedName prepareName(const QString &name)
+{
+    PreparedName p;
+    p.trimmed = name.trimmed();
+    p.norm = normalizeHeader(p.trimmed);
+    const QStringList tokens = headerTokens(p.trimmed);
+    p.normTokens = tokens.join(QString());
+    p.tokens = QSet<QString>(tokens.cbegin(), tokens.cend());
+    return p;
+}
+
+PreparedRole prepareRole(const Role &role)
+{
+    PreparedRole p;
+    p.role = &role;
+    p.names << prepareName(role.name);
+    for (const QString &s : role.synonyms)
+        p.names << prepareName(s);
+    return p;
+}
+
 HeaderMatch matchHeader(const QString &header, const Role &role)
 {
+    return matchHeader(prepareName(header), prepareRole(role));
+}
+
+HeaderMatch matchHeader(const PreparedName &header, const PreparedRole &role)
+{
     HeaderMatch best;
-    const QString trimmed = header.trimmed();
-    if (trimmed.isEmpty())
+    if (header.trimmed.isEmpty())
         return best;
     auto consider = [&](HeaderMatch::How how, double score, const QString &what) {
         if (score > best.score)
             best = HeaderMatch{how, score, what};
     };
-    QStringList names = role.synonyms;
-    names.prepend(role.name);
-    const QString norm = normalizeHeader(trimmed);
-    const QString normTokens = normalizedTokens(trimmed);
-    const QStringList tokens = headerTokens(trimmed);
-    const QSet<QString> tokenSet(tokens.cbegin(), tokens.cend());
-    for (qsizetype i = 0; i < names.size(); ++i) {
-        const QString &syn = names[i];
+    for (qsizetype i = 0; i < role.names.size(); ++i) {
+        const PreparedName &syn = role.names[i];
         // Synonyms are listed by preference: with "Date" and "Order Date" both present, the
         // earlier-listed "Order Date" wins the order_date role.
         const double preference = 0.002 * double(qMin<qsizetype>(i, 20));
-        if (trimmed.compare(syn.trimmed(), Qt::CaseInsensitive) == 0) {
-            consider(HeaderMatch::How::Exact, 1.0 - preference, syn);
+        if (header.trimmed.compare(syn.trimmed, Qt::CaseInsensitive) == 0) {
+            consider(HeaderMatch::How::Exact, 1.0 - preference, syn.trimmed);
             return best;
         }
-        if (norm == normalizeHeader(syn) || normTokens == normalizedTokens(syn)) {
-            consider(HeaderMatch::How::Normalized, 0.95 - preference, syn);
+        if (header.norm == syn.norm || header.normTokens == syn.normTokens) {
+            consider(HeaderMatch::How::Normalized, 0.95 - preference, syn.trimmed);
             continue;
         }
-        const QStringList st = headerTokens(syn);
-        const QSet<QString> synSet(st.cbegin(), st.cend());
-        if (synSet.isEmpty() || tokenSet.isEmpty())
+        if (syn.tokens.isEmpty() || header.tokens.isEmpty())
             continue;
-        const int shared = int(QSet<QString>(synSet).intersect(tokenSet).size());
+        int shared = 0;
+        for (const QString &t : syn.tokens)
+            shared += header.tokens.contains(t) ? 1 : 0;
         if (shared == 0)
             continue;
-        const double jaccard = double(shared) / double(QSet<QString>(synSet).unite(tokenSet).size());
+        const double jaccard = double(shared) / double(syn.tokens.size() + header.tokens.size() - shared);
         // A header that contains every word of a synonym ("Sample Date" for "Date") is a good hint;
         // one that shares a word or two is a weaker one.
-        const bool contained = shared == synSet.size();
-        consider(HeaderMatch::How::Tokens, contained ? 0.5 + 0.3 * jaccard : 0.45 * jaccard, syn);
+        const bool contained = shared == syn.tokens.size();
+        consider(HeaderMatch::How::Tokens, contained ? 0.5 + 0.3 * jaccard : 0.45 * jaccard, syn.trimmed);
     }
-    for (const QRegularExpression &re : role.patterns) {
-        if (re.match(trimmed).hasMatch())
+    for (const QRegularExpression &re : role.role->patterns) {
+        if (re.match(header.trimmed).hasMatch())
             consider(HeaderMatch::How::Pattern, 0.9, re.pattern());
     }
     return best;

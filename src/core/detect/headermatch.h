@@ -2,6 +2,7 @@
 
 #include "detect/rules.h"
 
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -23,10 +24,28 @@ struct HeaderMatch {
     QString matched;
 };
 
+//! A header or synonym in the forms matching compares; prepare once, match many times.
+struct PreparedName {
+    QString trimmed;
+    QString norm;       //!< normalizeHeader()
+    QString normTokens; //!< headerTokens() joined: plurals dropped
+    QSet<QString> tokens;
+};
+PreparedName prepareName(const QString &name);
+
+//! A role's name and synonyms prepared for matching (role name first, then synonyms in order).
+struct PreparedRole {
+    const Role *role = nullptr;
+    QList<PreparedName> names;
+};
+PreparedRole prepareRole(const Role &role);
+
 //! Exact: equal to a synonym or the role name ignoring case and surrounding spaces (1.0).
 //! Normalized: equal ignoring spaces, underscores, punctuation and plurals (0.95).
 //! Pattern: a header pattern matches (0.9). Tokens: words shared with a synonym (0.5 to 0.8 when the
 //! header holds all of a synonym's words, "Lab Result (mg/l)" for "Result"; less otherwise).
+HeaderMatch matchHeader(const PreparedName &header, const PreparedRole &role);
+//! The same, preparing both sides (for one-off checks).
 HeaderMatch matchHeader(const QString &header, const Role &role);
 
 } // namespace finpipe::detect
