@@ -10,6 +10,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -41,6 +42,10 @@ struct ColumnState {
     //! false until a non-blank value has been seen (an all-blank column ends up text).
     bool typed = false;
     DateOrder order = DateOrder::DayFirst;
+    //! The last ISO date seen (yyyy-mm-dd) and its day: time series repeat a day for many rows.
+    char dateKey[10] = {};
+    qint64 dateKeyMs = 0;
+    bool hasDateKey = false;
     //! First line at which a typed column had to become text; 0 if it never did.
     qint64 widenedAt = 0;
     std::string widenedBy;
@@ -81,6 +86,33 @@ QString lineList(const QList<qint64> &lines, qint64 count)
     if (count > lines.size())
         s += QStringLiteral(", ...");
     return s;
+}
+
+//! Whether the 10 bytes of a yyyy-mm-dd at `a` and `b` are the same (two loads, no call).
+bool sameDay(const char *a, const char *b)
+{
+    std::uint64_t a8, b8;
+    std::uint16_t a2, b2;
+    std::memcpy(&a8, a, 8);
+    std::memcpy(&b8, b, 8);
+    std::memcpy(&a2, a + 8, 2);
+    std::memcpy(&b2, b + 8, 2);
+    return a8 == b8 && a2 == b2;
+}
+
+//! " HH:MM:SS" or "THH:MM:SS" at `p` (9 bytes) as milliseconds, or -1.
+qint64 isoTimeOfDay(const char *p)
+{
+    auto d = [p](int i) { return unsigned(p[i] - '0') <= 9; };
+    if ((p[0] != ' ' && p[0] != 'T') || p[3] != ':' || p[6] != ':' || !d(1) || !d(2) || !d(4) || !d(5)
+        || !d(7) || !d(8))
+        return -1;
+    const int h = (p[1] - '0') * 10 + (p[2] - '0');
+    const int m = (p[4] - '0') * 10 + (p[5] - '0');
+    const int s = (p[7] - '0') * 10 + (p[8] - '0');
+    if (h > 23 || m > 59 || s > 59)
+        return -1;
+    return ((qint64(h) * 60 + m) * 60 + s) * 1000;
 }
 
 QString fromUtf8(std::string_view s)
@@ -528,8 +560,28 @@ inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c
         }
         case ColumnType::Date:
         case ColumnType::DateTime: {
+            if (c.hasDateKey && (t.size() == 10 || t.size() == 19) && sameDay(t.data(), c.dateKey)) {
+                if (t.size() == 10) {
+                    v.kind = Value::Kind::Date;
+                    v.msecs = c.dateKeyMs;
+                    return;
+                }
+                const qint64 ofDay = isoTimeOfDay(t.data() + 10);
+                if (ofDay >= 0) {
+                    v.kind = Value::Kind::DateTime;
+                    v.msecs = c.dateKeyMs + ofDay;
+                    c.type = ColumnType::DateTime;
+                    return;
+                }
+            }
             bool hasTime = false;
             if (values::parseDateTime(t, c.order, v.msecs, hasTime)) {
+                if ((t.size() == 10 || t.size() == 19) && t[4] == '-' && t[7] == '-') {
+                    std::memcpy(c.dateKey, t.data(), 10);
+                    const qint64 day = values::kMsecsPerDay;
+                    c.dateKeyMs = v.msecs - (((v.msecs % day) + day) % day);
+                    c.hasDateKey = true;
+                }
                 v.kind = hasTime ? Value::Kind::DateTime : Value::Kind::Date;
                 if (hasTime)
                     c.type = ColumnType::DateTime;
@@ -637,7 +689,7 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
             const csv::FieldSpan &f = m_fields[i];
             const std::string_view text = f.unescape
                                               ? batch.store(csv::fieldText(record, f, quote, scratch))
-                                              : stored.substr(f.begin, f.end - f.begin);
+                                              : std::string_view(stored.data() + f.begin, f.end - f.begin);
             parseCell(row[i], text, m_state[i], line);
         }
         ++m_rows;

@@ -32,6 +32,32 @@ const StopTable &stopTable(char delimiter)
     }
 }
 
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+
+//! High bit set in each byte of `v` that is zero (exact for the lowest such byte).
+constexpr std::uint64_t zeroBytes(std::uint64_t v)
+{
+    return (v - kOnes) & ~v & kHighs;
+}
+
+//! The first delimiter, LF or CR at or after `p`: eight bytes at a time, then byte by byte.
+inline const char *skipUnquoted(const char *p, const char *e, std::uint64_t delimWord, const bool *stop)
+{
+    while (e - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        const std::uint64_t hit = zeroBytes(w ^ delimWord) | zeroBytes(w ^ (kOnes * '\n'))
+                                  | zeroBytes(w ^ (kOnes * '\r'));
+        if (hit)
+            return p + (__builtin_ctzll(hit) >> 3);
+        p += 8;
+    }
+    while (p < e && !stop[static_cast<unsigned char>(*p)])
+        ++p;
+    return p;
+}
+
 } // namespace
 
 ScanResult scanRecord(std::string_view text, bool atEnd, const Dialect &dialect,
@@ -45,6 +71,7 @@ ScanResult scanRecord(std::string_view text, bool atEnd, const Dialect &dialect,
     const bool *stop = stopTable(dialect.delimiter).stop;
     const char delim = dialect.delimiter;
     const char quote = dialect.quote;
+    const std::uint64_t delimWord = kOnes * static_cast<unsigned char>(delim);
     for (;;) {
         const char *fieldStart = p;
         if (quote && p < e && *p == quote) {
@@ -90,8 +117,7 @@ ScanResult scanRecord(std::string_view text, bool atEnd, const Dialect &dialect,
                 fields.push_back({std::uint32_t(fieldStart + 1 - base), std::uint32_t(q - base), doubled});
             }
         } else {
-            while (p < e && !stop[static_cast<unsigned char>(*p)])
-                ++p;
+            p = skipUnquoted(p, e, delimWord, stop);
             fields.push_back({std::uint32_t(fieldStart - base), std::uint32_t(p - base), false});
         }
         if (p >= e) {

@@ -341,10 +341,11 @@ bool parseTime(const char *p, const char *e, qint64 &msOfDay)
 
 std::string_view trim(std::string_view s)
 {
+    // Byte compares only: this runs on the hot path.
     for (;;) {
         if (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
             s.remove_prefix(1);
-        else if (startsWith(s, "\xC2\xA0"))
+        else if (s.size() >= 2 && s[0] == '\xC2' && s[1] == '\xA0')
             s.remove_prefix(2);
         else
             break;
@@ -352,7 +353,7 @@ std::string_view trim(std::string_view s)
     for (;;) {
         if (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
             s.remove_suffix(1);
-        else if (endsWith(s, "\xC2\xA0"))
+        else if (s.size() >= 2 && s[s.size() - 2] == '\xC2' && s.back() == '\xA0')
             s.remove_suffix(2);
         else
             break;
