@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace finpipe;
 using namespace finpipe::analysis;
@@ -169,14 +170,26 @@ private Q_SLOTS:
         QVERIFY(!TimeSeriesReport().start(makeColumns(kHeader), m, Parameters{}).ok());
     }
 
-    void analystsCtWorkbook()
+    void analystsWorkbooks_data()
     {
-        const QString path = seedPath(QStringLiteral("ct_analysis_template.xlsx"));
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("station");
+        QTest::addColumn<int>("rows");
+        QTest::newRow("CT") << QStringLiteral("ct_analysis_template.xlsx") << QStringLiteral("CT") << 90;
+        QTest::newRow("TUS") << QStringLiteral("tus_analysis_template.xlsx") << QStringLiteral("TUS") << 67;
+    }
+
+    void analystsWorkbooks()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, station);
+        QFETCH(int, rows);
+        const QString path = seedPath(file);
         auto table = ingest::readTable(path);
         if (!table.ok() && table.error().code == Error::Code::Unsupported)
             QSKIP("the XLSX reader has not landed yet");
         QVERIFY2(table.ok(), qPrintable(table.ok() ? QString() : table.error().toString()));
-        QCOMPARE(table->rowCount(), 90);
+        QCOMPARE(table->rowCount(), rows);
 
         TimeSeriesReport r;
         QVERIFY(r.start(table->columns, mapping(), Parameters{}).ok());
@@ -185,19 +198,27 @@ private Q_SLOTS:
             QVERIFY(r.consume(*batch, lineage, nullptr).ok());
         auto result = r.finish(nullptr);
         QVERIFY(result.ok());
-        QCOMPARE(result->rowsUsed, 90);
-        QCOMPARE(lineage.records.size(), size_t(90));
+        QCOMPARE(result->rowsUsed, rows);
+        QCOMPARE(lineage.records.size(), size_t(rows));
 
-        const ResultTable *ct = findTable(*result, QStringLiteral("CT_timeseries"));
+        const ResultTable *ct = findTable(*result, station + QStringLiteral("_timeseries"));
         QVERIFY(ct);
-        QCOMPARE(ct->rows.size(), size_t(90));
+        QCOMPARE(ct->rows.size(), size_t(rows));
+        QCOMPARE(ct->rows.front()[0].text, station);
         // The template's layout: Station, Dates, Data 1..Data 25.
         QCOMPARE(ct->columns.size(), 27);
         for (int i = 1; i <= 25; ++i)
             QCOMPARE(ct->columns[i + 1], QStringLiteral("Data %1").arg(i));
         for (size_t i = 1; i < ct->rows.size(); ++i)
             QVERIFY(ct->rows[i - 1][1].msecs <= ct->rows[i][1].msecs);
-        QCOMPARE(cells::dateText(ct->rows.front()[1].msecs), QStringLiteral("2021-01-01"));
+        const int dates = table->columnIndex(QStringLiteral("Dates"));
+        qint64 earliest = std::numeric_limits<qint64>::max();
+        for (const auto &batch : table->batches) {
+            for (int row = 0; row < batch->rowCount(); ++row)
+                earliest = qMin(earliest, batch->at(row, dates).msecs);
+        }
+        QCOMPARE(ct->rows.front()[1].msecs, earliest);
+        QCOMPARE(ct->rows.front()[1].kind, Cell::Kind::Date);
 
         // Data 1's summary against the reader's values, computed here.
         const int data1 = table->columnIndex(QStringLiteral("Data 1"));
