@@ -159,6 +159,22 @@ private Q_SLOTS:
             QVERIFY2(!a.message.contains(u"outliers"), qPrintable(a.message));
     }
 
+    void parametersAsAColumnGroup()
+    {
+        detect::ColumnMapping m = mapping();
+        m.columnGroups.insert(QStringLiteral("parameters"), {QStringLiteral("Data 2"), QStringLiteral("Data 1")});
+        RecordingLineage lineage;
+        auto result = report({{"CT", "2021-01-01", "1", "a", "2"}}, lineage, m);
+        QVERIFY(result.ok());
+        const ResultTable *ct = findTable(*result, QStringLiteral("CT_timeseries"));
+        QVERIFY(ct);
+        QCOMPARE(ct->columns, (QStringList{QStringLiteral("Station"), QStringLiteral("Dates"), QStringLiteral("Data 2"),
+                                           QStringLiteral("Data 1")}));
+        QCOMPARE(ct->rows[0][2].number, 2.0);
+        QCOMPARE(lineage.fieldNames.size(), 4); // station, date, the two parameters: not the Note column
+        QVERIFY(result->warnings.isEmpty());
+    }
+
     void unknownRoleColumnsAreRefused()
     {
         TimeSeriesReport r;

@@ -38,11 +38,18 @@ Result<void> TimeSeriesReport::start(const QList<ingest::ColumnInfo> &columns, c
     m_dateColumn = *date;
 
     m_candidates.clear();
-    const QString listed = mapping.roles.value(QStringLiteral("parameters")).trimmed();
+    // Detection gives the parameters as a column group; a hand-written mapping may give them as one
+    // comma-joined role.
+    QStringList listed = mapping.columnGroups.value(QStringLiteral("parameters"));
+    if (listed.isEmpty()) {
+        const QString joined = mapping.roles.value(QStringLiteral("parameters")).trimmed();
+        if (!joined.isEmpty())
+            listed = joined.split(QLatin1Char(','));
+    }
     m_explicitParameters = !listed.isEmpty();
     if (m_explicitParameters) {
         QSet<int> seen;
-        for (const QString &part : listed.split(QLatin1Char(','))) {
+        for (const QString &part : std::as_const(listed)) {
             const QString name = part.trimmed();
             if (name.isEmpty())
                 continue;

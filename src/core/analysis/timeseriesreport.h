@@ -11,7 +11,7 @@ namespace finpipe::analysis {
 //! The time-series report for `station_analysis` files (wide tables: Station, Dates, one column
 //! per parameter, such as the analysts' "CT Analysis" workbooks). Per station: the readings by
 //! date as in the file, a summary per parameter, a chart; data quality with outliers.
-//! Parameters are the `parameters` role (a comma-joined list of columns) when mapped, else every
+//! Parameters are the `parameters` column group (or a comma-joined `parameters` role), else every
 //! other column whose cells are numbers (all-blank columns included, so the layout survives).
 //! These files are small (one row per day), so the rows are kept until finish().
 class TimeSeriesReport final : public Analysis
