@@ -503,6 +503,55 @@ private Q_SLOTS:
         QVERIFY(r.error().message.contains(QStringLiteral("needs a column for order_id")));
     }
 
+    void overrideChecksMultiColumnRoles()
+    {
+        Sample s;
+        QList<QStringList> rows;
+        for (int i = 0; i < 40; ++i)
+            rows << QStringList{QStringLiteral("CT"), QDate(2021, 1, 1).addDays(i).toString(Qt::ISODate),
+                                QString::number(1.5 + i), QString::number(2.5 * i), QStringLiteral("note %1").arg(i)};
+        makeSample(s, {QStringLiteral("Station"), QStringLiteral("Dates"), QStringLiteral("Data 1"), QStringLiteral("Data 2"),
+                       QStringLiteral("Remarks")},
+                   rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_analysis"));
+        QCOMPARE(d.mapping.columnGroups.value(QStringLiteral("parameters")),
+                 (QStringList{QStringLiteral("Data 1"), QStringLiteral("Data 2")}));
+
+        OverrideChoice withText;
+        withText.columnGroups.insert(QStringLiteral("parameters"),
+                                     {QStringLiteral("Data 1"), QStringLiteral("Data 2"), QStringLiteral("Remarks")});
+        auto r = validateOverride(withText, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(QStringLiteral("\"Remarks\" cannot be the parameters")), qPrintable(r.error().message));
+        QVERIFY(r.error().message.contains(QStringLiteral("\"note 0\"")));
+
+        OverrideChoice tooFew;
+        tooFew.columnGroups.insert(QStringLiteral("parameters"), {QStringLiteral("Data 1")});
+        r = validateOverride(tooFew, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(QStringLiteral("at least 2 columns for parameters")), qPrintable(r.error().message));
+    }
+
+    void detectingDoesNotConsumeTheReader()
+    {
+        auto reader = TableReader::open(test::seedPath(QStringLiteral("synthetic_raw_data.csv")));
+        QVERIFY(reader.ok());
+        auto d = detectReader(**reader, m_rules);
+        QVERIFY(d.ok());
+        QCOMPARE(d->type, QStringLiteral("station_readings"));
+        qint64 rows = 0;
+        RowBatch batch;
+        for (;;) {
+            auto more = (*reader)->readBatch(batch);
+            QVERIFY(more.ok());
+            rows += batch.rowCount();
+            if (!*more)
+                break;
+        }
+        QCOMPARE(rows, 1440);
+    }
+
     void overrideAcceptsAndMarksChanges()
     {
         QList<QStringList> rows = readingRows();
