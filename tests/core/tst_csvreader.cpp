@@ -478,6 +478,60 @@ private Q_SLOTS:
         QCOMPARE((*reader)->info().sha256, *sha256File(path));
     }
 
+    void utf16SampleFromOffsetsStaysAligned()
+    {
+        QString text = QStringLiteral("Station_ID,Date_Time,PCode,Result\r\n");
+        int rows = 0;
+        while (text.size() < (2 << 20)) {
+            text += QStringLiteral("%1,2021-02-%2,Data %3,%4.5\r\n")
+                        .arg(rows % 2 ? u"CT" : u"T\u00dcS")
+                        .arg(1 + rows % 28, 2, 10, QLatin1Char('0'))
+                        .arg(1 + rows % 24)
+                        .arg(rows);
+            ++rows;
+        }
+        const QString path = writeFile(QStringLiteral("utf16.csv"), encode(text, Enc::Utf16LE));
+        auto reader = TableReader::open(path);
+        QVERIFY(reader.ok());
+        QCOMPARE((*reader)->info().encoding, QStringLiteral("UTF-16LE"));
+        RowBatch sample;
+        QVERIFY(*(*reader)->readSample(sample, 600));
+        int fromOffsets = 0;
+        for (int r = 0; r < sample.rowCount(); ++r) {
+            const QString station = sample.at(r, 0).toString();
+            QVERIFY2(station == u"CT" || station == u"T\u00dcS", qPrintable(station));
+            QCOMPARE(sample.at(r, 1).kind, Value::Kind::Date);
+            QCOMPARE(sample.at(r, 3).kind, Value::Kind::Decimal);
+            fromOffsets += sample.sourceLine(r) == 0;
+        }
+        QVERIFY(fromOffsets > 100);
+        RowBatch batch;
+        qint64 total = 0;
+        for (;;) {
+            auto more = (*reader)->readBatch(batch);
+            QVERIFY(more.ok());
+            total += batch.rowCount();
+            if (!*more)
+                break;
+        }
+        QCOMPARE(total, rows);
+    }
+
+    void utf16WithoutBomAndSingleQuotes()
+    {
+        const QByteArray le = encode(QStringLiteral("a,b\n1,x\n"), Enc::Utf16LE).mid(2);
+        auto table = readTable(writeFile(QStringLiteral("nobom.csv"), le));
+        QVERIFY(table.ok());
+        QCOMPARE(table->info.encoding, QStringLiteral("UTF-16LE"));
+        QCOMPARE(cell(*table, 0, 1).toString(), QStringLiteral("x"));
+
+        table = readTable(writeFile(QStringLiteral("single.csv"), "name,n\n'Smith, J',1\n'Doe, A',2\n"));
+        QVERIFY(table.ok());
+        QCOMPARE(table->info.quote, QChar(u'\''));
+        QCOMPARE(table->columns.size(), 2);
+        QCOMPARE(cell(*table, 0, 0).toString(), QStringLiteral("Smith, J"));
+    }
+
     void cancellationStopsReading()
     {
         const QString path = writeFile(QStringLiteral("cancel.csv"), "a,b\n1,2\n3,4\n");
