@@ -354,6 +354,8 @@
       var xAxis = { stroke: muted, font: axisFont, grid: { stroke: grid, width: 1 },
                     ticks: { stroke: grid, width: 1 } };
       if (model.categories) {
+        // One tick per category while they fit; uPlot's numeric ticks would fall between them.
+        if (model.xs.length <= 24) xAxis.splits = function () { return model.xs; };
         xAxis.values = function (self, splits) {
           return splits.map(function (v) { return Number.isInteger(v) ? fmtX(v) : ''; });
         };
