@@ -130,7 +130,11 @@ QWidget *DetailTabs::makeDashboardTab()
     m_web->setAccessibleName(tr("Dashboard"));
     m_web->setPage(new DashboardPage(m_profile, m_web));
     m_web->setContextMenuPolicy(Qt::NoContextMenu);
-    connect(m_web, &QWebEngineView::loadFinished, this, &DetailTabs::dashboardLoadFinished);
+    connect(m_web, &QWebEngineView::loadFinished, this, [this](bool ok) {
+        // Only the dashboard's own loads count (not an earlier page being replaced).
+        if (m_web->url() == m_dashboardUrl)
+            Q_EMIT dashboardLoadFinished(ok);
+    });
     m_dashboardStack->addWidget(m_dashboardMessage);
     m_dashboardStack->addWidget(m_web);
     return m_dashboardStack;
@@ -287,10 +291,12 @@ void DetailTabs::loadDashboard()
         : QDir(m_job.outputDir).filePath(QStringLiteral("dashboard.html"));
     if (!path.isEmpty() && QFileInfo::exists(path)) {
         m_dashboardStack->setCurrentWidget(m_web);
-        m_web->load(QUrl::fromLocalFile(path));
+        m_dashboardUrl = QUrl::fromLocalFile(path);
+        m_web->load(m_dashboardUrl);
         return;
     }
-    m_web->setUrl(QUrl(QStringLiteral("about:blank")));
+    m_dashboardUrl.clear();
+    m_web->stop();
     m_dashboardStack->setCurrentWidget(m_dashboardMessage);
     if (m_job.id == 0) {
         m_dashboardMessage->setText(tr("Select a job to see its dashboard."));

@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QTabWidget>
+#include <QUrl>
 
 #include <memory>
 
@@ -88,6 +89,7 @@ private:
     LocalOnlyInterceptor *m_interceptor = nullptr;
     QStackedWidget *m_dashboardStack = nullptr;
     QWebEngineView *m_web = nullptr;
+    QUrl m_dashboardUrl;
     QLabel *m_dashboardMessage = nullptr;
 
     QComboBox *m_tableCombo = nullptr;

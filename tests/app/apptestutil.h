@@ -1,0 +1,117 @@
+#pragma once
+
+#include "mainwindow.h"
+#include "prompts.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <memory>
+
+namespace finpipe::test {
+
+//! Answers the app's questions the way a test says, and records what was asked.
+class ScriptedPrompts : public app::Prompts
+{
+public:
+    DuplicateChoice duplicateChoice = DuplicateChoice::Cancel;
+    int duplicateAsked = 0;
+    QString lastDuplicateText;
+
+    bool overwrite = false;
+    int overwriteAsked = 0;
+
+    QString saveTarget;
+    QString folderTarget;
+    QStringList filesToOpen;
+    int openAsked = 0;
+    bool removeAnswer = true;
+    QStringList errors;
+
+    DuplicateChoice askDuplicate(QWidget *, const QString &fileName, const QDateTime &when,
+                                 const QString &type) override
+    {
+        ++duplicateAsked;
+        lastDuplicateText = app::duplicateQuestion(fileName, when, type);
+        return duplicateChoice;
+    }
+    bool confirmOverwrite(QWidget *, const QString &) override
+    {
+        ++overwriteAsked;
+        return overwrite;
+    }
+    QString saveFilePath(QWidget *, const QString &) override { return saveTarget; }
+    QString saveFolder(QWidget *, const QString &) override { return folderTarget; }
+    QStringList openFiles(QWidget *, const QString &) override
+    {
+        ++openAsked;
+        return filesToOpen;
+    }
+    bool confirmRemove(QWidget *, int) override { return removeAnswer; }
+    void showError(QWidget *, const QString &title, const QString &message) override
+    {
+        errors.append(title + QStringLiteral(": ") + message);
+    }
+};
+
+//! A main window on a job store, settings and output folder in a temporary folder.
+struct AppFixture {
+    QTemporaryDir dir;
+    std::unique_ptr<QSettings> settings;
+    ScriptedPrompts prompts;
+    std::unique_ptr<app::MainWindow> window;
+
+    AppFixture()
+    {
+        settings = std::make_unique<QSettings>(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    }
+    QString storePath() const { return dir.filePath(QStringLiteral("store/jobs.sqlite")); }
+
+    app::MainWindow &open()
+    {
+        window.reset();
+        app::MainWindow::Options o;
+        o.storePath = storePath();
+        o.settings = settings.get();
+        o.prompts = &prompts;
+        window = std::make_unique<app::MainWindow>(o);
+        window->resize(1400, 900);
+        window->show();
+        return *window;
+    }
+};
+
+//! Drops local files on a widget the way a file manager does.
+inline void dropFiles(QWidget *target, const QStringList &paths)
+{
+    auto *mime = new QMimeData;
+    QList<QUrl> urls;
+    for (const QString &p : paths)
+        urls.append(QUrl::fromLocalFile(p));
+    mime->setUrls(urls);
+    const QPointF pos(target->width() / 2.0, target->height() / 2.0);
+    QDragEnterEvent enter(pos.toPoint(), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QDropEvent drop(pos, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    delete mime;
+}
+
+//! Sets up the process for WebEngine tests; call in main() before QApplication.
+inline void prepareGuiTestProcess()
+{
+    // QtWebEngine refuses to run as root with its sandbox on; tests run in containers as root.
+    qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    qputenv("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-logging");
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+} // namespace finpipe::test

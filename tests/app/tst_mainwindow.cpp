@@ -1,0 +1,600 @@
+#include "apptestutil.h"
+#include "testutil.h"
+
+#include "detailtabs.h"
+#include "detectiondialog.h"
+#include "icons.h"
+#include "intake.h"
+#include "jobmodel.h"
+#include "jobrunner.h"
+#include "localonlyinterceptor.h"
+#include "mappingjson.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QStatusBar>
+#include <QTcpServer>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QWebEnginePage>
+#include <QWebEngineView>
+
+using namespace finpipe;
+using namespace finpipe::test;
+using finpipe::jobs::JobState;
+
+namespace {
+
+constexpr int kJobTimeout = 60000;
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+//! The state of the job for `fileName` (the newest one), or -1.
+int stateOf(app::MainWindow &w, const QString &fileName)
+{
+    for (int r = 0; r < w.jobModel()->rowCount(); ++r)
+        if (w.jobModel()->jobAt(r).fileName == fileName)
+            return int(w.jobModel()->jobAt(r).state);
+    return -1;
+}
+
+qint64 idOf(app::MainWindow &w, const QString &fileName)
+{
+    for (int r = 0; r < w.jobModel()->rowCount(); ++r)
+        if (w.jobModel()->jobAt(r).fileName == fileName)
+            return w.jobModel()->jobAt(r).id;
+    return 0;
+}
+
+QString innerText(QWebEngineView *view)
+{
+    QString text;
+    bool done = false;
+    view->page()->runJavaScript(QStringLiteral("document.body ? document.body.innerText : ''"),
+                                [&](const QVariant &v) {
+                                    text = v.toString();
+                                    done = true;
+                                });
+    QElapsedTimer t;
+    t.start();
+    while (!done && t.elapsed() < 10000)
+        QTest::qWait(20);
+    return text;
+}
+
+//! A copy of the synthetic readings with headers detection is only medium-sure about.
+QString writeMediumFile(const QString &dir)
+{
+    QByteArray data = fileBytes(seedPath(QStringLiteral("synthetic_raw_data.csv")));
+    const qsizetype eol = data.indexOf('\n');
+    data.replace(0, eol, "station id,date time,pcode,result");
+    const QString path = QDir(dir).filePath(QStringLiteral("readings_lower.csv"));
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(data);
+    return path;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void emptyListInvitesTheFirstFile()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        auto *stack = w.findChild<QStackedWidget *>(QStringLiteral("jobsStack"));
+        QVERIFY(stack);
+        QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("emptyPage"));
+        auto *label = w.findChild<QLabel *>(QStringLiteral("emptyLabel"));
+        QCOMPARE(label->text(), QStringLiteral("Drop CSV or Excel files here, or Open…"));
+        QVERIFY(label->isVisible());
+    }
+
+    void droppedFileRunsToItsDashboard()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        QSignalSpy loaded(w.details(), &app::DetailTabs::dashboardLoadFinished);
+        const QString input = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+        dropFiles(&w, {input});
+
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QCOMPARE(finished.at(0).at(1).value<JobState>(), JobState::Succeeded);
+        QCOMPARE(w.jobModel()->rowCount(), 1);
+        const jobs::JobRecord &job = w.jobModel()->jobAt(0);
+        QCOMPARE(job.fileName, QStringLiteral("synthetic_raw_data.csv"));
+        QCOMPARE(job.datasetType, QStringLiteral("station_readings"));
+        QCOMPARE(job.level, QStringLiteral("high"));
+        QCOMPARE(job.sha256, QString::fromLatin1(QCryptographicHash::hash(fileBytes(input),
+                                                                          QCryptographicHash::Sha256).toHex()));
+        QVERIFY(job.started.isValid() && job.finished.isValid());
+        // The list shows it, the dashboard tab is open.
+        QCOMPARE(w.jobModel()->data(w.jobModel()->index(0, app::JobModel::StateColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("Succeeded"));
+        QCOMPARE(w.jobModel()->data(w.jobModel()->index(0, app::JobModel::WhereColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("Local"));
+        QCOMPARE(w.details()->currentIndex(), int(app::DetailTabs::DashboardTab));
+        QCOMPARE(w.currentJobId(), job.id);
+
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
+        QCOMPARE(loaded.last().at(0).toBool(), true);
+        QCOMPARE(w.details()->dashboardView()->url(),
+                 QUrl::fromLocalFile(QDir(job.outputDir).filePath(QStringLiteral("dashboard.html"))));
+        QVERIFY(w.details()->dashboardView()->isVisible());
+        const QString text = innerText(w.details()->dashboardView());
+        QVERIFY2(text.contains(u"CT") && text.contains(u"TUS"), qPrintable(text.left(400)));
+        QVERIFY(text.contains(u"synthetic_raw_data.csv"));
+
+        // Outputs tab lists every file with size and SHA-256 as written.
+        QTableWidget *outputs = w.details()->outputsTable();
+        QVERIFY(outputs->rowCount() >= 4);
+        QStringList names;
+        for (int r = 0; r < outputs->rowCount(); ++r) {
+            const QString name = outputs->item(r, 0)->text();
+            names.append(name);
+            const QByteArray bytes = fileBytes(QDir(job.outputDir).filePath(name));
+            QCOMPARE(outputs->item(r, 2)->text(),
+                     QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+        }
+        QVERIFY(names.contains(QStringLiteral("CT_Analysis.csv")));
+        QVERIFY(names.contains(QStringLiteral("TUS_Analysis.csv")));
+        QVERIFY(names.contains(QStringLiteral("dashboard.html")));
+
+        // Data tab: the first result table loads, the chart has a series over the dates.
+        QSignalSpy dataLoaded(w.details(), &app::DetailTabs::dataTableLoaded);
+        w.details()->setCurrentIndex(app::DetailTabs::DataTab);
+        w.details()->tableCombo()->setCurrentIndex(w.details()->tableCombo()->findText(QStringLiteral("TUS_Analysis.csv")));
+        QTRY_VERIFY_WITH_TIMEOUT(!dataLoaded.isEmpty(), 10000);
+        QVERIFY(w.details()->dataView()->model()->rowCount() > 0);
+        QCOMPARE(w.details()->dataView()->model()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Dates"));
+        QVERIFY(w.details()->dataChart()->chart()->series().size() == 1);
+
+        // Quality tab: a bar per column's blank rate.
+        QVERIFY(w.details()->qualityChart()->chart()->series().size() == 1);
+
+        if (const QByteArray shot = qgetenv("FINPIPE_SCREENSHOT"); !shot.isEmpty()) {
+            w.details()->setCurrentIndex(app::DetailTabs::DashboardTab);
+            QTest::qWait(1500); // let the dashboard's charts draw
+            QVERIFY(w.grab().save(QString::fromLocal8Bit(shot)));
+        }
+    }
+
+    void mediumConfidenceAsksAndAcceptsAnOverride()
+    {
+        AppFixture fx;
+        const QString input = writeMediumFile(fx.dir.path());
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {input});
+        QTRY_VERIFY_WITH_TIMEOUT(w.intake()->dialog() && w.intake()->dialog()->isVisible(), 30000);
+        app::DetectionDialog *dlg = w.intake()->dialog();
+        QCOMPARE(dlg->type(), QStringLiteral("station_readings"));
+        QVERIFY(dlg->canRun());
+        QCOMPARE(dlg->roleColumn(QStringLiteral("value")), QStringLiteral("result"));
+
+        // A type whose required columns the file lacks cannot run, and says why.
+        QVERIFY(dlg->setType(QStringLiteral("sales_orders")));
+        QVERIFY(!dlg->canRun());
+        QVERIFY(!dlg->runButton()->isEnabled());
+        QVERIFY(!dlg->validationMessage().isEmpty());
+        QVERIFY(dlg->findChild<QLabel *>(QStringLiteral("validationLabel"))->text().startsWith(u"Cannot run"));
+
+        // Back to readings; text as the value is refused, with the column named.
+        QVERIFY(dlg->setType(QStringLiteral("station_readings")));
+        QVERIFY(dlg->setRoleColumn(QStringLiteral("value"), QStringLiteral("station id")));
+        QVERIFY(!dlg->canRun());
+        QVERIFY(!dlg->runButton()->isEnabled());
+        // One column for two roles is refused too.
+        QVERIFY(dlg->setRoleColumn(QStringLiteral("value"), QStringLiteral("pcode")));
+        QVERIFY(!dlg->canRun());
+
+        // A valid override: the mapping is taken as chosen, and the analyst's choice is remembered.
+        QVERIFY(dlg->setRoleColumn(QStringLiteral("value"), QStringLiteral("result")));
+        QVERIFY(dlg->canRun());
+        dlg->findChild<QComboBox *>(QStringLiteral("aggregationCombo"))->setCurrentText(QStringLiteral("max"));
+        dlg->findChild<QCheckBox *>(QStringLiteral("rememberCheck"))->setChecked(true);
+        QTest::mouseClick(dlg->runButton(), Qt::LeftButton);
+
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QCOMPARE(finished.at(0).at(1).value<JobState>(), JobState::Succeeded);
+        const jobs::JobRecord job = w.jobModel()->jobAt(0);
+        QCOMPARE(job.level, QStringLiteral("medium"));
+        const auto mapping = app::mappingFromJson(job.mappingJson);
+        QVERIFY(mapping.has_value());
+        QCOMPARE(mapping->roles.value(QStringLiteral("value")), QStringLiteral("result"));
+        QCOMPARE(app::parametersFromJson(job.parametersJson).aggregation, analysis::Aggregation::Max);
+        QVERIFY(job.detectionJson.contains(u"fuzzy_header"));
+
+        // The next file with the same headers gets the remembered mapping offered.
+        fx.prompts.duplicateChoice = app::Prompts::DuplicateChoice::AnalyseAgain;
+        dropFiles(&w, {input});
+        QTRY_VERIFY_WITH_TIMEOUT(w.intake()->dialog() && w.intake()->dialog()->isVisible(), 30000);
+        auto *note = w.intake()->dialog()->findChild<QLabel *>(QStringLiteral("profileLabel"));
+        QVERIFY(note->isVisible());
+        QVERIFY(note->text().contains(u"saved"));
+        w.intake()->dialog()->reject();
+        QTRY_VERIFY(!w.intake()->isBusy());
+        QCOMPARE(w.jobModel()->rowCount(), 1); // cancelling the dialog makes no job
+    }
+
+    void severalFilesAtOnceAndCtrlO()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("raw_data.xlsx")), seedPath(QStringLiteral("fintech_sales.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kJobTimeout);
+        QCOMPARE(stateOf(w, QStringLiteral("raw_data.xlsx")), int(JobState::Succeeded));
+        QCOMPARE(stateOf(w, QStringLiteral("fintech_sales.csv")), int(JobState::Succeeded));
+        QCOMPARE(w.jobModel()->job(idOf(w, QStringLiteral("fintech_sales.csv")))->datasetType,
+                 QStringLiteral("sales_orders"));
+
+        // Ctrl+O asks for files (through the injected prompts) and takes them in.
+        fx.prompts.filesToOpen = {seedPath(QStringLiteral("ct_analysis_template.xlsx"))};
+        w.activateWindow();
+        w.jobsView()->setFocus();
+        QTest::keyClick(&w, Qt::Key_O, Qt::ControlModifier);
+        QCOMPARE(fx.prompts.openAsked, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kJobTimeout);
+        QCOMPARE(stateOf(w, QStringLiteral("ct_analysis_template.xlsx")), int(JobState::Succeeded));
+        // Recent files remember what was opened, newest first.
+        QCOMPARE(w.settings().recentFiles().first(), seedPath(QStringLiteral("ct_analysis_template.xlsx")));
+    }
+
+    void droppedFolderContributesItsTables()
+    {
+        QTemporaryDir dir;
+        for (const char *n : {"b.csv", "a.xlsx", "notes.txt", "~$a.xlsx", "c.CSV"}) {
+            QFile f(dir.filePath(QString::fromLatin1(n)));
+            f.open(QIODevice::WriteOnly);
+        }
+        QDir(dir.path()).mkdir(QStringLiteral("sub"));
+        const QStringList got = app::expandDroppedPaths({dir.path()});
+        QStringList names;
+        for (const QString &p : got)
+            names.append(QFileInfo(p).fileName());
+        names.sort(Qt::CaseInsensitive);
+        QCOMPARE(names, (QStringList{QStringLiteral("a.xlsx"), QStringLiteral("b.csv"), QStringLiteral("c.CSV")}));
+    }
+
+    void duplicateDropAsks()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        const QString input = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+        dropFiles(&w, {input});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        const qint64 first = w.jobModel()->jobAt(0).id;
+
+        // Cancel: nothing new.
+        fx.prompts.duplicateChoice = app::Prompts::DuplicateChoice::Cancel;
+        dropFiles(&w, {input});
+        QTRY_COMPARE_WITH_TIMEOUT(fx.prompts.duplicateAsked, 1, 30000);
+        QVERIFY(fx.prompts.lastDuplicateText.startsWith(u"You analysed synthetic_raw_data.csv on "));
+        QVERIFY(fx.prompts.lastDuplicateText.endsWith(u" as station_readings."));
+        QTRY_VERIFY(!w.intake()->isBusy());
+        QCOMPARE(w.jobModel()->rowCount(), 1);
+
+        // Open the existing results: the earlier job is selected, its dashboard shown.
+        w.jobsView()->clearSelection();
+        fx.prompts.duplicateChoice = app::Prompts::DuplicateChoice::OpenExisting;
+        dropFiles(&w, {input});
+        QTRY_COMPARE_WITH_TIMEOUT(fx.prompts.duplicateAsked, 2, 30000);
+        QTRY_COMPARE(w.currentJobId(), first);
+        QCOMPARE(w.details()->currentIndex(), int(app::DetailTabs::DashboardTab));
+        QCOMPARE(w.jobModel()->rowCount(), 1);
+
+        // Analyse again: a second job.
+        fx.prompts.duplicateChoice = app::Prompts::DuplicateChoice::AnalyseAgain;
+        dropFiles(&w, {input});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kJobTimeout);
+        QCOMPARE(w.jobModel()->rowCount(), 2);
+    }
+
+    void saveWritesAnIdenticalCopyAndNeverOverwritesSilently()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("synthetic_raw_data.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        const jobs::JobRecord job = w.jobModel()->jobAt(0);
+        const QString source = QDir(job.outputDir).filePath(QStringLiteral("CT_Analysis.csv"));
+
+        QSignalSpy saved(&w, &app::MainWindow::outputSaved);
+        const QString target = fx.dir.filePath(QStringLiteral("saved/CT copy.csv"));
+        QDir().mkpath(QFileInfo(target).absolutePath());
+        fx.prompts.saveTarget = target;
+        w.details()->setCurrentIndex(app::DetailTabs::OutputsTab);
+        auto *button = w.details()->findChild<QPushButton *>(QStringLiteral("save_CT_Analysis.csv"));
+        QVERIFY(button);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 10000);
+        QCOMPARE(saved.at(0).at(1).toString(), QString());
+        QCOMPARE(fileBytes(target), fileBytes(source));
+        QCOMPARE(fx.prompts.overwriteAsked, 0);
+
+        // The target exists now: the analyst is asked, and "no" leaves it untouched.
+        {
+            QFile f(target);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("the analyst's own edits\n");
+        }
+        fx.prompts.overwrite = false;
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(fx.prompts.overwriteAsked, 1);
+        QTest::qWait(200);
+        QCOMPARE(saved.count(), 1);
+        QCOMPARE(fileBytes(target), QByteArray("the analyst's own edits\n"));
+
+        // "Yes" replaces it, atomically, with the exact bytes (Ctrl+S saves the selected output).
+        fx.prompts.overwrite = true;
+        w.details()->outputsTable()->selectRow(0);
+        const QString firstName = w.details()->outputsTable()->item(0, 0)->text();
+        fx.prompts.saveTarget = fx.dir.filePath(QStringLiteral("saved/") + firstName);
+        {
+            QFile f(fx.prompts.saveTarget);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("old");
+        }
+        w.jobsView()->setFocus();
+        QTest::keyClick(&w, Qt::Key_S, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, 10000);
+        QCOMPARE(fx.prompts.overwriteAsked, 2);
+        QCOMPARE(fileBytes(fx.prompts.saveTarget), fileBytes(QDir(job.outputDir).filePath(firstName)));
+        QVERIFY(QDir(fx.dir.filePath(QStringLiteral("saved"))).entryList(QDir::Files).size() == 2); // no temp left
+
+        // Save all copies every output into a folder.
+        const QString all = fx.dir.filePath(QStringLiteral("all"));
+        QDir().mkpath(all);
+        fx.prompts.folderTarget = all;
+        QTest::mouseClick(w.details()->findChild<QPushButton *>(QStringLiteral("saveAllButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2 + int(job.outputs.size()), 10000);
+        for (const jobs::JobOutput &o : job.outputs)
+            QCOMPARE(fileBytes(QDir(all).filePath(o.name)), fileBytes(QDir(job.outputDir).filePath(o.name)));
+    }
+
+    void cancellingARunningJobStopsItQuickly()
+    {
+        AppFixture fx;
+        // A readings file big enough to keep a worker busy for a while.
+        const QString input = fx.dir.filePath(QStringLiteral("big_readings.csv"));
+        {
+            QFile f(input);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray chunk;
+            chunk.reserve(64 << 20);
+            chunk += "Station_ID,Date_Time,PCode,Result\n";
+            for (int i = 0; i < 2'000'000; ++i) {
+                chunk += i % 2 ? "CT,2021-" : "TUS,2021-";
+                const int day = i % 300;
+                chunk += QByteArray::number(1 + day / 28).rightJustified(2, '0');
+                chunk += '-';
+                chunk += QByteArray::number(1 + day % 28).rightJustified(2, '0');
+                chunk += " 00:00:00,Data ";
+                chunk += QByteArray::number(1 + i % 24);
+                chunk += ',';
+                chunk += QByteArray::number(i % 997);
+                chunk += ".5\n";
+            }
+            f.write(chunk);
+        }
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {input});
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(w, QStringLiteral("big_readings.csv")), int(JobState::Running), 60000);
+        if (!finished.isEmpty())
+            QSKIP("the job finished before it could be cancelled");
+        w.selectJob(idOf(w, QStringLiteral("big_readings.csv")));
+        QElapsedTimer t;
+        qint64 ms = -1;
+        connect(&w, &app::MainWindow::jobFinished, this, [&] {
+            if (ms < 0)
+                ms = t.elapsed();
+        });
+        t.start();
+        w.findChild<QAction *>(QStringLiteral("actionCancel"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        qInfo("cancel took %lld ms", ms);
+        QCOMPARE(finished.at(0).at(1).value<JobState>(), JobState::Cancelled);
+        // 200 ms is the promise; the event loop's polling adds up to 50 ms.
+        QVERIFY2(ms <= 250, qPrintable(QStringLiteral("cancelling took %1 ms").arg(ms)));
+        QCOMPARE(stateOf(w, QStringLiteral("big_readings.csv")), int(JobState::Cancelled));
+        QCOMPARE(w.jobModel()->rowCount(), 1); // still listed
+
+        // F5 runs it again.
+        w.jobsView()->setFocus();
+        QTest::keyClick(w.jobsView(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kJobTimeout);
+        QCOMPARE(finished.at(1).at(1).value<JobState>(), JobState::Succeeded);
+    }
+
+    void cancellingWhileHashingStopsTheIntake()
+    {
+        AppFixture fx;
+        const QString input = fx.dir.filePath(QStringLiteral("large.csv"));
+        {
+            QFile f(input);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("a,b\n");
+            const QByteArray block(8 << 20, 'x');
+            for (int i = 0; i < 40; ++i) // 320 MB: hashing takes a noticeable moment
+                f.write(block);
+        }
+        app::MainWindow &w = fx.open();
+        dropFiles(&w, {input});
+        QTRY_VERIFY(w.intake()->isBusy());
+        auto *cancel = w.findChild<QPushButton *>(QStringLiteral("intakeCancelButton"));
+        QTRY_VERIFY(cancel->isVisible());
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QVERIFY(!w.intake()->isBusy());
+        QVERIFY(!cancel->isVisible());
+        QTest::qWait(300);
+        QCOMPARE(w.jobModel()->rowCount(), 0);
+        QVERIFY(fx.prompts.errors.isEmpty());
+    }
+
+    void jobsSurviveARestart()
+    {
+        AppFixture fx;
+        qint64 id = 0;
+        QList<jobs::JobOutput> outputs;
+        {
+            app::MainWindow &w = fx.open();
+            QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+            dropFiles(&w, {seedPath(QStringLiteral("fintech_sales.csv"))});
+            QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+            id = w.jobModel()->jobAt(0).id;
+            outputs = w.jobModel()->jobAt(0).outputs;
+        }
+        fx.window.reset();
+        app::MainWindow &w = fx.open();
+        QCOMPARE(w.jobModel()->rowCount(), 1);
+        const jobs::JobRecord *job = w.jobModel()->job(id);
+        QVERIFY(job);
+        QCOMPARE(job->state, JobState::Succeeded);
+        QCOMPARE(job->datasetType, QStringLiteral("sales_orders"));
+        QCOMPARE(job->outputs.size(), outputs.size());
+        auto *stack = w.findChild<QStackedWidget *>(QStringLiteral("jobsStack"));
+        QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("listPage"));
+        QSignalSpy loaded(w.details(), &app::DetailTabs::dashboardLoadFinished);
+        w.selectJob(id);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
+        QVERIFY(loaded.last().at(0).toBool());
+    }
+
+    void aJobLeftRunningByACrashShowsInterrupted()
+    {
+        AppFixture fx;
+        qint64 id = 0;
+        {
+            // What a killed app leaves behind: a row still marked running.
+            jobs::JobStore store(fx.storePath());
+            QVERIFY(store.open().ok());
+            jobs::JobRecord j;
+            j.inputPath = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+            j.fileName = QStringLiteral("synthetic_raw_data.csv");
+            j.sha256 = QStringLiteral("00").repeated(32);
+            j.datasetType = QStringLiteral("station_readings");
+            j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID",)"
+                                           R"("timestamp":"Date_Time","parameter":"PCode","value":"Result"}})");
+            j.parametersJson = QStringLiteral(R"({"aggregation":"mean"})");
+            j.outputDir = fx.dir.filePath(QStringLiteral("out/crashed"));
+            id = *store.addJob(j);
+            QVERIFY(store.setState(id, JobState::Running).ok());
+        }
+        app::MainWindow &w = fx.open();
+        const jobs::JobRecord *job = w.jobModel()->job(id);
+        QVERIFY(job);
+        QCOMPARE(job->state, JobState::Interrupted);
+        QCOMPARE(w.jobModel()->data(w.jobModel()->index(0, app::JobModel::StateColumn), Qt::DisplayRole).toString(),
+                 QStringLiteral("Interrupted"));
+        QVERIFY(w.statusBar()->currentMessage().contains(u"interrupted"));
+
+        // Re-run from the context-menu action (F5) brings it to a result.
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        w.selectJob(id);
+        auto *rerun = w.findChild<QAction *>(QStringLiteral("actionRerun"));
+        QVERIFY(rerun->isEnabled());
+        rerun->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QCOMPARE(w.jobModel()->job(id)->state, JobState::Succeeded);
+    }
+
+    void deleteKeyRemovesTheSelectedJobs()
+    {
+        AppFixture fx;
+        {
+            jobs::JobStore store(fx.storePath());
+            QVERIFY(store.open().ok());
+            for (int i = 0; i < 3; ++i) {
+                jobs::JobRecord j;
+                j.inputPath = QStringLiteral("/nowhere/f%1.csv").arg(i);
+                j.fileName = QStringLiteral("f%1.csv").arg(i);
+                j.sha256 = QStringLiteral("%1").arg(i).repeated(64);
+                j.state = JobState::Failed;
+                QVERIFY(store.addJob(j).ok());
+            }
+        }
+        app::MainWindow &w = fx.open();
+        QCOMPARE(w.jobModel()->rowCount(), 3);
+        w.jobsView()->selectAll();
+        w.jobsView()->selectionModel()->select(w.jobsView()->model()->index(0, 0),
+                                               QItemSelectionModel::Deselect | QItemSelectionModel::Rows);
+        w.activateWindow();
+        w.jobsView()->setFocus();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        fx.prompts.removeAnswer = false;
+        QTest::keyClick(w.jobsView(), Qt::Key_Delete);
+        QCOMPARE(w.jobModel()->rowCount(), 3);
+        fx.prompts.removeAnswer = true;
+        QTest::keyClick(w.jobsView(), Qt::Key_Delete);
+        QCOMPARE(w.jobModel()->rowCount(), 1);
+        QCOMPARE(w.store().jobs()->size(), 1);
+    }
+
+    void dashboardsCannotReachTheNetwork()
+    {
+        QVERIFY(app::LocalOnlyInterceptor::isAllowed(QUrl(QStringLiteral("file:///tmp/x/dashboard.html"))));
+        QVERIFY(app::LocalOnlyInterceptor::isAllowed(QUrl(QStringLiteral("data:image/png;base64,AAAA"))));
+        QVERIFY(!app::LocalOnlyInterceptor::isAllowed(QUrl(QStringLiteral("https://cdn.example.com/lib.js"))));
+        QVERIFY(!app::LocalOnlyInterceptor::isAllowed(QUrl(QStringLiteral("http://127.0.0.1:8080/"))));
+
+        // A page that tries to reach a server gets nothing: the server never sees a connection.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        const QByteArray base = "http://127.0.0.1:" + QByteArray::number(server.serverPort());
+        QTemporaryDir dir;
+        const QString page = dir.filePath(QStringLiteral("dashboard.html"));
+        {
+            QFile f(page);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("<html><body><p>local</p><img src=\"" + base + "/track.png\">"
+                    "<script src=\"" + base + "/x.js\"></script>"
+                    "<script>fetch('" + base + "/beacon').catch(function(){});</script></body></html>");
+        }
+        app::DetailTabs tabs;
+        tabs.show();
+        jobs::JobRecord job;
+        job.id = 1;
+        job.state = JobState::Succeeded;
+        job.outputDir = dir.path();
+        QSignalSpy loaded(&tabs, &app::DetailTabs::dashboardLoadFinished);
+        tabs.showJob(&job);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
+        QTest::qWait(1000);
+        QVERIFY(!server.hasPendingConnections());
+        QVERIFY(!server.waitForNewConnection(200));
+        QCOMPARE(innerText(tabs.dashboardView()).trimmed(), QStringLiteral("local"));
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    finpipe::test::prepareGuiTestProcess();
+    QApplication app(argc, argv);
+    finpipeInitAppResources();
+    TestMainWindow t;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "tst_mainwindow.moc"
