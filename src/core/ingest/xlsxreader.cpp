@@ -2,6 +2,7 @@
 
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
+#include "ingest/xlsxparts.h"
 #include "ingest/xlsxsheet.h"
 #include "ingest/xlsxstyles.h"
 #include "ingest/ziparchive.h"
@@ -31,116 +32,10 @@ QString plural(qint64 n, const char *one, const char *many)
     return QStringLiteral("%1 %2").arg(n).arg(QLatin1StringView(n == 1 ? one : many));
 }
 
-//! "xl/worksheets/../sharedStrings.xml" -> "xl/sharedStrings.xml"; "/xl/x.xml" -> "xl/x.xml".
-QString resolvePart(const QString &baseDir, const QString &target)
-{
-    const QString joined = target.startsWith(u'/') ? target.mid(1) : baseDir + target;
-    QStringList out;
-    for (const QString &seg : joined.split(u'/', Qt::SkipEmptyParts)) {
-        if (seg == u"..") {
-            if (!out.isEmpty())
-                out.removeLast();
-        } else if (seg != u".") {
-            out.append(seg);
-        }
-    }
-    return out.join(u'/');
-}
-
-QString folderOf(const QString &part)
-{
-    const qsizetype slash = part.lastIndexOf(u'/');
-    return slash < 0 ? QString() : part.left(slash + 1);
-}
-
-struct Relationship {
-    QString type; //!< the last segment of the type URI: "worksheet", "chartsheet", "styles", ...
-    QString target;
-};
-
-//! Parses a .rels part; relationship types are reduced to their last path segment so that both
-//! transitional and strict OOXML namespaces match.
-Result<QHash<QString, Relationship>> parseRelationships(const QByteArray &xml, const QString &baseDir)
-{
-    QHash<QString, Relationship> rels;
-    QXmlStreamReader r(xml);
-    while (!r.atEnd()) {
-        if (r.readNext() == QXmlStreamReader::StartElement && r.name() == u"Relationship") {
-            const auto a = r.attributes();
-            if (a.value(QLatin1StringView("TargetMode")) == u"External")
-                continue;
-            const QStringView type = a.value(QLatin1StringView("Type"));
-            rels.insert(a.value(QLatin1StringView("Id")).toString(),
-                        {type.mid(type.lastIndexOf(u'/') + 1).toString(),
-                         resolvePart(baseDir, a.value(QLatin1StringView("Target")).toString())});
-        }
-    }
-    if (r.hasError())
-        return Error::make(Error::Code::Corrupt, QString(), r.errorString());
-    return rels;
-}
-
 struct SheetEntry {
     QString name;
     QString part;
     QString kind; //!< relationship type: "worksheet", "chartsheet", "dialogsheet", ...
-};
-
-//! Shared strings, stored once as UTF-8 in one pool.
-class SharedStrings
-{
-public:
-    Result<void> parse(const QByteArray &xml)
-    {
-        QXmlStreamReader r(xml);
-        bool inItem = false;
-        bool inText = false;
-        bool inPhonetic = false;
-        size_t start = 0;
-        while (!r.atEnd()) {
-            switch (r.readNext()) {
-            case QXmlStreamReader::StartElement: {
-                const QStringView n = r.name();
-                if (n == u"si") {
-                    inItem = true;
-                    start = m_pool.size();
-                } else if (n == u"rPh") {
-                    inPhonetic = true;
-                } else if (inItem && !inPhonetic && n == u"t") {
-                    inText = true;
-                }
-                break;
-            }
-            case QXmlStreamReader::EndElement: {
-                const QStringView n = r.name();
-                if (n == u"si") {
-                    inItem = false;
-                    m_items.push_back({start, m_pool.size() - start});
-                } else if (n == u"rPh") {
-                    inPhonetic = false;
-                } else if (n == u"t") {
-                    inText = false;
-                }
-                break;
-            }
-            case QXmlStreamReader::Characters:
-                if (inText)
-                    m_pool += r.text().toUtf8().toStdString();
-                break;
-            default:
-                break;
-            }
-        }
-        if (r.hasError())
-            return Error::make(Error::Code::Corrupt, QString(), r.errorString());
-        return {};
-    }
-    size_t size() const { return m_items.size(); }
-    std::string_view at(size_t i) const { return std::string_view(m_pool).substr(m_items[i].first, m_items[i].second); }
-
-private:
-    std::string m_pool;
-    std::vector<std::pair<size_t, size_t>> m_items;
 };
 
 //! Things counted while converting cells, reported as warnings after a full read.
