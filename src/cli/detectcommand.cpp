@@ -53,6 +53,12 @@ QJsonObject toJson(const detect::Detection &d, const detect::Rules &rules, const
     o.insert(u"missing_roles", QJsonArray::fromStringList(d.missingRoles));
     o.insert(u"reasons", QJsonArray::fromStringList(d.reasons));
     o.insert(u"rules_version", d.rulesVersion);
+    QJsonArray problems;
+    for (const detect::RulesProblem &p : rules.problems())
+        problems.append(QJsonObject{{QStringLiteral("file"), p.file},
+                                    {QStringLiteral("line"), p.line},
+                                    {QStringLiteral("message"), p.message}});
+    o.insert(u"rules_problems", problems);
     QJsonArray columns;
     for (const detect::ColumnProfile &c : d.profile)
         columns.append(QJsonObject{{QStringLiteral("name"), c.name},

@@ -124,7 +124,12 @@ private Q_SLOTS:
                                    seedPath(QStringLiteral("synthetic_raw_data.csv"))});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.err.contains("broken.json:3:"), run.err.constData());
-        QCOMPARE(parse(run).value(u"type").toString(), QStringLiteral("station_readings"));
+        const QJsonObject o = parse(run);
+        QCOMPARE(o.value(u"type").toString(), QStringLiteral("station_readings"));
+        const QJsonArray problems = o.value(u"rules_problems").toArray();
+        QCOMPARE(problems.size(), 1);
+        QVERIFY(problems.first().toObject().value(u"file").toString().endsWith(QStringLiteral("broken.json")));
+        QCOMPARE(problems.first().toObject().value(u"line").toInt(), 3);
     }
 
     void exitCodes()
