@@ -233,6 +233,19 @@ private Q_SLOTS:
         QVERIFY(qualityRows(*result, QStringLiteral("revenue differs from quantity x unit price")).empty());
         QVERIFY(qualityRows(*result, QStringLiteral("rows skipped")).empty());
 
+        // Blank rates: loan amounts are blank on non-lending rows by design (a note, not a warning);
+        // success_rate is not used by the summary (no alert, but its rate is in the table).
+        bool loanNote = false;
+        for (const QualityAlert &a : result->alerts) {
+            QVERIFY2(!a.message.contains(u"success_rate"), qPrintable(a.message));
+            if (a.message.contains(u"\"loan_amount\" is 74.9% blank")) {
+                loanNote = true;
+                QCOMPARE(a.severity, QualityAlert::Severity::Info);
+            }
+        }
+        QVERIFY(loanNote);
+        QCOMPARE(qualityRows(*result, QStringLiteral("blank values"), QStringLiteral("success_rate")).size(), size_t(1));
+
         // The export ends on 2025-10-01: October is a partial month, and the analyst is told.
         QVERIFY2(result->warnings.join(u' ').contains(u"2025-10 (up to 2025-10-01)"),
                  qPrintable(result->warnings.join(u'\n')));

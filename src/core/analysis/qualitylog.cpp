@@ -28,6 +28,7 @@ void QualityLog::setColumns(const QList<ingest::ColumnInfo> &columns)
 {
     m_columns = columns;
     m_blanks.assign(size_t(columns.size()), 0);
+    m_blankAlert.assign(size_t(columns.size()), BlankAlert::Warning);
 }
 
 void QualityLog::countBlanks(const ingest::RowBatch &batch)
@@ -107,13 +108,17 @@ QList<QualityAlert> QualityLog::blankAlerts(qint64 rowsRead, double threshold) c
         return alerts;
     for (int c = 0; c < m_columns.size(); ++c) {
         const double rate = double(m_blanks[size_t(c)]) / double(rowsRead);
-        if (rate >= threshold && m_blanks[size_t(c)] > 0) {
-            alerts.append({QualityAlert::Severity::Warning,
-                           QStringLiteral("Column \"%1\" is %2 blank (%3 of %4 rows).")
-                               .arg(m_columns[c].name, percent(rate))
-                               .arg(m_blanks[size_t(c)])
-                               .arg(rowsRead)});
-        }
+        const BlankAlert kind = m_blankAlert[size_t(c)];
+        if (rate < threshold || m_blanks[size_t(c)] == 0 || kind == BlankAlert::None)
+            continue;
+        QString message = QStringLiteral("Column \"%1\" is %2 blank (%3 of %4 rows)")
+                              .arg(m_columns[c].name, percent(rate))
+                              .arg(m_blanks[size_t(c)])
+                              .arg(rowsRead);
+        if (kind == BlankAlert::Info)
+            message += QStringLiteral(", as expected: only some rows carry it");
+        alerts.append({kind == BlankAlert::Info ? QualityAlert::Severity::Info : QualityAlert::Severity::Warning,
+                       message + QLatin1Char('.')});
     }
     return alerts;
 }

@@ -41,6 +41,15 @@ class QualityLog
 public:
     static QStringList header();
 
+    //! What a column's blank rate at or above the threshold raises.
+    enum class BlankAlert : quint8 {
+        Warning, //!< a column the analysis uses
+        Info,    //!< a column that is blank by design on many rows (loan amounts on non-lending rows)
+        None,    //!< a column the analysis does not use: its rate is in the table, no alert
+    };
+    //! Default: Warning for every column.
+    void setBlankAlert(int column, BlankAlert alert) { m_blankAlert[size_t(column)] = alert; }
+
     void setColumns(const QList<ingest::ColumnInfo> &columns);
     //! Counts blank cells per column.
     void countBlanks(const ingest::RowBatch &batch);
@@ -64,6 +73,7 @@ public:
 private:
     QList<ingest::ColumnInfo> m_columns;
     std::vector<qint64> m_blanks;
+    std::vector<BlankAlert> m_blankAlert;
     std::deque<QualityFinding> m_findings; // deque: references from finding() stay valid
     QHash<QString, size_t> m_index;
 };

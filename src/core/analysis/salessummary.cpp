@@ -107,6 +107,15 @@ Result<void> SalesSummary::start(const QList<ingest::ColumnInfo> &columns, const
     }
     m_fields.assign(m_fieldRoles.size(), {});
     m_quality.setColumns(columns);
+    // Blank rates raise warnings only for the columns the summary uses; loan amounts and interest
+    // rates belong to lending rows only, so their blanks are expected.
+    for (int c = 0; c < columns.size(); ++c) {
+        const auto used = std::find(m_columns.begin(), m_columns.end(), c);
+        if (used == m_columns.end())
+            m_quality.setBlankAlert(c, QualityLog::BlankAlert::None);
+        else if (Role(used - m_columns.begin()) == LoanAmount || Role(used - m_columns.begin()) == InterestRate)
+            m_quality.setBlankAlert(c, QualityLog::BlankAlert::Info);
+    }
     m_breakdowns.clear();
     for (Role r : {Region, Country, ProductCategory, ProductSubcategory, Channel}) {
         if (mapped(r)) {

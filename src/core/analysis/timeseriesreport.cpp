@@ -74,6 +74,16 @@ Result<void> TimeSeriesReport::start(const QList<ingest::ColumnInfo> &columns, c
         m_fieldNames << c.name;
     m_fields.assign(size_t(m_fieldNames.size()), {});
     m_quality.setColumns(columns);
+    if (m_explicitParameters) {
+        // Columns that are neither station, date nor a listed parameter are not used: no alerts.
+        for (int c = 0; c < columns.size(); ++c) {
+            const bool used = c == m_stationColumn || c == m_dateColumn
+                              || std::any_of(m_candidates.begin(), m_candidates.end(),
+                                             [c](const Candidate &k) { return k.column == c; });
+            if (!used)
+                m_quality.setBlankAlert(c, QualityLog::BlankAlert::None);
+        }
+    }
     return {};
 }
 
@@ -170,6 +180,7 @@ Result<AnalysisResult> TimeSeriesReport::finish(Feedback *feedback)
         const bool numeric = c.others == 0 || (c.numbers > 0 && c.others * 9 <= c.numbers);
         if (!m_explicitParameters && !numeric) {
             textColumns << c.name;
+            m_quality.setBlankAlert(c.column, QualityLog::BlankAlert::None);
             continue;
         }
         params.push_back(i);
