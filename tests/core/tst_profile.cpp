@@ -124,6 +124,43 @@ private Q_SLOTS:
         QVERIFY(result->warnings.join(u' ').contains(u"name"));
     }
 
+    void syntheticReadingsThroughTheReader()
+    {
+        // 1,440 readings of CT and TUS, "Data 1".."Data 12", 60 days, 84 blank results (seed README).
+        auto table = ingest::readTable(seedPath(QStringLiteral("synthetic_raw_data.csv")));
+        QVERIFY2(table.ok(), qPrintable(table.ok() ? QString() : table.error().toString()));
+        Profile p;
+        QVERIFY(p.start(table->columns, detect::ColumnMapping{}, Parameters{}).ok());
+        RecordingLineage lineage;
+        for (const auto &batch : table->batches)
+            QVERIFY(p.consume(*batch, lineage, nullptr).ok());
+        auto result = p.finish(nullptr);
+        QVERIFY(result.ok());
+        QCOMPARE(result->rowsRead, 1440);
+        QCOMPARE(lineage.records.size(), size_t(1440));
+        const ResultTable *profile = findTable(*result, QStringLiteral("profile"));
+        QVERIFY(profile);
+        auto rowOf = [&](const QString &name) {
+            for (int r = 0; r < int(profile->rows.size()); ++r) {
+                if (cell(*profile, r, QStringLiteral("column")).text == name)
+                    return r;
+            }
+            return -1;
+        };
+        const int station = rowOf(QStringLiteral("Station_ID"));
+        const int date = rowOf(QStringLiteral("Date_Time"));
+        const int pcode = rowOf(QStringLiteral("PCode"));
+        const int value = rowOf(QStringLiteral("Result"));
+        QVERIFY(station >= 0 && date >= 0 && pcode >= 0 && value >= 0);
+        QCOMPARE(cell(*profile, station, QStringLiteral("distinct")).number, 2.0);
+        QCOMPARE(cell(*profile, pcode, QStringLiteral("distinct")).number, 12.0);
+        QCOMPARE(cell(*profile, date, QStringLiteral("distinct")).number, 60.0);
+        QVERIFY(cell(*profile, date, QStringLiteral("min")).kind != Cell::Kind::Blank);
+        QCOMPARE(cell(*profile, value, QStringLiteral("blank")).number, 84.0);
+        QCOMPARE(cell(*profile, value, QStringLiteral("type")).text, QStringLiteral("decimal"));
+        QCOMPARE(cell(*profile, value, QStringLiteral("values")).number, 1440.0 - 84.0);
+    }
+
     void noColumnsIsAClearError()
     {
         Profile p;
