@@ -252,6 +252,15 @@ private Q_SLOTS:
         QVERIFY(!result->warnings.join(u' ').contains(u"2024-01 (from"));
 
         QVERIFY(result->charts.size() >= 4);
+        for (const ChartSpec &chart : result->charts) {
+            const ResultTable *t = findTable(*result, chart.tableId);
+            QVERIFY2(t, qPrintable(chart.tableId));
+            QVERIFY2(t->columns.contains(chart.xColumn), qPrintable(chart.tableId));
+            for (const QString &y : chart.yColumns)
+                QVERIFY2(t->columns.contains(y), qPrintable(chart.tableId));
+            if (chart.tableId == u"top_products")
+                QCOMPARE(chart.xColumn, QStringLiteral("product_id")); // names repeat across products
+        }
         QCOMPARE(result->charts.front().kind, ChartSpec::Kind::TimeSeries);
         QCOMPARE(result->charts.front().tableId, QStringLiteral("revenue_by_month"));
 

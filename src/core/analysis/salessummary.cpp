@@ -625,7 +625,8 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
         if (oneCurrency)
             result.charts.append({ChartSpec::Kind::Bar, QStringLiteral("top_products"),
                                   QStringLiteral("Top 10 products by revenue") + currencyNote,
-                                  roleName(mapped(ProductName) ? ProductName : ProductId), {QStringLiteral("revenue")}});
+                                  // Ids label the bars: several products may share a name.
+                                  roleName(mapped(ProductId) ? ProductId : ProductName), {QStringLiteral("revenue")}});
     }
 
     // Average order value per currency.
