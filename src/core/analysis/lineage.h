@@ -40,10 +40,6 @@ public:
 
     //! Lower-case hex SHA-256 of `data` into out[0..63].
     void hex(std::string_view data, char out[64]);
-
-private:
-    void *m_ctx = nullptr;
-    void *m_md = nullptr;
 };
 
 } // namespace finpipe::analysis::lineage

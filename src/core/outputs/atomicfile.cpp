@@ -70,7 +70,7 @@ struct AtomicFile::Impl {
             }
             cv.notify_all();
             sink(chunk);
-            chunk.clear();
+            // Recycled with its size: the next user overwrites it without zero-filling again.
             std::lock_guard lock(mutex);
             if (spare.size() < 2)
                 spare.push_back(std::move(chunk));

@@ -35,8 +35,9 @@ public:
     void write(const QByteArray &data) { write(std::string(data.constData(), size_t(data.size()))); }
     //! Appends bytes, taking the buffer without a copy.
     void write(std::string &&data);
-    //! An empty buffer with capacity from an earlier write(), if one is free (background mode
+    //! A buffer from an earlier write(), if one is free, to be overwritten (background mode
     //! recycles its chunks so that a large file does not fault in fresh pages for every chunk).
+    //! Its content is stale: set its size before use.
     std::string takeBuffer();
     //! Flushes, renames into place and reports size and SHA-256.
     Result<WrittenFile> commit();

@@ -26,7 +26,8 @@ private:
     void flush();
 
     AtomicFile m_file;
-    std::string m_buffer;
+    std::string m_buffer; // a chunk at full size; m_used bytes of it are filled
+    size_t m_used = 0;
     int m_fieldCount = 0;
     qint64 m_rows = 0;
 };
