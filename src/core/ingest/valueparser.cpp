@@ -35,14 +35,27 @@ constexpr std::array<std::string_view, 32> kCurrencyCodes{
     "NOK", "DKK", "HKD", "SGD", "ZAR", "BRL", "MXN", "RUB", "AED", "SAR", "KRW",
     "PLN", "CZK", "HUF", "TRY", "ILS", "THB", "MYR", "IDR", "PHP", "RMB"};
 
+constexpr bool isUpper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+//! Whether `c` can begin or end a currency sign or code: most cells are rejected by one compare.
+constexpr bool currencyByte(char c)
+{
+    return isUpper(c) || c == '$' || c == '.' || c == 's' || static_cast<unsigned char>(c) >= 0x80;
+}
+
 bool stripCurrencyPrefix(std::string_view &s)
 {
+    if (s.empty() || !currencyByte(s.front()))
+        return false;
     for (std::string_view sign : kCurrencySigns)
         if (startsWith(s, sign)) {
             s = trim(s.substr(sign.size()));
             return true;
         }
-    if (s.size() > 3)
+    if (s.size() > 3 && isUpper(s[0]) && isUpper(s[1]) && isUpper(s[2]))
         for (std::string_view code : kCurrencyCodes)
             if (startsWith(s, code)) {
                 s = trim(s.substr(3));
@@ -53,12 +66,15 @@ bool stripCurrencyPrefix(std::string_view &s)
 
 bool stripCurrencySuffix(std::string_view &s)
 {
+    if (s.empty() || !currencyByte(s.back()))
+        return false;
     for (std::string_view sign : kCurrencySigns)
         if (endsWith(s, sign)) {
             s = trim(s.substr(0, s.size() - sign.size()));
             return true;
         }
-    if (s.size() > 3)
+    const size_t n = s.size();
+    if (n > 3 && isUpper(s[n - 1]) && isUpper(s[n - 2]) && isUpper(s[n - 3]))
         for (std::string_view code : kCurrencyCodes)
             if (endsWith(s, code)) {
                 s = trim(s.substr(0, s.size() - 3));
