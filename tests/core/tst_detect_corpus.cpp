@@ -2,6 +2,7 @@
 // must be right, right answers must be high or medium, and no unrelated table may score above low
 // for a specific type.
 #include "detect/detection.h"
+#include "detect/override.h"
 #include "detect/rules.h"
 
 #include "testutil.h"
@@ -112,6 +113,11 @@ private Q_SLOTS:
         QCOMPARE(d.mapping.columnGroups, expectedGroups);
         QCOMPARE(d.mapping.datasetType, type);
         QVERIFY(!d.mapping.overridden);
+
+        // What detection proposes passes the same validation as the analyst's choices, so accepting
+        // it is always possible.
+        auto valid = validateMapping(d.mapping, d.profile, m_rules);
+        QVERIFY2(valid.ok(), valid.ok() ? "" : qPrintable(valid.error().message));
     }
 
     //! Over the whole corpus, a high confidence is always right and a wrong answer never high.

@@ -63,6 +63,9 @@ Result<ColumnMapping> validateMapping(const ColumnMapping &mapping, const QList<
         }
         if (!use(column, role.name))
             return;
+        // A multi-column role may hold empty columns (a template's parameter with no readings yet).
+        if (role.isGroup() && c->nonBlank == 0)
+            return;
         if (auto why = roleRefusal(*c, role))
             problems << *why;
     };
