@@ -194,6 +194,14 @@ private Q_SLOTS:
         QCOMPARE(json, QByteArray("\"\\\"\\\\\\n\\u0001\\u003c/\\u2029\""));
     }
 
+    void embeddedCodeCannotCloseItsElement()
+    {
+        QCOMPARE(inlineCodeSafe("a='</ScRiPt>';b=\"</style \";c='<!--';d=a<b&&c</x/;"),
+                 QByteArray("a='<\\/ScRiPt>';b=\"<\\/style \";c='<\\!--';d=a<b&&c</x/;"));
+        QCOMPARE(inlineCodeSafe("x</"), QByteArray("x</"));
+        QCOMPARE(inlineCodeSafe(""), QByteArray());
+    }
+
     void dataParsesBack()
     {
         const QByteArray html = renderDashboard(sampleInfo(), sampleResult());

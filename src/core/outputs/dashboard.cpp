@@ -21,20 +21,6 @@ QByteArray asset(const unsigned char *data, std::size_t size)
     return QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
 }
 
-//! Keeps an embedded script or style sheet from ending its element early: "</script" inside a JS
-//! string or regex is equivalent to "<\/script", and "<!--" cannot start an HTML comment there.
-QByteArray inlineSafe(QByteArray code)
-{
-    static const QByteArrayList closers = {"</script", "</SCRIPT", "</Script", "</style", "</STYLE"};
-    for (const QByteArray &closer : closers) {
-        QByteArray replacement = closer;
-        replacement.insert(1, '\\');
-        code.replace(closer, replacement);
-    }
-    code.replace("<!--", "<\\!--");
-    return code;
-}
-
 //! A CSP source for exactly this inline script, so no other script could ever run on the page.
 QByteArray cspHash(const QByteArray &script)
 {
@@ -266,15 +252,15 @@ QByteArray renderDashboard(const DashboardInfo &info, const analysis::AnalysisRe
     using namespace assets;
     const QString version = info.finpipeVersion.isEmpty() ? QString::fromLatin1(kVersion)
                                                           : info.finpipeVersion;
-    const QByteArray uplotScript = inlineSafe(asset(uplotJsData, uplotJsSize));
-    const QByteArray pageScript = inlineSafe(asset(dashboardJsData, dashboardJsSize));
+    const QByteArray uplotScript = inlineCodeSafe(asset(uplotJsData, uplotJsSize));
+    const QByteArray pageScript = inlineCodeSafe(asset(dashboardJsData, dashboardJsSize));
 
     QHash<QByteArray, QByteArray> values;
     values.insert("TITLE", htmlEscape(info.fileName + u" · finpipe "_s + analysisName(result.analysisId)).toUtf8());
     values.insert("VERSION", htmlEscape(version).toUtf8());
     values.insert("SCRIPT_HASHES", cspHash(uplotScript) + ' ' + cspHash(pageScript));
-    values.insert("UPLOT_CSS", inlineSafe(asset(uplotCssData, uplotCssSize)));
-    values.insert("DASHBOARD_CSS", inlineSafe(asset(dashboardCssData, dashboardCssSize)));
+    values.insert("UPLOT_CSS", inlineCodeSafe(asset(uplotCssData, uplotCssSize)));
+    values.insert("DASHBOARD_CSS", inlineCodeSafe(asset(dashboardCssData, dashboardCssSize)));
     values.insert("BODY", renderBody(info, result, version).toUtf8());
     values.insert("DATA", dashboardDataJson(info, result));
     values.insert("UPLOT_JS", uplotScript);

@@ -96,4 +96,30 @@ void appendJsonNumber(QByteArray &out, double value)
     out.append(buf, ec == std::errc() ? end - buf : 0);
 }
 
+// Keeps an embedded script or style sheet from ending its element early. The HTML parser
+// ends <script>/<style> at "</script" or "</style" in any letter case; inside JS strings and
+// regexes "<\/" means the same as "</", and "<!--" is neutralised the same way.
+QByteArray inlineCodeSafe(const QByteArray &code)
+{
+    QByteArray out;
+    out.reserve(code.size() + 16);
+    qsizetype from = 0;
+    for (qsizetype lt = code.indexOf('<'); lt >= 0; lt = code.indexOf('<', lt + 1)) {
+        const QByteArrayView rest = QByteArrayView(code).sliced(lt + 1);
+        const bool closes = rest.startsWith('/')
+                            && (rest.sliced(1).first(qMin<qsizetype>(6, rest.size() - 1))
+                                        .compare("script", Qt::CaseInsensitive) == 0
+                                || rest.sliced(1).first(qMin<qsizetype>(5, rest.size() - 1))
+                                           .compare("style", Qt::CaseInsensitive) == 0);
+        const bool opensComment = rest.startsWith("!--");
+        if (!closes && !opensComment)
+            continue;
+        out += QByteArrayView(code).sliced(from, lt + 1 - from);
+        out += '\\';
+        from = lt + 1;
+    }
+    out += QByteArrayView(code).sliced(from);
+    return out;
+}
+
 } // namespace finpipe::outputs

@@ -18,4 +18,8 @@ void appendScriptSafeJsonString(QByteArray &out, QStringView text);
 //! become null.
 void appendJsonNumber(QByteArray &out, double value);
 
+//! Makes JS or CSS code safe to place inside <script>/<style>: "</script", "</style" (any case)
+//! and "<!--" get a backslash after the "<", which means the same inside JS strings and regexes.
+QByteArray inlineCodeSafe(const QByteArray &code);
+
 } // namespace finpipe::outputs
