@@ -631,6 +631,19 @@ private Q_SLOTS:
                  qPrintable(more.error().message));
     }
 
+    void firstRecordLongerThanTheHead()
+    {
+        // A header cell with line breaks that runs past the first megabyte read for sniffing.
+        QByteArray csv = "\"long\n";
+        csv += QByteArray(2 << 20, 'z');
+        csv += "\",n\nx,1\ny,2\n";
+        auto table = readTable(writeFile(QStringLiteral("longhead.csv"), csv));
+        QVERIFY2(table.ok(), qPrintable(table.ok() ? QString() : table.error().toString()));
+        QCOMPARE(table->rowCount(), 2);
+        QVERIFY(table->columns[0].name.startsWith(u"long\nzzz"));
+        QCOMPARE(sourceLine(*table, 0), 3);
+    }
+
     void fileChangesWhileReading()
     {
         QByteArray csv = "a,b\n";

@@ -313,9 +313,15 @@ Result<void> CsvReader::open()
     m_info.quote = m_dialect.quote ? QChar(QLatin1Char(m_dialect.quote)) : QChar();
 
     std::vector<csv::SampleRecord> headRecords = csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1);
-    if (headRecords.empty()) {
-        if (!m_rawEof)
+    // A quoted value with line breaks can make the first record longer than the head.
+    while (headRecords.empty() && !m_rawEof) {
+        if (qint64(m_text.size()) > m_options.maxLineBytes)
             return tooLong(1, true);
+        if (auto r = fill(nullptr); !r)
+            return r.error();
+        headRecords = csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1);
+    }
+    if (headRecords.empty()) {
         return Error::make(Error::Code::Unreadable,
                            QStringLiteral("\"%1\" is empty: it has no rows to read.").arg(m_name));
     }
