@@ -492,7 +492,9 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
                     which = e.match.type;
                 }
             StrategyScore ss{s, fallback->id, 1.0 - bestS, {}};
-            if (!which.isEmpty())
+            if (bestS <= 0)
+                ss.reasons << QStringLiteral("no specific type finds anything here");
+            else if (!which.isEmpty())
                 ss.reasons << QStringLiteral("the best specific type here is %1 at %2").arg(which, fmt(bestS));
             g.strategies.insert(s, ss);
         }

@@ -183,7 +183,9 @@ QString describeValues(const ColumnProfile &c)
     case ColumnShape::Flag: return QStringLiteral("yes/no values (%1)").arg(c.examples.join(u'/'));
     case ColumnShape::Identifier: return QStringLiteral("unique values such as %1").arg(quoteExamples(c.examples, 2));
     case ColumnShape::Code: return QStringLiteral("%1 codes such as %2").arg(c.distinct).arg(quoteExamples(c.examples, 2));
-    case ColumnShape::Category: return QStringLiteral("%1 values such as %2").arg(c.distinct).arg(quoteExamples(c.examples, 2));
+    case ColumnShape::Category:
+        return c.distinct == 1 ? QStringLiteral("the single value %1").arg(quoteExamples(c.examples, 1))
+                               : QStringLiteral("%1 values such as %2").arg(c.distinct).arg(quoteExamples(c.examples, 2));
     case ColumnShape::FreeText: return QStringLiteral("text such as %1").arg(quoteExamples(c.examples, 2));
     }
     return {};
