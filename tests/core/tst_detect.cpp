@@ -362,6 +362,33 @@ private Q_SLOTS:
         QVERIFY(rules.problems().isEmpty());
         QCOMPARE(rules.settings().high, 0.95);
         QCOMPARE(rules.settings().medium, m_rules.settings().medium); // untouched keys keep the shipped values
+
+        // The thresholds are what the levels follow: a 0.95 file is high by default, medium here.
+        Sample s;
+        makeSample(s, {QStringLiteral("Site"), QStringLiteral("Timestamp"), QStringLiteral("Parameter"), QStringLiteral("Value")},
+                   readingRows());
+        const Detection byDefault = detectSample(s.columns, s.batch, QString(), m_rules);
+        const Detection stricter = detectSample(s.columns, s.batch, QString(), rules);
+        QVERIFY(byDefault.confidence >= 0.9 && byDefault.confidence < 0.95);
+        QCOMPARE(byDefault.level, Level::High);
+        QCOMPARE(stricter.confidence, byDefault.confidence);
+        QCOMPARE(stricter.level, Level::Medium);
+    }
+
+    void malformedSettingsAreReportedAndShippedOnesKept()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("settings.json"));
+        writeFile(path, "{\n  \"weights\": {\"exact_header\": 0.3},\n  \"levels\": {\"high\": 0.6, \"medium\": 0.8}\n}\n");
+        RulesOptions o;
+        o.userDir = dir.path();
+        const Rules rules = Rules::load(o);
+        QCOMPARE(rules.problems().size(), 1);
+        QCOMPARE(rules.problems().first().file, path);
+        QCOMPARE(rules.problems().first().line, 3);
+        QVERIFY(rules.problems().first().message.contains(QStringLiteral("low <= medium <= high")));
+        QCOMPARE(rules.settings().high, m_rules.settings().high);
+        QCOMPARE(rules.settings().weights, m_rules.settings().weights); // nothing from the bad file applies
     }
 
     void malformedRulesAreReportedAndSkipped_data()
