@@ -1,5 +1,6 @@
 // The station pivot: parity with the old pipeline (golden folders), aggregations, natural order,
 // templates, lineage hashes, validated rows and data-quality alerts.
+#include "analysis/dataquality.h"
 #include "analysis/lineage.h"
 #include "analysis/stationpivot.h"
 #include "jobs/pipeline.h"
@@ -500,6 +501,43 @@ private Q_SLOTS:
         run = runPivot(readings, p);
         QVERIFY(!alertWith(run.result, QStringLiteral("Data 1"), QStringLiteral("12 values")));
         QVERIFY(!alertWith(run.result, QStringLiteral("Result"), QStringLiteral("blank")));
+    }
+
+    void outliersStayExactWhenValuesAreFolded()
+    {
+        // More values than DataQuality keeps raw: the rest are folded into (value, count) pairs,
+        // and the outlier count must not change.
+        DataQuality q;
+        q.setColumns({{QStringLiteral("Result"), ingest::ColumnType::Decimal}}, {true});
+        const int g = q.addGroup(QStringLiteral("Data 1"), QStringLiteral("Result"));
+        std::vector<double> all;
+        const int n = 4'200'000;
+        all.reserve(size_t(n));
+        for (int i = 0; i < n; ++i) {
+            const double v = i % 1000 == 0 ? 500.0 + (i % 7) : double(i % 50) / 4.0;
+            all.push_back(v);
+            q.addValue(g, v);
+        }
+        const OutlierStats expected = countOutliers(all, 3.0);
+        QVERIFY(expected.outliers > 1000);
+        AnalysisResult r;
+        Parameters p;
+        q.finish(p, n, r);
+        bool found = false;
+        for (const auto &row : r.quality.rows) {
+            if (row[0].text == u"outliers") {
+                QCOMPARE(qint64(row[3].number), expected.outliers);
+                QVERIFY(row[6].text.contains(QString::number(n)));
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        // The pair form agrees with the plain one.
+        const OutlierStats pairs = countOutliers({1.0, 2.0}, {{3.0, 2}, {100.0, 1}}, 1.5);
+        const OutlierStats plain = countOutliers({1.0, 2.0, 3.0, 3.0, 100.0}, 1.5);
+        QCOMPARE(pairs.n, plain.n);
+        QCOMPARE(pairs.outliers, plain.outliers);
+        QCOMPARE(pairs.mean, plain.mean);
     }
 
     void missingRoleIsAClearError()

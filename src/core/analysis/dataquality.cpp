@@ -75,26 +75,71 @@ bool naturalLess(const QString &a, const QString &b)
 
 OutlierStats countOutliers(const std::vector<double> &values, double z)
 {
+    return countOutliers(values, {}, z);
+}
+
+OutlierStats countOutliers(const std::vector<double> &values, const std::vector<std::pair<double, qint64>> &counted,
+                           double z)
+{
     OutlierStats s;
     s.n = qint64(values.size());
-    if (values.empty())
+    for (const auto &[v, n] : counted)
+        s.n += n;
+    if (s.n == 0)
         return s;
     // Two passes over stored values: exact, and no cancellation trouble for large means.
     double sum = 0;
     for (double v : values)
         sum += v;
-    s.mean = sum / double(values.size());
+    for (const auto &[v, n] : counted)
+        sum += v * double(n);
+    s.mean = sum / double(s.n);
     double ss = 0;
     for (double v : values)
         ss += (v - s.mean) * (v - s.mean);
-    s.sd = std::sqrt(ss / double(values.size()));
+    for (const auto &[v, n] : counted)
+        ss += (v - s.mean) * (v - s.mean) * double(n);
+    s.sd = std::sqrt(ss / double(s.n));
     if (s.sd <= 0)
         return s;
     const double limit = z * s.sd;
     for (double v : values)
         if (std::abs(v - s.mean) > limit)
             ++s.outliers;
+    for (const auto &[v, n] : counted)
+        if (std::abs(v - s.mean) > limit)
+            s.outliers += n;
     return s;
+}
+
+void DataQuality::compactValues()
+{
+    for (Group &g : m_groups) {
+        if (g.values.empty())
+            continue;
+        std::sort(g.values.begin(), g.values.end());
+        std::vector<std::pair<double, qint64>> merged;
+        merged.reserve(g.counted.size() + 1024);
+        size_t i = 0, j = 0;
+        auto push = [&](double v, qint64 n) {
+            if (!merged.empty() && merged.back().first == v)
+                merged.back().second += n;
+            else
+                merged.emplace_back(v, n);
+        };
+        while (i < g.values.size() || j < g.counted.size()) {
+            if (j == g.counted.size() || (i < g.values.size() && g.values[i] < g.counted[j].first))
+                push(g.values[i++], 1);
+            else {
+                push(g.counted[j].first, g.counted[j].second);
+                ++j;
+            }
+        }
+        g.counted = std::move(merged);
+        g.counted.shrink_to_fit();
+        std::vector<double>().swap(g.values);
+    }
+    m_rawValues = 0;
 }
 
 QStringList DataQuality::header()
@@ -132,7 +177,7 @@ void DataQuality::addUnparseable(int column, qint64 sourceRow)
 
 int DataQuality::addGroup(const QString &name, const QString &column)
 {
-    m_groups.push_back(Group{name, column, {}});
+    m_groups.push_back(Group{name, column, {}, {}});
     return int(m_groups.size()) - 1;
 }
 
@@ -209,7 +254,7 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
     std::sort(groups.begin(), groups.end(), [](const Group *a, const Group *b) { return naturalLess(a->name, b->name); });
     for (const Group *group : groups) {
         const Group &grp = *group;
-        const OutlierStats s = countOutliers(grp.values, parameters.outlierZ);
+        const OutlierStats s = countOutliers(grp.values, grp.counted, parameters.outlierZ);
         row(QStringLiteral("outliers"), grp.column, QStringLiteral("parameter %1").arg(grp.name), s.outliers,
             s.n > 0 ? double(s.outliers) / double(s.n) : 0.0, {},
             QStringLiteral("|z| > %1 among %2 values (mean %3, population sd %4)")

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 
+#include <utility>
 #include <vector>
 
 namespace finpipe::analysis {
@@ -23,6 +24,9 @@ struct OutlierStats {
 };
 //! Counts values with |x - mean| / sd > z (none when sd is 0).
 OutlierStats countOutliers(const std::vector<double> &values, double z);
+//! The same over values given as they are plus (value, occurrences) pairs.
+OutlierStats countOutliers(const std::vector<double> &values, const std::vector<std::pair<double, qint64>> &counted,
+                           double z);
 
 //! The data-quality report of the station pivot: blank rate per column, unparseable cells per
 //! column, duplicate keys, outliers per parameter; and the alerts they raise. The table has the
@@ -41,7 +45,12 @@ public:
     //! A group of values for the outlier check (a parameter, whose values are in `column`);
     //! returns its index.
     int addGroup(const QString &name, const QString &column);
-    void addValue(int group, double value) { m_groups[size_t(group)].values.push_back(value); }
+    void addValue(int group, double value)
+    {
+        m_groups[size_t(group)].values.push_back(value);
+        if (++m_rawValues >= kRawValueLimit)
+            compactValues();
+    }
 
     //! Rows whose key (`keyColumns`, e.g. "Station_ID + Date_Time + PCode") repeats an earlier row.
     void setDuplicates(const QString &keyColumns, qint64 count, std::vector<qint64> examples);
@@ -54,7 +63,14 @@ private:
         QString name;
         QString column;
         std::vector<double> values;
+        // Values folded into (value, occurrences), sorted: measurements repeat (a few decimals over
+        // a fixed range), so memory follows the distinct values, not the rows.
+        std::vector<std::pair<double, qint64>> counted;
     };
+    // Beyond this many stored values (32 MB) the groups are folded; the 2-million-row case never is.
+    static constexpr qint64 kRawValueLimit = 4'000'000;
+    void compactValues();
+    qint64 m_rawValues = 0;
     QList<ingest::ColumnInfo> m_columns;
     std::vector<bool> m_mapped;
     std::vector<qint64> m_blanks;

@@ -498,9 +498,8 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
         lineage.add(line, p.fields, std::string_view(p.hash, 64), reason.empty() ? RowStatus::Used : RowStatus::Skipped,
                     reason);
     }
+    // Progress (bytes, rows) comes from the reader, which runs a batch ahead.
     m_rowsRead += rows;
-    if (feedback)
-        feedback->setRows(m_rowsRead);
     return {};
 }
 
