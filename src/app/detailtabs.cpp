@@ -65,17 +65,6 @@ QString esc(const QString &s)
     return s.toHtmlEscaped();
 }
 
-//! The first of `keys` present in `o` (the manifest's keys are snake_case; older ones camelCase).
-QJsonValue pick(const QJsonObject &o, std::initializer_list<const char *> keys)
-{
-    for (const char *k : keys) {
-        const auto it = o.constFind(QLatin1String(k));
-        if (it != o.constEnd())
-            return *it;
-    }
-    return {};
-}
-
 using TableResult = Result<std::shared_ptr<const ingest::Table>>;
 
 } // namespace
@@ -432,10 +421,22 @@ void DetailTabs::updateDataChart()
 void DetailTabs::loadQuality()
 {
     m_alerts->clear();
-    const QJsonArray alerts = pick(m_manifest, {"alerts", "quality_alerts"}).toArray();
+    const QJsonArray alerts = m_manifest.value(QStringLiteral("alerts")).toArray();
     for (const QJsonValue &a : alerts) {
-        const QString text = a.isString() ? a.toString() : a.toObject().value(QStringLiteral("message")).toString();
-        auto *item = new QListWidgetItem(themedIcon(QStringLiteral("detect")), text);
+        // The manifest writes "<severity>: <message>".
+        QString text = a.isString() ? a.toString() : a.toObject().value(QStringLiteral("message")).toString();
+        QString severity;
+        const qsizetype colon = text.indexOf(u": ");
+        if (colon > 0 && colon < 10) {
+            severity = text.left(colon);
+            text = text.mid(colon + 2);
+        }
+        auto *item = new QListWidgetItem(text);
+        if (severity == u"error" || severity == u"warning") {
+            item->setIcon(themedIcon(QStringLiteral("detect")));
+            item->setForeground(levelColor(severity == u"error" ? QStringLiteral("very_low") : QStringLiteral("low")));
+        }
+        item->setToolTip(severity);
         m_alerts->addItem(item);
     }
     if (m_job.id != 0 && alerts.isEmpty())
@@ -467,6 +468,13 @@ void DetailTabs::loadQuality()
                     }
             }
             if (!names.isEmpty()) {
+                // Horizontal bars stack upwards; reverse so the file's first column is on top.
+                std::reverse(names.begin(), names.end());
+                QList<qreal> values;
+                for (int i = set->count() - 1; i >= 0; --i)
+                    values.append(set->at(i));
+                set->remove(0, set->count());
+                set->append(values);
                 auto *series = new QHorizontalBarSeries;
                 series->append(set);
                 chart->addSeries(series);
@@ -587,15 +595,16 @@ void DetailTabs::fillDetails()
     }
 
     if (!m_manifest.isEmpty()) {
-        const qint64 read = qint64(pick(m_manifest, {"rows_read", "rowsRead"}).toDouble());
-        const qint64 used = qint64(pick(m_manifest, {"rows_used", "rowsUsed"}).toDouble());
-        const qint64 skipped = qint64(pick(m_manifest, {"rows_skipped", "rowsSkipped"}).toDouble());
+        const QJsonObject rows = m_manifest.value(QStringLiteral("rows")).toObject();
+        const qint64 read = qint64(rows.value(QStringLiteral("read")).toDouble());
+        const qint64 used = qint64(rows.value(QStringLiteral("used")).toDouble());
+        const qint64 skipped = qint64(rows.value(QStringLiteral("skipped")).toDouble());
         h += QStringLiteral("<h4>%1</h4>").arg(tr("Lineage"));
         h += QStringLiteral("<p>%1</p>").arg(
             esc(tr("%1 input rows read: %2 used, %3 skipped. Every row is listed with its SHA-256 row hash "
                    "and what happened to it in audit_lineage.csv.")
                     .arg(QLocale().toString(read), QLocale().toString(used), QLocale().toString(skipped))));
-        const QJsonArray warnings = pick(m_manifest, {"warnings"}).toArray();
+        const QJsonArray warnings = m_manifest.value(QStringLiteral("warnings")).toArray();
         for (const QJsonValue &w : warnings)
             h += QStringLiteral("<p>⚠ %1</p>").arg(esc(w.toString()));
         h += QStringLiteral("<h4>manifest.json</h4><pre>%1</pre>")

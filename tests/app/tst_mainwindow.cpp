@@ -87,6 +87,16 @@ QString writeMediumFile(const QString &dir)
     return path;
 }
 
+//! With FINPIPE_SHOTS_DIR set, saves a picture of `w` for a person to look at.
+void saveShot(QWidget *w, const char *name)
+{
+    const QString dir = qEnvironmentVariable("FINPIPE_SHOTS_DIR");
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(300);
+    w->grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -165,9 +175,16 @@ private Q_SLOTS:
         QVERIFY(w.details()->dataView()->model()->rowCount() > 0);
         QCOMPARE(w.details()->dataView()->model()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Dates"));
         QVERIFY(w.details()->dataChart()->chart()->series().size() == 1);
+        saveShot(&w, "data");
 
         // Quality tab: a bar per column's blank rate.
         QVERIFY(w.details()->qualityChart()->chart()->series().size() == 1);
+        w.details()->setCurrentIndex(app::DetailTabs::QualityTab);
+        saveShot(&w, "quality");
+        w.details()->setCurrentIndex(app::DetailTabs::OutputsTab);
+        saveShot(&w, "outputs");
+        w.details()->setCurrentIndex(app::DetailTabs::DetailsTab);
+        saveShot(&w, "details");
 
         if (const QByteArray shot = qgetenv("FINPIPE_SCREENSHOT"); !shot.isEmpty()) {
             w.details()->setCurrentIndex(app::DetailTabs::DashboardTab);
@@ -190,6 +207,7 @@ private Q_SLOTS:
         QCOMPARE(dlg->roleColumn(QStringLiteral("value")), QStringLiteral("result"));
 
         // A type whose required columns the file lacks cannot run, and says why.
+        saveShot(dlg, "dialog");
         QVERIFY(dlg->setType(QStringLiteral("sales_orders")));
         QVERIFY(!dlg->canRun());
         QVERIFY(!dlg->runButton()->isEnabled());
@@ -200,6 +218,7 @@ private Q_SLOTS:
         QVERIFY(dlg->setType(QStringLiteral("station_readings")));
         QVERIFY(dlg->setRoleColumn(QStringLiteral("value"), QStringLiteral("station id")));
         QVERIFY(!dlg->canRun());
+        saveShot(dlg, "dialog_invalid");
         QVERIFY(!dlg->runButton()->isEnabled());
         // One column for two roles is refused too.
         QVERIFY(dlg->setRoleColumn(QStringLiteral("value"), QStringLiteral("pcode")));
