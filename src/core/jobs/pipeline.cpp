@@ -232,7 +232,9 @@ Result<void> Job::runSteps()
     if (auto r = decideMapping(**reader, rules); !r)
         return r;
 
-    m_manifest.analysisId = analysisIdForType(m_mapping.datasetType);
+    // The job's own rules say which analysis a type gets (a user's rules may add types).
+    const detect::DatasetType *type = rules.type(m_mapping.datasetType);
+    m_manifest.analysisId = type && !type->analysis.isEmpty() ? type->analysis : analysisIdForType(m_mapping.datasetType);
     auto analysis = analysis::createAnalysis(m_manifest.analysisId);
     if (!analysis)
         return Error::make(Error::Code::Failed,
