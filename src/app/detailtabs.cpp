@@ -351,6 +351,10 @@ void DetailTabs::loadDataTable(int comboIndex)
 
 void DetailTabs::updateDataChart()
 {
+    // Building a chart costs milliseconds on the GUI thread; an empty one is kept, not rebuilt.
+    if (!m_results->table() && m_dataChartEmpty)
+        return;
+    m_dataChartEmpty = !m_results->table();
     auto *chart = new QChart;
     chart->setTheme(isDarkPalette() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     chart->legend()->hide();
@@ -443,11 +447,15 @@ void DetailTabs::loadQuality()
         m_alerts->addItem(m_manifest.isEmpty() ? tr("No data-quality report for this job.")
                                                : tr("No data-quality alerts."));
 
+    const QString path = outputPath(QStringLiteral("data_quality.csv"));
+    const bool hasReport = m_job.id != 0 && QFileInfo::exists(path);
+    if (!hasReport && m_qualityChartEmpty)
+        return;
+    m_qualityChartEmpty = !hasReport;
     auto *chart = new QChart;
     chart->setTheme(isDarkPalette() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     chart->legend()->hide();
-    const QString path = outputPath(QStringLiteral("data_quality.csv"));
-    if (m_job.id != 0 && QFileInfo::exists(path)) {
+    if (hasReport) {
         // The report is one row per check and column: small enough to read here.
         ingest::ReadOptions opts;
         opts.computeHash = false;

@@ -98,6 +98,8 @@ private:
     QChartView *m_dataChart = nullptr;
     QLabel *m_dataStatus = nullptr;
     int m_chartColumn = -1;
+    bool m_dataChartEmpty = false;
+    bool m_qualityChartEmpty = false;
 
     QListWidget *m_alerts = nullptr;
     QChartView *m_qualityChart = nullptr;

@@ -201,6 +201,11 @@ Result<void> JobStore::open()
     pragma.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
     // Another instance may hold the file briefly; wait rather than fail.
     pragma.exec(QStringLiteral("PRAGMA busy_timeout = 3000"));
+    // The GUI thread writes here on every state change: WAL with synchronous=NORMAL commits without
+    // an fsync each time (a power cut may lose the last state change, never corrupt the file), so a
+    // busy disk cannot freeze the window.
+    pragma.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+    pragma.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
 
     if (auto m = migrate(); !m)
         return m;
