@@ -1,12 +1,14 @@
 #include "ingest/reader.h"
 #include "ingest/sha256.h"
 #include "ingest/xlsxstyles.h"
+#include "ingest/ziparchive.h"
 
 #include "testutil.h"
 #include "xlsxfixtures.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -678,7 +680,9 @@ private Q_SLOTS:
         rows += QByteArray(20 * 1024 * 1024, ' ');
         HandBook b;
         b.sheets = {sheetXml(rows)};
-        const Error e = openFails(handBook(QStringLiteral("bomb.xlsx"), b));
+        const QString file = path(QStringLiteral("bomb.xlsx"));
+        QVERIFY(writeHandBook(file, b, Z_BEST_COMPRESSION));
+        const Error e = openFails(file);
         QCOMPARE(e.code, Error::Code::TooLarge);
         QVERIFY2(e.message.contains(u"\"bomb.xlsx\"") && e.message.contains(u"zip bomb")
                      && e.message.contains(u"200 times"),
@@ -744,6 +748,52 @@ private Q_SLOTS:
         QCOMPARE(e.code, Error::Code::TooLarge);
         QVERIFY2(e.message.contains(u"Sheet \"Raw Data\" in \"raw_data.xlsx\" has more than 1000 cells"),
                  qPrintable(e.message));
+    }
+
+    void mutatedWorkbooksFailCleanly()
+    {
+        // Damage the users' workbook in many small ways: every outcome is either a table or an
+        // error that names the file; never a crash or a hang.
+        QFile in(seedPath(QStringLiteral("raw_data.xlsx")));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        auto zip = ZipArchive::open(in.readAll(), QStringLiteral("raw_data.xlsx"));
+        REQUIRE_OK(zip);
+        const QStringList names = strings({"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                "xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/sharedStrings.xml"});
+        ZipEntries parts;
+        for (const QString &n : names) {
+            auto data = (*zip)->readAll(n, ZipLimits{});
+            REQUIRE_OK(data);
+            parts.append({n, *data});
+        }
+        const QList<QByteArray> tokens{"<", ">", "\"", "'", "&", "&#x110000;", "<![CDATA[", "<!--", "</row>",
+                                       "<row>", "<c>", "r=\"XFD9\"", " t=\"s\"", "<v>99999999</v>", "s=\"99999999\""};
+        QRandomGenerator rng(20261130);
+        int tables = 0, errors = 0;
+        for (int i = 0; i < 40; ++i) {
+            ZipEntries mutated = parts;
+            QByteArray &data = mutated[2 + int(rng.bounded(5))].second;
+            for (int k = 0, n = 1 + int(rng.bounded(4)); k < n; ++k) {
+                const qsizetype pos = qsizetype(rng.bounded(quint32(data.size() + 1)));
+                switch (rng.bounded(3)) {
+                case 0: data.insert(pos, tokens[int(rng.bounded(quint32(tokens.size())))]); break;
+                case 1: data.remove(pos, 1 + int(rng.bounded(40))); break;
+                default: data.truncate(pos); break;
+                }
+            }
+            const QString file = path(QStringLiteral("mutant%1.xlsx").arg(i));
+            QVERIFY(writeZip(file, mutated));
+            auto t = readTable(file);
+            if (t.ok()) {
+                ++tables;
+            } else {
+                ++errors;
+                QVERIFY2(t.error().message.contains(QStringLiteral("mutant%1.xlsx").arg(i)),
+                         qPrintable(t.error().toString()));
+            }
+        }
+        QVERIFY(errors > 10);
+        QCOMPARE(tables + errors, 40);
     }
 
     void damagedParts()

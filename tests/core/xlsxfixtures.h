@@ -19,7 +19,8 @@ namespace finpipe::test {
 using ZipEntries = QList<QPair<QString, QByteArray>>;
 
 //! Writes a zip archive; entries are encrypted (traditional PKWARE) when a password is given.
-inline bool writeZip(const QString &path, const ZipEntries &entries, const char *password = nullptr)
+inline bool writeZip(const QString &path, const ZipEntries &entries, const char *password = nullptr,
+                     int level = Z_BEST_SPEED)
 {
     zipFile zf = zipOpen64(QFile::encodeName(path).constData(), APPEND_STATUS_CREATE);
     if (!zf)
@@ -30,7 +31,7 @@ inline bool writeZip(const QString &path, const ZipEntries &entries, const char 
         const uLong crc = crc32(0, reinterpret_cast<const Bytef *>(data.constData()), uInt(data.size()));
         ok = ok
             && zipOpenNewFileInZip3_64(zf, name.toUtf8().constData(), &info, nullptr, 0, nullptr, 0, nullptr,
-                                       Z_DEFLATED, Z_BEST_COMPRESSION, 0, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                                       Z_DEFLATED, level, 0, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
                                        password, crc, 0)
                 == ZIP_OK
             && zipWriteInFileInZip(zf, data.constData(), unsigned(data.size())) == ZIP_OK
@@ -124,9 +125,9 @@ inline ZipEntries handBookEntries(const HandBook &book)
     return e;
 }
 
-inline bool writeHandBook(const QString &path, const HandBook &book)
+inline bool writeHandBook(const QString &path, const HandBook &book, int level = Z_BEST_SPEED)
 {
-    return writeZip(path, handBookEntries(book), book.encrypt ? "secret" : nullptr);
+    return writeZip(path, handBookEntries(book), book.encrypt ? "secret" : nullptr, level);
 }
 
 } // namespace finpipe::test
