@@ -9,11 +9,13 @@
 #include "jobrunner.h"
 #include "localonlyinterceptor.h"
 #include "mappingjson.h"
+#include "settingsdialog.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTcpServer>
 #include <QCryptographicHash>
@@ -568,6 +570,35 @@ private Q_SLOTS:
         QTest::keyClick(w.jobsView(), Qt::Key_Delete);
         QCOMPARE(w.jobModel()->rowCount(), 1);
         QCOMPARE(w.store().jobs()->size(), 1);
+    }
+
+    void settingsTakeEffect()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        app::SettingsDialog dlg(w.settings(), fx.prompts, &w);
+        QCOMPARE(dlg.findChild<QSpinBox *>(QStringLiteral("concurrencySpin"))->value(),
+                 app::AppSettings::defaultConcurrency());
+        dlg.findChild<QSpinBox *>(QStringLiteral("concurrencySpin"))->setValue(3);
+        auto *level = dlg.findChild<QComboBox *>(QStringLiteral("autoProceedCombo"));
+        level->setCurrentIndex(level->findData(QStringLiteral("never")));
+        fx.prompts.folderTarget = fx.dir.filePath(QStringLiteral("my outputs"));
+        QTest::mouseClick(dlg.findChild<QPushButton *>(QStringLiteral("browseButton")), Qt::LeftButton);
+        // The cloud page says what is true: nothing is configured, nothing leaves the computer.
+        QVERIFY(dlg.findChild<QLabel *>(QStringLiteral("cloudLabel"))->text().contains(u"not configured"));
+        dlg.accept();
+        QCOMPARE(w.settings().concurrency(), 3);
+        QCOMPARE(w.settings().autoProceedLevel(), QStringLiteral("never"));
+        QCOMPARE(w.outputRoot(), fx.dir.filePath(QStringLiteral("my outputs")));
+
+        // "Never" asks even for a file detection is sure about; outputs go to the chosen folder.
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("synthetic_raw_data.csv"))});
+        QTRY_VERIFY_WITH_TIMEOUT(w.intake()->dialog() && w.intake()->dialog()->isVisible(), 30000);
+        QTest::mouseClick(w.intake()->dialog()->runButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QVERIFY(w.jobModel()->jobAt(0).outputDir.startsWith(fx.dir.filePath(QStringLiteral("my outputs/"))));
+        QVERIFY(QFile::exists(QDir(w.jobModel()->jobAt(0).outputDir).filePath(QStringLiteral("dashboard.html"))));
     }
 
     void dashboardsCannotReachTheNetwork()
