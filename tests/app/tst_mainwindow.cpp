@@ -540,6 +540,47 @@ private Q_SLOTS:
         QCOMPARE(w.jobModel()->job(id)->state, JobState::Succeeded);
     }
 
+    void aFailedJobShowsItsErrorInWords()
+    {
+        AppFixture fx;
+        qint64 id = 0;
+        {
+            // A saved mapping naming a column the file does not have (e.g. the file was edited).
+            jobs::JobStore store(fx.storePath());
+            QVERIFY(store.open().ok());
+            jobs::JobRecord j;
+            j.inputPath = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+            j.fileName = QStringLiteral("synthetic_raw_data.csv");
+            j.sha256 = QStringLiteral("11").repeated(32);
+            j.datasetType = QStringLiteral("station_readings");
+            j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID",)"
+                                           R"("timestamp":"Date_Time","parameter":"PCode","value":"Reading"}})");
+            j.outputDir = fx.dir.filePath(QStringLiteral("out/failing"));
+            j.state = JobState::Cancelled;
+            id = *store.addJob(j);
+        }
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        w.selectJob(id);
+        w.rerunJobs({id});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QCOMPARE(finished.at(0).at(1).value<JobState>(), JobState::Failed);
+        const jobs::JobRecord *job = w.jobModel()->job(id);
+        QVERIFY(!job->errorMessage.isEmpty());
+        QVERIFY2(job->errorMessage.contains(u"Reading"), qPrintable(job->errorMessage));
+        // The list's tooltip and the dashboard tab both say why.
+        const int row = w.jobModel()->rowOf(id);
+        QCOMPARE(w.jobModel()->data(w.jobModel()->index(row, app::JobModel::StateColumn), Qt::ToolTipRole).toString(),
+                 job->errorMessage);
+        auto *message = w.details()->findChild<QLabel *>(QStringLiteral("dashboardMessage"));
+        QVERIFY(message->isVisible());
+        QVERIFY(message->text().contains(job->errorMessage));
+        // Still in the store after a restart, as failed.
+        fx.window.reset();
+        app::MainWindow &again = fx.open();
+        QCOMPARE(again.jobModel()->job(id)->state, JobState::Failed);
+    }
+
     void deleteKeyRemovesTheSelectedJobs()
     {
         AppFixture fx;
