@@ -255,30 +255,6 @@ private Q_SLOTS:
         QCOMPARE(w.jobModel()->rowCount(), 1); // cancelling the dialog makes no job
     }
 
-    void severalFilesAtOnceAndCtrlO()
-    {
-        AppFixture fx;
-        app::MainWindow &w = fx.open();
-        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
-        dropFiles(&w, {seedPath(QStringLiteral("raw_data.xlsx")), seedPath(QStringLiteral("fintech_sales.csv"))});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kJobTimeout);
-        QCOMPARE(stateOf(w, QStringLiteral("raw_data.xlsx")), int(JobState::Succeeded));
-        QCOMPARE(stateOf(w, QStringLiteral("fintech_sales.csv")), int(JobState::Succeeded));
-        QCOMPARE(w.jobModel()->job(idOf(w, QStringLiteral("fintech_sales.csv")))->datasetType,
-                 QStringLiteral("sales_orders"));
-
-        // Ctrl+O asks for files (through the injected prompts) and takes them in.
-        fx.prompts.filesToOpen = {seedPath(QStringLiteral("ct_analysis_template.xlsx"))};
-        w.activateWindow();
-        w.jobsView()->setFocus();
-        QTest::keyClick(&w, Qt::Key_O, Qt::ControlModifier);
-        QCOMPARE(fx.prompts.openAsked, 1);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kJobTimeout);
-        QCOMPARE(stateOf(w, QStringLiteral("ct_analysis_template.xlsx")), int(JobState::Succeeded));
-        // Recent files remember what was opened, newest first.
-        QCOMPARE(w.settings().recentFiles().first(), seedPath(QStringLiteral("ct_analysis_template.xlsx")));
-    }
-
     void droppedFolderContributesItsTables()
     {
         QTemporaryDir dir;
@@ -481,7 +457,7 @@ private Q_SLOTS:
         {
             app::MainWindow &w = fx.open();
             QSignalSpy finished(&w, &app::MainWindow::jobFinished);
-            dropFiles(&w, {seedPath(QStringLiteral("fintech_sales.csv"))});
+            dropFiles(&w, {seedPath(QStringLiteral("raw_data.xlsx"))});
             QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
             id = w.jobModel()->jobAt(0).id;
             outputs = w.jobModel()->jobAt(0).outputs;
@@ -492,7 +468,8 @@ private Q_SLOTS:
         const jobs::JobRecord *job = w.jobModel()->job(id);
         QVERIFY(job);
         QCOMPARE(job->state, JobState::Succeeded);
-        QCOMPARE(job->datasetType, QStringLiteral("sales_orders"));
+        QCOMPARE(job->datasetType, QStringLiteral("station_readings"));
+        QCOMPARE(job->sheet, QStringLiteral("Raw Data"));
         QCOMPARE(job->outputs.size(), outputs.size());
         auto *stack = w.findChild<QStackedWidget *>(QStringLiteral("jobsStack"));
         QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("listPage"));
@@ -675,6 +652,30 @@ private Q_SLOTS:
         QVERIFY(!server.hasPendingConnections());
         QVERIFY(!server.waitForNewConnection(200));
         QCOMPARE(innerText(tabs.dashboardView()).trimmed(), QStringLiteral("local"));
+    }
+
+    void severalFilesAtOnceAndCtrlO()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("raw_data.xlsx")), seedPath(QStringLiteral("fintech_sales.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kJobTimeout);
+        QCOMPARE(stateOf(w, QStringLiteral("raw_data.xlsx")), int(JobState::Succeeded));
+        QCOMPARE(stateOf(w, QStringLiteral("fintech_sales.csv")), int(JobState::Succeeded));
+        QCOMPARE(w.jobModel()->job(idOf(w, QStringLiteral("fintech_sales.csv")))->datasetType,
+                 QStringLiteral("sales_orders"));
+
+        // Ctrl+O asks for files (through the injected prompts) and takes them in.
+        fx.prompts.filesToOpen = {seedPath(QStringLiteral("ct_analysis_template.xlsx"))};
+        w.activateWindow();
+        w.jobsView()->setFocus();
+        QTest::keyClick(&w, Qt::Key_O, Qt::ControlModifier);
+        QCOMPARE(fx.prompts.openAsked, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kJobTimeout);
+        QCOMPARE(stateOf(w, QStringLiteral("ct_analysis_template.xlsx")), int(JobState::Succeeded));
+        // Recent files remember what was opened, newest first.
+        QCOMPARE(w.settings().recentFiles().first(), seedPath(QStringLiteral("ct_analysis_template.xlsx")));
     }
 };
 
