@@ -1,5 +1,6 @@
 #include "detailtabs.h"
 
+#include "detectiondialog.h"
 #include "icons.h"
 #include "jobmodel.h"
 #include "localonlyinterceptor.h"
@@ -57,7 +58,7 @@ protected:
 
 QString humanSize(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
 QString esc(const QString &s)
@@ -594,7 +595,8 @@ void DetailTabs::fillDetails()
         const QJsonArray strategies = evidence.value(QStringLiteral("strategies")).toArray();
         for (const QJsonValue &sv : strategies) {
             const QJsonObject s = sv.toObject();
-            h += QStringLiteral("<p><b>%1</b> %2%<br>").arg(esc(s.value(QStringLiteral("name")).toString()))
+            h += QStringLiteral("<p><b>%1</b> %2%<br>")
+                     .arg(esc(DetectionDialog::strategyTitle(s.value(QStringLiteral("name")).toString())))
                      .arg(qRound(s.value(QStringLiteral("score")).toDouble() * 100));
             for (const QJsonValue &r : s.value(QStringLiteral("reasons")).toArray())
                 h += QStringLiteral("· %1<br>").arg(esc(r.toString()));

@@ -14,6 +14,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCryptographicHash>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
@@ -455,6 +456,17 @@ void MainWindow::onJobFinished(const JobOutcome &outcome)
     QList<jobs::JobOutput> outputs;
     for (const jobs::OutputFile &o : outcome.manifest.outputs)
         outputs.append({o.name, o.size, o.sha256});
+    // The manifest describes the other outputs, so it does not list itself; the analyst still
+    // wants to see and save it.
+    if (const JobRecord *rec = m_model->job(id)) {
+        const QString manifestPath = QDir(rec->outputDir).filePath(QStringLiteral("manifest.json"));
+        QFile manifest(manifestPath);
+        if (manifest.open(QIODevice::ReadOnly)) {
+            const QByteArray bytes = manifest.readAll(); // a few kilobytes
+            outputs.append({QStringLiteral("manifest.json"), bytes.size(),
+                            QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex())});
+        }
+    }
     if (!outputs.isEmpty() || outcome.ok)
         (void)m_store.setOutputs(id, outputs);
     if (outcome.ok)
