@@ -53,8 +53,8 @@ QJsonObject toJson(const Inspection &r)
     o.insert(u"sha256", r.info.sha256);
     o.insert(u"size", r.info.size);
     o.insert(u"header", r.info.hasHeader);
+    o.insert(u"encoding", r.info.encoding);
     if (csv) {
-        o.insert(u"encoding", r.info.encoding);
         o.insert(u"delimiter", QString(r.info.delimiter));
         o.insert(u"quote", r.info.quote.isNull() ? QString() : QString(r.info.quote));
         o.insert(u"decimal_comma", r.info.decimalComma);

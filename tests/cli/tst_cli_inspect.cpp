@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -79,15 +80,70 @@ private Q_SLOTS:
     {
         const CliRun run = runCli({QStringLiteral("inspect"), seedPath(QStringLiteral("raw_data.xlsx")),
                                    QStringLiteral("--json")});
-        if (run.exitCode == 3 && run.err.contains("not available yet"))
-            QSKIP("the xlsx reader has not landed yet");
         QCOMPARE(run.exitCode, 0);
         const QJsonObject o = json(run);
         QCOMPARE(o.value(u"format").toString(), QStringLiteral("xlsx"));
+        QCOMPARE(o.value(u"encoding").toString(), QStringLiteral("UTF-8"));
+        QCOMPARE(o.value(u"header").toBool(), true);
+        const QJsonArray columns = o.value(u"columns").toArray();
+        QCOMPARE(columns.at(1).toObject().value(u"name").toString(), QStringLiteral("Date_Time"));
+        QCOMPARE(columns.at(1).toObject().value(u"type").toString(), QStringLiteral("date"));
+        QCOMPARE(columns.at(11).toObject().value(u"type").toString(), QStringLiteral("decimal"));
         QCOMPARE(o.value(u"rows").toInteger(), 686);
         QCOMPARE(o.value(u"columns").toArray().size(), 17);
         QVERIFY(!o.value(u"sheets").toArray().isEmpty());
         QCOMPARE(o.value(u"sheet").toString(), o.value(u"sheets").toArray().first().toString());
+    }
+
+    void messyExportAnalysesLikeTheCleanOne()
+    {
+        // The users' readings re-saved the way a European Excel would: BOM, semicolons, decimal
+        // commas, dd/mm/yyyy dates, CRLF. The analysis outputs (tables, lineage row hashes, data
+        // quality) must come out byte for byte as from the clean file.
+        QTemporaryDir dir;
+        const QString clean = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+        QFile in(clean);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray messy("\xEF\xBB\xBF");
+        bool header = true;
+        for (const QByteArray &line : in.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QList<QByteArray> f = line.split(',');
+            if (!header) {
+                const QList<QByteArray> ymd = f[1].split('-');
+                f[1] = ymd[2] + '/' + ymd[1] + '/' + ymd[0];
+                f[3].replace('.', ',');
+            }
+            header = false;
+            messy += f.join(';') + "\r\n";
+        }
+        const QString messyPath = dir.filePath(QStringLiteral("messy.csv"));
+        QFile out(messyPath);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(messy);
+        out.close();
+
+        const QJsonObject o = json(runCli({QStringLiteral("inspect"), QStringLiteral("--json"), messyPath}));
+        QCOMPARE(o.value(u"encoding").toString(), QStringLiteral("UTF-8 (BOM)"));
+        QCOMPARE(o.value(u"delimiter").toString(), QStringLiteral(";"));
+        QCOMPARE(o.value(u"decimal_comma").toBool(), true);
+        QCOMPARE(o.value(u"rows").toInteger(), 1440);
+
+        const QString a = dir.filePath(QStringLiteral("clean_out")), b = dir.filePath(QStringLiteral("messy_out"));
+        const QString csvOnly = QStringLiteral("--format=csv");
+        const CliRun runA = runCli({QStringLiteral("analyze"), clean, QStringLiteral("--out"), a, csvOnly});
+        const CliRun runB = runCli({QStringLiteral("analyze"), messyPath, QStringLiteral("--out"), b, csvOnly});
+        QVERIFY2(runA.exitCode == 0, runA.err.constData());
+        QVERIFY2(runB.exitCode == 0, runB.err.constData());
+        const QStringList outputs = QDir(a).entryList({QStringLiteral("*.csv")}, QDir::Files);
+        QVERIFY(outputs.size() >= 3);
+        for (const QString &name : outputs) {
+            QFile fa(QDir(a).filePath(name)), fb(QDir(b).filePath(name));
+            QVERIFY(fa.open(QIODevice::ReadOnly));
+            QVERIFY2(fb.open(QIODevice::ReadOnly), qPrintable(name));
+            QVERIFY2(fa.readAll() == fb.readAll(), qPrintable(name));
+        }
     }
 
     void missingFileExitsThree()

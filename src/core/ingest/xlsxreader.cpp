@@ -624,6 +624,8 @@ Result<void> XlsxReader::open()
             return r.error();
     m_info.path = m_path;
     m_info.format = FileFormat::Xlsx;
+    // Workbook parts are XML in UTF-8 (UTF-16 parts are refused as damaged).
+    m_info.encoding = QStringLiteral("UTF-8");
     m_info.size = bytes.size();
     m_info.hasHeader = true;
     if (m_options.computeHash) {
