@@ -78,7 +78,8 @@ public:
 
     //! A bounded sample for detection that does not consume the stream and costs the same for a
     //! 1 KB and a 1 GB file: for CSV the start plus rows from several offsets, for a sheet its first
-    //! rows. Column types from the sample are in sampleColumns().
+    //! rows. Returns true when it produced rows. The sample's column types are what columns() holds
+    //! right after open(). Rows from inside a CSV have sourceLine() 0 (their line is unknown).
     virtual Result<bool> readSample(RowBatch &batch, int maxRows = 2000) = 0;
 
     //! Data rows handed out so far.
