@@ -11,8 +11,13 @@ QString mappingToJson(const detect::ColumnMapping &mapping)
     QJsonObject roles;
     for (auto it = mapping.roles.begin(); it != mapping.roles.end(); ++it)
         roles.insert(it.key(), it.value());
+    // Roles that take several columns (station_analysis's parameters).
+    QJsonObject groups;
+    for (auto it = mapping.columnGroups.begin(); it != mapping.columnGroups.end(); ++it)
+        groups.insert(it.key(), QJsonArray::fromStringList(it.value()));
     QJsonObject o{{QStringLiteral("type"), mapping.datasetType},
                   {QStringLiteral("roles"), roles},
+                  {QStringLiteral("column_groups"), groups},
                   {QStringLiteral("overridden"), mapping.overridden}};
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
@@ -31,6 +36,13 @@ std::optional<detect::ColumnMapping> mappingFromJson(const QString &json)
     const QJsonObject roles = o.value(QStringLiteral("roles")).toObject();
     for (auto it = roles.begin(); it != roles.end(); ++it)
         m.roles.insert(it.key(), it.value().toString());
+    const QJsonObject groups = o.value(QStringLiteral("column_groups")).toObject();
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+        QStringList columns;
+        for (const QJsonValue &c : it.value().toArray())
+            columns.append(c.toString());
+        m.columnGroups.insert(it.key(), columns);
+    }
     m.overridden = o.value(QStringLiteral("overridden")).toBool();
     return m;
 }
