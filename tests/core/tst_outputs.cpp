@@ -66,6 +66,18 @@ private Q_SLOTS:
                                  "CT,2021-01-03 01:02:03,176.0,\n"));
     }
 
+    void countsAreWholeNumbersMeansKeepTheirFloatForm()
+    {
+        // Counts read as counts ("467"); aggregated values keep the old pipeline's float form
+        // ("467.0") so that pivot tables stay byte-identical with its outputs.
+        analysis::ResultTable t;
+        t.id = QStringLiteral("counts");
+        t.columns = {QStringLiteral("orders"), QStringLiteral("mean")};
+        t.rows.push_back({analysis::Cell::integer(467), analysis::Cell::num(467)});
+        t.rows.push_back({analysis::Cell::integer(-3), analysis::Cell::num(2.5)});
+        QCOMPARE(tableToCsv(t), QByteArray("orders,mean\n467,467.0\n-3,2.5\n"));
+    }
+
     void writesAtomicallyAndReportsHash()
     {
         QTemporaryDir dir;

@@ -198,7 +198,7 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
     const double total = rowsRead > 0 ? double(rowsRead) : 1.0;
     auto row = [&](const QString &check, const QString &column, const QString &scope, qint64 count,
                    double rate, const QString &examples, const QString &detail) {
-        t.rows.push_back({Cell::str(check), Cell::str(column), Cell::str(scope), Cell::num(double(count)),
+        t.rows.push_back({Cell::str(check), Cell::str(column), Cell::str(scope), Cell::integer(count),
                           Cell::num(rate), examples.isEmpty() ? Cell::blank() : Cell::str(examples),
                           Cell::str(detail)});
     };

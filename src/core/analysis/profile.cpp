@@ -128,7 +128,7 @@ Result<AnalysisResult> Profile::finish(Feedback *feedback)
         const QString type = typeOf(s);
         const qint64 values = m_rows - s.blank;
         std::vector<Cell> row{Cell::str(m_columns[c].name), Cell::num(c + 1), Cell::str(type),
-                              Cell::num(double(values)), Cell::num(double(s.blank)),
+                              Cell::integer(values), Cell::integer(s.blank),
                               m_rows ? Cell::num(double(s.blank) / double(m_rows)) : Cell::blank(),
                               Cell::num(double(s.counts.size())),
                               s.capped ? Cell::str(QStringLiteral("at least: counting stopped at %1 distinct values")
@@ -168,8 +168,8 @@ Result<AnalysisResult> Profile::finish(Feedback *feedback)
             return a.second != b.second ? a.second > b.second : a.first < b.first;
         });
         for (size_t i = 0; i < n; ++i) {
-            top.rows.push_back({Cell::str(m_columns[c].name), Cell::num(double(i + 1)), Cell::str(cells::qs(counts[i].first)),
-                                Cell::num(double(counts[i].second)),
+            top.rows.push_back({Cell::str(m_columns[c].name), Cell::integer(i + 1), Cell::str(cells::qs(counts[i].first)),
+                                Cell::integer(counts[i].second),
                                 values ? Cell::num(double(counts[i].second) / double(values)) : Cell::blank()});
         }
     }

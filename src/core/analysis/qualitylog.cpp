@@ -84,7 +84,7 @@ ResultTable QualityLog::table(qint64 rowsRead) const
         const qint64 n = m_blanks[size_t(c)];
         const double rate = rowsRead > 0 ? double(n) / double(rowsRead) : 0.0;
         t.rows.push_back({Cell::str(QStringLiteral("blank values")), Cell::str(m_columns[c].name),
-                          Cell::str(QStringLiteral("all rows")), Cell::num(double(n)), Cell::num(rate),
+                          Cell::str(QStringLiteral("all rows")), Cell::integer(n), Cell::num(rate),
                           Cell::blank(),
                           Cell::str(QStringLiteral("%1 of %2 rows are blank").arg(n).arg(rowsRead))});
     }
@@ -93,7 +93,7 @@ ResultTable QualityLog::table(qint64 rowsRead) const
             continue;
         const qint64 total = f.total >= 0 ? f.total : rowsRead;
         t.rows.push_back({Cell::str(f.check), f.column.isEmpty() ? Cell::blank() : Cell::str(f.column),
-                          Cell::str(f.scope), Cell::num(double(f.count)),
+                          Cell::str(f.scope), Cell::integer(f.count),
                           total > 0 ? Cell::num(double(f.count) / double(total)) : Cell::blank(),
                           f.examples.empty() ? Cell::blank() : Cell::str(exampleText(f)),
                           f.detail.isEmpty() ? Cell::blank() : Cell::str(f.detail)});

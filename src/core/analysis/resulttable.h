@@ -15,11 +15,13 @@ struct Cell {
     enum class Kind : quint8 { Blank, Number, Date, DateTime, Text };
     Kind kind = Kind::Blank;
     double number = 0;  //!< Number
+    bool integral = false; //!< Number: a count, written "12" rather than the float form "12.0"
     qint64 msecs = 0;   //!< Date, DateTime: ms since 1970-01-01 on a naive clock
     QString text;       //!< Text
 
     static Cell blank() { return {}; }
     static Cell num(double v) { Cell c; c.kind = Kind::Number; c.number = v; return c; }
+    static Cell integer(qint64 v) { Cell c = num(double(v)); c.integral = true; return c; }
     static Cell date(qint64 ms) { Cell c; c.kind = Kind::Date; c.msecs = ms; return c; }
     static Cell dateTime(qint64 ms) { Cell c; c.kind = Kind::DateTime; c.msecs = ms; return c; }
     static Cell str(QString s) { Cell c; c.kind = Kind::Text; c.text = std::move(s); return c; }

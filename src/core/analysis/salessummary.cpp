@@ -396,12 +396,12 @@ ResultTable SalesSummary::breakdownTable(const Breakdown &b, const QString &id, 
             row.push_back(Cell::str(e.key));
         row.push_back(Cell::str(withSubcategory ? e.subKey : e.key));
         row.push_back(Cell::str(e.currency));
-        row.push_back(Cell::num(rounded(tot.revenue, Revenue)));
-        row.push_back(Cell::num(double(tot.orders)));
+        row.push_back(totalCell(tot.revenue, Revenue));
+        row.push_back(Cell::integer(tot.orders));
         const double total = totalByCurrency[e.currency];
         row.push_back(total != 0 ? Cell::num(tot.revenue / total) : Cell::blank());
         if (mapped(Quantity))
-            row.push_back(Cell::num(rounded(tot.quantity, Quantity)));
+            row.push_back(totalCell(tot.quantity, Quantity));
         t.rows.push_back(std::move(row));
     }
     return t;
@@ -433,11 +433,11 @@ ResultTable SalesSummary::fraudTable(const Breakdown &b, const QString &id, cons
                  QStringLiteral("flagged_revenue_share")};
     for (const Entry &e : entries) {
         const Totals &tot = *static_cast<const Totals *>(e.totals);
-        t.rows.push_back({Cell::str(e.key), Cell::str(e.currency), Cell::num(double(tot.checkedOrders)),
-                          Cell::num(double(tot.flaggedOrders)),
+        t.rows.push_back({Cell::str(e.key), Cell::str(e.currency), Cell::integer(tot.checkedOrders),
+                          Cell::integer(tot.flaggedOrders),
                           tot.checkedOrders ? Cell::num(double(tot.flaggedOrders) / double(tot.checkedOrders))
                                             : Cell::blank(),
-                          Cell::num(rounded(tot.checkedRevenue, Revenue)), Cell::num(rounded(tot.flaggedRevenue, Revenue)),
+                          totalCell(tot.checkedRevenue, Revenue), totalCell(tot.flaggedRevenue, Revenue),
                           tot.checkedRevenue != 0 ? Cell::num(tot.flaggedRevenue / tot.checkedRevenue)
                                                   : Cell::blank()});
     }
@@ -522,11 +522,11 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
         std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
         for (const auto &[k, m] : rows) {
             std::vector<Cell> row{Cell::str(cells::monthText(k.first)), Cell::date(k.first), Cell::str(k.second),
-                                  Cell::num(rounded(m->revenue, Revenue)), Cell::num(double(m->orders))};
+                                  totalCell(m->revenue, Revenue), Cell::integer(m->orders)};
             if (mapped(Quantity))
-                row.push_back(Cell::num(rounded(m->quantity, Quantity)));
+                row.push_back(totalCell(m->quantity, Quantity));
             if (mapped(TransactionFee))
-                row.push_back(Cell::num(rounded(m->fees, TransactionFee)));
+                row.push_back(totalCell(m->fees, TransactionFee));
             t.rows.push_back(std::move(row));
         }
         result.tables.push_back(std::move(t));
@@ -548,11 +548,11 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
                 if (m->loans == 0)
                     continue;
                 std::vector<Cell> row{Cell::str(cells::monthText(k.first)), Cell::date(k.first),
-                                      Cell::str(k.second),                  Cell::num(double(m->loans)),
-                                      Cell::num(rounded(m->loanAmount, LoanAmount)), Cell::num(m->loanAmount / double(m->loans))};
+                                      Cell::str(k.second),                  Cell::integer(m->loans),
+                                      totalCell(m->loanAmount, LoanAmount), Cell::num(m->loanAmount / double(m->loans))};
                 if (mapped(InterestRate)) {
                     row.push_back(m->rates ? Cell::num(m->rateSum / double(m->rates)) : Cell::blank());
-                    row.push_back(Cell::num(double(m->rates)));
+                    row.push_back(Cell::integer(m->rates));
                 }
                 l.rows.push_back(std::move(row));
             }
@@ -615,10 +615,10 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
             if (mapped(ProductId) && mapped(ProductName))
                 row.push_back(p.name >= 0 ? Cell::str(cells::qs(m_productNames.text(p.name))) : Cell::blank());
             row.push_back(Cell::str(e.currency));
-            row.push_back(Cell::num(rounded(p.revenue, Revenue)));
-            row.push_back(Cell::num(double(p.orders)));
+            row.push_back(totalCell(p.revenue, Revenue));
+            row.push_back(Cell::integer(p.orders));
             if (mapped(Quantity))
-                row.push_back(Cell::num(rounded(p.quantity, Quantity)));
+                row.push_back(totalCell(p.quantity, Quantity));
             t.rows.push_back(std::move(row));
         }
         result.tables.push_back(std::move(t));
@@ -642,8 +642,8 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
             if (it == m_orderValues.end())
                 continue;
             const OrderValue &ov = it->second;
-            t.rows.push_back({Cell::str(cells::qs(m_currencies.text(c))), Cell::num(double(ov.orders)),
-                              Cell::num(rounded(ov.revenue, Revenue)), Cell::num(ov.revenue / double(ov.orders)),
+            t.rows.push_back({Cell::str(cells::qs(m_currencies.text(c))), Cell::integer(ov.orders),
+                              totalCell(ov.revenue, Revenue), Cell::num(ov.revenue / double(ov.orders)),
                               Cell::num(ov.smallest), Cell::num(ov.largest)});
         }
         result.tables.push_back(std::move(t));

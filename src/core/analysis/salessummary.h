@@ -4,6 +4,7 @@
 #include "analysis/cellvalues.h"
 #include "analysis/qualitylog.h"
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -82,6 +83,12 @@ private:
     QString columnName(Role r) const;
     //! A total of role `r` rounded to the precision of that role's inputs.
     double rounded(double v, Role r) const { return cells::roundTo(v, m_decimals[size_t(r)]); }
+    //! That total as a result cell: whole numbers when the inputs were whole (quantities).
+    Cell totalCell(double v, Role r) const
+    {
+        const double t = rounded(v, r);
+        return m_decimals[size_t(r)] == 0 && std::abs(t) < 9.0e15 ? Cell::integer(qint64(t)) : Cell::num(t);
+    }
     void noteDecimals(Role r, double v) { m_decimals[size_t(r)] = cells::decimalsOf(v, m_decimals[size_t(r)]); }
     //! Reads an optional amount; notes an unparseable one in the quality log.
     bool optionalNumber(const ingest::RowBatch &batch, int row, Role r, double &out);

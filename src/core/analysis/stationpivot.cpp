@@ -624,7 +624,9 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
             if (c < 0)
                 continue;
             const size_t d = size_t(std::lower_bound(days.begin(), days.end(), e.day) - days.begin());
-            t.rows[d][size_t(c) + 2] = Cell::num(e.value);
+            t.rows[d][size_t(c) + 2] = m_params.aggregation == Aggregation::Count
+                                           ? Cell::integer(qint64(e.value))
+                                           : Cell::num(e.value);
         }
         ChartSpec chart;
         chart.kind = ChartSpec::Kind::TimeSeries;

@@ -297,7 +297,7 @@ Result<AnalysisResult> TimeSeriesReport::finish(Feedback *feedback)
             }
             const double sd = std::sqrt(squares / double(n));
             auto dateCell = [withTime](qint64 ms) { return withTime ? Cell::dateTime(ms) : Cell::date(ms); };
-            summary.rows.push_back({Cell::str(station), Cell::str(name), Cell::num(double(n)), Cell::num(mean),
+            summary.rows.push_back({Cell::str(station), Cell::str(name), Cell::integer(n), Cell::num(mean),
                                     Cell::num(min), Cell::num(max), Cell::num(sd), dateCell(first), dateCell(last)});
 
             // Outliers: |z| above the threshold, against this station's own mean and spread.

@@ -1,5 +1,7 @@
 #include "csvwriter.h"
 
+#include <charconv>
+
 #include "analysis/lineage.h"
 
 namespace finpipe::outputs {
@@ -33,6 +35,11 @@ void appendCsvCell(std::string &out, const analysis::Cell &cell)
     case analysis::Cell::Kind::Blank:
         return;
     case analysis::Cell::Kind::Number:
+        if (cell.integral) {
+            const auto r = std::to_chars(buf, buf + sizeof buf, qint64(cell.number));
+            out.append(buf, size_t(r.ptr - buf));
+            return;
+        }
         out.append(buf, size_t(analysis::lineage::formatNumber(cell.number, buf)));
         return;
     case analysis::Cell::Kind::Date:
