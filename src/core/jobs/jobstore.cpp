@@ -282,17 +282,10 @@ Result<void> JobStore::migrate()
     return {};
 }
 
-Result<qint64> JobStore::addJob(JobRecord &job)
+namespace {
+//! Binds a job's columns in the order both INSERT and UPDATE name them.
+void bindJobColumns(QSqlQuery &q, const JobRecord &job)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!job.created.isValid())
-        job.created = QDateTime::currentDateTimeUtc();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "INSERT INTO jobs (input_path, file_name, sha256, size, sheet, dataset_type, confidence,"
-        " level, mapping_json, parameters_json, detection_json, state, progress, error_message,"
-        " created, started, finished, output_dir)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(text(job.inputPath));
     q.addBindValue(text(job.fileName));
     q.addBindValue(text(job.sha256));
@@ -311,8 +304,23 @@ Result<qint64> JobStore::addJob(JobRecord &job)
     q.addBindValue(toDb(job.started));
     q.addBindValue(toDb(job.finished));
     q.addBindValue(text(job.outputDir));
+}
+} // namespace
+
+Result<qint64> JobStore::addJob(JobRecord &job)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    if (!job.created.isValid())
+        job.created = QDateTime::currentDateTimeUtc();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO jobs (input_path, file_name, sha256, size, sheet, dataset_type, confidence,"
+        " level, mapping_json, parameters_json, detection_json, state, progress, error_message,"
+        " created, started, finished, output_dir)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    bindJobColumns(q, job);
     if (!q.exec())
-        return dbError(QStringLiteral("updated"), q.lastError().text());
+        return dbError(QStringLiteral("added"), q.lastError().text());
     job.id = q.lastInsertId().toLongLong();
     if (!job.outputs.isEmpty())
         if (auto r = setOutputs(job.id, job.outputs); !r)
@@ -328,24 +336,7 @@ Result<void> JobStore::updateJob(const JobRecord &job)
         " dataset_type = ?, confidence = ?, level = ?, mapping_json = ?, parameters_json = ?,"
         " detection_json = ?, state = ?, progress = ?, error_message = ?, created = ?, started = ?,"
         " finished = ?, output_dir = ? WHERE id = ?"));
-    q.addBindValue(text(job.inputPath));
-    q.addBindValue(text(job.fileName));
-    q.addBindValue(text(job.sha256));
-    q.addBindValue(job.size);
-    q.addBindValue(text(job.sheet));
-    q.addBindValue(text(job.datasetType));
-    q.addBindValue(job.confidence);
-    q.addBindValue(text(job.level));
-    q.addBindValue(text(job.mappingJson));
-    q.addBindValue(text(job.parametersJson));
-    q.addBindValue(text(job.detectionJson));
-    q.addBindValue(jobStateName(job.state));
-    q.addBindValue(job.progress);
-    q.addBindValue(text(job.errorMessage));
-    q.addBindValue(toDb(job.created));
-    q.addBindValue(toDb(job.started));
-    q.addBindValue(toDb(job.finished));
-    q.addBindValue(text(job.outputDir));
+    bindJobColumns(q, job);
     q.addBindValue(job.id);
     if (!q.exec())
         return dbError(QStringLiteral("updated"), q.lastError().text());
