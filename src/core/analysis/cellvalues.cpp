@@ -1,5 +1,7 @@
 #include "cellvalues.h"
 
+#include "ingest/sha256.h"
+
 #include <QDate>
 
 #include <charconv>
@@ -237,7 +239,7 @@ std::string_view RowHasher::hash(const std::string_view *fields, int count)
             m_buffer += '|';
         m_buffer += fields[i];
     }
-    m_sha.hex(m_buffer, m_hex);
+    ingest::Sha256::hex(m_buffer.data(), m_buffer.size(), m_hex);
     return {m_hex, 64};
 }
 

@@ -102,7 +102,6 @@ public:
     std::string_view hash(const std::string_view *fields, int count);
 
 private:
-    lineage::RowHasher m_sha; // keeps the digest context between rows
     std::string m_buffer;
     char m_hex[64] = {};
 };

@@ -1,11 +1,5 @@
 #include "lineage.h"
 
-// Row hashes are ~50-byte messages, two million of them per large file: the low-level SHA-256
-// calls cost 40% less per row than EVP's provider dispatch (same SHA-NI code underneath). They are
-// deprecated in OpenSSL 3 but present; should they go, RowHasher falls back to EVP in one place.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -151,23 +145,6 @@ int formatTimestamp(qint64 msecs, char *out)
     *p++ = ':';
     p = two(p, int(secs % 60));
     return int(p - out);
-}
-
-RowHasher::RowHasher() = default;
-RowHasher::~RowHasher() = default;
-
-void RowHasher::hex(std::string_view data, char out[64])
-{
-    static constexpr char kDigits[] = "0123456789abcdef";
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256_CTX ctx;
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, data.data(), data.size());
-    SHA256_Final(digest, &ctx);
-    for (int i = 0; i < 32; ++i) {
-        out[2 * i] = kDigits[digest[i] >> 4];
-        out[2 * i + 1] = kDigits[digest[i] & 0xf];
-    }
 }
 
 } // namespace finpipe::analysis::lineage

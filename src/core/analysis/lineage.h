@@ -29,17 +29,4 @@ constexpr qint64 dayOf(qint64 msecs)
     return msecs >= 0 ? msecs / kDay : -((-msecs + kDay - 1) / kDay);
 }
 
-//! Reusable SHA-256 of short rows; one per thread (not thread-safe).
-class RowHasher
-{
-public:
-    RowHasher();
-    ~RowHasher();
-    RowHasher(const RowHasher &) = delete;
-    RowHasher &operator=(const RowHasher &) = delete;
-
-    //! Lower-case hex SHA-256 of `data` into out[0..63].
-    void hex(std::string_view data, char out[64]);
-};
-
 } // namespace finpipe::analysis::lineage

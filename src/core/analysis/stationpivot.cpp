@@ -2,6 +2,7 @@
 
 #include "analysis/lineage.h"
 #include "ingest/fileerrors.h"
+#include "ingest/sha256.h"
 
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -291,7 +292,6 @@ Result<void> StationPivotAnalysis::start(const QList<ingest::ColumnInfo> &column
 
 void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int end, Prepared &out) const
 {
-    lineage::RowHasher hasher;
     qint64 cachedMs = std::numeric_limits<qint64>::min();
     char cached[24];
     int cachedLen = 0;
@@ -352,7 +352,7 @@ void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int
             if (f < 3)
                 *w++ = '|';
         }
-        hasher.hex(std::string_view(buf, n), p.hash);
+        ingest::Sha256::hex(buf, size_t(n), p.hash);
     }
 }
 

@@ -26,7 +26,7 @@ public:
     //! Raw 32-byte digest into `out`; the hasher is reset afterwards.
     void finish(unsigned char out[32]);
 
-    //! One-shot hex digest of a small buffer (row hashes).
+    //! One-shot hex digest of a small buffer (row hashes); thread-safe, no allocation.
     static void hex(const void *data, size_t size, char out[64]);
 
 private:
