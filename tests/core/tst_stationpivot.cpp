@@ -17,7 +17,9 @@
 #include <QTimeZone>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 using namespace finpipe;
 using namespace finpipe::analysis;
@@ -503,41 +505,113 @@ private Q_SLOTS:
         QVERIFY(!alertWith(run.result, QStringLiteral("Result"), QStringLiteral("blank")));
     }
 
-    void outliersStayExactWhenValuesAreFolded()
+    void outliersStayExactWhenValuesSpill()
     {
-        // More values than DataQuality keeps raw: the rest are folded into (value, count) pairs,
-        // and the outlier count must not change.
+        // More values than DataQuality holds in memory: the rest go to a temporary file, and the
+        // statistics must be those of every value, in the order they came. Continuous values (no
+        // two alike) and two interleaved groups.
         DataQuality q;
         q.setColumns({{QStringLiteral("Result"), ingest::ColumnType::Decimal}}, {true});
-        const int g = q.addGroup(QStringLiteral("Data 1"), QStringLiteral("Result"));
-        std::vector<double> all;
-        const int n = 4'200'000;
-        all.reserve(size_t(n));
+        const int g1 = q.addGroup(QStringLiteral("Data 1"), QStringLiteral("Result"));
+        const int g2 = q.addGroup(QStringLiteral("Data 2"), QStringLiteral("Result"));
+        std::vector<double> all[2];
+        const int n = 9'000'000;
         for (int i = 0; i < n; ++i) {
-            const double v = i % 1000 == 0 ? 500.0 + (i % 7) : double(i % 50) / 4.0;
-            all.push_back(v);
-            q.addValue(g, v);
+            const int g = i % 3 == 0 ? 1 : 0;
+            const double v = i % 1000 == 7 ? 1e4 + i * 1e-3 : std::sin(i * 0.001) * 10.0 + i * 1e-7;
+            all[g].push_back(v);
+            q.addValue(g == 0 ? g1 : g2, v);
         }
-        const OutlierStats expected = countOutliers(all, 3.0);
-        QVERIFY(expected.outliers > 1000);
+        QString details[2];
+        qint64 expectedOutliers[2] = {0, 0};
+        for (int g = 0; g < 2; ++g) {
+            double sum = 0;
+            for (double v : all[g])
+                sum += v;
+            const double mean = sum / double(all[g].size());
+            double ss = 0;
+            for (double v : all[g])
+                ss += (v - mean) * (v - mean);
+            const double sd = std::sqrt(ss / double(all[g].size()));
+            for (double v : all[g])
+                expectedOutliers[g] += std::abs(v - mean) > 3.0 * sd;
+            details[g] = QStringLiteral("among %1 values (mean %2, population sd %3)")
+                             .arg(all[g].size())
+                             .arg(QString::number(mean, 'g', 6), QString::number(sd, 'g', 6));
+        }
+        QVERIFY(expectedOutliers[0] > 1000 && expectedOutliers[1] > 1000);
         AnalysisResult r;
         Parameters p;
         q.finish(p, n, r);
-        bool found = false;
+        int found = 0;
         for (const auto &row : r.quality.rows) {
-            if (row[0].text == u"outliers") {
-                QCOMPARE(qint64(row[3].number), expected.outliers);
-                QVERIFY(row[6].text.contains(QString::number(n)));
+            if (row[0].text != u"outliers")
+                continue;
+            const int g = row[2].text.endsWith(u"Data 1") ? 0 : 1;
+            QCOMPARE(qint64(row[3].number), expectedOutliers[g]);
+            QVERIFY2(row[6].text.contains(details[g]), qPrintable(row[6].text + QStringLiteral(" / ") + details[g]));
+            ++found;
+        }
+        QCOMPARE(found, 2);
+        QVERIFY(r.warnings.isEmpty());
+    }
+
+    void duplicateKeysInAnyOrder_data()
+    {
+        QTest::addColumn<int>("order"); // 0 as written, 1 reversed, 2 shuffled
+        QTest::addColumn<qint64>("budget");
+        QTest::newRow("in order") << 0 << qint64(4'000'000);
+        QTest::newRow("reversed") << 1 << qint64(4'000'000);
+        QTest::newRow("shuffled") << 2 << qint64(4'000'000);
+        QTest::newRow("shuffled, many passes") << 2 << qint64(3);
+    }
+
+    void duplicateKeysInAnyOrder()
+    {
+        QFETCH(int, order);
+        QFETCH(qint64, budget);
+        // Readings of one day in time order, with repeats: Data 1 at 01:00 three times (2
+        // duplicates), Data 2 at 02:00 twice (1), TUS Data 1 at 01:00 twice (1); the same time on
+        // another day or station or parameter is not a duplicate.
+        QList<Reading> readings{{"CT", "2021-01-01 01:00:00", "Data 1", "1"},
+                                {"CT", "2021-01-01 01:00:00", "Data 1", "2"},
+                                {"CT", "2021-01-01 01:00:00", "Data 1", "3"},
+                                {"CT", "2021-01-01 01:00:00", "Data 2", "1"},
+                                {"CT", "2021-01-01 02:00:00", "Data 1", "1"},
+                                {"CT", "2021-01-01 02:00:00", "Data 2", "1"},
+                                {"CT", "2021-01-01 02:00:00", "Data 2", "5"},
+                                {"CT", "2021-01-02 01:00:00", "Data 1", "1"},
+                                {"TUS", "2021-01-01 01:00:00", "Data 1", "1"},
+                                {"TUS", "2021-01-01 01:00:00", "Data 1", "1"},
+                                {"TUS", "2021-01-01 03:00:00", "Data 1", ""}};
+        if (order == 1)
+            std::reverse(readings.begin(), readings.end());
+        if (order == 2) {
+            std::mt19937 rng(7);
+            std::shuffle(readings.begin(), readings.end(), rng);
+        }
+        StationPivotAnalysis a;
+        a.setDuplicateCheckBudget(budget);
+        QVERIFY(a.start(readingColumns(false), readingMapping(false), {}).ok());
+        ingest::RowBatch b;
+        fill(b, readings, false);
+        RecordingSink sink;
+        QVERIFY(a.consume(b, sink, nullptr).ok());
+        auto r = a.finish(nullptr);
+        QVERIFY(r.ok());
+        bool found = false;
+        for (const auto &row : r->quality.rows) {
+            if (row[0].text == u"duplicate keys") {
+                QCOMPARE(qint64(row[3].number), qint64(4));
                 found = true;
             }
         }
         QVERIFY(found);
-        // The pair form agrees with the plain one.
-        const OutlierStats pairs = countOutliers({1.0, 2.0}, {{3.0, 2}, {100.0, 1}}, 1.5);
-        const OutlierStats plain = countOutliers({1.0, 2.0, 3.0, 3.0, 100.0}, 1.5);
-        QCOMPARE(pairs.n, plain.n);
-        QCOMPARE(pairs.outliers, plain.outliers);
-        QCOMPARE(pairs.mean, plain.mean);
+        // The mean of CT Data 1 on 2021-01-01 takes every reading, duplicates included.
+        const ResultTable *t = table(*r, QStringLiteral("CT_Analysis"));
+        QVERIFY(t);
+        QCOMPARE(rowTexts(*t, 0).mid(0, 3),
+                 (QStringList{QStringLiteral("CT"), QStringLiteral("2021-01-01"), QStringLiteral("1.75")}));
     }
 
     void missingRoleIsAClearError()

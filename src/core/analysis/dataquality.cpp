@@ -73,73 +73,81 @@ bool naturalLess(const QString &a, const QString &b)
     return a < b; // a total order: ties broken by the exact text
 }
 
-OutlierStats countOutliers(const std::vector<double> &values, double z)
+void DataQuality::spillValues()
 {
-    return countOutliers(values, {}, z);
+    for (size_t g = 0; g < m_groups.size(); ++g) {
+        auto &values = m_groups[g].values;
+        for (size_t at = 0; at < values.size();) {
+            const quint32 n = quint32(std::min<size_t>(values.size() - at, 1u << 30));
+            const quint32 header[2] = {quint32(g), n};
+            m_spill.append(header, sizeof header);
+            m_spill.append(values.data() + at, n * sizeof(double));
+            at += n;
+        }
+        std::vector<double>().swap(values);
+    }
+    m_heldValues = 0;
 }
 
-OutlierStats countOutliers(const std::vector<double> &values, const std::vector<std::pair<double, qint64>> &counted,
-                           double z)
+template <typename Visit>
+bool DataQuality::forEachValue(Visit &&visit)
 {
-    OutlierStats s;
-    s.n = qint64(values.size());
-    for (const auto &[v, n] : counted)
-        s.n += n;
-    if (s.n == 0)
-        return s;
-    // Two passes over stored values: exact, and no cancellation trouble for large means.
-    double sum = 0;
-    for (double v : values)
-        sum += v;
-    for (const auto &[v, n] : counted)
-        sum += v * double(n);
-    s.mean = sum / double(s.n);
-    double ss = 0;
-    for (double v : values)
-        ss += (v - s.mean) * (v - s.mean);
-    for (const auto &[v, n] : counted)
-        ss += (v - s.mean) * (v - s.mean) * double(n);
-    s.sd = std::sqrt(ss / double(s.n));
-    if (s.sd <= 0)
-        return s;
-    const double limit = z * s.sd;
-    for (double v : values)
-        if (std::abs(v - s.mean) > limit)
-            ++s.outliers;
-    for (const auto &[v, n] : counted)
-        if (std::abs(v - s.mean) > limit)
-            s.outliers += n;
-    return s;
-}
-
-void DataQuality::compactValues()
-{
-    for (Group &g : m_groups) {
-        if (g.values.empty())
-            continue;
-        std::sort(g.values.begin(), g.values.end());
-        std::vector<std::pair<double, qint64>> merged;
-        merged.reserve(g.counted.size() + 1024);
-        size_t i = 0, j = 0;
-        auto push = [&](double v, qint64 n) {
-            if (!merged.empty() && merged.back().first == v)
-                merged.back().second += n;
-            else
-                merged.emplace_back(v, n);
-        };
-        while (i < g.values.size() || j < g.counted.size()) {
-            if (j == g.counted.size() || (i < g.values.size() && g.values[i] < g.counted[j].first))
-                push(g.values[i++], 1);
-            else {
-                push(g.counted[j].first, g.counted[j].second);
-                ++j;
+    if (m_spill.size() > 0) {
+        if (!m_spill.rewind())
+            return false;
+        constexpr size_t kChunk = 4096;
+        double chunk[kChunk];
+        quint32 header[2];
+        while (m_spill.next(header, sizeof header) == sizeof header) {
+            if (header[0] >= m_groups.size())
+                return false;
+            for (quint32 left = header[1]; left > 0;) {
+                const size_t n = std::min<size_t>(left, kChunk);
+                if (m_spill.next(chunk, n * sizeof(double)) != n * sizeof(double))
+                    return false;
+                visit(size_t(header[0]), static_cast<const double *>(chunk), n);
+                left -= quint32(n);
             }
         }
-        g.counted = std::move(merged);
-        g.counted.shrink_to_fit();
-        std::vector<double>().swap(g.values);
+        if (m_spill.readFailed())
+            return false;
     }
-    m_rawValues = 0;
+    for (size_t g = 0; g < m_groups.size(); ++g)
+        visit(g, static_cast<const double *>(m_groups[g].values.data()), m_groups[g].values.size());
+    return true;
+}
+
+std::vector<OutlierStats> DataQuality::outlierStats(double z)
+{
+    std::vector<OutlierStats> stats(m_groups.size());
+    std::vector<double> sums(m_groups.size(), 0.0);
+    bool ok = forEachValue([&](size_t g, const double *v, size_t n) {
+        double &sum = sums[g];
+        for (size_t i = 0; i < n; ++i)
+            sum += v[i];
+        stats[g].n += qint64(n);
+    });
+    for (size_t g = 0; g < stats.size(); ++g)
+        stats[g].mean = stats[g].n > 0 ? sums[g] / double(stats[g].n) : 0.0;
+    std::vector<double> squares(m_groups.size(), 0.0);
+    ok = ok && forEachValue([&](size_t g, const double *v, size_t n) {
+        const double mean = stats[g].mean;
+        double &ss = squares[g];
+        for (size_t i = 0; i < n; ++i)
+            ss += (v[i] - mean) * (v[i] - mean);
+    });
+    for (size_t g = 0; g < stats.size(); ++g)
+        stats[g].sd = stats[g].n > 0 ? std::sqrt(squares[g] / double(stats[g].n)) : 0.0;
+    ok = ok && forEachValue([&](size_t g, const double *v, size_t n) {
+        OutlierStats &s = stats[g];
+        if (s.sd <= 0)
+            return;
+        const double limit = z * s.sd;
+        for (size_t i = 0; i < n; ++i)
+            s.outliers += std::abs(v[i] - s.mean) > limit;
+    });
+    m_spillUnreadable = !ok;
+    return stats;
 }
 
 QStringList DataQuality::header()
@@ -177,7 +185,7 @@ void DataQuality::addUnparseable(int column, qint64 sourceRow)
 
 int DataQuality::addGroup(const QString &name, const QString &column)
 {
-    m_groups.push_back(Group{name, column, {}, {}});
+    m_groups.push_back(Group{name, column, {}});
     return int(m_groups.size()) - 1;
 }
 
@@ -252,9 +260,20 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
     for (const Group &grp : m_groups)
         groups.push_back(&grp);
     std::sort(groups.begin(), groups.end(), [](const Group *a, const Group *b) { return naturalLess(a->name, b->name); });
+    const std::vector<OutlierStats> stats = outlierStats(parameters.outlierZ);
+    if (m_spillUnreadable) {
+        result.alerts << QualityAlert{QualityAlert::Severity::Error,
+                                      QStringLiteral("The outlier check could not read back its temporary file, so "
+                                                     "no outlier counts are reported.")};
+        groups.clear();
+    } else if (const QString why = m_spill.diskError(); !why.isEmpty()) {
+        result.warnings << QStringLiteral("finpipe could not use a temporary file (%1), so the outlier check held "
+                                          "every value in memory.")
+                               .arg(why);
+    }
     for (const Group *group : groups) {
         const Group &grp = *group;
-        const OutlierStats s = countOutliers(grp.values, grp.counted, parameters.outlierZ);
+        const OutlierStats &s = stats[size_t(group - m_groups.data())];
         row(QStringLiteral("outliers"), grp.column, QStringLiteral("parameter %1").arg(grp.name), s.outliers,
             s.n > 0 ? double(s.outliers) / double(s.n) : 0.0, {},
             QStringLiteral("|z| > %1 among %2 values (mean %3, population sd %4)")

@@ -2,6 +2,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/resulttable.h"
+#include "common/spillfile.h"
 #include "ingest/reader.h"
 
 #include <QList>
@@ -22,11 +23,6 @@ struct OutlierStats {
     double sd = 0;
     qint64 outliers = 0; //!< values with |z| > the threshold
 };
-//! Counts values with |x - mean| / sd > z (none when sd is 0).
-OutlierStats countOutliers(const std::vector<double> &values, double z);
-//! The same over values given as they are plus (value, occurrences) pairs.
-OutlierStats countOutliers(const std::vector<double> &values, const std::vector<std::pair<double, qint64>> &counted,
-                           double z);
 
 //! The data-quality report of the station pivot: blank rate per column, unparseable cells per
 //! column, duplicate keys, outliers per parameter; and the alerts they raise. The table has the
@@ -48,8 +44,8 @@ public:
     void addValue(int group, double value)
     {
         m_groups[size_t(group)].values.push_back(value);
-        if (++m_rawValues >= kRawValueLimit)
-            compactValues();
+        if (++m_heldValues >= kHeldValueLimit)
+            spillValues();
     }
 
     //! Rows whose key (`keyColumns`, e.g. "Station_ID + Date_Time + PCode") repeats an earlier row.
@@ -62,15 +58,22 @@ private:
     struct Group {
         QString name;
         QString column;
-        std::vector<double> values;
-        // Values folded into (value, occurrences), sorted: measurements repeat (a few decimals over
-        // a fixed range), so memory follows the distinct values, not the rows.
-        std::vector<std::pair<double, qint64>> counted;
+        std::vector<double> values; // the latest ones; earlier ones are in m_spill
     };
-    // Beyond this many stored values (32 MB) the groups are folded; the 2-million-row case never is.
-    static constexpr qint64 kRawValueLimit = 4'000'000;
-    void compactValues();
-    qint64 m_rawValues = 0;
+    // Beyond this many values held (8 MB) they go to a temporary file as blocks of one group's
+    // values, (group, count, values...).
+    static constexpr qint64 kHeldValueLimit = 1'000'000;
+    void spillValues();
+    //! Each group's values in the order they came: `visit(group, values, n)`. False when the
+    //! temporary file cannot be read back.
+    template <typename Visit>
+    bool forEachValue(Visit &&visit);
+    //! Outlier statistics of every group, in two passes over the values (mean, then deviations)
+    //! and a third to count: exact, and without cancellation trouble for large means.
+    std::vector<OutlierStats> outlierStats(double z);
+    qint64 m_heldValues = 0;
+    SpillFile m_spill;
+    bool m_spillUnreadable = false;
     QList<ingest::ColumnInfo> m_columns;
     std::vector<bool> m_mapped;
     std::vector<qint64> m_blanks;

@@ -450,7 +450,22 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
             // One lookup per row: the cell holds the duplicate-key times of every keyed row and the
             // aggregate of the used ones.
             Accumulator &a = m_cells[key];
-            a.msOfDay.push_back(quint32(p.msecs - day * 86'400'000));
+            const quint32 ms = quint32(p.msecs - day * 86'400'000);
+            if (a.keyed == 0) {
+                if (m_cellCount == std::numeric_limits<quint32>::max())
+                    return Error::make(Error::Code::Failed,
+                                       QStringLiteral("The file has more than 4 billion station, day and parameter "
+                                                      "combinations; finpipe cannot pivot it."));
+                a.index = m_cellCount++;
+            } else if (!a.disordered) {
+                if (ms == a.lastMs)
+                    ++a.duplicates;
+                else if (ms < a.lastMs)
+                    a.disordered = true;
+            }
+            ++a.keyed;
+            a.lastMs = std::max(a.lastMs, ms);
+            m_keyTimes.push({a.index, ms});
 
             const int tpl = m_stationTemplate[size_t(stationId)];
             if (p.flags & Prepared::NotValidated) {
@@ -503,6 +518,47 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
     return {};
 }
 
+Result<qint64> StationPivotAnalysis::disorderedDuplicates()
+{
+    // The pass of each disordered cell: each pass holds at most m_rowsPerPass rows in memory (or
+    // one cell's, if larger), so an unsorted file costs passes over the temporary file, not memory.
+    std::vector<qint32> passOf(m_cellCount, -1);
+    qint64 rows = 0;
+    int passes = 0;
+    for (const auto &[key, cell] : m_cells) {
+        if (!cell.disordered)
+            continue;
+        if (rows > 0 && rows + cell.keyed > m_rowsPerPass) {
+            ++passes;
+            rows = 0;
+        }
+        passOf[cell.index] = passes;
+        rows += cell.keyed;
+    }
+    if (rows == 0 && passes == 0)
+        return qint64(0);
+    ++passes;
+    qint64 duplicates = 0;
+    std::vector<quint64> times;
+    for (int pass = 0; pass < passes; ++pass) {
+        times.clear();
+        const bool read = m_keyTimes.read([&](const KeyTime *records, size_t n) {
+            for (size_t i = 0; i < n; ++i)
+                if (passOf[records[i].cell] == pass)
+                    times.push_back((quint64(records[i].cell) << 32) | records[i].msOfDay);
+            return true;
+        });
+        if (!read)
+            return Error::make(Error::Code::Failed,
+                               QStringLiteral("finpipe could not read back its temporary file while checking for "
+                                              "duplicate readings."));
+        std::sort(times.begin(), times.end());
+        for (size_t i = 1; i < times.size(); ++i)
+            duplicates += times[i] == times[i - 1];
+    }
+    return duplicates;
+}
+
 Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
 {
     if (feedback && feedback->isCancelled())
@@ -523,15 +579,18 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
         paramNames[size_t(q)] = fromView(m_parameters.names[size_t(q)]);
 
     // Duplicate keys: the same station, timestamp and parameter more than once.
-    qint64 duplicates = 0;
-    for (auto &[key, cell] : m_cells) {
-        auto &times = cell.msOfDay;
-        std::sort(times.begin(), times.end());
-        for (size_t i = 1; i < times.size(); ++i)
-            duplicates += times[i] == times[i - 1];
-    }
+    auto duplicates = disorderedDuplicates();
+    if (!duplicates)
+        return duplicates.error();
+    for (const auto &[key, cell] : m_cells)
+        if (!cell.disordered)
+            *duplicates += cell.duplicates;
+    if (const QString why = m_keyTimes.file().diskError(); !why.isEmpty())
+        result.warnings << QStringLiteral("finpipe could not use a temporary file (%1), so this analysis held "
+                                          "more in memory than usual.")
+                               .arg(why);
     m_quality.setDuplicates(QStringLiteral("%1 + %2 + %3").arg(m_fieldNames[0], m_fieldNames[1], m_fieldNames[2]),
-                            duplicates, {});
+                            *duplicates, {});
 
     // Bucket the cells per station.
     struct Entry {

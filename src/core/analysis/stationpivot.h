@@ -2,6 +2,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/dataquality.h"
+#include "common/spillfile.h"
 
 #include <QList>
 #include <QString>
@@ -27,8 +28,10 @@ struct StationTemplate {
 Result<StationTemplate> loadStationTemplate(const QString &path);
 
 //! station_readings -> one table per station: rows are calendar days with data, columns the
-//! parameters, cells the aggregate of the day's values. Streams; keeps only per-cell aggregates
-//! (plus the values the median and the outlier check need).
+//! parameters, cells the aggregate of the day's values. Streams; memory follows the number of
+//! cells (station x day x parameter), not of rows: per-row facts needed again at the end (key times
+//! for the duplicate check, values for the outlier check) go to temporary files. Only the median
+//! keeps every value of a cell in memory, as an exact median must.
 class StationPivotAnalysis : public Analysis
 {
 public:
@@ -41,6 +44,10 @@ public:
     Result<void> consume(const ingest::RowBatch &batch, LineageSink &lineage, Feedback *feedback) override;
     Result<AnalysisResult> finish(Feedback *feedback) override;
 
+    //! Rows of out-of-order cells the duplicate-key check holds in memory at once (default 4
+    //! million, about 32 MB); more take further passes over the temporary file.
+    void setDuplicateCheckBudget(qint64 rows) { m_rowsPerPass = qMax<qint64>(1, rows); }
+
 private:
     struct Accumulator {
         double sum = 0;
@@ -49,8 +56,19 @@ private:
         double max = 0;
         double first = 0;
         qint64 count = 0;
-        std::vector<double> values;   // only for the median
-        std::vector<quint32> msOfDay; // time of day of every keyed row, for the duplicate-key check
+        std::vector<double> values; // only for the median
+        // The duplicate-key check. Readings usually arrive in time order, so a cell only needs its
+        // latest time: a repeat of it is a duplicate. A cell whose times go backwards is
+        // "disordered" and is checked at the end against every time it had (m_keyTimes).
+        qint64 keyed = 0;          // rows with this cell's station, day and parameter
+        qint64 duplicates = 0;     // while in order
+        quint32 index = 0;         // the cell's number in m_keyTimes
+        quint32 lastMs = 0;        // latest time of day, while in order
+        bool disordered = false;
+    };
+    struct KeyTime {
+        quint32 cell;
+        quint32 msOfDay;
     };
     struct Interned {
         struct Hash {
@@ -96,6 +114,11 @@ private:
     Interned m_stations;
     Interned m_parameters;
     std::unordered_map<quint64, Accumulator> m_cells;
+    quint32 m_cellCount = 0;
+    qint64 m_rowsPerPass = 4'000'000;
+    // Every keyed row's (cell, time of day), on disk: read back only if some cell is disordered.
+    RecordSpill<KeyTime> m_keyTimes;
+    Result<qint64> disorderedDuplicates();
     // parameter id -> outlier group in m_quality
     std::vector<int> m_paramGroups;
     DataQuality m_quality;

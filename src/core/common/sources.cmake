@@ -1,4 +1,5 @@
 target_sources(finpipe_core PRIVATE
     common/result.h
     common/feedback.h
+    common/spillfile.h common/spillfile.cpp
 )
