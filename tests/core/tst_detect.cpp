@@ -237,6 +237,117 @@ private Q_SLOTS:
                 QCOMPARE(st.score, 0.0);
     }
 
+    void blankOptionalColumnIsLeftUnmapped()
+    {
+        // A CSV as exported: "Depth_M" is there but blank in every row; "Units" holds values.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("readings.csv"));
+        QByteArray csv = "Station_ID,Date_Time,PCode,Result,Depth_M,Units\n";
+        for (const QStringList &r : readingRows())
+            csv += (r.join(u',') + QStringLiteral(",,mg/l\n")).toUtf8();
+        writeFile(path, csv);
+        auto r = detectFile(path, {}, m_rules);
+        QVERIFY(r.ok());
+        const Detection &d = *r;
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QCOMPARE(d.level, Level::High);
+        QVERIFY(!d.mapping.roles.contains(QStringLiteral("depth")));
+        QVERIFY(!d.roleConfidence.contains(QStringLiteral("depth")));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("unit")), QStringLiteral("Units"));
+        QCOMPARE(d.mapping.roles.size(), 5);
+        QCOMPARE(d.candidates.value(d.type).blankColumns,
+                 (QMap<QString, QString>{{QStringLiteral("depth"), QStringLiteral("Depth_M")}}));
+        // Said where the analyst reads it: the summary and the value evidence; the header evidence
+        // does not claim the column.
+        QVERIFY2(d.reasons.contains(QStringLiteral("\"Depth_M\" is empty in the sample, so depth is left unmapped.")),
+                 qPrintable(d.reasons.join(u'|')));
+        for (const StrategyScore &st : d.strategiesFor(d.type)) {
+            const QString said = st.reasons.join(u'|');
+            if (st.strategy == u"value_profile")
+                QVERIFY2(said.contains(QStringLiteral("\"Depth_M\" is empty in the sample")), qPrintable(said));
+            else
+                QVERIFY2(!said.contains(QStringLiteral("Depth_M")), qPrintable(said));
+        }
+        // The proposal is accepted as is; the analyst may still choose the blank column for the optional role.
+        QVERIFY(validateOverride(OverrideChoice{}, d, m_rules).ok());
+        OverrideChoice choice;
+        choice.roles.insert(QStringLiteral("depth"), QStringLiteral("Depth_M"));
+        QVERIFY(validateOverride(choice, d, m_rules).ok());
+
+        // A column with values wins over a blank one even when the blank one's header is the better name.
+        QList<QStringList> rows = readingRows();
+        for (int i = 0; i < rows.size(); ++i)
+            rows[i] << QString() << QString::number(i % 4 * 0.5);
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result"),
+                       QStringLiteral("Depth_M"), QStringLiteral("Depth of sample")},
+                   rows);
+        const Detection withValues = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(withValues.mapping.roles.value(QStringLiteral("depth")), QStringLiteral("Depth of sample"));
+        QVERIFY(withValues.candidates.value(withValues.type).blankColumns.isEmpty());
+    }
+
+    void blankRequiredColumnIsALastResort()
+    {
+        // "Result" is blank, "Lab Result (mg/l)" holds the numbers: the value is the column with values,
+        // although "Result" names the role better.
+        QList<QStringList> rows = readingRows();
+        for (QStringList &r : rows)
+            r << r[3];
+        for (QStringList &r : rows)
+            r[3].clear();
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result"),
+                       QStringLiteral("Lab Result (mg/l)")},
+                   rows);
+        const Detection other = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(other.type, QStringLiteral("station_readings"));
+        QCOMPARE(other.mapping.roles.value(QStringLiteral("value")), QStringLiteral("Lab Result (mg/l)"));
+        QVERIFY(other.candidates.value(other.type).blankColumns.isEmpty());
+
+        // Nothing else holds numbers: the blank "Result" stands in for the required value, says so, and
+        // the detection is not high on the strength of it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("raw_readings.csv"));
+        QByteArray csv = "Station_ID,Date_Time,PCode,Result,Remark\n";
+        for (const QStringList &r : readingRows())
+            csv += QStringLiteral("%1,%2,%3,,checked\n").arg(r[0], r[1], r[2]).toUtf8();
+        writeFile(path, csv);
+        auto r = detectFile(path, {}, m_rules);
+        QVERIFY(r.ok());
+        const Detection &d = *r;
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("value")), QStringLiteral("Result"));
+        QVERIFY(d.missingRoles.isEmpty());
+        QVERIFY(d.level != Level::High);
+        QVERIFY(d.roleConfidence.value(QStringLiteral("value")) < 0.5);
+        QVERIFY(d.roleConfidence.value(QStringLiteral("station")) >= 0.95);
+        QCOMPARE(d.candidates.value(d.type).blankColumns,
+                 (QMap<QString, QString>{{QStringLiteral("value"), QStringLiteral("Result")}}));
+        QVERIFY2(d.reasons.join(u'|').contains(
+                     QStringLiteral("\"Result\" is empty in the sample; it is taken as value only because no column "
+                                    "with values fits")),
+                 qPrintable(d.reasons.join(u'|')));
+        for (const StrategyScore &st : d.strategiesFor(d.type))
+            if (st.strategy == u"exact_header")
+                QVERIFY2(st.reasons.join(u'|').contains(QStringLiteral("Result -> value (empty in the sample)")),
+                         qPrintable(st.reasons.join(u'|')));
+        // The same file with numbers in "Result" is high: the blank column is what holds it back.
+        QByteArray filled = "Station_ID,Date_Time,PCode,Result,Remark\n";
+        for (const QStringList &row : readingRows())
+            filled += (row.join(u',') + QStringLiteral(",checked\n")).toUtf8();
+        writeFile(path, filled);
+        auto full = detectFile(path, {}, m_rules);
+        QVERIFY(full.ok());
+        QCOMPARE(full->level, Level::High);
+        QVERIFY(full->confidence > d.confidence);
+        // Running on it needs the analyst: a column with no values cannot be the value.
+        auto accepted = validateOverride(OverrideChoice{}, d, m_rules);
+        QVERIFY(!accepted.ok());
+        QVERIFY2(accepted.error().message.contains(QStringLiteral("\"Result\" cannot be the value")),
+                 qPrintable(accepted.error().message));
+    }
+
     void weakerEvidenceGivesLowerConfidence()
     {
         // The right type, found through shared words and date values rather than known headers:

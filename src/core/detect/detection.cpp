@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 
 namespace finpipe::detect {
 
@@ -28,6 +29,9 @@ constexpr double kMinHeaderScore = 0.5;
 constexpr double kMinGroupHeaderScore = 0.85;
 //! The fit of a date column to a date role when its header says nothing.
 constexpr double kValueOnlyFit = 0.4;
+//! What a column blank in every sampled row earns the required role it stands in for (the role's
+//! confidence and the header strategies' credit): its header names the role, but no value confirms it.
+constexpr double kBlankColumnCredit = 0.25;
 
 double roleWeight(const Role &r)
 {
@@ -92,7 +96,7 @@ public:
             }
             used.insert(c);
             e.match.mapping.roles.insert(r.name, cols[c].name);
-            e.match.roleConfidence.insert(r.name, fit(i, c));
+            e.match.roleConfidence.insert(r.name, fit(i, c) * blankCredit(c));
         }
         QMap<QString, QList<int>> groups;
         for (const Role &r : t.roles) {
@@ -123,10 +127,11 @@ public:
                 e.match.missingRoles << r.name;
             }
         }
+        e.match.blankColumns = blankColumns(mapped, used);
 
         e.strategies.insert(kExact, exactHeader(byHeader, groups));
         e.strategies.insert(kFuzzy, fuzzyHeader(byHeader, groups));
-        e.strategies.insert(kValue, valueProfile(mapped, groups));
+        e.strategies.insert(kValue, valueProfile(mapped, groups, e.match.blankColumns));
         e.strategies.insert(kStructure, structure());
         e.strategies.insert(kFileName, fileNameHint());
 
@@ -164,25 +169,85 @@ private:
         return hm.score * (0.6 + 0.4 * kf);
     }
 
-    std::vector<int> assign(const std::function<double(int, int)> &weight) const
+    //! 1, or kBlankColumnCredit for a column blank in every sampled row.
+    double blankCredit(int col) const
     {
+        return cols[col].blankInSample() ? kBlankColumnCredit : 1.0;
+    }
+
+    //! The best one-to-one assignment of `roles` (indexes into singles) to `columns` under `weight`.
+    //! Returns a column for every single role, -1 for none (and for roles not in `roles`).
+    std::vector<int> assignAmong(const std::function<double(int, int)> &weight, const std::vector<int> &roles,
+                                 const std::vector<int> &columns) const
+    {
+        std::vector<int> result(size_t(singles.size()), -1);
         // Only columns some role could take enter the assignment: keeps it small for wide files.
         std::vector<int> candidates;
-        for (int c = 0; c < cols.size(); ++c)
-            for (int r = 0; r < singles.size(); ++r)
+        for (int c : columns)
+            for (int r : roles)
                 if (weight(r, c) > 0) {
                     candidates.push_back(c);
                     break;
                 }
-        std::vector<std::vector<double>> w(size_t(singles.size()), std::vector<double>(candidates.size(), 0.0));
-        for (int r = 0; r < singles.size(); ++r)
+        std::vector<std::vector<double>> w(roles.size(), std::vector<double>(candidates.size(), 0.0));
+        for (size_t i = 0; i < roles.size(); ++i)
             for (size_t k = 0; k < candidates.size(); ++k)
                 // Required roles win a contested column over optional ones.
-                w[size_t(r)][k] = weight(r, candidates[k]) * (singles[r]->required ? 1.0 : 0.6);
-        std::vector<int> a = maxWeightAssignment(w);
-        for (int &x : a)
-            x = x < 0 ? -1 : candidates[size_t(x)];
+                w[i][k] = weight(roles[i], candidates[k]) * (singles[roles[i]]->required ? 1.0 : 0.6);
+        const std::vector<int> a = maxWeightAssignment(w);
+        for (size_t i = 0; i < roles.size(); ++i)
+            if (a[i] >= 0)
+                result[size_t(roles[i])] = candidates[size_t(a[i])];
+        return result;
+    }
+
+    //! Which column plays which single role. A column blank in every sampled row holds no data to back
+    //! a role: the roles are first assigned among the columns with values, and only a required role
+    //! left without one may then take a blank column whose header names it (nothing else fits it).
+    //! An optional role never gets a blank column.
+    std::vector<int> assign(const std::function<double(int, int)> &weight) const
+    {
+        std::vector<int> roles(size_t(singles.size()));
+        std::iota(roles.begin(), roles.end(), 0);
+        std::vector<int> filled, blank;
+        for (int c = 0; c < cols.size(); ++c)
+            (cols[c].blankInSample() ? blank : filled).push_back(c);
+        std::vector<int> a = assignAmong(weight, roles, filled);
+        std::vector<int> unfilled;
+        for (int r : roles)
+            if (a[size_t(r)] < 0 && singles[r]->required)
+                unfilled.push_back(r);
+        if (!unfilled.empty() && !blank.empty()) {
+            const std::vector<int> fallback = assignAmong(weight, unfilled, blank);
+            for (int r : unfilled)
+                a[size_t(r)] = fallback[size_t(r)];
+        }
         return a;
+    }
+
+    //! Role -> the blank column standing in for it (a required role) or that would have had it had
+    //! the column held values (an optional role left unmapped), for the evidence.
+    QMap<QString, QString> blankColumns(const std::vector<int> &mapped, const QSet<int> &used) const
+    {
+        QMap<QString, QString> out;
+        std::vector<int> unmapped, blank;
+        for (int i = 0; i < singles.size(); ++i) {
+            const int c = mapped[size_t(i)];
+            if (c >= 0 && cols[c].blankInSample())
+                out.insert(singles[i]->name, cols[c].name);
+            else if (c < 0 && !singles[i]->required)
+                unmapped.push_back(i);
+        }
+        for (int c = 0; c < cols.size(); ++c)
+            if (cols[c].blankInSample() && !used.contains(c))
+                blank.push_back(c);
+        if (unmapped.empty() || blank.empty())
+            return out;
+        const std::vector<int> wouldTake = assignAmong([this](int r, int c) { return fit(r, c); }, unmapped, blank);
+        for (int i : unmapped)
+            if (wouldTake[size_t(i)] >= 0)
+                out.insert(singles[i]->name, cols[wouldTake[size_t(i)]].name);
+        return out;
     }
 
     std::vector<int> assignByHeader() const
@@ -209,7 +274,7 @@ private:
         for (int i = 0; i < singles.size(); ++i) {
             const Role &r = *singles[i];
             const int c = byHeader[size_t(i)];
-            const double got = c >= 0 ? credit(header[size_t(i)][size_t(c)]) : 0.0;
+            const double got = c >= 0 ? credit(header[size_t(i)][size_t(c)]) * blankCredit(c) : 0.0;
             if (c < 0 || got <= 0) {
                 if (r.required) {
                     total += roleWeight(r);
@@ -219,7 +284,9 @@ private:
             }
             sum += roleWeight(r) * got;
             total += roleWeight(r);
-            matched << QStringLiteral("%1 -> %2").arg(cols[c].name, r.name);
+            matched << QStringLiteral("%1 -> %2%3")
+                           .arg(cols[c].name, r.name,
+                                cols[c].blankInSample() ? QStringLiteral(" (empty in the sample)") : QString());
         }
         for (const Role &r : t.roles) {
             if (!r.isGroup())
@@ -258,7 +325,8 @@ private:
         return headerStrategy(kFuzzy, byHeader, groups, [](const HeaderMatch &m) { return m.score; });
     }
 
-    StrategyScore valueProfile(const std::vector<int> &mapped, const QMap<QString, QList<int>> &groups)
+    StrategyScore valueProfile(const std::vector<int> &mapped, const QMap<QString, QList<int>> &groups,
+                               const QMap<QString, QString> &blank)
     {
         StrategyScore s{kValue, t.id, 0, {}};
         const bool hasRows = !cols.isEmpty() && cols.first().rows > 0;
@@ -275,6 +343,9 @@ private:
                     total += roleWeight(r);
                     s.reasons << QStringLiteral("no column with suitable values for %1 (%2)")
                                      .arg(r.name, roleKindName(r.kind));
+                } else if (blank.contains(r.name)) {
+                    s.reasons << QStringLiteral("\"%1\" is empty in the sample, so %2 is left unmapped")
+                                     .arg(blank.value(r.name), r.name);
                 }
                 continue;
             }
@@ -284,7 +355,11 @@ private:
             const double cf = checksFit(col, r, &why);
             sum += roleWeight(r) * kf * (0.5 + 0.5 * cf);
             total += roleWeight(r);
-            if (r.required || kf < 0.6 || cf < 0.9)
+            if (col.blankInSample())
+                s.reasons << QStringLiteral("\"%1\" as %2 (%3): empty in the sample, taken only because no column "
+                                            "with values fits")
+                                 .arg(col.name, r.name, roleKindName(r.kind));
+            else if (r.required || kf < 0.6 || cf < 0.9)
                 s.reasons << QStringLiteral("\"%1\" as %2 (%3): %4%5")
                                  .arg(col.name, r.name, roleKindName(r.kind), describeValues(col),
                                       kf >= 0.8 ? QString() : QStringLiteral(", a poor fit"))
@@ -406,6 +481,13 @@ QStringList summarise(const Detection &d, const Rules &rules)
             out << QStringLiteral("Looks like %1: %2.").arg(t->name, parts.join(QStringLiteral(", ")));
         if (!d.missingRoles.isEmpty())
             out << QStringLiteral("No column found for: %1.").arg(d.missingRoles.join(QStringLiteral(", ")));
+        const QMap<QString, QString> blank = d.candidates.value(d.type).blankColumns;
+        for (auto it = blank.cbegin(); it != blank.cend(); ++it)
+            out << (d.mapping.roles.value(it.key()) == it.value()
+                        ? QStringLiteral("\"%1\" is empty in the sample; it is taken as %2 only because no column "
+                                         "with values fits: please check.")
+                        : QStringLiteral("\"%1\" is empty in the sample, so %2 is left unmapped."))
+                       .arg(it.value(), it.key());
     }
     if (!d.runnerUp.isEmpty()) {
         const TypeMatch &r = d.candidates.value(d.runnerUp);
@@ -532,7 +614,11 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
     d.confidence = qBound(0.0, confidence, 1.0);
     d.ambiguous = ranked.size() > 1 && margin < settings.ambiguityMargin;
     d.level = levelFor(d.confidence, settings);
-    if (d.ambiguous && d.level == Level::High)
+    // A required role standing on a column with no values is a guess for the analyst to confirm.
+    bool blankRequired = false;
+    for (auto it = win.match.blankColumns.cbegin(); it != win.match.blankColumns.cend(); ++it)
+        blankRequired = blankRequired || d.mapping.roles.value(it.key()) == it.value();
+    if ((d.ambiguous || blankRequired) && d.level == Level::High)
         d.level = Level::Medium;
     d.reasons = summarise(d, rules);
     return d;

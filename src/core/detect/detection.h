@@ -41,12 +41,18 @@ struct TypeMatch {
     QMap<QString, double> roleConfidence;
     //! Required roles with no column.
     QStringList missingRoles;
+    //! Role -> a column whose header names the role but which is blank in every sampled row. Such a
+    //! column is never mapped to an optional role (the role is left unmapped); a required role takes it
+    //! only when no column with values fits, and it then counts for little.
+    QMap<QString, QString> blankColumns;
 };
 
 //! What detection found in one file.
 struct Detection {
     QString type;
     double confidence = 0;
+    //! The level for the confidence, but never High when ambiguous or when a required role stands on a
+    //! column blank in the sample.
     Level level = Level::VeryLow;
     //! The runner-up is within settings.ambiguityMargin of the winner.
     bool ambiguous = false;

@@ -59,6 +59,10 @@ struct ColumnProfile {
     bool headerIsCode = false;
     //! Value (lower-cased, trimmed) -> occurrences in the sample.
     QHash<QString, int> valueCounts;
+
+    //! The sample has rows but none of them gives this column a value: the column holds no data to
+    //! back a role (a sample without rows says nothing either way, so this is false for it).
+    bool blankInSample() const { return rows > 0 && nonBlank == 0; }
 };
 
 //! Profiles every column of a sample. `columns` gives names and the reader's types.
