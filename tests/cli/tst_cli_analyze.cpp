@@ -146,7 +146,7 @@ private Q_SLOTS:
         {
             QFile f(QDir(rules.path()).filePath(QStringLiteral("settings.json")));
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(R"({"levels": {"high": 0.999, "medium": 0.998, "low": 0.10}})");
+            f.write(R"({"levels": {"high": 1.0, "medium": 1.0, "low": 0.10}})");
         }
         const QString input = test::seedPath(QStringLiteral("raw_data.xlsx"));
         auto r = runWithEnv({QStringLiteral("analyze"), input, QStringLiteral("--out"), out.path()},

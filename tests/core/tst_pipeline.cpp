@@ -255,7 +255,7 @@ private Q_SLOTS:
         {
             QFile f(QDir(rules.path()).filePath(QStringLiteral("settings.json")));
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(R"({"levels": {"high": 0.999, "medium": 0.998, "low": 0.10}})");
+            f.write(R"({"levels": {"high": 1.0, "medium": 1.0, "low": 0.10}})");
         }
         qputenv("FINPIPE_RULES_DIR", QFile::encodeName(rules.path()));
         QTemporaryDir out;
