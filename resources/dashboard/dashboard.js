@@ -7,11 +7,24 @@
   var PAGE_ROWS = 200;        // rows rendered before "Show all"
   var MAX_BARS = 40;          // categories drawn per bar chart
   var CHART_HEIGHT = 320;
-  var PALETTE = ['#2563eb', '#e11d48', '#16a34a', '#d97706', '#7c3aed', '#0891b2',
-                 '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#a21caf'];
+  var NAMED_SERIES_COLOURS = 12; // --series-1 … --series-12 in dashboard.css
 
+  var root = document.documentElement;
   var statusBox = document.getElementById('render-status');
   var charts = [];            // {rebuild(), resize(width)} for theme and print changes
+
+  // ---------------------------------------------------------------- theme
+  // <html data-theme="light|dark"> forces a theme (see dashboard.css); without it the page follows
+  // the system. The desktop app sets the attribute itself; in a browser, add #theme=dark (or
+  // #theme=light, #theme=system) to the address. Charts redraw whenever the attribute changes.
+  function themeFromAddress() {
+    var m = /(?:^#|&)theme=(light|dark|system)(?=&|$)/.exec(location.hash);
+    if (!m) return; // e.g. a contents link (#table-2): keep the theme as it is
+    if (m[1] === 'system') root.removeAttribute('data-theme');
+    else root.setAttribute('data-theme', m[1]);
+  }
+  themeFromAddress();
+  window.addEventListener('hashchange', themeFromAddress);
 
   function setStatus(state, text) {
     if (!statusBox) return;
@@ -41,9 +54,15 @@
   function cssVar(name) {
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   }
-  function seriesColor(i) {
-    if (i < PALETTE.length) return PALETTE[i];
-    return 'hsl(' + Math.round((i * 137.508) % 360) + ', 62%, 52%)';
+  // The current theme's line colours for n series: the named ones, then evenly spread hues.
+  function seriesColors(n) {
+    var dark = cssVar('--theme') === 'dark';
+    var out = [];
+    for (var i = 0; i < n; ++i) {
+      var named = i < NAMED_SERIES_COLOURS ? cssVar('--series-' + (i + 1)) : '';
+      out.push(named || 'hsl(' + Math.round((i * 137.508) % 360) + ', 62%, ' + (dark ? '66%' : '45%') + ')');
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- formatting
@@ -350,6 +369,7 @@
         u = null;
       }
       var muted = cssVar('--muted') || '#666', grid = cssVar('--grid') || 'rgba(0,0,0,0.1)';
+      var colors = seriesColors(model.series.length);
       var axisFont = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
       var xAxis = { stroke: muted, font: axisFont, grid: { stroke: grid, width: 1 },
                     ticks: { stroke: grid, width: 1 } };
@@ -371,13 +391,13 @@
           .concat(model.series.map(function (s, i) {
             return {
               label: s.label,
-              stroke: seriesColor(i),
+              stroke: colors[i],
               width: 1.6,
               spanGaps: joinBox.checked,
               show: !hidden[i + 1],
               // A value with blanks on both sides has no line: always draw its dot.
-              points: isolated[i] ? { show: true, size: 5, fill: seriesColor(i) }
-                                  : { size: 5, fill: seriesColor(i) },
+              points: isolated[i] ? { show: true, size: 5, fill: colors[i] }
+                                  : { size: 5, fill: colors[i] },
               // The legend always shows the real value, also when the plot is normalised.
               value: function (self, v, si, idx) {
                 var real = idx === null || idx === undefined ? null : s.values[idx];
@@ -579,10 +599,14 @@
       });
       charts.forEach(function (c) { ro.observe(c.host); });
     }
+    // Canvas charts hold their colours: redraw them when the system or the forced theme changes.
+    var onTheme = function () { charts.forEach(function (c) { c.rebuild(); }); };
     if (window.matchMedia) {
       var mq = window.matchMedia('(prefers-color-scheme: dark)');
-      var onTheme = function () { charts.forEach(function (c) { c.rebuild(); }); };
       if (mq.addEventListener) mq.addEventListener('change', onTheme); else if (mq.addListener) mq.addListener(onTheme);
+    }
+    if (window.MutationObserver) {
+      new MutationObserver(onTheme).observe(root, { attributes: true, attributeFilter: ['data-theme'] });
     }
     // Paper is narrower than most screens: size the canvases for it, then restore.
     window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.resize(680); }); });

@@ -35,6 +35,8 @@
 #include <QVBoxLayout>
 #include <QWebEnginePage>
 #include <QWebEngineProfile>
+#include <QWebEngineScript>
+#include <QWebEngineScriptCollection>
 #include <QWebEngineSettings>
 #include <QWebEngineView>
 #include <QtConcurrent>
@@ -67,6 +69,32 @@ QString esc(const QString &s)
 }
 
 using TableResult = Result<std::shared_ptr<const ingest::Table>>;
+
+const QString kThemeScriptName = QStringLiteral("finpipe-dashboard-theme");
+
+//! Script that gives the page <html data-theme="light|dark"> (dashboard.css and dashboard.js follow
+//! it), or removes it for System. It leaves an unchanged attribute alone: every change redraws
+//! the page's charts. Run as the document is created, it finds no <html> yet and waits for it
+//! with a MutationObserver, whose callback runs before the parser runs any of the page's scripts.
+QString themeScript(AppSettings::Theme theme)
+{
+    const QString value = theme == AppSettings::Theme::Light  ? QStringLiteral("'light'")
+                          : theme == AppSettings::Theme::Dark ? QStringLiteral("'dark'")
+                                                              : QStringLiteral("null");
+    return QStringLiteral(
+               "(function (t) {"
+               " function apply(r) {"
+               "  if (r.getAttribute('data-theme') === t) return;"
+               "  if (t) r.setAttribute('data-theme', t); else r.removeAttribute('data-theme');"
+               " }"
+               " if (document.documentElement) { apply(document.documentElement); return; }"
+               " var o = new MutationObserver(function () {"
+               "  if (document.documentElement) { o.disconnect(); apply(document.documentElement); }"
+               " });"
+               " o.observe(document, { childList: true });"
+               "})(%1);")
+        .arg(value);
+}
 
 } // namespace
 
@@ -272,6 +300,27 @@ void DetailTabs::showJob(const jobs::JobRecord *job)
     loadQuality();
     fillOutputs();
     fillDetails();
+}
+
+void DetailTabs::setDashboardTheme(AppSettings::Theme theme)
+{
+    // Pages loaded from now on get the theme as their document is created, before any of their
+    // own scripts run: no flash of the other theme, and the charts are drawn right the first time.
+    QWebEngineScriptCollection &scripts = m_web->page()->scripts();
+    for (const QWebEngineScript &old : scripts.find(kThemeScriptName))
+        scripts.remove(old);
+    if (theme != AppSettings::Theme::System) {
+        QWebEngineScript script;
+        script.setName(kThemeScriptName);
+        script.setInjectionPoint(QWebEngineScript::DocumentCreation);
+        script.setWorldId(QWebEngineScript::ApplicationWorld); // the page's scripts cannot see it
+        script.setRunsOnSubFrames(false);
+        script.setSourceCode(themeScript(theme));
+        scripts.insert(script);
+    }
+    // The dashboard on screen changes now.
+    if (!m_dashboardUrl.isEmpty())
+        m_web->page()->runJavaScript(themeScript(theme), QWebEngineScript::ApplicationWorld);
 }
 
 void DetailTabs::loadDashboard()

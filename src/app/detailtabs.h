@@ -1,5 +1,6 @@
 #pragma once
 
+#include "appsettings.h"
 #include "ingest/reader.h"
 #include "jobs/jobstore.h"
 
@@ -41,6 +42,12 @@ public:
     //! finished re-run shows its new outputs.
     void showJob(const jobs::JobRecord *job);
     qint64 jobId() const { return m_job.id; }
+
+    //! The dashboard's colours: Light and Dark force that theme on every dashboard shown from now
+    //! on and on the one shown now (its charts redraw); System lets the page follow the system's
+    //! preference. QtWebEngine 6.4 cannot force prefers-color-scheme, so this sets the page's
+    //! <html data-theme> before the page's own scripts run.
+    void setDashboardTheme(AppSettings::Theme theme);
 
     //! The output file selected in the Outputs tab, else the first output; empty if none.
     QString selectedOutputPath() const;

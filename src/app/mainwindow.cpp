@@ -63,6 +63,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     }
 
     m_details = new DetailTabs;
+    m_details->setDashboardTheme(m_settings.theme());
     m_ui->detailsLayout->addWidget(m_details);
     m_ui->splitter->setStretchFactor(0, 2);
     m_ui->splitter->setStretchFactor(1, 5);
@@ -643,6 +644,7 @@ void MainWindow::showSettings()
         return;
     m_runner->setConcurrency(m_settings.concurrency());
     applyTheme(m_settings.theme());
+    m_details->setDashboardTheme(m_settings.theme());
 }
 
 void MainWindow::reportStoreError(const Error &error)

@@ -26,6 +26,8 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QAction>
+#include <QTimer>
 #include <QWebEnginePage>
 #include <QWebEngineView>
 
@@ -60,20 +62,53 @@ qint64 idOf(app::MainWindow &w, const QString &fileName)
     return 0;
 }
 
-QString innerText(QWebEngineView *view)
+//! The result of `script` in the page (the page's own world); invalid after 10 s without one.
+QVariant evalJs(QWebEngineView *view, const QString &script)
 {
-    QString text;
+    QVariant result;
     bool done = false;
-    view->page()->runJavaScript(QStringLiteral("document.body ? document.body.innerText : ''"),
-                                [&](const QVariant &v) {
-                                    text = v.toString();
-                                    done = true;
-                                });
+    view->page()->runJavaScript(script, [&](const QVariant &v) {
+        result = v;
+        done = true;
+    });
     QElapsedTimer t;
     t.start();
     while (!done && t.elapsed() < 10000)
         QTest::qWait(20);
-    return text;
+    return result;
+}
+
+QString innerText(QWebEngineView *view)
+{
+    return evalJs(view, QStringLiteral("document.body ? document.body.innerText : ''")).toString();
+}
+
+//! What the dashboard looks like: "<data-theme or none> | <page background> | <first chart line>".
+QString dashboardLook(QWebEngineView *view)
+{
+    return evalJs(view, QStringLiteral(
+                            "(function () {"
+                            " var series = document.querySelectorAll('.u-legend .u-series');" // [0] is x
+                            " var marker = series.length > 1 ? series[1].querySelector('.u-marker') : null;"
+                            " return (document.documentElement.getAttribute('data-theme') || 'none') + ' | ' +"
+                            "  getComputedStyle(document.body).backgroundColor + ' | ' +"
+                            "  (marker ? getComputedStyle(marker).borderTopColor : 'no chart');"
+                            "})()"))
+        .toString();
+}
+
+//! Chooses `theme` in the Settings dialog that `trigger` opens, and presses OK.
+void chooseThemeInSettings(app::MainWindow &w, app::AppSettings::Theme theme)
+{
+    QTimer::singleShot(0, &w, [&w, theme] {
+        auto *dlg = w.findChild<app::SettingsDialog *>();
+        QVERIFY(dlg && dlg->isVisible());
+        auto *combo = dlg->findChild<QComboBox *>(QStringLiteral("themeCombo"));
+        combo->setCurrentIndex(combo->findData(int(theme)));
+        dlg->accept();
+    });
+    w.findChild<QAction *>(QStringLiteral("actionSettings"))->trigger(); // returns when it closed
+    QCOMPARE(w.settings().theme(), theme);
 }
 
 //! A copy of the synthetic readings with headers detection is only medium-sure about.
@@ -652,6 +687,78 @@ private Q_SLOTS:
         QVERIFY(!server.hasPendingConnections());
         QVERIFY(!server.waitForNewConnection(200));
         QCOMPARE(innerText(tabs.dashboardView()).trimmed(), QStringLiteral("local"));
+    }
+
+    //! The dashboard's theme is on the page before the page's own scripts run (no flash of the
+    //! other theme, charts drawn right the first time), and System leaves the page to the system.
+    void dashboardThemeIsSetBeforeThePageRuns()
+    {
+        QTemporaryDir dir;
+        {
+            QFile f(dir.filePath(QStringLiteral("dashboard.html")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            // What the page's first script sees, and what it sees after the page has loaded.
+            f.write("<!DOCTYPE html><html><head><script>var atParse = "
+                    "document.documentElement.getAttribute('data-theme') || 'none';</script></head>"
+                    "<body>probe</body></html>");
+        }
+        app::DetailTabs tabs;
+        tabs.show();
+        jobs::JobRecord job;
+        job.id = 1;
+        job.state = JobState::Succeeded;
+        job.outputDir = dir.path();
+        const auto load = [&] {
+            QSignalSpy loaded(&tabs, &app::DetailTabs::dashboardLoadFinished);
+            tabs.showJob(&job);
+            if (!QTest::qWaitFor([&] { return !loaded.isEmpty(); }, 30000))
+                return QStringLiteral("not loaded");
+            return evalJs(tabs.dashboardView(), QStringLiteral("atParse")).toString();
+        };
+        const auto attribute = [&] {
+            return evalJs(tabs.dashboardView(),
+                          QStringLiteral("document.documentElement.getAttribute('data-theme') || 'none'"))
+                .toString();
+        };
+        QCOMPARE(load(), QStringLiteral("none")); // default: the system decides
+        tabs.setDashboardTheme(app::AppSettings::Theme::Dark);
+        QTRY_COMPARE(attribute(), QStringLiteral("dark")); // the page on screen changes
+        QCOMPARE(load(), QStringLiteral("dark"));           // a page loaded later has it from the start
+        tabs.setDashboardTheme(app::AppSettings::Theme::Light);
+        QTRY_COMPARE(attribute(), QStringLiteral("light"));
+        QCOMPARE(load(), QStringLiteral("light"));
+        QCOMPARE(attribute(), QStringLiteral("light"));
+        tabs.setDashboardTheme(app::AppSettings::Theme::System);
+        QTRY_COMPARE(attribute(), QStringLiteral("none"));
+        QCOMPARE(load(), QStringLiteral("none"));
+    }
+
+    //! The theme setting reaches the real dashboard (page colours and chart lines), at start and
+    //! when the analyst changes it in Settings while the dashboard is open.
+    void dashboardFollowsTheThemeSetting()
+    {
+        AppFixture fx;
+        app::AppSettings(fx.settings.get()).setTheme(app::AppSettings::Theme::Dark);
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        QSignalSpy loaded(w.details(), &app::DetailTabs::dashboardLoadFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("fintech_sales.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
+        QWebEngineView *view = w.details()->dashboardView();
+        // dashboard.css: --bg #0f141b / #f4f6f9, --series-1 #60a5fa / #2563eb (dark / light).
+        const QString dark = QStringLiteral("dark | rgb(15, 20, 27) | rgb(96, 165, 250)");
+        const QString light = QStringLiteral("light | rgb(244, 246, 249) | rgb(37, 99, 235)");
+        QTRY_COMPARE_WITH_TIMEOUT(dashboardLook(view), dark, 10000);
+        saveShot(&w, "dashboard-dark");
+
+        chooseThemeInSettings(w, app::AppSettings::Theme::Light);
+        QTRY_COMPARE_WITH_TIMEOUT(dashboardLook(view), light, 10000); // the chart was redrawn too
+        chooseThemeInSettings(w, app::AppSettings::Theme::Dark);
+        QTRY_COMPARE_WITH_TIMEOUT(dashboardLook(view), dark, 10000);
+        chooseThemeInSettings(w, app::AppSettings::Theme::System);
+        QTRY_VERIFY_WITH_TIMEOUT(dashboardLook(view).startsWith(u"none | "), 10000);
+        app::applyTheme(app::AppSettings::Theme::System); // Settings changed the test's palette
     }
 
     void severalFilesAtOnceAndCtrlO()

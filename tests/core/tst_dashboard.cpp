@@ -55,7 +55,10 @@ DashboardInfo sampleInfo()
     info.confidence = 0.93;
     info.level = QStringLiteral("high");
     info.mapping = {{QStringLiteral("station"), QStringLiteral("Station_ID")},
-                    {QStringLiteral("value"), kHostileColumn}};
+                    {QStringLiteral("value"), kHostileColumn},
+                    // Long names must wrap at "_" or camelCase, not mid-word (browser check).
+                    {QStringLiteral("product_subcategory_description"),
+                     QStringLiteral("ProductSubcategoryDescriptionInEnglish")}};
     info.parameters = {{QStringLiteral("aggregation"), QStringLiteral("mean")}};
     info.finpipeVersion = QStringLiteral("9.8.7");
     return info;
@@ -107,6 +110,27 @@ AnalysisResult sampleResult()
     r.rowsUsed = 990;
     r.rowsSkipped = 10;
     return r;
+}
+
+//! The page's own style sheet (the second <style>, after uPlot's).
+QString dashboardCss(const QByteArray &html)
+{
+    const qsizetype first = html.indexOf("<style>");
+    const qsizetype start = html.indexOf("<style>", first + 1);
+    const qsizetype end = html.indexOf("</style>", start);
+    return start < 0 || end < 0 ? QString() : QString::fromUtf8(html.mid(start + 7, end - start - 7));
+}
+
+//! The declarations of the first rule whose selector is exactly `selector` (after `from`), with
+//! whitespace normalised, e.g. "--if-light: ; --if-dark: initial;".
+QString ruleBody(const QString &css, const QString &selector, qsizetype from = 0)
+{
+    const qsizetype at = css.indexOf(selector + QStringLiteral(" {"), from);
+    if (at < 0)
+        return {};
+    const qsizetype open = css.indexOf(u'{', at);
+    const qsizetype close = css.indexOf(u'}', open);
+    return css.mid(open + 1, close - open - 1).simplified();
 }
 
 //! The text of <script ... id="data"> ... </script>.
@@ -176,6 +200,7 @@ private Q_SLOTS:
         // The header shows the file name and the column name as text.
         QVERIFY(html.contains("<h1 id=\"file-name\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.csv</h1>"));
         QVERIFY(html.contains("<dt>value</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt;</dd>"));
+        QVERIFY(html.contains("<dt>station</dt><dd>Station_<wbr>ID</dd>"));
         QVERIFY(html.contains("<title>&quot;&gt;&lt;img src=x"));
         // In the data island, < > & and U+2028 are \u escapes.
         const QByteArray island = dataIsland(html);
@@ -304,6 +329,84 @@ private Q_SLOTS:
                               "<code>TUS_Analysis.csv</code>."));
         // The 30-row CT table is below the cap: complete, and no note.
         QVERIFY(!html.contains("all 30 are in"));
+    }
+
+    //! Long role and column names get line-break opportunities at sensible points only, and
+    //! break opportunities never split an escape.
+    void longNamesWrapAtWordParts()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        QVERIFY(html.contains("<dt>product_<wbr>subcategory_<wbr>description</dt>"
+                              "<dd>Product<wbr>Subcategory<wbr>Description<wbr>In<wbr>English</dd>"));
+        DashboardInfo info;
+        info.mapping = {{QStringLiteral("a__b_"), QStringLiteral("x_<b>_yZ & \"q\"")},
+                        {QStringLiteral("URLPath"), QStringLiteral("_lead")}};
+        info.parameters = {{QStringLiteral("min_coverage"), QStringLiteral("0.5")}};
+        AnalysisResult r;
+        r.analysisId = QStringLiteral("profile");
+        const QByteArray page = renderDashboard(info, r);
+        QVERIFY(page.contains("<dt>a__<wbr>b_</dt><dd>x_<wbr>&lt;b&gt;_<wbr>y<wbr>Z &amp; &quot;q&quot;</dd>"));
+        QVERIFY(page.contains("<dt>URLPath</dt><dd>_<wbr>lead</dd>")); // no break inside an acronym
+        QVERIFY(page.contains("<dl class=\"pairs\" id=\"parameters\"><div class=\"pair\">"
+                              "<dt>min_<wbr>coverage</dt><dd>0.5</dd>"));
+        // The grid gives each pair room; a column that does not fit moves under its role instead
+        // of both being squeezed, and nothing breaks anywhere before trying those points.
+        const QString css = dashboardCss(page);
+        QVERIFY(ruleBody(css, QStringLiteral(".pair")).contains(u"flex-wrap: wrap"));
+        QVERIFY(ruleBody(css, QStringLiteral(".pair dt")).contains(u"overflow-wrap: break-word"));
+        QVERIFY(!ruleBody(css, QStringLiteral(".pair dd")).contains(u"anywhere"));
+        QVERIFY(ruleBody(css, QStringLiteral(".pairs")).contains(u"minmax(min(100%, 270px), 1fr)"));
+    }
+
+    //! The page follows the system unless <html data-theme> forces light or dark, and a forced
+    //! theme is the very same palette as the system's (one set of colours, switched by two guards).
+    void themeCanBeForced()
+    {
+        const QByteArray html = renderDashboard(sampleInfo(), sampleResult());
+        const QString css = dashboardCss(html);
+        QVERIFY(!css.isEmpty());
+        const QString light = QStringLiteral("--if-light: initial; --if-dark: ;");
+        const QString dark = QStringLiteral("--if-light: ; --if-dark: initial;");
+        // Default: light guards; the system's dark preference and data-theme="dark" set the same
+        // dark guards, data-theme="light" the light ones (whatever the system prefers).
+        QVERIFY(ruleBody(css, QStringLiteral(":root")).startsWith(light));
+        const qsizetype media = css.indexOf(u"@media (prefers-color-scheme: dark)");
+        QVERIFY(media > 0);
+        QCOMPARE(ruleBody(css, QStringLiteral(":root"), media), dark);
+        QCOMPARE(ruleBody(css, QStringLiteral(":root[data-theme=\"dark\"]")),
+                 dark + QStringLiteral(" color-scheme: dark;"));
+        QCOMPARE(ruleBody(css, QStringLiteral(":root[data-theme=\"light\"]")),
+                 light + QStringLiteral(" color-scheme: light;"));
+        QVERIFY(css.indexOf(u":root[data-theme=\"dark\"]") > media); // later: wins over the system
+
+        // Every colour is a light/dark pair; the palette has both values of the main ones.
+        static const QRegularExpression property(QStringLiteral("(--[a-z0-9-]+):([^;]*);"));
+        QStringList pairs;
+        for (auto it = property.globalMatch(css); it.hasNext();) {
+            const auto m = it.next();
+            const QString value = m.captured(2);
+            if (!value.contains(u"--if-"))
+                continue;
+            QVERIFY2(value.count(u"var(--if-light,") == 1 && value.count(u"var(--if-dark,") == 1,
+                     qPrintable(m.captured(0)));
+            pairs << m.captured(1);
+        }
+        for (const char *name : {"--theme", "--bg", "--card", "--fg", "--muted", "--border", "--grid",
+                                 "--accent", "--bar", "--ok", "--warn", "--err", "--series-1", "--series-12"})
+            QVERIFY2(pairs.contains(QLatin1StringView(name)), name);
+        QVERIFY(css.contains(u"--bg: var(--if-light, #f4f6f9) var(--if-dark, #0f141b);"));
+        QVERIFY(css.contains(u"--theme: var(--if-light, light) var(--if-dark, dark);"));
+        // No second palette elsewhere: the dark colours appear once.
+        QCOMPARE(css.count(u"#0f141b"), 1);
+
+        // The page script reads #theme= from the address and redraws its charts (canvas: their
+        // colours are baked in) when data-theme changes; line colours come from the style sheet.
+        const QByteArray js = html.mid(html.lastIndexOf("<script>"));
+        QVERIFY(js.contains("theme=(light|dark|system)"));
+        QVERIFY(js.contains("attributeFilter: ['data-theme']"));
+        QVERIFY(js.contains("cssVar('--series-' + (i + 1))"));
+        // Still exactly the two hashed scripts: nothing new for the CSP to allow.
+        QCOMPARE(html.count("'sha256-"), 2);
     }
 
     void deterministic()

@@ -76,6 +76,24 @@ QString classToken(const QString &text)
     return out.isEmpty() ? QStringLiteral("unknown") : out;
 }
 
+//! Escaped text with a line-break opportunity (<wbr>) after each underscore and between a lower-
+//! and an upper-case letter, so that a long name in a narrow cell wraps as "product_ / category"
+//! or "ProductCategory / Name" rather than mid-word. The text itself is unchanged (copy, find).
+QString breakableHtml(const QString &text)
+{
+    QString h;
+    qsizetype segment = 0;
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        const bool after = text[i] == u'_' && text[i + 1] != u'_';
+        const bool camel = text[i].isLower() && text[i + 1].isUpper();
+        if (after || camel) {
+            h += htmlEscape(text.sliced(segment, i + 1 - segment)) + u"<wbr>"_s;
+            segment = i + 1;
+        }
+    }
+    return h + htmlEscape(text.sliced(segment));
+}
+
 //! A compact list of name/value pairs (the mapping, the parameters) that flows into columns.
 QString pairList(const QString &id, const QString &caption, const QMap<QString, QString> &map)
 {
@@ -84,8 +102,8 @@ QString pairList(const QString &id, const QString &caption, const QMap<QString, 
     if (map.isEmpty())
         h += u"<div class=\"pair muted\">none</div>"_s;
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        h += u"<div class=\"pair\"><dt>"_s + htmlEscape(it.key()) + u"</dt><dd>"_s
-             + htmlEscape(it.value()) + u"</dd></div>"_s;
+        h += u"<div class=\"pair\"><dt>"_s + breakableHtml(it.key()) + u"</dt><dd>"_s
+             + breakableHtml(it.value()) + u"</dd></div>"_s;
     }
     return h + u"</dl></div>"_s;
 }
