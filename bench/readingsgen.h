@@ -12,8 +12,10 @@ namespace finpipe::bench {
 
 //! Writes `rows` data rows (plus the header) to `path`: 4 stations, "Data 1".."Data 24", readings
 //! spread evenly over 1,500 days with `YYYY-MM-DD HH:MM:SS` timestamps, Results 0-700 with two
-//! decimals and about 3% blank. 2,000,000 rows make about 78 MB. Returns bytes written, -1 on error.
-inline qint64 writeReadings(const QString &path, qint64 rows)
+//! decimals and about 3% blank. 2,000,000 rows make about 78 MB. `newestFirst` writes the same
+//! readings in reverse time order (every cell's times go backwards). Returns bytes written, -1 on
+//! error.
+inline qint64 writeReadings(const QString &path, qint64 rows, bool newestFirst = false)
 {
     std::FILE *f = std::fopen(path.toLocal8Bit().constData(), "wb");
     if (!f)
@@ -30,7 +32,8 @@ inline qint64 writeReadings(const QString &path, qint64 rows)
     qint64 written = 0;
     quint64 rng = 0x9E3779B97F4A7C15ull;
     char line[96];
-    for (qint64 i = 0; i < rows; ++i) {
+    for (qint64 row = 0; row < rows; ++row) {
+        const qint64 i = newestFirst ? rows - 1 - row : row;
         const qint64 step = i / kPerStep;
         const int station = int((i / kParams) % 4);
         const int param = int(i % kParams) + 1;

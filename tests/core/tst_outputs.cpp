@@ -10,8 +10,11 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <string>
 
 #include <unistd.h>
 
@@ -100,6 +103,35 @@ private Q_SLOTS:
         QCOMPARE(written->sha256, sha256Of("new,content\n"));
         // No temporary files left behind.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("CT_Analysis.csv")});
+    }
+
+    void largeFileIsWrittenBehindIntact()
+    {
+        // Over 100 MB in background mode: the write-behind (start writing each 32 MB, drop the
+        // one before from the page cache) must leave every byte in place, in order.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("audit_lineage.csv"));
+        AtomicFile f(path, /*background=*/true);
+        QVERIFY(f.open().ok());
+        QCryptographicHash expected(QCryptographicHash::Sha256);
+        qint64 total = 0;
+        for (int chunk = 0; chunk < 105; ++chunk) {
+            std::string data = f.takeBuffer();
+            data.assign(size_t(1) << 20, char('a' + chunk % 26));
+            data += std::to_string(chunk) + '\n';
+            expected.addData(QByteArrayView(data.data(), qsizetype(data.size())));
+            total += qint64(data.size());
+            f.write(std::move(data));
+        }
+        auto written = f.commit();
+        QVERIFY(written.ok());
+        QCOMPARE(written->size, total);
+        QCOMPARE(QFileInfo(path).size(), total);
+        QCOMPARE(written->sha256, QString::fromLatin1(expected.result().toHex()));
+        QFile back(path);
+        QVERIFY(back.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(back.readAll(), QCryptographicHash::Sha256).toHex()),
+                 written->sha256);
     }
 
     void abandonedWriteLeavesNothing()

@@ -12,6 +12,10 @@
 #include <thread>
 #include <vector>
 
+#ifdef Q_OS_LINUX
+#include <fcntl.h>
+#endif
+
 namespace finpipe::outputs {
 
 namespace {
@@ -32,6 +36,8 @@ struct AtomicFile::Impl {
     QSaveFile file;
     ingest::Sha256 hasher;
     qint64 size = 0;
+    qint64 writeBackFrom = 0;   // bytes before this are being written to disk
+    qint64 writtenBackFrom = 0; // bytes before this are on disk and out of the page cache
     bool failed = false;
     QString failure;
 
@@ -53,7 +59,26 @@ struct AtomicFile::Impl {
         if (file.write(data.data(), qint64(data.size())) != qint64(data.size())) {
             failed = true;
             failure = file.errorString();
+            return;
         }
+#ifdef Q_OS_LINUX
+        // Write-behind for large files: start writing each 32 MB to disk as soon as it is
+        // complete, wait for the one before it and drop it from the page cache. commit()'s sync
+        // then has almost nothing left to wait for, and gigabytes of lineage do not fill the page
+        // cache (which made the kernel's share of a 20-million-row run grow faster than the rows).
+        constexpr qint64 kWriteBackStep = qint64(32) << 20;
+        if (size - writeBackFrom >= kWriteBackStep) {
+            const int fd = file.handle();
+            if (writtenBackFrom < writeBackFrom) {
+                ::sync_file_range(fd, writtenBackFrom, writeBackFrom - writtenBackFrom,
+                                  SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+                ::posix_fadvise(fd, writtenBackFrom, writeBackFrom - writtenBackFrom, POSIX_FADV_DONTNEED);
+            }
+            writtenBackFrom = writeBackFrom;
+            ::sync_file_range(fd, writeBackFrom, size - writeBackFrom, SYNC_FILE_RANGE_WRITE);
+            writeBackFrom = size;
+        }
+#endif
     }
 
     void run()
