@@ -8,8 +8,8 @@ packages=(
     qt6-base-dev qt6-webengine-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libgl-dev
     qcoro-qt6-dev qtkeychain-qt6-dev libminizip-dev libxlsxwriter-dev libpq-dev libssl-dev
     postgresql-15 xvfb xauth dbus gnome-keyring
-    # Tests: the dashboard is opened in a real headless browser.
-    chromium
+    # Tests: the dashboard is opened in real headless browsers.
+    chromium firefox-esr
 )
 # The dashboard's chart library comes from the npm registry at build time.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -2,6 +2,7 @@
 # Opens tst_dashboard's sample dashboard in headless Chromium and checks that the page's script
 # drew everything: render status "ok", a section per station, one canvas per time-series chart,
 # SVG bar charts, the "show all" button of the long table, and that hostile text stayed text.
+# The checks live in tests/browser/dashboard_dom_checks.sh, shared with the Firefox check.
 #
 # usage: dashboard_browser_check.sh <path to tst_dashboard> [screenshot.png]
 # Exit 0: pass, 1: fail, 77: skipped (no Chromium on this machine).
@@ -35,23 +36,8 @@ run_browser() {
 run_browser --dump-dom >"$work/dom.html" 2>"$work/browser.log"
 dom="$work/dom.html"
 
-fail=0
-check() { # description, grep -E pattern, expected count (or "+" for at least one)
-    n=$(grep -oE "$2" "$dom" | wc -l)
-    if [ "$3" = "+" ]; then ok=$([ "$n" -ge 1 ] && echo 1 || echo 0); else ok=$([ "$n" -eq "$3" ] && echo 1 || echo 0); fi
-    if [ "$ok" = 1 ]; then echo "ok   $1 ($n)"; else echo "FAIL $1: found $n, expected $3"; fail=1; fi
-}
-check "render status ok" '<div id="render-status" data-status="ok"[^>]*>ok<' 1
-check "CT section" 'data-table-id="CT_Analysis"' 1
-check "TUS section" 'data-table-id="TUS_Analysis"' 1
-check "time-series charts drawn (one canvas each)" '<canvas' 2
-check "legend entries (x + 3 series per chart)" 'class="u-series' 8
-check "bar chart drawn" '<rect[^>]*class="bar' 3
-check "negative bar" 'class="bar negative"' 1
-check "long table paged" 'Show all 450 rows' 1
-check "hostile column shown as text" '&lt;script&gt;alert\(1\)&lt;/script&gt;' +
-check "no injected image element" '<img' 0
-check "no error notice" '<div id="render-status" data-status="error"' 0
+sh "$(dirname "$0")/../browser/dashboard_dom_checks.sh" "$dom"
+fail=$?
 
 if [ -n "$shot" ]; then
     run_browser --hide-scrollbars --screenshot="$shot" >/dev/null 2>&1

@@ -9,6 +9,7 @@ finpipe_add_test(NAME tst_detect SOURCES core/tst_detect.cpp LABELS core)
 finpipe_add_test(NAME tst_xlsxreader SOURCES core/tst_xlsxreader.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::XLSXWRITER PkgConfig::MINIZIP)
 finpipe_add_test(NAME tst_stationpivot SOURCES core/tst_stationpivot.cpp LABELS core)
 include(${CMAKE_CURRENT_LIST_DIR}/dashboard_browser_check.cmake) # slow: headless Chromium opens dashboard.html
+include(${CMAKE_CURRENT_LIST_DIR}/../browser/dashboard_firefox_check.cmake) # slow: headless Firefox opens dashboard.html
 finpipe_add_test(NAME tst_readerdispatch SOURCES core/tst_readerdispatch.cpp LABELS core)
 finpipe_add_test(NAME tst_profile SOURCES core/tst_profile.cpp LABELS core)
 finpipe_add_test(NAME tst_timeseriesreport SOURCES core/tst_timeseriesreport.cpp LABELS core)

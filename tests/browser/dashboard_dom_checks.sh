@@ -1,0 +1,31 @@
+#!/bin/sh
+# The checks of a rendered dashboard.html, shared by every browser test so they cannot drift:
+# dashboard_browser_check.sh (Chromium's --dump-dom) and dashboard_firefox_check.sh (Firefox's
+# DOM, written by firefox_dump_dom.mjs). The page is tst_dashboard's writeSampleForBrowser sample.
+#
+# usage: dashboard_dom_checks.sh <rendered DOM as HTML>
+# Prints one line per check. Exit 0: all pass, 1: at least one failed.
+set -u
+dom="$1"
+if [ ! -s "$dom" ]; then
+    echo "FAIL: the browser wrote no DOM"; exit 1
+fi
+
+fail=0
+check() { # description, grep -E pattern, expected count (or "+" for at least one)
+    n=$(grep -oE "$2" "$dom" | wc -l)
+    if [ "$3" = "+" ]; then ok=$([ "$n" -ge 1 ] && echo 1 || echo 0); else ok=$([ "$n" -eq "$3" ] && echo 1 || echo 0); fi
+    if [ "$ok" = 1 ]; then echo "ok   $1 ($n)"; else echo "FAIL $1: found $n, expected $3"; fail=1; fi
+}
+check "render status ok" '<div id="render-status" data-status="ok"[^>]*>ok<' 1
+check "CT section" 'data-table-id="CT_Analysis"' 1
+check "TUS section" 'data-table-id="TUS_Analysis"' 1
+check "time-series charts drawn (one canvas each)" '<canvas' 2
+check "legend entries (x + 3 series per chart)" 'class="u-series' 8
+check "bar chart drawn" '<rect[^>]*class="bar' 3
+check "negative bar" 'class="bar negative"' 1
+check "long table paged" 'Show all 450 rows' 1
+check "hostile column shown as text" '&lt;script&gt;alert\(1\)&lt;/script&gt;' +
+check "no injected image element" '<img' 0
+check "no error notice" '<div id="render-status" data-status="error"' 0
+exit $fail
