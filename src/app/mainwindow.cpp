@@ -63,7 +63,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     }
 
     m_details = new DetailTabs;
-    m_details->setDashboardTheme(m_settings.theme());
+    applyDashboardTheme();
     m_ui->detailsLayout->addWidget(m_details);
     m_ui->splitter->setStretchFactor(0, 2);
     m_ui->splitter->setStretchFactor(1, 5);
@@ -644,7 +644,18 @@ void MainWindow::showSettings()
         return;
     m_runner->setConcurrency(m_settings.concurrency());
     applyTheme(m_settings.theme());
-    m_details->setDashboardTheme(m_settings.theme());
+    applyDashboardTheme();
+}
+
+void MainWindow::applyDashboardTheme()
+{
+    // The dashboard looks like the window around it. With "follow the system" that is the app's
+    // palette: QtWebEngine's own idea of the system's colour scheme may differ from it.
+    AppSettings::Theme theme = m_settings.theme();
+    if (theme == AppSettings::Theme::System)
+        theme = QApplication::palette().color(QPalette::Window).lightness() < 128 ? AppSettings::Theme::Dark
+                                                                     : AppSettings::Theme::Light;
+    m_details->setDashboardTheme(theme);
 }
 
 void MainWindow::reportStoreError(const Error &error)
@@ -668,6 +679,8 @@ void MainWindow::changeEvent(QEvent *event)
         // Re-draw what was rendered for the old palette (light/dark switch).
         m_ui->emptyIcon->setPixmap(themedPixmap(QStringLiteral("drop"), 96, devicePixelRatioF(),
                                                 palette().color(QPalette::PlaceholderText)));
+        if (m_details)
+            applyDashboardTheme();
     }
     QMainWindow::changeEvent(event);
 }

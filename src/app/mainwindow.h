@@ -100,6 +100,7 @@ private:
     void refreshJob(qint64 id);
     void rebuildRecentMenu();
     void openFileDialog();
+    void applyDashboardTheme();
     void showSettings();
     void showContextMenu(const QPoint &pos);
     void createJob(const PreparedFile &file);
