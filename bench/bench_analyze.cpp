@@ -160,7 +160,8 @@ int main(int argc, char *argv[])
         if (bigInput.isEmpty())
             return 3;
         std::printf("scaling, 20,000,000 rows:\n");
-        const Run b = measure(cli, bigInput, QDir(dir).filePath(QStringLiteral("out20")), big, 1);
+        // Best of as many runs as the 2M figure, so both are judged alike.
+        const Run b = measure(cli, bigInput, QDir(dir).filePath(QStringLiteral("out20")), big, repeats);
         if (!b.ok)
             return 1;
         // The result tables are the same size at 20M rows as at 2M (4 stations x 24 parameters x
