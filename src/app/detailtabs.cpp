@@ -5,6 +5,7 @@
 #include "jobmodel.h"
 #include "localonlyinterceptor.h"
 #include "resultsmodel.h"
+#include "common/percent.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -606,7 +607,7 @@ void DetailTabs::fillDetails()
     if (!m_job.sheet.isEmpty())
         row(tr("Sheet"), m_job.sheet);
     row(tr("Dataset type"), JobModel::typeTitle(m_job.datasetType));
-    row(tr("Confidence"), QStringLiteral("%1% (%2)").arg(qRound(m_job.confidence * 100)).arg(m_job.level));
+    row(tr("Confidence"), QStringLiteral("%1% (%2)").arg(wholePercent(m_job.confidence)).arg(m_job.level));
     row(tr("State"), JobModel::stateText(m_job.state));
     if (!m_job.errorMessage.isEmpty())
         row(tr("Message"), m_job.errorMessage);
@@ -638,7 +639,7 @@ void DetailTabs::fillDetails()
         if (!scores.isEmpty()) {
             h += QStringLiteral("<table cellspacing=4>");
             for (auto it = scores.begin(); it != scores.end(); ++it)
-                row(JobModel::typeTitle(it.key()), QStringLiteral("%1%").arg(qRound(it.value().toDouble() * 100)));
+                row(JobModel::typeTitle(it.key()), QStringLiteral("%1%").arg(wholePercent(it.value().toDouble())));
             h += QStringLiteral("</table>");
         }
         const QJsonArray strategies = evidence.value(QStringLiteral("strategies")).toArray();
@@ -646,7 +647,7 @@ void DetailTabs::fillDetails()
             const QJsonObject s = sv.toObject();
             h += QStringLiteral("<p><b>%1</b> %2%<br>")
                      .arg(esc(DetectionDialog::strategyTitle(s.value(QStringLiteral("name")).toString())))
-                     .arg(qRound(s.value(QStringLiteral("score")).toDouble() * 100));
+                     .arg(wholePercent(s.value(QStringLiteral("score")).toDouble()));
             for (const QJsonValue &r : s.value(QStringLiteral("reasons")).toArray())
                 h += QStringLiteral("· %1<br>").arg(esc(r.toString()));
             h += QStringLiteral("</p>");

@@ -5,6 +5,7 @@
 #include "jobmodel.h"
 #include "prompts.h"
 #include "ui_detectiondialog.h"
+#include "common/percent.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -66,7 +67,7 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
     m_ui->summaryLabel->setText(
         tr("<b>%1</b> looks like <b>%2</b> — %3% confident (%4).")
             .arg(fileName.toHtmlEscaped(), JobModel::typeTitle(detection.type).toHtmlEscaped())
-            .arg(qRound(detection.confidence * 100))
+            .arg(wholePercent(detection.confidence))
             .arg(levelWords(level)));
     QString warning;
     if (detection.ambiguous)
@@ -267,7 +268,7 @@ void DetectionDialog::showEvidence()
         h += QStringLiteral("</ul>");
     }
     for (const detect::StrategyScore &s : m_detection.strategiesFor(m_type)) {
-        h += QStringLiteral("<p><b>%1</b>: %2%").arg(strategyTitle(s.strategy).toHtmlEscaped()).arg(qRound(s.score * 100));
+        h += QStringLiteral("<p><b>%1</b>: %2%").arg(strategyTitle(s.strategy).toHtmlEscaped()).arg(wholePercent(s.score));
         for (const QString &r : s.reasons)
             h += QStringLiteral("<br>· %1").arg(r.toHtmlEscaped());
         h += QStringLiteral("</p>");

@@ -1,6 +1,7 @@
 #include "jobmodel.h"
 
 #include "icons.h"
+#include "common/percent.h"
 
 #include <QLocale>
 
@@ -89,7 +90,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             if (sort)
                 return j.confidence;
             return j.datasetType.isEmpty() ? QString()
-                                           : QStringLiteral("%1%").arg(qRound(j.confidence * 100));
+                                           : QStringLiteral("%1%").arg(wholePercent(j.confidence));
         case WhereColumn: return tr("Local");
         case StateColumn:
             if (sort)
@@ -115,12 +116,12 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         if (col == FileColumn)
             return j.inputPath;
         if (col == ConfidenceColumn && !j.level.isEmpty())
-            return tr("Detection confidence %1% (%2)").arg(qRound(j.confidence * 100)).arg(j.level);
+            return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(j.level);
     }
     if (role == Qt::DecorationRole && col == WhereColumn)
         return themedIcon(QStringLiteral("local"));
     if (role == Qt::AccessibleTextRole && col == ConfidenceColumn)
-        return tr("Confidence %1%, %2").arg(qRound(j.confidence * 100)).arg(j.level);
+        return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(j.level);
     return {};
 }
 

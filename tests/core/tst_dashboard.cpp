@@ -306,6 +306,12 @@ private Q_SLOTS:
         QVERIFY(html.contains("<span class=\"badge level-high\" id=\"confidence-level\">high</span>"));
         QVERIFY(html.contains("<span id=\"confidence-value\">93%</span>"));
         QVERIFY(html.contains("<span id=\"finpipe-version\">9.8.7</span>"));
+        // Short of certain never reads 100%.
+        DashboardInfo nearlySure = sampleInfo();
+        nearlySure.confidence = 0.9995;
+        QVERIFY(renderDashboard(nearlySure, sampleResult()).contains("<span id=\"confidence-value\">99%</span>"));
+        nearlySure.confidence = 1.0;
+        QVERIFY(renderDashboard(nearlySure, sampleResult()).contains("<span id=\"confidence-value\">100%</span>"));
         QVERIFY(html.contains("1,000 read · 990 used · 10 skipped"));
         QVERIFY(html.contains("data-table-id=\"CT_Analysis\""));
         QVERIFY(html.contains("data-table-id=\"TUS_Analysis\""));
