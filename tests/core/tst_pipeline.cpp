@@ -111,6 +111,37 @@ private Q_SLOTS:
         QCOMPARE(first.value(u"size").toInteger(), m.outputs.first().size);
     }
 
+    void pivotOnlyChoicesAreNotClaimedForOtherAnalyses()
+    {
+        // A sales file analysed with station-pivot choices: the run says they were not used, and
+        // the dashboard does not list them as this analysis's parameters.
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = test::seedPath(QStringLiteral("fintech_sales.csv"));
+        spec.outputDir = out.path();
+        spec.params.aggregation = analysis::Aggregation::Median;
+        spec.params.onlyValidated = true;
+        auto r = jobs::runJob(spec, nullptr);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        QCOMPARE(r->analysisId, QStringLiteral("sales_summary"));
+        bool warned = false;
+        for (const QString &w : r->warnings)
+            warned = warned || (w.contains(u"aggregation (median)") && w.contains(u"only validated")
+                                && w.contains(u"sales summary"));
+        QVERIFY2(warned, qPrintable(r->warnings.join(u'\n')));
+        const QByteArray html = readAll(QDir(out.path()).filePath(QStringLiteral("dashboard.html")));
+        QVERIFY(!html.contains("id=\"parameters\""));
+        // The station pivot lists its parameters and has nothing to warn about.
+        QTemporaryDir pivotOut;
+        spec.inputPath = sample();
+        spec.outputDir = pivotOut.path();
+        r = jobs::runJob(spec, nullptr);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        for (const QString &w : r->warnings)
+            QVERIFY2(!w.contains(u"only apply to station readings"), qPrintable(w));
+        QVERIFY(readAll(QDir(pivotOut.path()).filePath(QStringLiteral("dashboard.html"))).contains("id=\"parameters\""));
+    }
+
     void dataFilesAreByteIdenticalAcrossRuns()
     {
         QTemporaryDir a, b;

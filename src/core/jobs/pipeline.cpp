@@ -379,6 +379,21 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
     m_manifest.rowsUsed = result.rowsUsed;
     m_manifest.rowsSkipped = result.rowsSkipped;
     m_manifest.warnings = reader.info().warnings + result.warnings;
+    const bool pivot = m_manifest.analysisId == QLatin1String("station_pivot");
+    if (!pivot) {
+        QStringList unused;
+        if (m_spec.params.aggregation != analysis::Aggregation::Mean)
+            unused << QStringLiteral("the aggregation (%1)").arg(analysis::aggregationName(m_spec.params.aggregation));
+        if (m_spec.params.onlyValidated)
+            unused << QStringLiteral("\"only validated rows\"");
+        if (!m_spec.params.templates.isEmpty())
+            unused << QStringLiteral("the template(s)");
+        if (!unused.isEmpty())
+            m_manifest.warnings << QStringLiteral("%1 only apply to station readings; the %2 analysis of this "
+                                                  "file did not use them.")
+                                       .arg(unused.join(QStringLiteral(", ")),
+                                            QString(m_manifest.analysisId).replace(u'_', u' '));
+    }
     for (const auto &a : std::as_const(result.alerts))
         m_manifest.alerts << severityName(a.severity) + QStringLiteral(": ") + a.message;
     return {};
@@ -423,14 +438,16 @@ Result<void> Job::writeOutputs(analysis::AnalysisResult &result, outputs::Lineag
         info.level = m_manifest.level;
         info.mappingOverridden = m_manifest.overridden;
         info.mapping = m_manifest.mapping;
-        info.parameters.insert(QStringLiteral("aggregation"), analysis::aggregationName(m_spec.params.aggregation));
-        info.parameters.insert(QStringLiteral("only validated"),
-                               m_spec.params.onlyValidated ? QStringLiteral("yes") : QStringLiteral("no"));
-        QStringList templateNames;
-        for (const QString &t : m_spec.params.templates)
-            templateNames << QFileInfo(t).fileName();
-        if (!templateNames.isEmpty())
-            info.parameters.insert(QStringLiteral("templates"), templateNames.join(QStringLiteral(", ")));
+        if (m_manifest.analysisId == QLatin1String("station_pivot")) { // the other analyses take no parameters
+            info.parameters.insert(QStringLiteral("aggregation"), analysis::aggregationName(m_spec.params.aggregation));
+            info.parameters.insert(QStringLiteral("only validated"),
+                                   m_spec.params.onlyValidated ? QStringLiteral("yes") : QStringLiteral("no"));
+            QStringList templateNames;
+            for (const QString &t : m_spec.params.templates)
+                templateNames << QFileInfo(t).fileName();
+            if (!templateNames.isEmpty())
+                info.parameters.insert(QStringLiteral("templates"), templateNames.join(QStringLiteral(", ")));
+        }
         info.finpipeVersion = m_manifest.finpipeVersion;
         info.sheet = m_manifest.sheet;
         const QString path = outPath(QStringLiteral("dashboard.html"));

@@ -163,7 +163,8 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
                   info.mappingOverridden ? QStringLiteral("Column mapping (set by the analyst)")
                                          : QStringLiteral("Column mapping (detected)"),
                   info.mapping);
-    h += pairList(QStringLiteral("parameters"), QStringLiteral("Parameters"), info.parameters);
+    if (!info.parameters.isEmpty())
+        h += pairList(QStringLiteral("parameters"), QStringLiteral("Parameters"), info.parameters);
     h += u"</div></header>"_s;
 
     // Contents, so a long report (one section per station) stays navigable.
