@@ -126,7 +126,7 @@ private Q_SLOTS:
         QCOMPARE(r->analysisId, QStringLiteral("sales_summary"));
         bool warned = false;
         for (const QString &w : r->warnings)
-            warned = warned || (w.contains(u"aggregation (median)") && w.contains(u"only validated")
+            warned = warned || (w.startsWith(u"The aggregation (median)") && w.contains(u"only validated")
                                 && w.contains(u"sales summary"));
         QVERIFY2(warned, qPrintable(r->warnings.join(u'\n')));
         const QByteArray html = readAll(QDir(out.path()).filePath(QStringLiteral("dashboard.html")));

@@ -388,11 +388,18 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
             unused << QStringLiteral("\"only validated rows\"");
         if (!m_spec.params.templates.isEmpty())
             unused << QStringLiteral("the template(s)");
-        if (!unused.isEmpty())
-            m_manifest.warnings << QStringLiteral("%1 only apply to station readings; the %2 analysis of this "
-                                                  "file did not use them.")
-                                       .arg(unused.join(QStringLiteral(", ")),
-                                            QString(m_manifest.analysisId).replace(u'_', u' '));
+        if (!unused.isEmpty()) {
+            const QString last = unused.takeLast();
+            QString what = unused.isEmpty() ? last : unused.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
+            what[0] = what[0].toUpper();
+            const QString analysisName = QString(m_manifest.analysisId).replace(u'_', u' ');
+            m_manifest.warnings << (unused.isEmpty()
+                                        ? QStringLiteral("%1 only applies to station readings; the %2 analysis of "
+                                                         "this file did not use it.")
+                                        : QStringLiteral("%1 only apply to station readings; the %2 analysis of "
+                                                         "this file did not use them."))
+                                       .arg(what, analysisName);
+        }
     }
     for (const auto &a : std::as_const(result.alerts))
         m_manifest.alerts << severityName(a.severity) + QStringLiteral(": ") + a.message;
