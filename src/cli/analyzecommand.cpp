@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "common/percent.h"
 #include "jobs/pipeline.h"
 
 #include <QCommandLineParser>
@@ -83,7 +84,7 @@ void printUncertain(const QString &file, const jobs::Manifest &m)
     for (const jobs::DetectionGuess &g : m.guesses) {
         if (shown++ == 3)
             break;
-        err() << "  " << g.datasetType << "  confidence " << QString::number(g.confidence, 'f', 2) << " ("
+        err() << "  " << g.datasetType << "  confidence " << QString::number(wholePercent(g.confidence) / 100.0, 'f', 2) << " ("
               << g.level << ")" << Qt::endl;
     }
     for (const QString &r : m.reasons)
@@ -222,7 +223,7 @@ int runAnalyze(const QStringList &args)
     if (!quiet) {
         QTextStream &s = json ? err() : out();
         s << "Analysed " << m.rowsRead << " rows of " << m.inputName << " as " << m.datasetType << " (confidence "
-          << QString::number(m.confidence, 'f', 2) << ", " << m.level << (m.overridden ? ", chosen by you" : "")
+          << QString::number(wholePercent(m.confidence) / 100.0, 'f', 2) << ", " << m.level << (m.overridden ? ", chosen by you" : "")
           << "): " << m.rowsUsed << " used, " << m.rowsSkipped << " skipped, in "
           << QString::number(double(timer.elapsed()) / 1000.0, 'f', 2) << " s." << Qt::endl;
         for (const QString &w : m.warnings)

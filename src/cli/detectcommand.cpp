@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "common/percent.h"
 #include "detect/detection.h"
 #include "detect/rules.h"
 #include "ingest/fileerrors.h"
@@ -79,7 +80,7 @@ void printHuman(const detect::Detection &d, const detect::Rules &rules, const QS
     out() << ingest::displayName(path) << ": " << d.type;
     if (t)
         out() << " (" << t->name << ")";
-    out() << "\n  confidence " << QString::number(d.confidence, 'f', 2) << ", " << detect::levelName(d.level)
+    out() << "\n  confidence " << QString::number(wholePercent(d.confidence) / 100.0, 'f', 2) << ", " << detect::levelName(d.level)
           << (d.ambiguous ? ", ambiguous" : "") << '\n';
     for (const QString &r : d.reasons)
         out() << "  " << r << '\n';
