@@ -42,10 +42,7 @@ cp "$here/firefox_dump_dom.mjs" "$npmdir/" || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 html="$work/dashboard.html"
-FINPIPE_DASHBOARD_SAMPLE="$html" QT_QPA_PLATFORM=offscreen "$tst" writeSampleForBrowser >"$work/tst.log" 2>&1
-if [ ! -s "$html" ]; then
-    echo "FAIL: tst_dashboard did not write the sample dashboard"; cat "$work/tst.log"; exit 1
-fi
+sh "$here/write_sample_dashboard.sh" "$tst" "$html" || exit 1
 
 # Firefox wants a writable home for its caches; keep it out of the user's.
 HOME="$work" timeout 120 node "$npmdir/firefox_dump_dom.mjs" "$firefox" "$html" "$work/dom.html" ${shot:+"$shot"} \

@@ -21,10 +21,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 html="$work/dashboard.html"
-FINPIPE_DASHBOARD_SAMPLE="$html" QT_QPA_PLATFORM=offscreen "$tst" writeSampleForBrowser >"$work/tst.log" 2>&1
-if [ ! -s "$html" ]; then
-    echo "FAIL: tst_dashboard did not write the sample dashboard"; cat "$work/tst.log"; exit 1
-fi
+sh "$(dirname "$0")/../browser/write_sample_dashboard.sh" "$tst" "$html" || exit 1
 
 run_browser() {
     # No network, no first-run or background services: the page must stand on its own.
