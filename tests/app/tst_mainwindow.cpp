@@ -134,6 +134,16 @@ void saveShot(QWidget *w, const char *name)
     w->grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
 }
 
+//! A finished job whose outputs (a dashboard.html) are in `dir`, for showing in DetailTabs alone.
+jobs::JobRecord finishedJobIn(const QString &dir)
+{
+    jobs::JobRecord job;
+    job.id = 1;
+    job.state = JobState::Succeeded;
+    job.outputDir = dir;
+    return job;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -676,10 +686,7 @@ private Q_SLOTS:
         }
         app::DetailTabs tabs;
         tabs.show();
-        jobs::JobRecord job;
-        job.id = 1;
-        job.state = JobState::Succeeded;
-        job.outputDir = dir.path();
+        const jobs::JobRecord job = finishedJobIn(dir.path());
         QSignalSpy loaded(&tabs, &app::DetailTabs::dashboardLoadFinished);
         tabs.showJob(&job);
         QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
@@ -704,10 +711,7 @@ private Q_SLOTS:
         }
         app::DetailTabs tabs;
         tabs.show();
-        jobs::JobRecord job;
-        job.id = 1;
-        job.state = JobState::Succeeded;
-        job.outputDir = dir.path();
+        const jobs::JobRecord job = finishedJobIn(dir.path());
         const auto load = [&] {
             QSignalSpy loaded(&tabs, &app::DetailTabs::dashboardLoadFinished);
             tabs.showJob(&job);
