@@ -84,6 +84,11 @@ struct AppFixture {
         window = std::make_unique<app::MainWindow>(o);
         window->resize(1400, 900);
         window->show();
+        // Keyboard shortcuts only reach an active window; without a window manager activation is
+        // asynchronous, and a test that presses a key right away would race it.
+        window->activateWindow();
+        if (!QTest::qWaitForWindowActive(window.get(), 5000))
+            qWarning("the main window did not become active; keyboard shortcuts will not reach it");
         return *window;
     }
 };
