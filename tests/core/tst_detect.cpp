@@ -5,6 +5,7 @@
 #include "detect/headermatch.h"
 #include "detect/override.h"
 #include "detect/profile.h"
+#include "detect/rolefit.h"
 #include "detect/rules.h"
 
 #include "testutil.h"
@@ -12,6 +13,8 @@
 #include <QDate>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -363,12 +366,13 @@ private Q_SLOTS:
         QVERIFY(d.level == Level::Low || d.level == Level::Medium);
         QVERIFY(d.roleConfidence.value(QStringLiteral("timestamp")) < 0.5);
 
-        // Sales without an order id: nothing fits, "none of them" is not sure either, and the
-        // analyst is told which type came closest and what it lacks.
+        // Sales without an order id (the references repeat, so none of them identifies an order): nothing
+        // fits, "none of them" is not sure either, and the analyst is told which type came closest and
+        // what it lacks. (With unique references see salesOrdersFoundByValuesWhereSound.)
         Sample v;
         QList<QStringList> rows;
         for (int i = 0; i < 60; ++i)
-            rows << QStringList{QStringLiteral("R%1").arg(i), QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate),
+            rows << QStringList{QStringLiteral("R%1").arg(i % 20), QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate),
                                 QStringLiteral("C%1").arg(i % 7), QString::number(100 + i * 3.5)};
         makeSample(v, {QStringLiteral("Ref"), QStringLiteral("Booked"), QStringLiteral("Client"), QStringLiteral("Net Amount")}, rows);
         const Detection g = detectSample(v.columns, v.batch, QString(), m_rules);
@@ -378,6 +382,286 @@ private Q_SLOTS:
         QCOMPARE(g.runnerUp, QStringLiteral("sales_orders"));
         QVERIFY(g.reasons.join(u' ').contains(QStringLiteral("no column for order_id")));
         QVERIFY(g.candidates.value(QStringLiteral("sales_orders")).missingRoles.contains(QStringLiteral("order_id")));
+    }
+
+    void valueEvidenceSaysWhatValuesAloneShow()
+    {
+        const DatasetType &sr = *m_rules.type(QStringLiteral("station_readings"));
+        const DatasetType &so = *m_rules.type(QStringLiteral("sales_orders"));
+        QList<QStringList> rows = readingRows();
+        for (int i = 0; i < rows.size(); ++i)
+            rows[i] << QStringLiteral("ORD%1").arg(5000 + i) << QStringLiteral("CT") << QStringLiteral("note %1 on it").arg(i);
+        Sample s;
+        makeSample(s, {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d"), QStringLiteral("e"),
+                       QStringLiteral("f"), QStringLiteral("g")},
+                   rows);
+        const QList<ColumnProfile> p = profileColumns(s.columns, s.batch);
+        auto evidence = [&](int col, const DatasetType &t, const char *role) {
+            return valueEvidence(p[col], *t.role(QString::fromLatin1(role)));
+        };
+        // Telling: a few stations (the role's max_distinct_ratio bounds them), dates, repeated short codes.
+        QCOMPARE(evidence(0, sr, "station"), ValueEvidence::Telling);
+        QCOMPARE(evidence(1, sr, "timestamp"), ValueEvidence::Telling);
+        QCOMPARE(evidence(2, sr, "parameter"), ValueEvidence::Telling);
+        // Plain: numbers and unique ids are in most tables.
+        QCOMPARE(evidence(3, sr, "value"), ValueEvidence::Plain);
+        QCOMPARE(evidence(4, so, "order_id"), ValueEvidence::Plain);
+        // None: the wrong kind, a failed check, one value only, free text.
+        QCOMPARE(evidence(0, sr, "value"), ValueEvidence::None);
+        QCOMPARE(evidence(3, sr, "timestamp"), ValueEvidence::None);
+        QCOMPARE(evidence(4, sr, "station"), ValueEvidence::None); // every value different: not a few stations
+        QCOMPARE(evidence(5, sr, "station"), ValueEvidence::None); // a single station says nothing
+        QCOMPARE(evidence(6, so, "product_name"), ValueEvidence::None);
+
+        // Too few rows to tell: only a date is still a date.
+        Sample few;
+        makeSample(few, {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")}, readingRows(20));
+        const QList<ColumnProfile> q = profileColumns(few.columns, few.batch);
+        QCOMPARE(valueEvidence(q[0], *sr.role(QStringLiteral("station"))), ValueEvidence::None);
+        QCOMPARE(valueEvidence(q[1], *sr.role(QStringLiteral("timestamp"))), ValueEvidence::Telling);
+        QCOMPARE(valueEvidence(q[3], *sr.role(QStringLiteral("value"))), ValueEvidence::None);
+    }
+
+    void readingsRecognisedByTheirValues()
+    {
+        // A logger export whose headers name no role: the long layout is recognised by its values, but
+        // finpipe says so and asks (medium), it does not proceed on its own.
+        Sample s;
+        const QStringList dutch{QStringLiteral("Meetpunt"), QStringLiteral("Tijdstip"), QStringLiteral("Grootheid"),
+                                QStringLiteral("Meetwaarde")};
+        makeSample(s, dutch, readingRows());
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QCOMPARE(d.mapping.roles, (QMap<QString, QString>{{QStringLiteral("station"), dutch[0]},
+                                                          {QStringLiteral("timestamp"), dutch[1]},
+                                                          {QStringLiteral("parameter"), dutch[2]},
+                                                          {QStringLiteral("value"), dutch[3]}}));
+        QVERIFY(d.missingRoles.isEmpty());
+        QCOMPARE(d.level, Level::Medium);
+        QVERIFY2(d.confidence >= m_rules.settings().medium && d.confidence < m_rules.settings().high,
+                 qPrintable(QString::number(d.confidence)));
+        QVERIFY(!d.ambiguous);
+        QCOMPARE(d.candidates.value(d.type).foundByValues,
+                 (QStringList{QStringLiteral("station"), QStringLiteral("timestamp"), QStringLiteral("parameter"),
+                              QStringLiteral("value")}));
+        for (auto it = d.roleConfidence.cbegin(); it != d.roleConfidence.cend(); ++it)
+            QVERIFY2(it.value() < 0.5, qPrintable(it.key()));
+        // Honest about the headers: they earn nothing, and every strategy says why.
+        for (const StrategyScore &st : d.strategiesFor(d.type)) {
+            const QString said = st.reasons.join(u'|');
+            if (st.strategy == u"exact_header" || st.strategy == u"fuzzy_header") {
+                QCOMPARE(st.score, 0.0);
+                QVERIFY2(said.contains(QStringLiteral("station, timestamp, parameter, value (found by their values instead)")),
+                         qPrintable(said));
+            } else if (st.strategy == u"value_profile") {
+                QVERIFY2(said.contains(QStringLiteral("found by its values: \"Grootheid\" as parameter (code): 5 codes such as")),
+                         qPrintable(said));
+            }
+        }
+        const QString reasons = d.reasons.join(u'|');
+        QVERIFY2(reasons.contains(QStringLiteral("Found by its values: station = \"Meetpunt\" (2 values such as")), qPrintable(reasons));
+        QVERIFY2(reasons.contains(QStringLiteral("Found by its values: value = \"Meetwaarde\" (numbers 1.5 to 16.25); no header names it.")),
+                 qPrintable(reasons));
+        QVERIFY2(reasons.contains(QStringLiteral("the confidence is at most medium")), qPrintable(reasons));
+        // The proposal can be accepted as it is.
+        QVERIFY(validateOverride(OverrideChoice{}, d, m_rules).ok());
+
+        // The same file with known headers is high and surer.
+        Sample named;
+        makeSample(named, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result")},
+                   readingRows());
+        const Detection plain = detectSample(named.columns, named.batch, QString(), m_rules);
+        QCOMPARE(plain.level, Level::High);
+        QVERIFY(plain.candidates.value(plain.type).foundByValues.isEmpty());
+        QVERIFY(plain.confidence > d.confidence);
+    }
+
+    void onlyTheParameterFoundByItsValues()
+    {
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("code"), QStringLiteral("Result")},
+                   readingRows());
+        const Detection d = detectSample(s.columns, s.batch, QStringLiteral("readings.csv"), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("parameter")), QStringLiteral("code"));
+        QCOMPARE(d.candidates.value(d.type).foundByValues, QStringList{QStringLiteral("parameter")});
+        // Three headers named exactly and a file name that fits would make it high; the one column no
+        // header names keeps it at medium.
+        QCOMPARE(d.level, Level::Medium);
+        QVERIFY(d.confidence < m_rules.settings().high);
+        QVERIFY(d.roleConfidence.value(QStringLiteral("station")) >= 0.95);
+        QCOMPARE(d.roleConfidence.value(QStringLiteral("parameter")), 0.4);
+        for (const StrategyScore &st : d.strategiesFor(d.type))
+            if (st.strategy == u"exact_header")
+                QVERIFY2(st.reasons.join(u'|').contains(QStringLiteral("the required role(s) parameter (found by its values instead)")),
+                         qPrintable(st.reasons.join(u'|')));
+        QVERIFY2(d.reasons.contains(QStringLiteral("That column was recognised by its values, not its header, so the "
+                                                   "confidence is at most medium: please check the mapping.")),
+                 qPrintable(d.reasons.join(u'|')));
+    }
+
+    void valuesAloneDoNotMakeUpAType_data()
+    {
+        QTest::addColumn<QStringList>("headers");
+        QTest::addColumn<QList<QStringList>>("rows");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("why");
+
+        // A log: every row has its own time, so the timestamp fails station_readings' check (long readings
+        // share a time between parameters), though level, component and duration look the part.
+        QList<QStringList> log;
+        const QStringList levels{QStringLiteral("INFO"), QStringLiteral("INFO"), QStringLiteral("WARN"), QStringLiteral("ERROR")};
+        for (int i = 0; i < 60; ++i)
+            log << QStringList{QDate(2025, 1, 1).addDays(i).toString(Qt::ISODate), levels[i % 4],
+                               QStringLiteral("worker-%1").arg(i % 3 + 1), QString::number(20 + i * 7)};
+        QTest::newRow("log") << QStringList{QStringLiteral("timestamp"), QStringLiteral("level"), QStringLiteral("component"),
+                                            QStringLiteral("duration_ms")}
+                             << log << QStringLiteral("station_readings")
+                             << QStringLiteral("\"timestamp\" has too many different values (100% distinct)");
+
+        // A wide table: which of the measures would be the value? None may be guessed.
+        QList<QStringList> wide = readingRows();
+        for (int i = 0; i < wide.size(); ++i)
+            wide[i] << QString::number(40 + i % 9);
+        QTest::newRow("wide") << QStringList{QStringLiteral("Unit A"), QStringLiteral("Day"), QStringLiteral("Line"),
+                                             QStringLiteral("Output"), QStringLiteral("Scrap")}
+                              << wide << QStringLiteral("station_readings")
+                              << QStringLiteral("\"Output\" and \"Scrap\" could both be the value");
+
+        // Parameters named rather than coded ("pH", "Temp"): the stations and the parameters are both a few
+        // repeated words that could swap places, and the long layout's column of codes is missing.
+        QList<QStringList> named = readingRows();
+        const QStringList params{QStringLiteral("pH"), QStringLiteral("Temp"), QStringLiteral("Cond"), QStringLiteral("Turb"),
+                                 QStringLiteral("Flow")};
+        for (int i = 0; i < named.size(); ++i)
+            named[i][2] = params[i % 5];
+        QTest::newRow("named parameters") << QStringList{QStringLiteral("Meetpunt"), QStringLiteral("Tijdstip"),
+                                                         QStringLiteral("Grootheid"), QStringLiteral("Meetwaarde")}
+                                          << named << QStringLiteral("station_readings")
+                                          << QStringLiteral("the file's columns do not fit the type's structure");
+
+        // Employees: a unique id, a date and a number are in every other table; values alone cannot
+        // make them orders.
+        QList<QStringList> staff;
+        for (int i = 0; i < 60; ++i)
+            staff << QStringList{QStringLiteral("E%1").arg(1000 + i), QDate(2015, 1, 1).addDays(i * 37).toString(Qt::ISODate),
+                                 QString::number(30000 + i * 250)};
+        QTest::newRow("employees") << QStringList{QStringLiteral("staff_no"), QStringLiteral("joined"), QStringLiteral("salary")}
+                                   << staff << QStringLiteral("sales_orders")
+                                   << QStringLiteral("order_id and revenue would both rest on values that many tables have");
+    }
+
+    void valuesAloneDoNotMakeUpAType()
+    {
+        QFETCH(QStringList, headers);
+        QFETCH(QList<QStringList>, rows);
+        QFETCH(QString, type);
+        QFETCH(QString, why);
+        Sample s;
+        makeSample(s, headers, rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("generic_table"));
+        QCOMPARE(d.level, Level::Medium);
+        for (auto it = d.scores.cbegin(); it != d.scores.cend(); ++it)
+            if (it.key() != d.type)
+                QVERIFY2(it.value() < m_rules.settings().low, qPrintable(it.key()));
+        // The type that came close says why its values were not enough, and nothing stands on values alone.
+        QVERIFY(d.candidates.value(type).foundByValues.size() <= 1);
+        bool said = false;
+        for (const StrategyScore &st : d.strategiesFor(type))
+            said = said || st.reasons.contains(QStringLiteral("not recognised by its values alone: ") + why);
+        QVERIFY2(said, qPrintable(d.strategiesFor(type).value(2).reasons.join(u'|')));
+    }
+
+    void valuesNeedEnoughRowsAStructureAndMoreThanPlainValues()
+    {
+        const QStringList unknown{QStringLiteral("Meetpunt"), QStringLiteral("Tijdstip"), QStringLiteral("Grootheid"),
+                                  QStringLiteral("Meetwaarde")};
+        // 20 rows say too little about the stations and parameters: only the date is found by its values.
+        Sample few;
+        makeSample(few, unknown, readingRows(20));
+        const Detection d = detectSample(few.columns, few.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("generic_table"));
+        QCOMPARE(d.candidates.value(QStringLiteral("station_readings")).foundByValues, QStringList{QStringLiteral("timestamp")});
+
+        // A date and a number are in most tables: a (user) type needing nothing more is never found by its
+        // values, the number being plain values with too little else to go on.
+        QTemporaryDir meterDir;
+        writeFile(meterDir.filePath(QStringLiteral("meter_log.json")), R"({
+            "id": "meter_log", "name": "Meter log", "analysis": "profile",
+            "structure": {"temporal_columns": {"min": 1}, "numeric_columns": {"min": 1}},
+            "roles": [
+                {"name": "read_on", "required": true, "kind": "date", "synonyms": ["Read On"]},
+                {"name": "reading", "required": true, "kind": "number", "synonyms": ["Meter Reading"]}
+            ]
+        })");
+        const Rules meter = Rules::loadFromDirs({Rules::shippedDir(), meterDir.path()});
+        QVERIFY(meter.problems().isEmpty());
+        Sample twoColumns;
+        QList<QStringList> readings;
+        for (int i = 0; i < 60; ++i)
+            readings << QStringList{QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate), QString::number(1000 + i * 13)};
+        makeSample(twoColumns, {QStringLiteral("Stamp"), QStringLiteral("x")}, readings);
+        const Detection m = detectSample(twoColumns.columns, twoColumns.batch, QString(), meter);
+        QCOMPARE(m.type, QStringLiteral("generic_table"));
+        QCOMPARE(m.candidates.value(QStringLiteral("meter_log")).missingRoles, QStringList{QStringLiteral("reading")});
+        bool tooLittle = false;
+        for (const StrategyScore &st : m.strategiesFor(QStringLiteral("meter_log")))
+            tooLittle = tooLittle
+                        || st.reasons.contains(QStringLiteral("not recognised by its values alone: reading would rest on "
+                                                              "values that many tables have, with too little else to go on"));
+        QVERIFY(tooLittle);
+
+        // A type that describes no structure is found by its headers only: the shape cannot be checked.
+        QTemporaryDir dir;
+        QJsonDocument doc = QJsonDocument::fromJson(shipped(QStringLiteral("station_readings.json")));
+        QJsonObject o = doc.object();
+        o.remove(QStringLiteral("structure"));
+        o.insert(QStringLiteral("id"), QStringLiteral("lab_readings"));
+        writeFile(dir.filePath(QStringLiteral("lab_readings.json")), QJsonDocument(o).toJson());
+        const Rules rules = Rules::loadFromDirs({Rules::shippedDir(), dir.path()});
+        QVERIFY(rules.problems().isEmpty());
+        Sample s;
+        makeSample(s, unknown, readingRows());
+        const Detection withCopy = detectSample(s.columns, s.batch, QString(), rules);
+        QCOMPARE(withCopy.type, QStringLiteral("station_readings"));
+        const TypeMatch lab = withCopy.candidates.value(QStringLiteral("lab_readings"));
+        QVERIFY(!lab.missingRoles.isEmpty());
+        QVERIFY(withCopy.scores.value(QStringLiteral("lab_readings")) < rules.settings().low);
+        bool said = false;
+        for (const StrategyScore &st : withCopy.strategiesFor(QStringLiteral("lab_readings")))
+            said = said || st.reasons.contains(QStringLiteral("not recognised by its values alone: the type describes no "
+                                                              "structure to check the file's shape against"));
+        QVERIFY(said);
+    }
+
+    void salesOrdersFoundByValuesWhereSound()
+    {
+        // Unique references, dates, client codes and a named amount: the order id and date are found by
+        // their values, the revenue by its header; sales orders, but only medium.
+        Sample v;
+        QList<QStringList> rows;
+        for (int i = 0; i < 60; ++i)
+            rows << QStringList{QStringLiteral("R%1").arg(i), QDate(2024, 1, 1).addDays(i).toString(Qt::ISODate),
+                                QStringLiteral("C%1").arg(i % 7), QString::number(100 + i * 3.5)};
+        makeSample(v, {QStringLiteral("Ref"), QStringLiteral("Booked"), QStringLiteral("Client"), QStringLiteral("Net Amount")}, rows);
+        const Detection d = detectSample(v.columns, v.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("sales_orders"));
+        QCOMPARE(d.level, Level::Medium);
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("order_id")), QStringLiteral("Ref"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("order_date")), QStringLiteral("Booked"));
+        QCOMPARE(d.mapping.roles.value(QStringLiteral("revenue")), QStringLiteral("Net Amount"));
+        QCOMPARE(d.candidates.value(d.type).foundByValues, (QStringList{QStringLiteral("order_id"), QStringLiteral("order_date")}));
+        QVERIFY2(d.reasons.contains(QStringLiteral("Found by its values: order_id = \"Ref\" (unique values such as \"R0\", \"R1\"); "
+                                                   "no header names it.")),
+                 qPrintable(d.reasons.join(u'|')));
+
+        // Without a header for the revenue either, two roles would rest on plain values (unique ids and
+        // numbers, which most tables have): not sound, so not sales orders.
+        makeSample(v, {QStringLiteral("Ref"), QStringLiteral("Booked"), QStringLiteral("Client"), QStringLiteral("Net")}, rows);
+        const Detection g = detectSample(v.columns, v.batch, QString(), m_rules);
+        QCOMPARE(g.type, QStringLiteral("generic_table"));
+        QVERIFY(g.scores.value(QStringLiteral("sales_orders")) < m_rules.settings().low);
     }
 
     void fallbackIsNeverHigh()

@@ -141,6 +141,64 @@ private Q_SLOTS:
         QVERIFY(high >= 25);
     }
 
+    //! The figures over the whole corpus, printed for the record (and for comparing rules changes):
+    //! top-1 type and mapping accuracy, the levels, and how close the negatives come to a specific type.
+    void reportsAccuracy()
+    {
+        int files = 0, negatives = 0, typeRight = 0, mappingRight = 0;
+        QMap<Level, int> levels;
+        double worstNegative = 0;
+        QString worstNegativeFile;
+        for (const QJsonValue &v : corpus()) {
+            const QJsonObject o = v.toObject();
+            const QString file = o.value(u"file").toString();
+            const QString type = o.value(u"type").toString();
+            const auto r = m_detections.constFind(file);
+            QVERIFY(r != m_detections.cend());
+            ++files;
+            const bool negative = m_rules.type(type)->fallback;
+            negatives += negative ? 1 : 0;
+            if (r->type == type)
+                ++typeRight;
+            QMap<QString, QString> mapping;
+            const QJsonObject m = o.value(u"mapping").toObject();
+            for (auto it = m.begin(); it != m.end(); ++it)
+                mapping.insert(it.key(), it.value().toString());
+            QMap<QString, QStringList> groups;
+            const QJsonObject g = o.value(u"groups").toObject();
+            for (auto it = g.begin(); it != g.end(); ++it)
+                groups.insert(it.key(), it.value().toVariant().toStringList());
+            if (r->type == type && r->mapping.roles == mapping && r->mapping.columnGroups == groups)
+                ++mappingRight;
+            ++levels[r->level];
+            if (negative)
+                for (auto it = r->scores.cbegin(); it != r->scores.cend(); ++it)
+                    if (it.key() != type && it.value() > worstNegative) {
+                        worstNegative = it.value();
+                        worstNegativeFile = QStringLiteral("%1 as %2").arg(file, it.key());
+                    }
+        }
+        auto pct = [&](int n) { return QStringLiteral("%1/%2 (%3%)").arg(n).arg(files).arg(100.0 * n / files, 0, 'f', 1); };
+        qInfo().noquote() << QStringLiteral("corpus: %1 files (%2 positive, %3 negative)")
+                                 .arg(files)
+                                 .arg(files - negatives)
+                                 .arg(negatives);
+        qInfo().noquote() << QStringLiteral("  top-1 type: %1; type and mapping: %2").arg(pct(typeRight), pct(mappingRight));
+        qInfo().noquote() << QStringLiteral("  levels: high %1, medium %2, low %3, very low %4")
+                                 .arg(levels.value(Level::High))
+                                 .arg(levels.value(Level::Medium))
+                                 .arg(levels.value(Level::Low))
+                                 .arg(levels.value(Level::VeryLow));
+        qInfo().noquote() << QStringLiteral("  negatives: the best specific score is %1 (%2)")
+                                 .arg(worstNegative, 0, 'f', 3)
+                                 .arg(worstNegativeFile);
+        QCOMPARE(typeRight, files);
+        QCOMPARE(mappingRight, files);
+        QCOMPARE(levelFor(worstNegative, m_rules.settings()) == Level::Low
+                     || levelFor(worstNegative, m_rules.settings()) == Level::VeryLow,
+                 true);
+    }
+
     void usersFilesAreHigh_data()
     {
         QTest::addColumn<QString>("file");

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <functional>
 #include <numeric>
+#include <optional>
 
 namespace finpipe::detect {
 
@@ -27,11 +28,23 @@ const QStringList kStrategies{kExact, kFuzzy, kValue, kStructure, kFileName};
 constexpr double kMinHeaderScore = 0.5;
 //! Members of a multi-column role must match its patterns (or a synonym) at least this well.
 constexpr double kMinGroupHeaderScore = 0.85;
-//! The fit of a date column to a date role when its header says nothing.
+//! The fit of a column to a role its header does not name, found by its values alone (times kindFit()):
+//! a date column to a date role always, other roles only where the type can be recognised by its values.
 constexpr double kValueOnlyFit = 0.4;
+//! When a type is recognised by its values, the header strategies' share of a required role found by its
+//! values alone is filled with this much of that role's value fit (the strategies themselves stay at 0:
+//! no header names it).
+constexpr double kValueOnlyStandIn = 0.7;
 //! What a column blank in every sampled row earns the required role it stands in for (the role's
 //! confidence and the header strategies' credit): its header names the role, but no value confirms it.
 constexpr double kBlankColumnCredit = 0.25;
+
+//! The most a type resting on a required role found by its values alone may score: the middle of medium,
+//! whatever the levels are set to.
+double valueOnlyMaxScore(const DetectionSettings &s)
+{
+    return (s.medium + s.high) / 2;
+}
 
 double roleWeight(const Role &r)
 {
@@ -56,6 +69,8 @@ struct Evaluation {
     QMap<QString, StrategyScore> strategies;
     double raw = 0; //!< combined before the missing-role penalty
     double coverage = 1; //!< share of required roles with a column
+    //! The type was recognised by its values: required roles found by their values alone count.
+    bool byValues = false;
 };
 
 class TypeEvaluator
@@ -67,21 +82,42 @@ public:
     {
     }
 
+    //! The type's best mapping and scores. Required roles may first be found by their values alone; that
+    //! stands only when the whole type is recognised by its values (recognisedByValues()), otherwise the
+    //! file is evaluated again with only a date role taking a column on its values.
     Evaluation run()
     {
-        Evaluation e;
-        e.match.type = t.id;
-        e.match.mapping.datasetType = t.id;
         for (const Role &r : t.roles)
             if (!r.isGroup())
                 singles << &r;
         header.resize(size_t(singles.size()));
+        evidenceCache.assign(size_t(singles.size()), std::vector<std::optional<ValueEvidence>>(size_t(cols.size())));
         for (int i = 0; i < singles.size(); ++i) {
             const PreparedRole role = prepareRole(*singles[i]);
             header[size_t(i)].reserve(size_t(cols.size()));
             for (const PreparedName &h : headers)
                 header[size_t(i)].push_back(matchHeader(h, role));
         }
+        QString whyNot;
+        Evaluation e = evaluate(true, &whyNot);
+        if (e.byValues)
+            return e;
+        Evaluation headers = evaluate(false);
+        // It came close: every required role had a column, some only by their values. Say why that was
+        // not enough.
+        if (!whyNot.isEmpty())
+            headers.strategies[kValue].reasons << QStringLiteral("not recognised by its values alone: %1").arg(whyNot);
+        return headers;
+    }
+
+private:
+    //! `whyNot`: why the type is not recognised by its values, when that was tried and came close.
+    Evaluation evaluate(bool withValues, QString *whyNot = nullptr)
+    {
+        byValues = withValues;
+        Evaluation e;
+        e.match.type = t.id;
+        e.match.mapping.datasetType = t.id;
 
         const std::vector<int> byHeader = assignByHeader();
         const std::vector<int> mapped = assignByFit();
@@ -97,6 +133,8 @@ public:
             used.insert(c);
             e.match.mapping.roles.insert(r.name, cols[c].name);
             e.match.roleConfidence.insert(r.name, fit(i, c) * blankCredit(c));
+            if (foundByValues(i, c))
+                e.match.foundByValues << r.name;
         }
         QMap<QString, QList<int>> groups;
         for (const Role &r : t.roles) {
@@ -129,16 +167,24 @@ public:
         }
         e.match.blankColumns = blankColumns(mapped, used);
 
-        e.strategies.insert(kExact, exactHeader(byHeader, groups));
-        e.strategies.insert(kFuzzy, fuzzyHeader(byHeader, groups));
-        e.strategies.insert(kValue, valueProfile(mapped, groups, e.match.blankColumns));
         e.strategies.insert(kStructure, structure());
+        e.byValues = byValues && recognisedByValues(mapped, used, e, whyNot);
+        if (byValues && !e.byValues)
+            return e; // run() evaluates again without roles found by their values (but dates)
+        // What the header strategies would say with the roles found by their values standing in; only
+        // the combined score uses it.
+        QMap<QString, double> combined;
+        e.strategies.insert(kExact, exactHeader(byHeader, mapped, groups, e.byValues, &combined[kExact]));
+        e.strategies.insert(kFuzzy, fuzzyHeader(byHeader, mapped, groups, e.byValues, &combined[kFuzzy]));
+        e.strategies.insert(kValue, valueProfile(mapped, groups, e.match.blankColumns));
         e.strategies.insert(kFileName, fileNameHint());
+        for (const QString &s : {kValue, kStructure, kFileName})
+            combined[s] = e.strategies[s].score;
 
         double sum = 0, weights = 0;
         for (const QString &s : kStrategies) {
             const double w = settings.weights.value(s, 0);
-            sum += w * e.strategies[s].score;
+            sum += w * combined.value(s);
             weights += w;
         }
         e.raw = weights > 0 ? sum / weights : 0;
@@ -148,10 +194,82 @@ public:
             e.coverage = double(required - e.match.missingRoles.size()) / required;
             e.match.score = e.raw * settings.missingRequiredFactor * e.coverage;
         }
+        // No header names a required role: the analyst has to confirm the column, so never high.
+        for (const QString &r : std::as_const(e.match.foundByValues))
+            if (t.role(r) && t.role(r)->required)
+                e.match.score = qMin(e.match.score, valueOnlyMaxScore(settings));
         return e;
     }
 
-private:
+    //! The role's column was found by its values alone: its header does not name the role.
+    bool foundByValues(int role, int col) const
+    {
+        return header[size_t(role)][size_t(col)].score < kMinHeaderScore;
+    }
+
+    //! Whether the file is recognised as this type by its values: every required role has a column, at
+    //! least one of them found by its values alone (`mapped`, with `used` the columns taken), and
+    //! - the file's column counts fit the type's structure (a type without one is found by headers only);
+    //! - every required role's column passes all of the role's checks;
+    //! - each column found by its values is the only column left whose values fit the role as well;
+    //! - plain values (numbers, unique ids, ...) stand for one required role at most, and then at least two
+    //!   others are named by headers or found by telling values: plain values complete a type, never make one.
+    //! `whyNot` (when given) says why not, for a type that came close: every required role had a column.
+    bool recognisedByValues(const std::vector<int> &mapped, const QSet<int> &used, const Evaluation &e,
+                            QString *whyNot) const
+    {
+        QStringList byValue;
+        for (int i = 0; i < singles.size(); ++i)
+            if (singles[i]->required && mapped[size_t(i)] >= 0 && foundByValues(i, mapped[size_t(i)]))
+                byValue << singles[i]->name;
+        if (byValue.isEmpty() || !e.match.missingRoles.isEmpty())
+            return false;
+        auto refuse = [&](const QString &why) {
+            if (whyNot)
+                *whyNot = why;
+            return false;
+        };
+        if (t.structure.counts.isEmpty())
+            return refuse(QStringLiteral("the type describes no structure to check the file's shape against"));
+        if (e.strategies.value(kStructure).score < 0.999)
+            return refuse(QStringLiteral("the file's columns do not fit the type's structure"));
+        QStringList plain;
+        int others = 0;
+        for (int i = 0; i < singles.size(); ++i) {
+            const Role &r = *singles[i];
+            const int c = mapped[size_t(i)];
+            if (!r.required)
+                continue;
+            QStringList failed;
+            if (checksFit(cols[c], r, &failed) < 0.999)
+                return refuse(failed.join(QStringLiteral("; ")));
+            if (!foundByValues(i, c)) {
+                ++others;
+                continue;
+            }
+            const ValueEvidence ev = evidence(i, c);
+            if (ev == ValueEvidence::Plain)
+                plain << r.name;
+            else
+                ++others;
+            const double kf = kindFit(cols[c], r.kind);
+            for (const ColumnProfile &other : cols)
+                if (other.index != c && !used.contains(other.index)
+                    && evidence(i, other.index) != ValueEvidence::None && kindFit(other, r.kind) >= kf)
+                    return refuse(QStringLiteral("\"%1\" and \"%2\" could both be the %3")
+                                      .arg(cols[c].name, other.name, r.name));
+        }
+        if (plain.size() > 1)
+            return refuse(QStringLiteral("%1 would %2 rest on values that many tables have")
+                              .arg(plain.join(QStringLiteral(" and ")),
+                                   plain.size() == 2 ? QStringLiteral("both") : QStringLiteral("all")));
+        if (!plain.isEmpty() && others < 2)
+            return refuse(QStringLiteral("%1 would rest on values that many tables have, with too little else "
+                                         "to go on")
+                              .arg(plain.first()));
+        return true;
+    }
+
     //! Header similarity gated by the column's values: what the mapping maximises.
     double fit(int role, int col) const
     {
@@ -161,12 +279,25 @@ private:
         if (kf <= 0)
             return 0;
         if (hm.score < kMinHeaderScore) {
-            // Dates are distinctive enough to be found by their values alone ("Sample Collected"
-            // holding dates); such a match stays weak and earns nothing from the header strategies.
+            // Dates are distinctive enough to be found by their values alone ("Sample Collected" holding
+            // dates); a required role of another kind may be too when the evaluation allows it (byValues).
+            // Such a match stays weak and earns nothing from the header strategies.
+            const Role &r = *singles[role];
             const bool temporalRole = kind == RoleKind::Date || kind == RoleKind::DateTime;
-            return temporalRole && cols[col].shape == ColumnShape::Temporal ? kValueOnlyFit : 0.0;
+            if (!temporalRole && !(byValues && r.required))
+                return 0.0;
+            return evidence(role, col) != ValueEvidence::None ? kValueOnlyFit * kf : 0.0;
         }
         return hm.score * (0.6 + 0.4 * kf);
+    }
+
+    //! valueEvidence() of a column for a single role, computed once (the assignment asks many times).
+    ValueEvidence evidence(int role, int col) const
+    {
+        std::optional<ValueEvidence> &e = evidenceCache[size_t(role)][size_t(col)];
+        if (!e)
+            e = valueEvidence(cols[col], *singles[role]);
+        return *e;
     }
 
     //! 1, or kBlankColumnCredit for a column blank in every sampled row.
@@ -263,14 +394,17 @@ private:
         return assign([this](int r, int c) { return fit(r, c); });
     }
 
-    //! Shared by the two header strategies: `credit` scores one matched header.
-    StrategyScore headerStrategy(const QString &name, const std::vector<int> &byHeader,
-                                 const QMap<QString, QList<int>> &groups,
+    //! Shared by the two header strategies: `credit` scores one matched header. A required role no header
+    //! names but found by its values (in `mapped`) earns nothing here; when the type is recognised by its
+    //! values (`standIn`), `combined` also gets the score with such roles credited kValueOnlyStandIn of
+    //! their value fit, for the combined score.
+    StrategyScore headerStrategy(const QString &name, const std::vector<int> &byHeader, const std::vector<int> &mapped,
+                                 const QMap<QString, QList<int>> &groups, bool standIn, double *combined,
                                  const std::function<double(const HeaderMatch &)> &credit)
     {
         StrategyScore s{name, t.id, 0, {}};
-        double sum = 0, total = 0;
-        QStringList matched, missing;
+        double sum = 0, total = 0, stoodIn = 0;
+        QStringList matched, missing, byValue;
         for (int i = 0; i < singles.size(); ++i) {
             const Role &r = *singles[i];
             const int c = byHeader[size_t(i)];
@@ -278,7 +412,14 @@ private:
             if (c < 0 || got <= 0) {
                 if (r.required) {
                     total += roleWeight(r);
-                    missing << r.name;
+                    const int m = mapped[size_t(i)];
+                    if (m >= 0 && foundByValues(i, m)) {
+                        byValue << r.name;
+                        if (standIn)
+                            stoodIn += roleWeight(r) * kValueOnlyStandIn * kindFit(cols[m], r.kind);
+                    } else {
+                        missing << r.name;
+                    }
                 }
                 continue;
             }
@@ -303,26 +444,33 @@ private:
             }
         }
         s.score = total > 0 ? sum / total : 0;
+        *combined = total > 0 ? (sum + stoodIn) / total : 0;
+        const QString names = name == kExact ? QStringLiteral("exactly names") : QStringLiteral("names");
         if (!matched.isEmpty())
             s.reasons << QStringLiteral("%1: %2").arg(name == kExact ? QStringLiteral("headers named exactly as expected")
                                                                       : QStringLiteral("headers that name the roles"),
                                                       matched.join(QStringLiteral(", ")));
         if (!missing.isEmpty())
-            s.reasons << QStringLiteral("no header %1 the required role(s) %2")
-                             .arg(name == kExact ? QStringLiteral("exactly names") : QStringLiteral("names"),
-                                  missing.join(QStringLiteral(", ")));
+            s.reasons << QStringLiteral("no header %1 the required role(s) %2").arg(names, missing.join(QStringLiteral(", ")));
+        if (!byValue.isEmpty())
+            s.reasons << QStringLiteral("no header %1 the required role(s) %2 (found by %3 values instead)")
+                             .arg(names, byValue.join(QStringLiteral(", ")),
+                                  byValue.size() == 1 ? QStringLiteral("its") : QStringLiteral("their"));
         return s;
     }
 
-    StrategyScore exactHeader(const std::vector<int> &byHeader, const QMap<QString, QList<int>> &groups)
+    StrategyScore exactHeader(const std::vector<int> &byHeader, const std::vector<int> &mapped,
+                              const QMap<QString, QList<int>> &groups, bool standIn, double *combined)
     {
-        return headerStrategy(kExact, byHeader, groups,
+        return headerStrategy(kExact, byHeader, mapped, groups, standIn, combined,
                               [](const HeaderMatch &m) { return m.how == HeaderMatch::How::Exact ? 1.0 : 0.0; });
     }
 
-    StrategyScore fuzzyHeader(const std::vector<int> &byHeader, const QMap<QString, QList<int>> &groups)
+    StrategyScore fuzzyHeader(const std::vector<int> &byHeader, const std::vector<int> &mapped,
+                              const QMap<QString, QList<int>> &groups, bool standIn, double *combined)
     {
-        return headerStrategy(kFuzzy, byHeader, groups, [](const HeaderMatch &m) { return m.score; });
+        return headerStrategy(kFuzzy, byHeader, mapped, groups, standIn, combined,
+                              [](const HeaderMatch &m) { return m.score; });
     }
 
     StrategyScore valueProfile(const std::vector<int> &mapped, const QMap<QString, QList<int>> &groups,
@@ -359,10 +507,11 @@ private:
                 s.reasons << QStringLiteral("\"%1\" as %2 (%3): empty in the sample, taken only because no column "
                                             "with values fits")
                                  .arg(col.name, r.name, roleKindName(r.kind));
-            else if (r.required || kf < 0.6 || cf < 0.9)
-                s.reasons << QStringLiteral("\"%1\" as %2 (%3): %4%5")
-                                 .arg(col.name, r.name, roleKindName(r.kind), describeValues(col),
-                                      kf >= 0.8 ? QString() : QStringLiteral(", a poor fit"))
+            else if (r.required || kf < 0.6 || cf < 0.9 || foundByValues(i, c))
+                s.reasons << (foundByValues(i, c) ? QStringLiteral("found by its values: ") : QString())
+                                 + QStringLiteral("\"%1\" as %2 (%3): %4%5")
+                                       .arg(col.name, r.name, roleKindName(r.kind), describeValues(col),
+                                            kf >= 0.8 ? QString() : QStringLiteral(", a poor fit"))
                           + (why.isEmpty() ? QString() : QStringLiteral("; ") + why.join(QStringLiteral("; ")));
         }
         for (const Role &r : t.roles) {
@@ -460,6 +609,9 @@ private:
     const DetectionSettings &settings;
     QList<const Role *> singles;
     std::vector<std::vector<HeaderMatch>> header;
+    //! Required roles other than dates may be found by their values alone (the first evaluation).
+    bool byValues = false;
+    mutable std::vector<std::vector<std::optional<ValueEvidence>>> evidenceCache;
 };
 
 QStringList summarise(const Detection &d, const Rules &rules)
@@ -481,6 +633,24 @@ QStringList summarise(const Detection &d, const Rules &rules)
             out << QStringLiteral("Looks like %1: %2.").arg(t->name, parts.join(QStringLiteral(", ")));
         if (!d.missingRoles.isEmpty())
             out << QStringLiteral("No column found for: %1.").arg(d.missingRoles.join(QStringLiteral(", ")));
+        const TypeMatch &match = d.candidates.value(d.type);
+        bool requiredByValues = false;
+        for (const Role &r : t->roles) {
+            if (!match.foundByValues.contains(r.name))
+                continue;
+            requiredByValues = requiredByValues || r.required;
+            const QString column = d.mapping.roles.value(r.name);
+            for (const ColumnProfile &c : d.profile)
+                if (c.name == column)
+                    out << QStringLiteral("Found by its values: %1 = \"%2\" (%3); no header names it.")
+                               .arg(r.name, column, describeValues(c));
+        }
+        if (requiredByValues)
+            out << (match.foundByValues.size() == 1
+                        ? QStringLiteral("That column was recognised by its values, not its header, so the confidence "
+                                         "is at most medium: please check the mapping.")
+                        : QStringLiteral("Those columns were recognised by their values, not their headers, so the "
+                                         "confidence is at most medium: please check the mapping."));
         const QMap<QString, QString> blank = d.candidates.value(d.type).blankColumns;
         for (auto it = blank.cbegin(); it != blank.cend(); ++it)
             out << (d.mapping.roles.value(it.key()) == it.value()
@@ -614,11 +784,15 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
     d.confidence = qBound(0.0, confidence, 1.0);
     d.ambiguous = ranked.size() > 1 && margin < settings.ambiguityMargin;
     d.level = levelFor(d.confidence, settings);
-    // A required role standing on a column with no values is a guess for the analyst to confirm.
-    bool blankRequired = false;
+    // A required role standing on a column with no values, or on one no header names, is a guess for the
+    // analyst to confirm.
+    bool unconfirmed = false;
     for (auto it = win.match.blankColumns.cbegin(); it != win.match.blankColumns.cend(); ++it)
-        blankRequired = blankRequired || d.mapping.roles.value(it.key()) == it.value();
-    if ((d.ambiguous || blankRequired) && d.level == Level::High)
+        unconfirmed = unconfirmed || d.mapping.roles.value(it.key()) == it.value();
+    if (const DatasetType *t = rules.type(d.type))
+        for (const QString &r : win.match.foundByValues)
+            unconfirmed = unconfirmed || (t->role(r) && t->role(r)->required);
+    if ((d.ambiguous || unconfirmed) && d.level == Level::High)
         d.level = Level::Medium;
     d.reasons = summarise(d, rules);
     return d;

@@ -45,6 +45,9 @@ struct TypeMatch {
     //! column is never mapped to an optional role (the role is left unmapped); a required role takes it
     //! only when no column with values fits, and it then counts for little.
     QMap<QString, QString> blankColumns;
+    //! Roles (in the type's order) whose column no header names: found by its values alone. A detection
+    //! resting on such a column for a required role is at most medium.
+    QStringList foundByValues;
 };
 
 //! What detection found in one file.
@@ -52,7 +55,7 @@ struct Detection {
     QString type;
     double confidence = 0;
     //! The level for the confidence, but never High when ambiguous or when a required role stands on a
-    //! column blank in the sample.
+    //! column blank in the sample or on one no header names (found by its values alone).
     Level level = Level::VeryLow;
     //! The runner-up is within settings.ambiguityMargin of the winner.
     bool ambiguous = false;

@@ -110,7 +110,7 @@ double checksFit(const ColumnProfile &c, const Role &role, QStringList *reasons)
                                          .arg(c.name, quoteExamples(bad)));
     }
     // How often values repeat says little in a handful of rows (24 parameters in 25 rows).
-    const bool enoughForRatios = c.nonBlank >= 30;
+    const bool enoughForRatios = c.nonBlank >= kMinRowsForRatios;
     if (k.minDistinctRatio && enoughForRatios)
         add(c.distinctRatio >= *k.minDistinctRatio ? 1.0 : c.distinctRatio / *k.minDistinctRatio,
             QStringLiteral("\"%1\" repeats values (%2% distinct)").arg(c.name).arg(qRound(c.distinctRatio * 100)));
@@ -120,6 +120,23 @@ double checksFit(const ColumnProfile &c, const Role &role, QStringList *reasons)
                 .arg(c.name)
                 .arg(qRound(c.distinctRatio * 100)));
     return n ? sum / n : 1.0;
+}
+
+ValueEvidence valueEvidence(const ColumnProfile &c, const Role &role)
+{
+    if (c.nonBlank == 0)
+        return ValueEvidence::None;
+    if (role.kind == RoleKind::Date || role.kind == RoleKind::DateTime)
+        return c.shape == ColumnShape::Temporal ? ValueEvidence::Telling : ValueEvidence::None;
+    // A handful of rows, a column holding one value, or free text say nothing about what a column is for.
+    if (role.kind == RoleKind::Text || c.nonBlank < kMinRowsForRatios || c.distinct < 2)
+        return ValueEvidence::None;
+    if (kindFit(c, role.kind) < 0.8 || checksFit(c, role) < 0.999 || roleRefusal(c, role))
+        return ValueEvidence::None;
+    const ValueChecks &k = role.checks;
+    const bool bounded = !k.allowed.isEmpty() || !k.format.pattern().isEmpty() || k.maxDistinctRatio.has_value();
+    const bool codes = role.kind == RoleKind::Code && c.shape == ColumnShape::Code;
+    return bounded || codes ? ValueEvidence::Telling : ValueEvidence::Plain;
 }
 
 std::optional<QString> roleRefusal(const ColumnProfile &c, const Role &role)

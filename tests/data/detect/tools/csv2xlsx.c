@@ -2,7 +2,8 @@
  * numbers become number cells, ISO dates (yyyy-mm-dd[ hh:mm[:ss]]) date cells, the rest strings.
  * Used by make_corpus.py to produce the .xlsx variants of the detection corpus.
  * Build: cc csv2xlsx.c -o csv2xlsx $(pkg-config --cflags --libs xlsxwriter)
- * Usage: csv2xlsx IN.csv OUT.xlsx [SHEET] */
+ * Usage: csv2xlsx IN.csv OUT.xlsx [SHEET]
+ * The output is reproducible: the workbook's creation time is fixed. */
 #include <xlsxwriter.h>
 
 #include <stdio.h>
@@ -42,6 +43,10 @@ int main(int argc, char **argv)
         return 1;
     }
     lxw_workbook *wb = workbook_new(argv[2]);
+    /* A fixed creation time (2026-01-01): the same CSV always gives the same bytes. */
+    lxw_doc_properties props = {0};
+    props.created = 1767225600;
+    workbook_set_properties(wb, &props);
     lxw_worksheet *ws = workbook_add_worksheet(wb, argc > 3 ? argv[3] : NULL);
     lxw_format *date = workbook_add_format(wb);
     format_set_num_format(date, "yyyy-mm-dd");

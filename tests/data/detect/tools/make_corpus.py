@@ -3,8 +3,10 @@
 
 Variants are derived from the users' files in tests/data/seed/ the way real exports differ:
 renamed headers, other case and spacing, shuffled and extra columns, missing optional columns,
-semicolons with decimal commas, Windows-1252, tabs, a BOM, .xlsx instead of .csv. Negatives are
-unrelated tables. Files stay small (a few hundred rows at most).
+semicolons with decimal commas, Windows-1252, tabs, a BOM, .xlsx instead of .csv, and headers no rule
+knows (the roles must then be found by their values). Negatives are unrelated tables, some built to look
+like a type by their values. Files stay small (a few hundred rows at most). The output is reproducible:
+running it again gives the same bytes.
 
 Usage: tools/make_corpus.py CSV2XLSX   (path to the compiled tools/csv2xlsx.c)
 """
@@ -302,6 +304,37 @@ nolend = [h for h in fh if h not in ('interest_rate', 'loan_amount', 'success_ra
 write_csv('so_no_lending.csv', nolend, pick(fh, frows, nolend))
 expect('so_no_lending.csv', 'sales_orders', {r: r for r in FT_ROLES if r in nolend})
 
+# ---------------------------------------------------------------- headers no rule knows: roles found by their values
+# A second generator keeps the files above byte for byte what they were.
+vrng = random.Random(20261201)
+_, sall = read_csv('synthetic_raw_data.csv')
+both = sall[:240] + sall[720:960]  # both stations, 20 days each, 12 parameters a day
+
+write_csv('sr_site_when_code.csv', ['site', 'when', 'code', 'reading'], both)
+expect('sr_site_when_code.csv', 'station_readings',
+       {'station': 'site', 'timestamp': 'when', 'parameter': 'code', 'value': 'reading'},
+       note='"when" and "code" name no role: the timestamp and the parameter are found by their values (medium at best)')
+
+logged = [[r[0], '%s %02d:%02d:00' % (r[1], 8 if r[0] == 'CT' else 9, 15 if r[0] == 'CT' else 40), r[2], r[3]]
+          for r in both]
+write_csv('sr_unknown_headers.csv', ['Meetpunt', 'Tijdstip', 'Grootheid', 'Meetwaarde'], logged)
+expect('sr_unknown_headers.csv', 'station_readings',
+       {'station': 'Meetpunt', 'timestamp': 'Tijdstip', 'parameter': 'Grootheid', 'value': 'Meetwaarde'},
+       note='Dutch logger export: no header names a role; the long layout is recognised by its values (medium at best)')
+
+write_csv('sr_raw_code.csv', ['Code' if h == 'PCode' else h for h in rh], rrows)
+expect('sr_raw_code.csv', 'station_readings',
+       dict(SR4, parameter='Code', validated='Validated'),
+       note='the users\' raw export with PCode renamed "Code": the parameter is found by its values among the other '
+            'code columns (LCode, CCode, ... hold a single value each)')
+
+# Sales with the order id and date under an ERP's names; the other headers are known.
+erp = dict(nice, order_id='Doc No', order_date='Booked On')
+write_csv('so_unknown_headers.csv', [erp[h] for h in fh], frows)
+expect('so_unknown_headers.csv', 'sales_orders', {r: erp[r] for r in FT_ROLES},
+       note='"Doc No" and "Booked On" name no role: the order id (the only unique column left) and the order date '
+            'are found by their values (medium at best)')
+
 # ---------------------------------------------------------------- negatives (nothing specific fits)
 streets = ['High Street', 'Station Road', 'Church Lane', 'Mill Road', 'Park Avenue', 'Victoria Road']
 cities = ['Leeds', 'York', 'Bath', 'Derby', 'Exeter', 'Norwich', 'Truro']
@@ -362,6 +395,32 @@ survey = [[str(i), rng.choice(['Very satisfied', 'Satisfied', 'Neutral', 'Unhapp
            str(rng.randrange(1, 11))] for i in range(1, 121)]
 write_csv('neg_survey.csv', ['Respondent', 'Satisfaction', 'Comment', 'Score'], survey)
 expect('neg_survey.csv', 'generic_table')
+
+# Look like long readings by their values, but are not: headers name no role, so nothing may be guessed.
+t0 = datetime(2025, 3, 3, 6, 0, 0)
+levels = ['INFO'] * 6 + ['DEBUG'] * 3 + ['WARN', 'ERROR']
+msgs = ['request served', 'cache miss for key %d', 'retrying upstream call', 'slow query on orders',
+        'connection reset by peer', 'job %d finished']
+applog, t = [], t0
+for i in range(300):
+    t += timedelta(seconds=vrng.randrange(1, 40))
+    applog.append([t.strftime('%Y-%m-%d %H:%M:%S'), vrng.choice(levels), 'worker-%d' % vrng.randrange(1, 6),
+                   str(vrng.randrange(2, 900)), vrng.choice(msgs).replace('%d', str(vrng.randrange(100, 999)))])
+write_csv('neg_app_log.csv', ['timestamp', 'level', 'component', 'duration_ms', 'message'], applog)
+expect('neg_app_log.csv', 'generic_table',
+       note='a log: a timestamp, a few levels, short component codes and one number, like long readings by value; '
+            'but every row has its own time, which long readings (several parameters at one time) do not')
+
+plant = []
+for h in range(100):
+    stamp = (t0 + timedelta(hours=h)).strftime('%Y-%m-%d %H:%M:%S')
+    for line in ('L1', 'L2', 'L3'):
+        plant.append([stamp, line, 'Day' if 6 <= (6 + h) % 24 < 18 else 'Night', str(vrng.randrange(80, 140)),
+                      '%.1f' % vrng.uniform(60, 90), '%.2f' % vrng.uniform(1, 3), '%.1f' % vrng.uniform(10, 30)])
+write_csv('neg_plant_wide.csv', ['Timestamp', 'Line', 'Shift', 'Output', 'Oven Temp', 'Pressure', 'Belt Speed'], plant)
+expect('neg_plant_wide.csv', 'generic_table',
+       note='a wide table: a repeated time, line codes and a shift, then several measures, one per column; which '
+            'one would be "the value" of long readings? none: nothing may be found by values here')
 
 with open(os.path.join(OUT, 'expected.json'), 'w', encoding='utf-8') as f:
     json.dump({'description': 'Detection corpus: each file with its expected dataset type and column mapping '
