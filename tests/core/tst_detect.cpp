@@ -882,6 +882,33 @@ private Q_SLOTS:
         QVERIFY(r.error().message.contains(QStringLiteral("\"n/a\"")));
     }
 
+    void overrideTakesANumberColumnWithAFewStrayCells()
+    {
+        // A lab export: a handful of "<0.5" and "n/a" among numbers does not make the column text.
+        // The mapping stands; the analysis skips those cells and reports them as unparseable.
+        QList<QStringList> rows = readingRows();
+        for (int i = 0; i < rows.size(); ++i)
+            rows[i] << (i % 20 == 3 ? QStringLiteral("<0.5") : i % 20 == 9 ? QStringLiteral("n/a") : QString::number(i * 0.5));
+        // And a column where most values are words: still refused.
+        for (int i = 0; i < rows.size(); ++i)
+            rows[i] << (i % 3 ? QStringLiteral("pending") : QString::number(i));
+        Sample s;
+        makeSample(s, {QStringLiteral("Station_ID"), QStringLiteral("Date_Time"), QStringLiteral("PCode"), QStringLiteral("Result"),
+                       QStringLiteral("Lab"), QStringLiteral("Mostly words")},
+                   rows);
+        const Detection d = detectSample(s.columns, s.batch, QString(), m_rules);
+        QCOMPARE(d.type, QStringLiteral("station_readings"));
+        OverrideChoice choice;
+        choice.roles.insert(QStringLiteral("value"), QStringLiteral("Lab"));
+        auto r = validateOverride(choice, d, m_rules);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        choice.roles.insert(QStringLiteral("value"), QStringLiteral("Mostly words"));
+        r = validateOverride(choice, d, m_rules);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(QStringLiteral("\"Mostly words\" cannot be the value")),
+                 qPrintable(r.error().message));
+    }
+
     void overrideRefusesColumnTwiceAndMissingRoles()
     {
         Sample s;

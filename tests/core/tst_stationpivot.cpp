@@ -603,10 +603,22 @@ private Q_SLOTS:
         for (const auto &row : r->quality.rows) {
             if (row[0].text == u"duplicate keys") {
                 QCOMPARE(qint64(row[3].number), qint64(4));
+                // In time order the rows are named as they are found (file lines 3, 4, 8, 11).
+                if (order == 0)
+                    QCOMPARE(row[5].text, QStringLiteral("3, 4, 8, 11"));
                 found = true;
             }
         }
         QVERIFY(found);
+        bool alerted = false;
+        for (const QualityAlert &alert : r->alerts)
+            if (alert.message.contains(u"repeat the")) {
+                alerted = true;
+                QVERIFY2(!alert.message.contains(u"(rows )"), qPrintable(alert.message));
+                if (order == 0)
+                    QVERIFY2(alert.message.contains(u"(rows 3, 4, 8, 11)"), qPrintable(alert.message));
+            }
+        QVERIFY(alerted);
         // The mean of CT Data 1 on 2021-01-01 takes every reading, duplicates included.
         const ResultTable *t = table(*r, QStringLiteral("CT_Analysis"));
         QVERIFY(t);

@@ -251,10 +251,12 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
             QStringLiteral("rows repeating the key of an earlier row; all their values are aggregated"));
         if (m_duplicates > 0)
             result.alerts << QualityAlert{QualityAlert::Severity::Warning,
-                                          QStringLiteral("%1 row(s) repeat the %2 of an earlier row "
-                                                         "(rows %3); their values are all aggregated.")
+                                          QStringLiteral("%1 row(s) repeat the %2 of an earlier row%3; their "
+                                                         "values are all aggregated.")
                                               .arg(m_duplicates)
-                                              .arg(m_keyColumns, examples)};
+                                              .arg(m_keyColumns,
+                                                   examples.isEmpty() ? QString()
+                                                                      : QStringLiteral(" (rows %1)").arg(examples))};
     }
     std::vector<const Group *> groups;
     for (const Group &grp : m_groups)

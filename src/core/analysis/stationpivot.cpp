@@ -458,8 +458,11 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
                                                       "combinations; finpipe cannot pivot it."));
                 a.index = m_cellCount++;
             } else if (!a.disordered) {
-                if (ms == a.lastMs)
+                if (ms == a.lastMs) {
                     ++a.duplicates;
+                    if (m_duplicateExamples.size() < 5)
+                        m_duplicateExamples.push_back(line);
+                }
                 else if (ms < a.lastMs)
                     a.disordered = true;
             }
@@ -590,7 +593,7 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
                                           "more in memory than usual.")
                                .arg(why);
     m_quality.setDuplicates(QStringLiteral("%1 + %2 + %3").arg(m_fieldNames[0], m_fieldNames[1], m_fieldNames[2]),
-                            *duplicates, {});
+                            *duplicates, m_duplicateExamples);
 
     // Bucket the cells per station.
     struct Entry {

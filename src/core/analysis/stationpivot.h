@@ -115,6 +115,7 @@ private:
     Interned m_parameters;
     std::unordered_map<quint64, Accumulator> m_cells;
     quint32 m_cellCount = 0;
+    std::vector<qint64> m_duplicateExamples; // source rows of the first duplicates found in time order
     qint64 m_rowsPerPass = 4'000'000;
     // Every keyed row's (cell, time of day), on disk: read back only if some cell is disordered.
     RecordSpill<KeyTime> m_keyTimes;

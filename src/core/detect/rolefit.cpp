@@ -139,6 +139,13 @@ ValueEvidence valueEvidence(const ColumnProfile &c, const Role &role)
     return bounded || codes ? ValueEvidence::Telling : ValueEvidence::Plain;
 }
 
+namespace {
+//! A number or date role refuses a column only when most of its values are something else: then
+//! it is the wrong column. A few stray cells ("n/a", "<0.5", a typo) do not make it wrong; the
+//! analysis skips them and its data-quality report lists them as unparseable.
+constexpr double kMinShareOfKind = 0.5;
+} // namespace
+
 std::optional<QString> roleRefusal(const ColumnProfile &c, const Role &role)
 {
     if (c.nonBlank == 0) {
@@ -149,14 +156,14 @@ std::optional<QString> roleRefusal(const ColumnProfile &c, const Role &role)
     }
     switch (role.kind) {
     case RoleKind::Number:
-        if (c.numericShare < 0.95)
+        if (c.numericShare < kMinShareOfKind)
             return QStringLiteral("\"%1\" cannot be the %2: the %2 must be numbers, but \"%1\" holds text "
                                   "such as %3.")
                 .arg(c.name, role.name, quoteExamples(c.nonNumericExamples));
         break;
     case RoleKind::Date:
     case RoleKind::DateTime:
-        if (c.temporalShare < 0.95)
+        if (c.temporalShare < kMinShareOfKind)
             return QStringLiteral("\"%1\" cannot be the %2: the %2 must be dates, but \"%1\" holds values "
                                   "such as %3.")
                 .arg(c.name, role.name, quoteExamples(c.nonTemporalExamples));
