@@ -5,6 +5,7 @@ target_sources(finpipe_core PRIVATE
     detect/headermatch.h detect/headermatch.cpp
     detect/rolefit.h detect/rolefit.cpp
     detect/assignment.h detect/assignment.cpp
+    detect/typeevaluator.h detect/typeevaluator.cpp
     detect/detection.h detect/detection.cpp
     detect/override.h detect/override.cpp
     ${PROJECT_SOURCE_DIR}/rules/rules.qrc
