@@ -447,8 +447,8 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
             m_quality.addValue(m_paramGroups[size_t(paramId)], p.value);
             const qint64 day = lineage::dayOf(p.msecs);
             const quint64 key = cellKey(stationId, paramId, day);
-            // One lookup per row: the cell holds the duplicate-key times of every keyed row and the
-            // aggregate of the used ones.
+            // One lookup per row: the cell holds the duplicate-key check's state for every keyed row
+            // and the aggregate of the used ones.
             Accumulator &a = m_cells[key];
             const quint32 ms = quint32(p.msecs - day * 86'400'000);
             if (a.keyed == 0) {
@@ -462,9 +462,9 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
                     ++a.duplicates;
                     if (m_duplicateExamples.size() < 5)
                         m_duplicateExamples.push_back(line);
-                }
-                else if (ms < a.lastMs)
+                } else if (ms < a.lastMs) {
                     a.disordered = true;
+                }
             }
             ++a.keyed;
             a.lastMs = std::max(a.lastMs, ms);
@@ -521,7 +521,7 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
     return {};
 }
 
-Result<qint64> StationPivotAnalysis::disorderedDuplicates()
+Result<qint64> StationPivotAnalysis::disorderedDuplicates(Feedback *feedback)
 {
     // The pass of each disordered cell: each pass holds at most m_rowsPerPass rows in memory (or
     // one cell's, if larger), so an unsorted file costs passes over the temporary file, not memory.
@@ -549,8 +549,10 @@ Result<qint64> StationPivotAnalysis::disorderedDuplicates()
             for (size_t i = 0; i < n; ++i)
                 if (passOf[records[i].cell] == pass)
                     times.push_back((quint64(records[i].cell) << 32) | records[i].msOfDay);
-            return true;
+            return !(feedback && feedback->isCancelled());
         });
+        if (feedback && feedback->isCancelled())
+            return Error::make(Error::Code::Cancelled, QStringLiteral("The analysis was cancelled."));
         if (!read)
             return Error::make(Error::Code::Failed,
                                QStringLiteral("finpipe could not read back its temporary file while checking for "
@@ -582,7 +584,7 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
         paramNames[size_t(q)] = fromView(m_parameters.names[size_t(q)]);
 
     // Duplicate keys: the same station, timestamp and parameter more than once.
-    auto duplicates = disorderedDuplicates();
+    auto duplicates = disorderedDuplicates(feedback);
     if (!duplicates)
         return duplicates.error();
     for (const auto &[key, cell] : m_cells)

@@ -44,8 +44,8 @@ public:
     Result<void> consume(const ingest::RowBatch &batch, LineageSink &lineage, Feedback *feedback) override;
     Result<AnalysisResult> finish(Feedback *feedback) override;
 
-    //! Rows of out-of-order cells the duplicate-key check holds in memory at once (default 4
-    //! million, about 32 MB); more take further passes over the temporary file.
+    //! Rows of out-of-order cells the duplicate-key check holds in memory at once (default 2
+    //! million, 16 MB); more take further passes over the temporary file.
     void setDuplicateCheckBudget(qint64 rows) { m_rowsPerPass = qMax<qint64>(1, rows); }
 
 private:
@@ -116,10 +116,10 @@ private:
     std::unordered_map<quint64, Accumulator> m_cells;
     quint32 m_cellCount = 0;
     std::vector<qint64> m_duplicateExamples; // source rows of the first duplicates found in time order
-    qint64 m_rowsPerPass = 4'000'000;
+    qint64 m_rowsPerPass = 2'000'000;
     // Every keyed row's (cell, time of day), on disk: read back only if some cell is disordered.
     RecordSpill<KeyTime> m_keyTimes;
-    Result<qint64> disorderedDuplicates();
+    Result<qint64> disorderedDuplicates(Feedback *feedback);
     // parameter id -> outlier group in m_quality
     std::vector<int> m_paramGroups;
     DataQuality m_quality;
