@@ -1,5 +1,6 @@
 #include "detection.h"
 
+#include "common/percent.h"
 #include "detect/headermatch.h"
 #include "detect/rolefit.h"
 #include "detect/typeevaluator.h"
@@ -22,6 +23,10 @@ QStringList summarise(const Detection &d, const Rules &rules)
     const DatasetType *t = rules.type(d.type);
     if (!t)
         return out;
+    const auto typeName = [&](const QString &id) {
+        const DatasetType *type = rules.type(id);
+        return type ? type->name : id;
+    };
     if (t->fallback) {
         out << QStringLiteral("No specific dataset type fits this file, so it will be profiled as a generic table.");
     } else {
@@ -66,10 +71,13 @@ QStringList summarise(const Detection &d, const Rules &rules)
         QString why;
         if (!r.missingRoles.isEmpty())
             why = QStringLiteral(" (no column for %1)").arg(r.missingRoles.join(QStringLiteral(", ")));
-        out << QStringLiteral("Next best: %1 at %2%3.").arg(d.runnerUp, fmt(d.scores.value(d.runnerUp)), why);
+        out << QStringLiteral("Next best: %1, %2%3.")
+                   .arg(typeName(d.runnerUp),
+                        QString::number(wholePercent(d.scores.value(d.runnerUp))) + QLatin1Char('%'), why);
     }
     if (d.ambiguous)
-        out << QStringLiteral("%1 and %2 fit almost equally well: please confirm the type.").arg(d.type, d.runnerUp);
+        out << QStringLiteral("%1 and %2 fit almost equally well: please confirm the type.")
+                   .arg(typeName(d.type), typeName(d.runnerUp));
     return out;
 }
 
