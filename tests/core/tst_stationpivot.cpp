@@ -433,6 +433,25 @@ private Q_SLOTS:
         QCOMPARE(run.result.rowsUsed, 1);
     }
 
+    void textTimestampsAreReadAndCalendarChecked()
+    {
+        // Times a reader left as text (their column also holds words) are read if they are ISO
+        // dates that exist; 30 February is not a day to roll over into March.
+        const auto run = runPivot({{"CT", "2021-01-06T08:00", "Data 1", "2"},
+                                   {"CT", "2021-02-30 10:00:00", "Data 1", "3"},
+                                   {"CT", "2021-01-06 09:00:00 extra", "Data 1", "4"}});
+        const RecordingSink &s = run.sink;
+        QCOMPARE(s.rows.size(), 3);
+        QCOMPARE(s.rows[0].status, RowStatus::Used);
+        QCOMPARE(s.rows[0].fields[1], QStringLiteral("2021-01-06 08:00:00"));
+        QCOMPARE(s.rows[1].reason, QStringLiteral("unparseable date"));
+        QCOMPARE(s.rows[2].reason, QStringLiteral("unparseable date"));
+        const ResultTable *t = table(run.result, QStringLiteral("CT_Analysis"));
+        QVERIFY(t);
+        QCOMPARE(t->rows.size(), size_t(1));
+        QCOMPARE(rowTexts(*t, 0), (QStringList{QStringLiteral("CT"), QStringLiteral("2021-01-06"), QStringLiteral("2.0")}));
+    }
+
     void onlyValidatedRows()
     {
         const QList<Reading> readings{{"CT", "2021-01-01 00:00:00", "Data 1", "1", "1"},

@@ -1,6 +1,7 @@
 #include "cellvalues.h"
 
 #include "ingest/sha256.h"
+#include "ingest/valueparser.h"
 
 #include <QDate>
 
@@ -11,7 +12,8 @@ namespace finpipe::analysis::cells {
 
 namespace {
 
-constexpr qint64 kMsecsPerDay = 86'400'000;
+using ingest::values::dayOf;
+using ingest::values::kMsecsPerDay;
 // QDate's Julian day of 1970-01-01.
 constexpr qint64 kEpochJulianDay = 2440588;
 
@@ -164,14 +166,6 @@ double roundTo(double v, int decimals)
     if (std::abs(scaled) >= 4e15)
         return v;
     return std::round(scaled) / kPow10[decimals];
-}
-
-qint64 dayOf(qint64 msecs)
-{
-    qint64 day = msecs / kMsecsPerDay;
-    if (msecs % kMsecsPerDay < 0)
-        --day;
-    return day;
 }
 
 qint64 monthStartOf(qint64 msecs)

@@ -40,8 +40,6 @@ int decimalsOf(double v, int atLeast);
 //! `v` rounded to `decimals` places (unchanged at kMaxDecimals or where doubles are too coarse).
 double roundTo(double v, int decimals);
 
-//! Days since 1970-01-01 for `msecs` (floor division, so times before 1970 land on their day).
-qint64 dayOf(qint64 msecs);
 //! Midnight of the first day of the month holding `msecs`.
 qint64 monthStartOf(qint64 msecs);
 //! "YYYY-MM" of the month holding `msecs`.

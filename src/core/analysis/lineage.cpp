@@ -1,5 +1,7 @@
 #include "lineage.h"
 
+#include "ingest/valueparser.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -80,26 +82,6 @@ int formatNumber(double value, char *out)
 
 namespace {
 
-struct Civil {
-    qint64 year;
-    int month;
-    int day;
-};
-
-// Howard Hinnant's civil_from_days.
-Civil civilFromDays(qint64 z)
-{
-    z += 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 doe = z - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    const int d = int(doy - (153 * mp + 2) / 5 + 1);
-    const int m = int(mp < 10 ? mp + 3 : mp - 9);
-    return {yoe + era * 400 + (m <= 2), m, d};
-}
-
 inline char *two(char *p, int v)
 {
     p[0] = char('0' + v / 10);
@@ -109,7 +91,7 @@ inline char *two(char *p, int v)
 
 char *writeDate(char *p, qint64 days)
 {
-    const Civil c = civilFromDays(days);
+    const ingest::values::CivilDate c = ingest::values::civilFromDays(days);
     if (c.year >= 0 && c.year <= 9999) {
         const int y = int(c.year);
         p[0] = char('0' + y / 1000);
@@ -130,13 +112,13 @@ char *writeDate(char *p, qint64 days)
 
 int formatDate(qint64 msecs, char *out)
 {
-    return int(writeDate(out, dayOf(msecs)) - out);
+    return int(writeDate(out, ingest::values::dayOf(msecs)) - out);
 }
 
 int formatTimestamp(qint64 msecs, char *out)
 {
-    const qint64 days = dayOf(msecs);
-    const qint64 secs = (msecs - days * 86'400'000) / 1000;
+    const qint64 days = ingest::values::dayOf(msecs);
+    const qint64 secs = (msecs - days * ingest::values::kMsecsPerDay) / 1000;
     char *p = writeDate(out, days);
     *p++ = ' ';
     p = two(p, int(secs / 3600));

@@ -22,11 +22,4 @@ int formatDate(qint64 msecs, char *out);
 //! "YYYY-MM-DD HH:MM:SS" of a naive timestamp (sub-second part dropped). Needs 24 bytes.
 int formatTimestamp(qint64 msecs, char *out);
 
-//! Days since 1970-01-01 (floor) of a naive timestamp.
-constexpr qint64 dayOf(qint64 msecs)
-{
-    constexpr qint64 kDay = 86'400'000;
-    return msecs >= 0 ? msecs / kDay : -((-msecs + kDay - 1) / kDay);
-}
-
 } // namespace finpipe::analysis::lineage

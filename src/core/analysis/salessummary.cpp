@@ -1,5 +1,7 @@
 #include "salessummary.h"
 
+#include "ingest/valueparser.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -485,9 +487,9 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
 
     // A month the data covers only in part looks like a collapse in a monthly chart: say so.
     if (m_rowsUsed > 0) {
-        constexpr qint64 kDay = 86'400'000;
-        const bool firstPartial = cells::monthStartOf(m_firstDate) != cells::dayOf(m_firstDate) * kDay;
-        const bool lastPartial = cells::monthStartOf(m_lastDate + kDay) == cells::monthStartOf(m_lastDate);
+        using ingest::values::kMsecsPerDay;
+        const bool firstPartial = cells::monthStartOf(m_firstDate) != ingest::values::dayOf(m_firstDate) * kMsecsPerDay;
+        const bool lastPartial = cells::monthStartOf(m_lastDate + kMsecsPerDay) == cells::monthStartOf(m_lastDate);
         const QString first = cells::dateText(m_firstDate), last = cells::dateText(m_lastDate);
         QStringList partial;
         if (cells::monthStartOf(m_firstDate) == cells::monthStartOf(m_lastDate)) {

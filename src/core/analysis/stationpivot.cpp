@@ -1,14 +1,14 @@
 #include "stationpivot.h"
 
+#include "analysis/cellvalues.h"
 #include "analysis/lineage.h"
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
+#include "ingest/valueparser.h"
 
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -54,75 +54,6 @@ bool isDateHeader(const QString &name)
     static const QStringList names{QStringLiteral("dates"), QStringLiteral("date"), QStringLiteral("datetime"),
                                    QStringLiteral("timestamp"), QStringLiteral("time"), QStringLiteral("day")};
     return names.contains(normalizedHeader(name));
-}
-
-bool truthy(const ingest::Value &v)
-{
-    if (v.isNumber() || v.kind == ingest::Value::Kind::Boolean)
-        return v.number != 0;
-    QByteArray t = QByteArray(v.text.data(), qsizetype(v.text.size())).trimmed().toLower();
-    return t == "1" || t == "true" || t == "yes" || t == "y";
-}
-
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-//! A text cell that is a plain decimal number ("12.5", "-3", "1e3"): a reader may leave a number
-//! as text when its column also holds words.
-bool numberFromText(std::string_view s, double &out)
-{
-    s = trimmed(s);
-    if (s.empty())
-        return false;
-    if (s.front() == '+')
-        s.remove_prefix(1);
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
-}
-
-//! An ISO text timestamp: "YYYY-MM-DD", optionally with " HH:MM[:SS]" or "THH:MM[:SS]".
-bool timeFromText(std::string_view s, qint64 &msecs)
-{
-    s = trimmed(s);
-    auto digits = [&](size_t at, size_t n, int &v) {
-        if (at + n > s.size())
-            return false;
-        v = 0;
-        for (size_t i = at; i < at + n; ++i) {
-            if (s[i] < '0' || s[i] > '9')
-                return false;
-            v = v * 10 + (s[i] - '0');
-        }
-        return true;
-    };
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    if (s.size() < 10 || !digits(0, 4, y) || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d))
-        return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return false;
-    if (s.size() > 10) {
-        if ((s[10] != ' ' && s[10] != 'T') || !digits(11, 2, h) || s.size() < 16 || s[13] != ':' || !digits(14, 2, mi))
-            return false;
-        if (s.size() >= 19 && s[16] == ':' && !digits(17, 2, sec))
-            return false;
-        if (h > 23 || mi > 59 || sec > 59)
-            return false;
-    }
-    // days from civil (Howard Hinnant)
-    const int yy = y - (mo <= 2);
-    const qint64 era = (yy >= 0 ? yy : yy - 399) / 400;
-    const int yoe = int(yy - era * 400);
-    const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const qint64 days = era * 146097 + doe - 719468;
-    msecs = days * 86'400'000 + (qint64(h) * 3600 + mi * 60 + sec) * 1000;
-    return true;
 }
 
 QString fromView(std::string_view s)
@@ -306,9 +237,9 @@ void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int
         const ingest::Value &va = batch.at(r, m_value);
         p.fields[0] = st.text;
         p.fields[2] = pa.text;
-        if (tm.isTemporal() || (tm.kind == ingest::Value::Kind::Text && timeFromText(tm.text, p.msecs))) {
-            if (tm.isTemporal())
-                p.msecs = tm.msecs;
+        // A reader may leave a column of times or numbers as text when it also holds words.
+        bool hasTime = false;
+        if (cells::dateOf(tm, p.msecs, hasTime)) {
             // Readings come in runs of one timestamp (every parameter of a sample): format once.
             if (p.msecs != cachedMs) {
                 cachedMs = p.msecs;
@@ -320,9 +251,7 @@ void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int
             p.flags |= tm.isBlank() ? Prepared::TimeBlank : Prepared::TimeBad;
             p.fields[1] = tm.text;
         }
-        if (va.isNumber() || (va.kind == ingest::Value::Kind::Text && numberFromText(va.text, p.value))) {
-            if (va.isNumber())
-                p.value = va.number;
+        if (cells::numberOf(va, p.value)) {
             p.fields[3] = std::string_view(p.valueText, size_t(lineage::formatNumber(p.value, p.valueText)));
         } else {
             p.flags |= va.isBlank() ? Prepared::ValueBlank : Prepared::ValueBad;
@@ -331,7 +260,8 @@ void StationPivotAnalysis::prepare(const ingest::RowBatch &batch, int begin, int
         if (m_validated >= 0) {
             const ingest::Value &vd = batch.at(r, m_validated);
             p.fields[4] = vd.text;
-            if (m_params.onlyValidated && !truthy(vd))
+            bool validated = false;
+            if (m_params.onlyValidated && !(cells::flagOf(vd, validated) && validated))
                 p.flags |= Prepared::NotValidated;
         }
         // The old pipeline's row hash: station|timestamp|parameter|value, with a blank value as
@@ -445,12 +375,12 @@ Result<void> StationPivotAnalysis::consume(const ingest::RowBatch &batch, Lineag
             if (size_t(paramId) >= m_paramGroups.size())
                 m_paramGroups.push_back(m_quality.addGroup(fromView(p.fields[2]), m_columns[m_value].name));
             m_quality.addValue(m_paramGroups[size_t(paramId)], p.value);
-            const qint64 day = lineage::dayOf(p.msecs);
+            const qint64 day = ingest::values::dayOf(p.msecs);
             const quint64 key = cellKey(stationId, paramId, day);
             // One lookup per row: the cell holds the duplicate-key check's state for every keyed row
             // and the aggregate of the used ones.
             Accumulator &a = m_cells[key];
-            const quint32 ms = quint32(p.msecs - day * 86'400'000);
+            const quint32 ms = quint32(p.msecs - day * ingest::values::kMsecsPerDay);
             if (a.keyed == 0) {
                 if (m_cellCount == std::numeric_limits<quint32>::max())
                     return Error::make(Error::Code::Failed,
@@ -681,7 +611,7 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
             auto &row = t.rows[d];
             row.resize(size_t(params.size()) + 2);
             row[0] = stationCell;
-            row[1] = Cell::date(days[d] * 86'400'000);
+            row[1] = Cell::date(days[d] * ingest::values::kMsecsPerDay);
         }
         for (const Entry &e : entries) {
             const int c = columnOf[size_t(e.param)];

@@ -1,5 +1,7 @@
 #include "timeseriesreport.h"
 
+#include "ingest/valueparser.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -243,7 +245,7 @@ Result<AnalysisResult> TimeSeriesReport::finish(Feedback *feedback)
             const Row &r = m_rows[rows[k]];
             const bool repeated = k > 0
                                   && (withTime ? m_rows[rows[k - 1]].msecs == r.msecs
-                                               : cells::dayOf(m_rows[rows[k - 1]].msecs) == cells::dayOf(r.msecs));
+                                               : ingest::values::dayOf(m_rows[rows[k - 1]].msecs) == ingest::values::dayOf(r.msecs));
             if (repeated) {
                 if (!duplicates) {
                     duplicates = &m_quality.finding(kDuplicateDates, m_columns[m_dateColumn].name, stationScope(station));

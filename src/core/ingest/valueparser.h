@@ -21,7 +21,35 @@ constexpr qint64 daysFromCivil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+//! A proleptic Gregorian date.
+struct CivilDate {
+    qint64 year;
+    int month; //!< 1-12
+    int day;   //!< 1-31
+};
+
+//! The date `days` days after 1970-01-01 (Howard Hinnant's civil-from-days), the inverse of
+//! daysFromCivil().
+constexpr CivilDate civilFromDays(qint64 days)
+{
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int d = int(doy - (153 * mp + 2) / 5 + 1);
+    const int m = int(mp < 10 ? mp + 3 : mp - 9);
+    return {yoe + era * 400 + (m <= 2), m, d};
+}
+
 constexpr qint64 kMsecsPerDay = 86'400'000;
+
+//! The day (since 1970-01-01) a time falls on, also before 1970.
+constexpr qint64 dayOf(qint64 msecs)
+{
+    return msecs >= 0 ? msecs / kMsecsPerDay : -((-msecs + kMsecsPerDay - 1) / kMsecsPerDay);
+}
 
 //! The order of day and month in a slash, dash or dot date whose year comes last.
 enum class DateOrder : quint8 { Unknown, DayFirst, MonthFirst };

@@ -1,5 +1,7 @@
 #include "xlsxstyles.h"
 
+#include "ingest/valueparser.h"
+
 #include <QHash>
 #include <QXmlStreamReader>
 
@@ -132,25 +134,14 @@ char *put2(char *p, int v)
 
 size_t ExcelDate::format(qint64 msecs, bool withTime, char *buf)
 {
-    qint64 days = msecs / kMsecsPerDay;
-    qint64 ms = msecs % kMsecsPerDay;
-    if (ms < 0) {
-        ms += kMsecsPerDay;
-        --days;
-    }
-    // Civil date from a day count (proleptic Gregorian), after Howard Hinnant's algorithm.
-    const qint64 z = days + 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 doe = z - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    const int day = int(doy - (153 * mp + 2) / 5 + 1);
-    const int month = int(mp < 10 ? mp + 3 : mp - 9);
-    const int year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
+    const qint64 days = values::dayOf(msecs);
+    const qint64 ms = msecs - days * kMsecsPerDay;
+    const values::CivilDate date = values::civilFromDays(days);
+    const int month = date.month;
+    const int day = date.day;
 
     char *p = buf;
-    const int y = qBound(0, year, 9999);
+    const int y = int(qBound(qint64(0), date.year, qint64(9999)));
     *p++ = char('0' + y / 1000);
     *p++ = char('0' + y / 100 % 10);
     *p++ = char('0' + y / 10 % 10);
