@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ingest/valueparser.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -37,17 +39,10 @@ inline qint64 writeReadings(const QString &path, qint64 rows, bool newestFirst =
         const qint64 step = i / kPerStep;
         const int station = int((i / kParams) % 4);
         const int param = int(i % kParams) + 1;
-        // Civil date from days since 2021-01-01 (Howard Hinnant's civil-from-days).
+        // Days since 2021-01-01 (day 18628).
         const qint64 t = step * stepSeconds;
-        qint64 z = 18628 + t / 86400 + 719468;
-        const qint64 era = z / 146097;
-        const qint64 doe = z - era * 146097;
-        const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const qint64 mp = (5 * doy + 2) / 153;
-        const int d = int(doy - (153 * mp + 2) / 5 + 1);
-        const int m = int(mp < 10 ? mp + 3 : mp - 9);
-        const int y = int(yoe + era * 400 + (m <= 2));
+        const finpipe::ingest::values::CivilDate date = finpipe::ingest::values::civilFromDays(18628 + t / 86400);
+        const int y = int(date.year), m = date.month, d = date.day;
         const int sod = int(t % 86400);
         rng ^= rng << 13;
         rng ^= rng >> 7;
