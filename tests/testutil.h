@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCryptographicHash>
+#include <QFile>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -15,6 +17,28 @@ inline QString dataPath(const QString &relative)
 inline QString seedPath(const QString &name)
 {
     return dataPath(QStringLiteral("seed/") + name);
+}
+
+//! A file's bytes, or nothing when it cannot be read.
+inline QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+//! SHA-256 of `data`, lower-case hex.
+inline QString sha256Of(const QByteArray &data)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+//! Writes a test's own input file; a test that cannot write its fixture stops there.
+inline QString writeFixture(const QString &path, const QByteArray &content)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
+        qFatal("cannot write the test file %s", qPrintable(path));
+    return path;
 }
 
 struct CliRun {

@@ -1,4 +1,5 @@
 #include "outputsaver.h"
+#include "testutil.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,11 +17,7 @@ private:
 
     QString write(const QString &name, const QByteArray &bytes)
     {
-        const QString p = m_dir.filePath(name);
-        QFile f(p);
-        f.open(QIODevice::WriteOnly);
-        f.write(bytes);
-        return p;
+        return test::writeFixture(m_dir.filePath(name), bytes);
     }
     static QByteArray read(const QString &p)
     {

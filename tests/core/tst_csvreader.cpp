@@ -157,11 +157,7 @@ private:
 
     QString writeFile(const QString &name, const QByteArray &content)
     {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
-            qFatal("cannot write test file");
-        return path;
+        return test::writeFixture(m_dir.filePath(name), content);
     }
 
     static const Value &cell(const Table &t, qint64 row, int column)

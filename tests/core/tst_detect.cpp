@@ -73,13 +73,6 @@ QList<QStringList> readingRows(int n = 60)
     return rows;
 }
 
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
-
 QByteArray shipped(const QString &name)
 {
     QFile f(Rules::shippedDir() + u'/' + name);
@@ -248,7 +241,7 @@ private Q_SLOTS:
         QByteArray csv = "Station_ID,Date_Time,PCode,Result,Depth_M,Units\n";
         for (const QStringList &r : readingRows())
             csv += (r.join(u',') + QStringLiteral(",,mg/l\n")).toUtf8();
-        writeFile(path, csv);
+        test::writeFixture(path, csv);
         auto r = detectFile(path, {}, m_rules);
         QVERIFY(r.ok());
         const Detection &d = *r;
@@ -315,7 +308,7 @@ private Q_SLOTS:
         QByteArray csv = "Station_ID,Date_Time,PCode,Result,Remark\n";
         for (const QStringList &r : readingRows())
             csv += QStringLiteral("%1,%2,%3,,checked\n").arg(r[0], r[1], r[2]).toUtf8();
-        writeFile(path, csv);
+        test::writeFixture(path, csv);
         auto r = detectFile(path, {}, m_rules);
         QVERIFY(r.ok());
         const Detection &d = *r;
@@ -339,7 +332,7 @@ private Q_SLOTS:
         QByteArray filled = "Station_ID,Date_Time,PCode,Result,Remark\n";
         for (const QStringList &row : readingRows())
             filled += (row.join(u',') + QStringLiteral(",checked\n")).toUtf8();
-        writeFile(path, filled);
+        test::writeFixture(path, filled);
         auto full = detectFile(path, {}, m_rules);
         QVERIFY(full.ok());
         QCOMPARE(full->level, Level::High);
@@ -587,7 +580,7 @@ private Q_SLOTS:
         // A date and a number are in most tables: a (user) type needing nothing more is never found by its
         // values, the number being plain values with too little else to go on.
         QTemporaryDir meterDir;
-        writeFile(meterDir.filePath(QStringLiteral("meter_log.json")), R"({
+        test::writeFixture(meterDir.filePath(QStringLiteral("meter_log.json")), R"({
             "id": "meter_log", "name": "Meter log", "analysis": "profile",
             "structure": {"temporal_columns": {"min": 1}, "numeric_columns": {"min": 1}},
             "roles": [
@@ -618,7 +611,7 @@ private Q_SLOTS:
         QJsonObject o = doc.object();
         o.remove(QStringLiteral("structure"));
         o.insert(QStringLiteral("id"), QStringLiteral("lab_readings"));
-        writeFile(dir.filePath(QStringLiteral("lab_readings.json")), QJsonDocument(o).toJson());
+        test::writeFixture(dir.filePath(QStringLiteral("lab_readings.json")), QJsonDocument(o).toJson());
         const Rules rules = Rules::loadFromDirs({Rules::shippedDir(), dir.path()});
         QVERIFY(rules.problems().isEmpty());
         Sample s;
@@ -684,7 +677,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QByteArray copy = shipped(QStringLiteral("station_readings.json"));
         copy.replace("\"id\": \"station_readings\"", "\"id\": \"lab_readings\"");
-        writeFile(dir.filePath(QStringLiteral("lab_readings.json")), copy);
+        test::writeFixture(dir.filePath(QStringLiteral("lab_readings.json")), copy);
         const Rules rules = Rules::loadFromDirs({Rules::shippedDir(), dir.path()});
         QVERIFY(rules.problems().isEmpty());
         QVERIFY(rules.type(QStringLiteral("lab_readings")));
@@ -733,7 +726,7 @@ private Q_SLOTS:
         QByteArray mine = shipped(QStringLiteral("sales_orders.json"));
         mine.replace("\"analysis\": \"sales_summary\"", "\"analysis\": \"profile\"");
         mine.replace("\"Order Date\",", "\"Booked On\", \"Order Date\",");
-        writeFile(dir.filePath(QStringLiteral("my_sales.json")), mine);
+        test::writeFixture(dir.filePath(QStringLiteral("my_sales.json")), mine);
         RulesOptions o;
         o.userDir = dir.path();
         const Rules rules = Rules::load(o);
@@ -750,7 +743,7 @@ private Q_SLOTS:
     void userSettingsReplaceShippedValues()
     {
         QTemporaryDir dir;
-        writeFile(dir.filePath(QStringLiteral("settings.json")), "{ \"levels\": {\"high\": 0.95} }");
+        test::writeFixture(dir.filePath(QStringLiteral("settings.json")), "{ \"levels\": {\"high\": 0.95} }");
         RulesOptions o;
         o.userDir = dir.path();
         const Rules rules = Rules::load(o);
@@ -774,7 +767,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("settings.json"));
-        writeFile(path, "{\n  \"weights\": {\"exact_header\": 0.3},\n  \"levels\": {\"high\": 0.6, \"medium\": 0.8}\n}\n");
+        test::writeFixture(path, "{\n  \"weights\": {\"exact_header\": 0.3},\n  \"levels\": {\"high\": 0.6, \"medium\": 0.8}\n}\n");
         RulesOptions o;
         o.userDir = dir.path();
         const Rules rules = Rules::load(o);
@@ -815,7 +808,7 @@ private Q_SLOTS:
         QFETCH(QString, says);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("broken.json"));
-        writeFile(path, content);
+        test::writeFixture(path, content);
         RulesOptions o;
         o.userDir = dir.path();
         const Rules rules = Rules::load(o);
@@ -836,7 +829,7 @@ private Q_SLOTS:
     void userTypeCanWin()
     {
         QTemporaryDir dir;
-        writeFile(dir.filePath(QStringLiteral("bank_statement.json")), R"({
+        test::writeFixture(dir.filePath(QStringLiteral("bank_statement.json")), R"({
             "id": "bank_statement", "name": "Bank statement", "analysis": "profile",
             "roles": [
                 {"name": "booking_date", "required": true, "kind": "date", "synonyms": ["Booking Date", "Buchungstag"]},

@@ -6,6 +6,7 @@
 #include "outputs/csvwriter.h"
 #include "outputs/lineagewriter.h"
 #include "outputs/xlsxoutput.h"
+#include "testutil.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -21,19 +22,10 @@
 using namespace finpipe;
 using namespace finpipe::analysis;
 using namespace finpipe::outputs;
+using finpipe::test::readAll;
+using finpipe::test::sha256Of;
 
 namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QString sha256Of(const QByteArray &data)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
-}
 
 constexpr qint64 kDay = 86'400'000;
 

@@ -15,19 +15,10 @@
 #include <QTest>
 
 using namespace finpipe;
+using finpipe::test::readAll;
+using finpipe::test::sha256Of;
 
 namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QString sha256Of(const QByteArray &data)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
-}
 
 QString sample()
 {

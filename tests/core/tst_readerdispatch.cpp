@@ -1,4 +1,5 @@
 #include "ingest/reader.h"
+#include "testutil.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -17,12 +18,7 @@ private:
 
     QString writeFile(const QString &name, const QByteArray &content)
     {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(path));
-        f.write(content);
-        return path;
+        return test::writeFixture(m_dir.filePath(name), content);
     }
 
     static QByteArray oleHeader()

@@ -23,6 +23,7 @@
 
 using namespace finpipe;
 using namespace finpipe::analysis;
+using finpipe::test::readAll;
 
 namespace {
 
@@ -175,12 +176,6 @@ QStringList rowTexts(const ResultTable &t, size_t row)
     for (const Cell &c : t.rows[row])
         s << cellText(c);
     return s;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 } // namespace
