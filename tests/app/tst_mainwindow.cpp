@@ -134,6 +134,23 @@ void saveShot(QWidget *w, const char *name)
     w->grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
 }
 
+//! A station-readings job for synthetic_raw_data.csv as an earlier run of the app stored it: its
+//! hash is `hashByte` repeated, its value column `valueColumn`, its outputs under out/`outName`.
+jobs::JobRecord readingsJob(const AppFixture &fx, const QString &hashByte, const QString &valueColumn,
+                            const QString &outName)
+{
+    jobs::JobRecord j;
+    j.inputPath = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+    j.fileName = QStringLiteral("synthetic_raw_data.csv");
+    j.sha256 = hashByte.repeated(32);
+    j.datasetType = QStringLiteral("station_readings");
+    j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID",)"
+                                   R"("timestamp":"Date_Time","parameter":"PCode","value":"%1"}})")
+                        .arg(valueColumn);
+    j.outputDir = fx.dir.filePath(QStringLiteral("out/") + outName);
+    return j;
+}
+
 //! A finished job whose outputs (a dashboard.html) are in `dir`, for showing in DetailTabs alone.
 jobs::JobRecord finishedJobIn(const QString &dir)
 {
@@ -532,15 +549,8 @@ private Q_SLOTS:
             // What a killed app leaves behind: a row still marked running.
             jobs::JobStore store(fx.storePath());
             QVERIFY(store.open().ok());
-            jobs::JobRecord j;
-            j.inputPath = seedPath(QStringLiteral("synthetic_raw_data.csv"));
-            j.fileName = QStringLiteral("synthetic_raw_data.csv");
-            j.sha256 = QStringLiteral("00").repeated(32);
-            j.datasetType = QStringLiteral("station_readings");
-            j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID",)"
-                                           R"("timestamp":"Date_Time","parameter":"PCode","value":"Result"}})");
+            jobs::JobRecord j = readingsJob(fx, QStringLiteral("00"), QStringLiteral("Result"), QStringLiteral("crashed"));
             j.parametersJson = QStringLiteral(R"({"aggregation":"mean"})");
-            j.outputDir = fx.dir.filePath(QStringLiteral("out/crashed"));
             id = *store.addJob(j);
             QVERIFY(store.setState(id, JobState::Running).ok());
         }
@@ -570,14 +580,7 @@ private Q_SLOTS:
             // A saved mapping naming a column the file does not have (e.g. the file was edited).
             jobs::JobStore store(fx.storePath());
             QVERIFY(store.open().ok());
-            jobs::JobRecord j;
-            j.inputPath = seedPath(QStringLiteral("synthetic_raw_data.csv"));
-            j.fileName = QStringLiteral("synthetic_raw_data.csv");
-            j.sha256 = QStringLiteral("11").repeated(32);
-            j.datasetType = QStringLiteral("station_readings");
-            j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID",)"
-                                           R"("timestamp":"Date_Time","parameter":"PCode","value":"Reading"}})");
-            j.outputDir = fx.dir.filePath(QStringLiteral("out/failing"));
+            jobs::JobRecord j = readingsJob(fx, QStringLiteral("11"), QStringLiteral("Reading"), QStringLiteral("failing"));
             j.state = JobState::Cancelled;
             id = *store.addJob(j);
         }
