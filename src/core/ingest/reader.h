@@ -33,6 +33,14 @@ struct ColumnInfo {
     ColumnType type = ColumnType::Text;
 };
 
+//! How many lines a reader left out for one reason, with the first few line numbers.
+struct SkippedSummary {
+    SkipReason reason = SkipReason::Blank;
+    qint64 count = 0;
+    //! The first lines (at most 10), 1-based as in SkippedLine.
+    QList<qint64> examples;
+};
+
 struct SourceInfo {
     QString path;
     FileFormat format = FileFormat::Csv;
@@ -51,6 +59,13 @@ struct SourceInfo {
     bool decimalComma = false;
     //! Lines skipped above the header (csv junk lines).
     int skippedLines = 0;
+    //! Every line the reader left out, by reason (order of SkipReason). What is above the header
+    //! is known after open(); the rest is final once readBatch() has returned false. The same
+    //! lines are handed out one by one in RowBatch::skipped().
+    QList<SkippedSummary> skipped;
+    //! Where further tables start (1-based lines) when the file holds several, one after another;
+    //! only the first table is read.
+    QList<qint64> moreTablesAt;
     //! xlsx: every worksheet's name, in workbook order; the chosen one.
     QStringList sheets;
     QString sheet;

@@ -51,7 +51,21 @@ void RowBatch::reset(int columnCount)
     m_columns = columnCount;
     m_cells.clear();
     m_lines.clear();
+    m_skipped.clear();
     m_arena.clear();
+}
+
+QString skipReasonText(SkipReason reason)
+{
+    switch (reason) {
+    case SkipReason::AboveHeader: return QStringLiteral("metadata above the header");
+    case SkipReason::Comment: return QStringLiteral("comment line");
+    case SkipReason::Blank: return QStringLiteral("blank line");
+    case SkipReason::WrongFieldCount: return QStringLiteral("wrong number of fields");
+    case SkipReason::Footer: return QStringLiteral("footer");
+    case SkipReason::AfterTable: return QStringLiteral("another table after this one");
+    }
+    return {};
 }
 
 Value *RowBatch::appendRow(qint64 sourceLine)

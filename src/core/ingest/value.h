@@ -47,7 +47,31 @@ private:
     size_t m_used = kBlock;
 };
 
+//! Why a reader left a line (or worksheet row) of the file out of the table.
+enum class SkipReason : quint8 {
+    AboveHeader,     //!< metadata or junk above the table's header
+    Comment,         //!< a comment line ("# ..."), in a file that uses them
+    Blank,           //!< a blank line, or one of bare delimiters
+    WrongFieldCount, //!< a record with more fields (with content) than the table has
+    Footer,          //!< a trailing line that does not fit the table ("Total,...", "*** END ***")
+    AfterTable,      //!< part of a further table that follows the one read
+};
+
+//! In the analyst's words, for the lineage's reason column and the data-quality report:
+//! "metadata above the header", "comment line", "blank line", "wrong number of fields",
+//! "footer", "another table after this one".
+QString skipReasonText(SkipReason reason);
+
+//! One line a reader left out: where it is (1-based CSV line or worksheet row) and why.
+struct SkippedLine {
+    qint64 line = 0;
+    SkipReason reason = SkipReason::Blank;
+};
+
 //! A batch of rows handed from a reader to its consumer. Row-major, fixed column count.
+//! It also carries the lines the reader left out since the previous batch, so that every line of
+//! the file can be accounted for in order (the audit lineage). A batch may hold skipped lines and
+//! no rows (for instance the footers found at the end of the file).
 class RowBatch
 {
 public:
@@ -66,10 +90,17 @@ public:
     //! For readers: copies text into the batch's storage.
     std::string_view store(std::string_view s) { return m_arena.store(s); }
 
+    //! Lines left out by the reader since the previous batch, in file order; each comes before
+    //! the first later row of this or a following batch.
+    const std::vector<SkippedLine> &skipped() const { return m_skipped; }
+    //! For readers: records a line left out of the table.
+    void addSkipped(qint64 line, SkipReason reason) { m_skipped.push_back({line, reason}); }
+
 private:
     int m_columns = 0;
     std::vector<Value> m_cells;
     std::vector<qint64> m_lines;
+    std::vector<SkippedLine> m_skipped;
     StringArena m_arena;
 };
 
