@@ -5,6 +5,7 @@
 #include "detect/override.h"
 #include "detect/rules.h"
 #include "ingest/fileerrors.h"
+#include "jobs/lineaccount.h"
 #include "outputs/csvwriter.h"
 #include "outputs/dashboard.h"
 #include "outputs/lineagewriter.h"
@@ -108,7 +109,8 @@ QByteArray Manifest::toJson() const
         {QStringLiteral("status"), status},
         {QStringLiteral("rows"), QJsonObject{{QStringLiteral("read"), double(rowsRead)},
                                              {QStringLiteral("used"), double(rowsUsed)},
-                                             {QStringLiteral("skipped"), double(rowsSkipped)}}},
+                                             {QStringLiteral("skipped"), double(rowsSkipped)},
+                                             {QStringLiteral("left_out_by_reader"), leftOutToJson(leftOut)}}},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
         {QStringLiteral("alerts"), QJsonArray::fromStringList(alerts)},
         {QStringLiteral("outputs"), outputArray},
@@ -325,15 +327,19 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
         void setFields(const QStringList &) override {}
         void add(qint64, const std::string_view *, std::string_view, analysis::RowStatus, std::string_view) override {}
     } nullSink;
-    analysis::LineageSink &sink = lineage ? static_cast<analysis::LineageSink &>(*lineage) : nullSink;
+    analysis::LineageSink &inner = lineage ? static_cast<analysis::LineageSink &>(*lineage) : nullSink;
+    // The reader's left-out lines go into the lineage between the rows, in line order.
+    LineAccountingSink sink(inner);
 
     if (m_feedback)
         m_feedback->setPhase("Analysing");
     // Reading and parsing run on their own thread, one batch ahead of the analysis, so that both
     // cores work: one parses batch n+1 while the other aggregates, hashes and formats batch n.
+    // The batches outlive the reader thread (declared first, destroyed last), and every return
+    // below waits for a read in flight: the thread writes into them.
+    ingest::RowBatch batches[2];
     QThreadPool readerThread;
     readerThread.setMaxThreadCount(1);
-    ingest::RowBatch batches[2];
     int current = 0;
     auto readInto = [&](int slot) {
         return QtConcurrent::run(&readerThread, [&reader, &batches, slot, fb = m_feedback]() {
@@ -341,6 +347,10 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
         });
     };
     QFuture<Result<bool>> pending = readInto(current);
+    struct WaitForRead {
+        QFuture<Result<bool>> &future;
+        ~WaitForRead() { future.waitForFinished(); }
+    } waitForRead{pending};
     for (;;) {
         Result<bool> more = pending.result();
         if (!more)
@@ -348,23 +358,20 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
         const bool hasRows = batches[current].rowCount() > 0;
         const bool again = *more;
         const int slot = current;
+        sink.queue(batches[slot].skipped());
         if (again)
             pending = readInto(1 - current);
         if (hasRows) {
-            if (auto r = analysis.consume(batches[slot], sink, m_feedback); !r) {
-                if (again)
-                    pending.waitForFinished();
+            if (auto r = analysis.consume(batches[slot], sink, m_feedback); !r)
                 return r;
-            }
         }
         if (!again)
             break;
-        if (cancelled()) {
-            pending.waitForFinished();
+        if (cancelled())
             return cancelledError();
-        }
         current = 1 - current;
     }
+    sink.flush();
     m_manifest.inputSha256 = reader.info().sha256;
     if (m_manifest.inputSize <= 0)
         m_manifest.inputSize = reader.info().size;
@@ -375,9 +382,13 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
     if (!finished)
         return finished.error();
     result = std::move(*finished);
-    m_manifest.rowsRead = result.rowsRead;
+    // Lines the reader left out count as read and skipped: read = used + skipped, line for line.
+    const qint64 leftOut = linesLeftOut(reader.info().skipped);
+    m_manifest.rowsRead = result.rowsRead + leftOut;
     m_manifest.rowsUsed = result.rowsUsed;
-    m_manifest.rowsSkipped = result.rowsSkipped;
+    m_manifest.rowsSkipped = result.rowsSkipped + leftOut;
+    m_manifest.leftOut = reader.info().skipped;
+    addLeftOutLines(reader.info().skipped, m_manifest.rowsRead, result);
     m_manifest.warnings = reader.info().warnings + result.warnings;
     const bool pivot = m_manifest.analysisId == QLatin1String("station_pivot");
     if (!pivot) {

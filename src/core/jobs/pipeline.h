@@ -93,7 +93,10 @@ struct Manifest {
     QString error;       //!< the analyst-facing message when not succeeded
     qint64 rowsRead = 0;
     qint64 rowsUsed = 0;
+    //! Skipped rows include the lines the reader left out (`leftOut`), and so do read rows.
     qint64 rowsSkipped = 0;
+    //! Lines the reader left out of the table (metadata, blank lines, footers...), by reason.
+    QList<ingest::SkippedSummary> leftOut;
     QStringList warnings;
     QStringList alerts;  //!< data-quality alerts, in the analyst's words
     QList<OutputFile> outputs;
