@@ -1,5 +1,7 @@
 #include "dataquality.h"
 
+#include "analysis/qualitylog.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -9,13 +11,7 @@ namespace {
 
 QString examplesText(const std::vector<qint64> &rows, qint64 count)
 {
-    QStringList parts;
-    for (qint64 r : rows)
-        parts << QString::number(r);
-    QString s = parts.join(QStringLiteral(", "));
-    if (!rows.empty() && count > qint64(rows.size()))
-        s += QStringLiteral(", …");
-    return s;
+    return exampleRowsText(rows.data(), rows.size(), count);
 }
 
 QString percent(double rate)

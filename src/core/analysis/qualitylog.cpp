@@ -63,15 +63,20 @@ const QualityFinding *QualityLog::find(const QString &check, const QString &colu
     return nullptr;
 }
 
-QString QualityLog::exampleText(const QualityFinding &f)
+QString exampleRowsText(const qint64 *rows, size_t n, qint64 count)
 {
     QStringList parts;
-    for (qint64 row : f.examples)
-        parts << QString::number(row);
+    for (size_t i = 0; i < n; ++i)
+        parts << QString::number(rows[i]);
     QString s = parts.join(QStringLiteral(", "));
-    if (f.count > qint64(f.examples.size()))
+    if (n > 0 && count > qint64(n))
         s += QStringLiteral(", …");
     return s;
+}
+
+QString QualityLog::exampleText(const QualityFinding &f)
+{
+    return exampleRowsText(f.examples.data(), f.examples.size(), f.count);
 }
 
 ResultTable QualityLog::table(qint64 rowsRead) const

@@ -13,6 +13,9 @@
 
 namespace finpipe::analysis {
 
+//! "2, 57, 103" for the example rows (or lines) of a finding, with ", …" when `count` is larger.
+QString exampleRowsText(const qint64 *rows, size_t n, qint64 count);
+
 //! One data-quality finding: how many rows a check caught, with a few example rows.
 struct QualityFinding {
     QString check;   //!< in plain words, e.g. "duplicate order id"

@@ -1,5 +1,7 @@
 #include "lineaccount.h"
 
+#include "analysis/qualitylog.h"
+
 #include <QJsonObject>
 #include <QStringList>
 
@@ -60,13 +62,7 @@ namespace {
 
 QString lineExamples(const ingest::SkippedSummary &s)
 {
-    QStringList parts;
-    for (qint64 line : s.examples)
-        parts << QString::number(line);
-    QString text = parts.join(QStringLiteral(", "));
-    if (s.count > qint64(s.examples.size()))
-        text += QStringLiteral(", …");
-    return text;
+    return analysis::exampleRowsText(s.examples.constData(), size_t(s.examples.size()), s.count);
 }
 
 QString reasonDetail(ingest::SkipReason reason)
