@@ -3,16 +3,21 @@
 #include "ingest/csvscanner.h"
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
+#include "ingest/skiptally.h"
+#include "ingest/tablelocator.h"
 #include "ingest/textdecoder.h"
 #include "ingest/valueparser.h"
 
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <map>
+#include <deque>
+#include <limits>
 #include <optional>
 
 // Rows whose field count differs from the table's:
@@ -21,6 +26,12 @@
 //  - more fields with content: the row is left out (its values would land in the wrong
 //    columns) and the line is reported.
 // Reports are warnings naming the first few lines and the count.
+//
+// Records that do not fit the table (more fields with content, at most half the fields, or text
+// in a number or date column) are held back, at most tables::kMaxMisfitRun of them: when a row that
+// fits follows they are rows (or wrong-field-count lines) as above; at the end of the file they are
+// footers; a header-like one followed by rows of its own starts a further table, which ends the
+// read (the rest of the file is accounted for as "after the table").
 
 namespace finpipe::ingest {
 
@@ -33,7 +44,6 @@ constexpr size_t kHeadRecords = 1000;
 constexpr int kSampleOffsets = 8;
 constexpr qint64 kOffsetProbeBytes = 64 * 1024;
 constexpr int kOffsetRows = 125;
-constexpr size_t kMaxJunkLines = 50;
 constexpr int kLinesListed = 5;
 
 //! What the reader knows about one column while it streams.
@@ -120,6 +130,61 @@ QString fromUtf8(std::string_view s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
+//! A record as the analyst would recognise it in a message: its filled fields, shortened.
+QString recordPreview(const tables::Fields &fields)
+{
+    QStringList parts;
+    for (const std::string &f : fields)
+        if (const std::string_view t = values::trim(f); !t.empty())
+            parts << fromUtf8(t);
+    QString s = parts.join(QStringLiteral(" "));
+    if (s.size() > 60)
+        s = s.left(57) + QStringLiteral("...");
+    return s;
+}
+
+//! "line 42", "line 42 and line 97", "lines 42, 97 and 120".
+QString lineSeries(const QList<qint64> &lines)
+{
+    if (lines.size() == 1)
+        return QStringLiteral("line %1").arg(lines.front());
+    if (lines.size() == 2)
+        return QStringLiteral("line %1 and line %2").arg(lines[0]).arg(lines[1]);
+    QStringList parts;
+    for (qsizetype i = 0; i + 1 < lines.size() && i < 10; ++i)
+        parts << QString::number(lines[i]);
+    const QString last = lines.size() > 11 ? QStringLiteral("%1 more").arg(lines.size() - 10)
+                                           : QString::number(lines.back());
+    return QStringLiteral("lines %1 and %2").arg(parts.join(QStringLiteral(", ")), last);
+}
+
+//! Fields of `record` up to the last one with content.
+size_t contentWidth(std::string_view record, const std::vector<csv::FieldSpan> &fields, size_t count)
+{
+    while (count > 0
+           && values::trim(record.substr(fields[count - 1].begin, fields[count - 1].end - fields[count - 1].begin))
+                  .empty())
+        --count;
+    return count;
+}
+
+//! Whether a record fits the table (see the note at the top).
+enum class Fit : quint8 { Row, Long, Short, Clash };
+
+//! A record held back until what follows tells whether it is a row, a footer or a new table.
+struct Held {
+    enum class Kind : quint8 { Record, Blank, Comment };
+    Kind kind = Kind::Record;
+    qint64 line = 0;
+    std::string text;
+    std::vector<csv::FieldSpan> fields;
+    size_t fieldCount = 0;
+    size_t width = 0;
+    Fit fit = Fit::Row;
+    //! Looks like the header of a further table (after a blank line or of another width).
+    bool startsTable = false;
+};
+
 class CsvReader final : public TableReader
 {
 public:
@@ -140,13 +205,27 @@ public:
 
 private:
     Result<bool> fill(Feedback *feedback);
-    Result<void> checkBinary(size_t from) const;
+    //! `raw`: the bytes just read (at file offset `rawAt`) whose text starts at m_text[from].
+    Result<void> checkBinary(size_t from, std::string_view raw, qint64 rawAt) const;
     Error tooLong(qint64 line, bool insideQuote) const;
     std::vector<csv::SampleRecord> sampleOffsets(size_t fieldCount) const;
     void decideColumns(const std::vector<const csv::SampleRecord *> &rows);
-    inline void parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
-    void parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
-    Result<void> finish();
+    //! false (and `c` unchanged) when `strict` and the value does not fit the column's type.
+    inline bool parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line, bool strict = false) const;
+    bool parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
+    Result<void> finish(RowBatch &batch);
+    bool parseRow(RowBatch &batch, std::string_view record, const std::vector<csv::FieldSpan> &fields,
+                  size_t fieldCount, qint64 line, bool strict);
+    void commitRow(RowBatch &batch, qint64 line, size_t fieldCount);
+    void countLong(RowBatch &batch, qint64 line);
+    int takeRecord(RowBatch &batch, std::string_view record, qint64 line);
+    void holdOrSkip(RowBatch &batch, qint64 line, SkipReason reason);
+    void hold(std::string_view record, qint64 line, size_t fieldCount, size_t width, Fit fit);
+    int releaseHeldAsRows(RowBatch &batch);
+    void releaseHeldAsFooters(RowBatch &batch, size_t count);
+    void beginAfterTable(RowBatch &batch, size_t heldFrom);
+    void afterTableRecord(RowBatch &batch, std::string_view record, qint64 line);
+    tables::Fields fieldsOf(std::string_view record) const;
 
     QFile m_file;
     ReadOptions m_options;
@@ -177,13 +256,44 @@ private:
     qint64 m_shortRows = 0, m_longRows = 0;
     QList<qint64> m_shortLines, m_longLines;
     qint64 m_unclosedQuoteLine = 0;
+
+    //! Every line left out; those above the header go to the first batch.
+    SkipTally m_tally;
+    std::vector<SkippedLine> m_aboveHeader;
+    bool m_commentsUsed = false;
+    //! Where the head showed a further table to start; the first line after the head's records.
+    qint64 m_stopLine = std::numeric_limits<qint64>::max();
+    qint64 m_headEndLine = std::numeric_limits<qint64>::max();
+    std::deque<Held> m_held;
+    //! A run of misfits too long to be footers: its records are rows until one fits again.
+    bool m_runIsRows = false;
+    bool m_afterBlank = false;
+    std::vector<Value> m_rowScratch;
+    std::string m_scratch;
+    //! After the table: the width of the table being skipped and a possible header of the next.
+    bool m_afterTable = false;
+    size_t m_otherWidth = 0;
+    bool m_otherAfterBlank = false;
+    qint64 m_candidateLine = 0;
+    size_t m_candidateWidth = 0;
 };
 
-Result<void> CsvReader::checkBinary(size_t from) const
+Result<void> CsvReader::checkBinary(size_t from, std::string_view raw, qint64 rawAt) const
 {
     const char *p = m_text.data() + from;
     const size_t n = m_text.size() - from;
-    const bool nul = std::memchr(p, 0, n) != nullptr;
+    // The NUL is looked for in the bytes, so that its position is the file's (UTF-16: a NUL unit).
+    qint64 nulAt = -1;
+    if (m_decoder.encoding() == TextEncoding::Utf16LE || m_decoder.encoding() == TextEncoding::Utf16BE) {
+        for (size_t i = size_t(rawAt & 1); i + 1 < raw.size(); i += 2)
+            if (raw[i] == 0 && raw[i + 1] == 0) {
+                nulAt = rawAt + qint64(i);
+                break;
+            }
+    } else if (const void *z = std::memchr(raw.data(), 0, raw.size())) {
+        nulAt = rawAt + (static_cast<const char *>(z) - raw.data());
+    }
+    const bool nul = nulAt >= 0;
     size_t control = 0;
     if (!nul && from == 0) {
         // Control characters other than tab, line ends, form feed and Ctrl-Z betray binary data.
@@ -198,12 +308,13 @@ Result<void> CsvReader::checkBinary(size_t from) const
     } else if (!nul) {
         return {};
     }
+    const QString what = nul ? QStringLiteral("a NUL byte at byte %1").arg(nulAt + 1)
+                             : QStringLiteral("%1 control characters in the first 64 KiB").arg(control);
     return Error::make(Error::Code::Format,
                        QStringLiteral("\"%1\" does not look like a text/CSV file: it contains binary "
-                                      "data. Check that it is the file you meant to open.")
-                           .arg(m_name),
-                       nul ? QStringLiteral("NUL byte after byte %1").arg(m_bytesRead)
-                           : QStringLiteral("%1 control characters in the first 64 KiB").arg(control));
+                                      "data (%2). Check that it is the file you meant to open.")
+                           .arg(m_name, what),
+                       what);
 }
 
 Error CsvReader::tooLong(qint64 line, bool insideQuote) const
@@ -261,7 +372,7 @@ Result<bool> CsvReader::fill(Feedback *feedback)
                                .arg(m_name));
     const size_t before = m_text.size();
     m_decoder.decode(m_raw.data(), size_t(n), m_text);
-    if (auto r = checkBinary(before); !r)
+    if (auto r = checkBinary(before, std::string_view(m_raw.data(), size_t(n)), m_bytesRead - n); !r)
         return r.error();
     if (feedback)
         feedback->setProgress(m_bytesRead, m_info.size);
@@ -287,11 +398,16 @@ Result<void> CsvReader::open()
     const std::string_view head(m_raw.data(), size_t(n));
     const EncodingGuess guess = sniffEncoding(head, m_bytesRead >= m_info.size);
     m_decoder = TextDecoder(guess.encoding);
+    m_decoder.startAt(guess.bomBytes);
     m_info.encoding = encodingName(guess.encoding);
+    if (guess.invalidUtf8At >= 0)
+        m_info.warnings << QStringLiteral("\"%1\" is not valid UTF-8 at byte %2; it was read as Windows-1252.")
+                               .arg(m_name)
+                               .arg(guess.invalidUtf8At + 1);
     m_decoder.decode(head.data() + guess.bomBytes, head.size() - size_t(guess.bomBytes), m_text);
     if (m_rawEof)
         m_decoder.finish(m_text);
-    if (auto r = checkBinary(0); !r)
+    if (auto r = checkBinary(0, head.substr(size_t(guess.bomBytes)), guess.bomBytes); !r)
         return r.error();
 
     // Sniffing needs at least one whole line.
@@ -312,64 +428,86 @@ Result<void> CsvReader::open()
     m_info.delimiter = QLatin1Char(m_dialect.delimiter);
     m_info.quote = m_dialect.quote ? QChar(QLatin1Char(m_dialect.quote)) : QChar();
 
-    std::vector<csv::SampleRecord> headRecords = csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1);
+    auto splitHead = [this] {
+        return csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1, /*keepBlank=*/true);
+    };
+    auto allBlank = [](const std::vector<csv::SampleRecord> &records) {
+        return std::all_of(records.begin(), records.end(),
+                           [](const csv::SampleRecord &r) { return tables::effectiveWidth(r.fields) == 0; });
+    };
+    std::vector<csv::SampleRecord> headRecords = splitHead();
     // A quoted value with line breaks can make the first record longer than the head.
-    while (headRecords.empty() && !m_rawEof) {
+    while (allBlank(headRecords) && !m_rawEof) {
         if (qint64(m_text.size()) > m_options.maxLineBytes)
             return tooLong(1, true);
         if (auto r = fill(nullptr); !r)
             return r.error();
-        headRecords = csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1);
-    }
-    if (headRecords.empty()) {
-        return Error::make(Error::Code::Unreadable,
-                           QStringLiteral("\"%1\" is empty: it has no rows to read.").arg(m_name));
+        headRecords = splitHead();
     }
 
-    // The table's shape: the most common field count (on a tie, the one met first). Short records
-    // above the first record that could be the header (at most half the shape's fields) are junk:
-    // titles, report dates, bank names.
-    std::map<size_t, int> counts;
+    // The table: past metadata, titles and comments above it; up to footers or a further table.
+    std::vector<tables::Fields> headFields;
+    headFields.reserve(headRecords.size());
     for (const auto &r : headRecords)
-        ++counts[r.fields.size()];
-    size_t shape = headRecords.front().fields.size();
-    int best = 0;
-    for (const auto &r : headRecords)
-        if (counts[r.fields.size()] > best) {
-            shape = r.fields.size();
-            best = counts[shape];
-        }
-    // A record whose fields beyond its own count are empty in the rows below is the header of
-    // rows that end with a delimiter ("a,b" over "1,2,"), not junk.
-    auto headsTrailingDelimiters = [&](size_t i) {
-        const size_t k = headRecords[i].fields.size();
-        if (k < 2 || k >= shape || i + 1 >= headRecords.size())
-            return false;
-        for (size_t j = i + 1; j < headRecords.size() && j <= i + 20; ++j)
-            for (size_t f = k; f < headRecords[j].fields.size(); ++f)
-                if (!values::trim(headRecords[j].fields[f]).empty())
-                    return false;
-        return true;
-    };
-    size_t headerIndex = 0;
-    while (shape > 1 && headerIndex + 1 < headRecords.size() && headerIndex < kMaxJunkLines
-           && headRecords[headerIndex].fields.size() <= shape / 2)
-        ++headerIndex;
-    const bool trailingDelimiters = headsTrailingDelimiters(headerIndex);
-    if (headerIndex > 0) {
-        m_info.skippedLines = int(headRecords[headerIndex].line - 1);
-        m_info.warnings << QStringLiteral("Skipped %1 line(s) above the table (lines 1 to %2): they do "
-                                          "not have the table's %3 columns.")
-                               .arg(m_info.skippedLines)
-                               .arg(m_info.skippedLines)
-                               .arg(shape);
+        headFields.push_back(r.fields);
+    const tables::TableLocation loc = tables::locateTable(headFields);
+    std::vector<tables::Fields>().swap(headFields);
+    if (!loc.found)
+        return Error::make(Error::Code::Unreadable,
+                           QStringLiteral("\"%1\" is empty: it has no rows to read.").arg(m_name));
+    const csv::SampleRecord first = headRecords[loc.first];
+    if (loc.width > tables::kMaxColumns)
+        return Error::make(Error::Code::TooLarge,
+                           QStringLiteral("Line %1 of \"%2\" has %3 columns; finpipe reads at most 16384 "
+                                          "columns (Excel's limit). Check that this is the file you meant.")
+                               .arg(first.line)
+                               .arg(m_name)
+                               .arg(qint64(loc.width)),
+                           QStringLiteral("columns: %1").arg(qint64(loc.width)));
+    const bool headIsWholeFile = m_rawEof && headRecords.size() < kHeadRecords;
+    if (loc.bodyRows == 0 && !headIsWholeFile)
+        m_info.warnings << QStringLiteral("The first %1 lines of \"%2\" show no table with rows under a "
+                                          "header; line %3 was taken as the table's first line. Check "
+                                          "the file, or remove the lines above the table.")
+                               .arg(qint64(headRecords.size()))
+                               .arg(m_name)
+                               .arg(first.line);
+    m_commentsUsed = loc.commentsUsed;
+    m_headEndLine = headIsWholeFile ? std::numeric_limits<qint64>::max() : headRecords.back().nextLine;
+    QString aboveExample;
+    for (size_t i = 0; i < loc.first; ++i) {
+        const csv::SampleRecord &r = headRecords[i];
+        SkipReason why = SkipReason::AboveHeader;
+        if (tables::effectiveWidth(r.fields) == 0)
+            why = SkipReason::Blank;
+        else if (m_commentsUsed && tables::isCommentRecord(r.fields))
+            why = SkipReason::Comment;
+        else if (aboveExample.isEmpty())
+            aboveExample = recordPreview(r.fields);
+        m_aboveHeader.push_back({r.line, why});
+        m_tally.note(r.line, why);
     }
-    const csv::SampleRecord first = headRecords[headerIndex];
-    m_sample.assign(std::make_move_iterator(headRecords.begin() + std::ptrdiff_t(headerIndex) + 1),
-                    std::make_move_iterator(headRecords.end()));
+    m_info.skippedLines = int(std::min<qint64>(first.line - 1, std::numeric_limits<int>::max()));
+    if (const qint64 n = m_tally.count(SkipReason::AboveHeader))
+        m_info.warnings << QStringLiteral("Left out %1 line(s) above the table (lines %2: \"%3\"%4).")
+                               .arg(n)
+                               .arg(lineRanges(m_tally.examples(SkipReason::AboveHeader), n), aboveExample,
+                                    n > 1 ? QStringLiteral(" and more") : QString());
+    for (size_t i : loc.moreTables)
+        m_info.moreTablesAt << headRecords[i].line;
+    if (!loc.moreTables.empty())
+        m_stopLine = headRecords[loc.moreTables.front()].line;
+
+    // The sample: the table's rows in the head, and (when it runs on) rows from further in.
+    for (size_t i = loc.first + 1; i < loc.end && i < headRecords.size(); ++i) {
+        csv::SampleRecord &r = headRecords[i];
+        if (tables::effectiveWidth(r.fields) > 0 && !(m_commentsUsed && tables::isCommentRecord(r.fields)))
+            m_sample.push_back(std::move(r));
+    }
     m_headSampleRows = m_sample.size();
-    for (auto &r : sampleOffsets(shape))
-        m_sample.push_back(std::move(r));
+    if (loc.moreTables.empty())
+        for (auto &r : sampleOffsets(loc.width))
+            m_sample.push_back(std::move(r));
 
     // Decimal comma: decided for the file from how the number-like cells use their separators.
     qint64 commaHints = 0, pointHints = 0, ambiguousHints = 0;
@@ -408,32 +546,45 @@ Result<void> CsvReader::open()
         else
             ++dataVotes;
     }
-    m_info.hasHeader = !(dataVotes > 0 && headerVotes == 0);
+    // A lone line (nothing under it) is judged by its own values: dates and numbers are data.
+    m_info.hasHeader = m_sample.empty() ? loc.headerLike : !(dataVotes > 0 && headerVotes == 0);
 
-    m_columnCount = int(trailingDelimiters ? first.fields.size() : std::max(first.fields.size(), shape));
-    QStringList seen;
+    m_columnCount = int(loc.width);
+    // Names made unique in one pass: a hash of those taken and the next suffix to try per name.
+    QSet<QString> taken;
+    QHash<QString, int> nextSuffix;
+    int renamed = 0;
     for (int c = 0; c < m_columnCount; ++c) {
         QString name;
         if (m_info.hasHeader && size_t(c) < first.fields.size())
             name = fromUtf8(values::trim(first.fields[size_t(c)]));
         if (name.isEmpty())
             name = QStringLiteral("Column %1").arg(c + 1);
-        if (seen.contains(name)) {
-            int k = 2;
-            while (seen.contains(name + QStringLiteral(" (%1)").arg(k)))
+        if (taken.contains(name)) {
+            int &k = nextSuffix[name];
+            k = std::max(k, 2);
+            while (taken.contains(name + QStringLiteral(" (%1)").arg(k)))
                 ++k;
-            m_info.warnings << QStringLiteral("Two columns are named \"%1\"; the later one is called "
-                                              "\"%1 (%2)\".")
-                                   .arg(name)
-                                   .arg(k);
-            name += QStringLiteral(" (%1)").arg(k);
+            if (++renamed <= kLinesListed)
+                m_info.warnings << QStringLiteral("Two columns are named \"%1\"; the later one is called "
+                                                  "\"%1 (%2)\".")
+                                       .arg(name)
+                                       .arg(k);
+            name += QStringLiteral(" (%1)").arg(k++);
         }
-        seen << name;
+        taken.insert(name);
         m_columns.append(ColumnInfo{name, ColumnType::Text});
     }
+    if (renamed > kLinesListed)
+        m_info.warnings << QStringLiteral("%1 more columns repeat an earlier column's name; each was given a "
+                                          "number the same way.")
+                               .arg(renamed - kLinesListed);
     if (!m_info.hasHeader) {
-        m_info.warnings << QStringLiteral("No header row was found (the first row holds data like the "
-                                          "rows below it); the columns are named Column 1 to Column %1.")
+        m_info.warnings << (m_sample.empty()
+                                ? QStringLiteral("No header row was found (the only line holds data); the "
+                                                 "columns are named Column 1 to Column %1.")
+                                : QStringLiteral("No header row was found (the first row holds data like the "
+                                                 "rows below it); the columns are named Column 1 to Column %1."))
                                .arg(m_columnCount);
         m_sample.insert(m_sample.begin(), first);
         ++m_headSampleRows;
@@ -444,6 +595,7 @@ Result<void> CsvReader::open()
         typed.push_back(&r);
     decideColumns(typed);
 
+    m_info.skipped = m_tally.summaries();
     // The stream resumes at the first data record.
     m_pos = m_info.hasHeader ? first.next : first.begin;
     m_line = m_info.hasHeader ? first.nextLine : first.line;
@@ -486,9 +638,14 @@ std::vector<csv::SampleRecord> CsvReader::sampleOffsets(size_t fieldCount) const
         start += (text[start] == '\r' && start + 1 < text.size() && text[start + 1] == '\n') ? 2 : 1;
         auto records = csv::splitRecords(std::string_view(text).substr(start), atEnd, m_dialect,
                                          kOffsetRows, 0);
-        for (auto &r : records)
-            if (r.fields.size() == fieldCount)
+        // At the end of the file, leave out what may be footers.
+        if (atEnd)
+            records.resize(records.size() > tables::kMaxMisfitRun ? records.size() - tables::kMaxMisfitRun : 0);
+        for (auto &r : records) {
+            const size_t width = tables::effectiveWidth(r.fields);
+            if (width > 0 && tables::fitsWidth(width, r.fields.size(), fieldCount))
                 out.push_back(std::move(r));
+        }
     }
     return out;
 }
@@ -542,11 +699,12 @@ void CsvReader::decideColumns(const std::vector<const csv::SampleRecord *> &rows
     m_sampleState = m_state;
 }
 
-inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const
+inline bool CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line,
+                                 bool strict) const
 {
     v.text = text;
     if (text.empty())
-        return; // Blank
+        return true; // Blank
     std::string_view t = text;
     if (t.front() == ' ' || t.back() == ' ' || t.front() == '\t' || t.back() == '\t'
         || static_cast<unsigned char>(t.front()) == 0xC2 || static_cast<unsigned char>(t.back()) == 0xA0)
@@ -560,7 +718,7 @@ inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c
                 v.kind = isInteger ? Value::Kind::Integer : Value::Kind::Decimal;
                 if (!isInteger)
                     c.type = ColumnType::Decimal;
-                return;
+                return true;
             }
             break;
         }
@@ -570,14 +728,14 @@ inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c
                 if (t.size() == 10) {
                     v.kind = Value::Kind::Date;
                     v.msecs = c.dateKeyMs;
-                    return;
+                    return true;
                 }
                 const qint64 ofDay = isoTimeOfDay(t.data() + 10);
                 if (ofDay >= 0) {
                     v.kind = Value::Kind::DateTime;
                     v.msecs = c.dateKeyMs + ofDay;
                     c.type = ColumnType::DateTime;
-                    return;
+                    return true;
                 }
             }
             bool hasTime = false;
@@ -591,7 +749,7 @@ inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c
                 v.kind = hasTime ? Value::Kind::DateTime : Value::Kind::Date;
                 if (hasTime)
                     c.type = ColumnType::DateTime;
-                return;
+                return true;
             }
             break;
         }
@@ -600,37 +758,39 @@ inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c
             if (values::parseBoolean(t, b)) {
                 v.kind = Value::Kind::Boolean;
                 v.number = b ? 1 : 0;
-                return;
+                return true;
             }
             break;
         }
         case ColumnType::Text:
             v.kind = t.size() <= 4 && values::isNullToken(t) ? Value::Kind::Blank : Value::Kind::Text;
-            return;
+            return true;
         }
         if (values::isNullToken(t))
-            return; // Blank
+            return true; // Blank
         // The value does not fit the column's type: the column becomes text from here on.
+        if (strict)
+            return false;
         if (!c.widenedAt) {
             c.widenedAt = line;
             c.widenedBy = std::string(t.substr(0, 40));
         }
         c.type = ColumnType::Text;
         v.kind = Value::Kind::Text;
-        return;
+        return true;
     }
-    parseFirstValue(v, text, c, line);
+    return parseFirstValue(v, text, c, line);
 }
 
-void CsvReader::parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const
+bool CsvReader::parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const
 {
     // First value of a column that was blank throughout the sample: it sets the type.
     const Value::Kind k = values::classify(text, m_info.decimalComma);
     if (k == Value::Kind::Blank)
-        return;
+        return true;
     c.typed = true;
     c.type = kindToType(k);
-    parseCell(v, text, c, line);
+    return parseCell(v, text, c, line);
 }
 
 Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
@@ -644,15 +804,17 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
             return Error::make(Error::Code::Cancelled,
                                QStringLiteral("Reading \"%1\" was cancelled.").arg(m_name));
     }
-    const size_t columns = size_t(m_columnCount);
+    for (const SkippedLine &s : m_aboveHeader)
+        batch.addSkipped(s.line, s.reason);
+    std::vector<SkippedLine>().swap(m_aboveHeader);
     const char quote = m_dialect.quote;
-    std::string scratch;
-    // Counted here: RowBatch::rowCount() divides, once per row would show in profiles.
+    // Counted here: RowBatch::rowCount() divides, once per row would show in profiles. Lines left
+    // out count toward the batch too, so that a long run of them stays bounded.
     int rowsInBatch = 0;
-    while (rowsInBatch < m_options.batchRows) {
+    while (rowsInBatch + int(batch.skipped().size()) < m_options.batchRows) {
         const std::string_view rest(m_text.data() + m_pos, m_text.size() - m_pos);
         if (rest.empty() && m_rawEof) {
-            if (auto r = finish(); !r)
+            if (auto r = finish(batch); !r)
                 return r.error();
             break;
         }
@@ -670,41 +832,32 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
         m_line += r.lineEnds;
         if (r.unclosedQuote && !m_unclosedQuoteLine)
             m_unclosedQuoteLine = line;
+        if (m_afterTable || line >= m_stopLine) {
+            if (!m_afterTable)
+                beginAfterTable(batch, m_held.size());
+            afterTableRecord(batch, record, line);
+            continue;
+        }
         const char lead = record.empty() ? ' ' : record.front();
         if ((lead == ' ' || lead == '\t' || lead == m_dialect.delimiter || lead == quote)
-            && csv::isBlankRecord(record, m_fields))
+            && csv::isBlankRecord(record, m_fields)) {
+            holdOrSkip(batch, line, SkipReason::Blank);
+            m_afterBlank = true;
             continue;
-        size_t fieldCount = m_fields.size();
-        if (fieldCount > columns) {
-            bool extraBlank = true;
-            for (size_t i = columns; i < fieldCount && extraBlank; ++i)
-                extraBlank = values::trim(record.substr(m_fields[i].begin, m_fields[i].end - m_fields[i].begin)).empty();
-            if (!extraBlank) {
-                if (m_longLines.size() < kLinesListed)
-                    m_longLines << line;
-                ++m_longRows;
+        }
+        if (m_commentsUsed) {
+            const std::string_view t = values::trim(record);
+            if (!t.empty() && t.front() == '#') {
+                holdOrSkip(batch, line, SkipReason::Comment);
                 continue;
             }
-            fieldCount = columns;
-        } else if (fieldCount < columns) {
-            if (m_shortLines.size() < kLinesListed)
-                m_shortLines << line;
-            ++m_shortRows;
         }
-        Value *row = batch.appendRow(line);
-        const std::string_view stored = batch.store(record);
-        for (size_t i = 0; i < fieldCount; ++i) {
-            const csv::FieldSpan &f = m_fields[i];
-            const std::string_view text = f.unescape
-                                              ? batch.store(csv::fieldText(record, f, quote, scratch))
-                                              : std::string_view(stored.data() + f.begin, f.end - f.begin);
-            parseCell(row[i], text, m_state[i], line);
-        }
-        ++m_rows;
-        ++rowsInBatch;
+        rowsInBatch += takeRecord(batch, record, line);
+        m_afterBlank = false;
     }
     for (int c = 0; c < m_columnCount; ++c)
         m_columns[c].type = m_state[size_t(c)].typed ? m_state[size_t(c)].type : ColumnType::Text;
+    m_info.skipped = m_tally.summaries();
     if (feedback) {
         feedback->setProgress(m_bytesRead, m_info.size);
         feedback->setRows(m_rows);
@@ -712,14 +865,221 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
     if (!m_done)
         if (auto r = checkUnchanged(m_file, m_info.size, m_modifiedAtStart); !r)
             return r.error();
-    return batch.rowCount() > 0 || !m_done;
+    return batch.rowCount() > 0 || !batch.skipped().empty() || !m_done;
 }
 
-Result<void> CsvReader::finish()
+bool CsvReader::parseRow(RowBatch &batch, std::string_view record, const std::vector<csv::FieldSpan> &fields,
+                         size_t fieldCount, qint64 line, bool strict)
+{
+    m_rowScratch.assign(size_t(m_columnCount), Value{});
+    const std::string_view stored = batch.store(record);
+    for (size_t i = 0; i < fieldCount; ++i) {
+        const csv::FieldSpan &f = fields[i];
+        const std::string_view text = f.unescape
+                                          ? batch.store(csv::fieldText(record, f, m_dialect.quote, m_scratch))
+                                          : std::string_view(stored.data() + f.begin, f.end - f.begin);
+        if (!parseCell(m_rowScratch[i], text, m_state[i], line, strict))
+            return false;
+    }
+    return true;
+}
+
+void CsvReader::commitRow(RowBatch &batch, qint64 line, size_t fieldCount)
+{
+    Value *row = batch.appendRow(line);
+    std::copy(m_rowScratch.begin(), m_rowScratch.end(), row);
+    if (fieldCount < size_t(m_columnCount)) {
+        if (m_shortLines.size() < kLinesListed)
+            m_shortLines << line;
+        ++m_shortRows;
+    }
+    ++m_rows;
+}
+
+void CsvReader::countLong(RowBatch &batch, qint64 line)
+{
+    if (m_longLines.size() < kLinesListed)
+        m_longLines << line;
+    ++m_longRows;
+    m_tally.add(batch, line, SkipReason::WrongFieldCount);
+}
+
+int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
+{
+    const size_t columns = size_t(m_columnCount);
+    size_t fieldCount = m_fields.size();
+    size_t width = 0;
+    Fit fit = Fit::Row;
+    if (fieldCount > columns) {
+        width = contentWidth(record, m_fields, fieldCount);
+        if (width > columns)
+            fit = Fit::Long;
+        fieldCount = columns;
+    } else if (fieldCount < columns) {
+        width = contentWidth(record, m_fields, fieldCount);
+        if (!tables::fitsWidth(width, fieldCount, columns))
+            fit = Fit::Short;
+    }
+    if (fit == Fit::Row && !parseRow(batch, record, m_fields, fieldCount, line, !m_runIsRows))
+        fit = Fit::Clash;
+    if (fit != Fit::Long && width == 0)
+        width = contentWidth(record, m_fields, fieldCount);
+
+    // The last held record may be the header of a further table: this record confirms it when it
+    // is a row of that header's width (one that does not fit this table, unless after a blank line
+    // and of another width).
+    auto lastRecord = std::find_if(m_held.rbegin(), m_held.rend(),
+                                   [](const Held &h) { return h.kind == Held::Kind::Record; });
+    if (lastRecord != m_held.rend() && lastRecord->startsTable && width > 0 && width <= lastRecord->width
+        && tables::fitsWidth(width, m_fields.size(), lastRecord->width)
+        && (fit != Fit::Row || (lastRecord->width != columns && width == lastRecord->width))) {
+        const std::string_view next = record;
+        beginAfterTable(batch, size_t(std::distance(m_held.begin(), lastRecord.base()) - 1));
+        afterTableRecord(batch, next, line);
+        return 0;
+    }
+    if (fit == Fit::Row) {
+        const int released = releaseHeldAsRows(batch);
+        commitRow(batch, line, fieldCount);
+        m_runIsRows = false;
+        return released + 1;
+    }
+    if (m_runIsRows) {
+        // A long run of records that do not fit: rows (or wrong-field-count lines), not footers.
+        if (fit == Fit::Long) {
+            countLong(batch, line);
+            return 0;
+        }
+        parseRow(batch, record, m_fields, fieldCount, line, false);
+        commitRow(batch, line, fieldCount);
+        return 1;
+    }
+    hold(record, line, fit == Fit::Long ? m_fields.size() : fieldCount, width, fit);
+    if (m_held.size() > tables::kMaxMisfitRun) {
+        m_runIsRows = true;
+        return releaseHeldAsRows(batch);
+    }
+    return 0;
+}
+
+void CsvReader::holdOrSkip(RowBatch &batch, qint64 line, SkipReason reason)
+{
+    if (m_held.empty()) {
+        m_tally.add(batch, line, reason);
+        return;
+    }
+    Held h;
+    h.kind = reason == SkipReason::Comment ? Held::Kind::Comment : Held::Kind::Blank;
+    h.line = line;
+    m_held.push_back(std::move(h));
+}
+
+tables::Fields CsvReader::fieldsOf(std::string_view record) const
+{
+    tables::Fields out;
+    std::string scratch;
+    out.reserve(std::min(m_fields.size(), tables::kMaxColumns + 1));
+    for (size_t i = 0; i < m_fields.size() && i <= tables::kMaxColumns; ++i)
+        out.emplace_back(csv::fieldText(record, m_fields[i], m_dialect.quote, scratch));
+    return out;
+}
+
+void CsvReader::hold(std::string_view record, qint64 line, size_t fieldCount, size_t width, Fit fit)
+{
+    Held h;
+    h.line = line;
+    h.text.assign(record);
+    h.fields = m_fields;
+    h.fieldCount = fieldCount;
+    h.width = width;
+    h.fit = fit;
+    // A header-like record of another width, or after a blank line, may start a further table.
+    h.startsTable = width >= 2 && (width != size_t(m_columnCount) || m_afterBlank)
+                    && tables::looksLikeHeader(fieldsOf(record));
+    m_held.push_back(std::move(h));
+}
+
+int CsvReader::releaseHeldAsRows(RowBatch &batch)
+{
+    int rows = 0;
+    for (Held &h : m_held) {
+        if (h.kind != Held::Kind::Record) {
+            m_tally.add(batch, h.line, h.kind == Held::Kind::Blank ? SkipReason::Blank : SkipReason::Comment);
+            continue;
+        }
+        if (h.fit == Fit::Long) {
+            countLong(batch, h.line);
+            continue;
+        }
+        parseRow(batch, h.text, h.fields, h.fieldCount, h.line, false);
+        commitRow(batch, h.line, h.fieldCount);
+        ++rows;
+    }
+    m_held.clear();
+    return rows;
+}
+
+void CsvReader::releaseHeldAsFooters(RowBatch &batch, size_t count)
+{
+    for (size_t i = 0; i < count && i < m_held.size(); ++i) {
+        const Held &h = m_held[i];
+        m_tally.add(batch, h.line,
+                    h.kind == Held::Kind::Blank     ? SkipReason::Blank
+                    : h.kind == Held::Kind::Comment ? SkipReason::Comment
+                                                    : SkipReason::Footer);
+    }
+}
+
+void CsvReader::beginAfterTable(RowBatch &batch, size_t heldFrom)
+{
+    // What was held before the further table are the table's footers; the rest belongs to it.
+    releaseHeldAsFooters(batch, heldFrom);
+    m_afterTable = true;
+    if (heldFrom < m_held.size()) {
+        const qint64 start = m_held[heldFrom].line;
+        if (m_info.moreTablesAt.isEmpty() || m_info.moreTablesAt.back() < start)
+            m_info.moreTablesAt << start;
+        m_otherWidth = m_held[heldFrom].width;
+        for (size_t i = heldFrom; i < m_held.size(); ++i)
+            m_tally.add(batch, m_held[i].line, SkipReason::AfterTable);
+    }
+    m_held.clear();
+}
+
+void CsvReader::afterTableRecord(RowBatch &batch, std::string_view record, qint64 line)
+{
+    m_tally.add(batch, line, SkipReason::AfterTable);
+    // Further tables: past the head, a header-like record after a blank line or a change of width,
+    // followed by a row of its width (the head's were found by the locator).
+    if (line < m_headEndLine)
+        return;
+    const size_t width = contentWidth(record, m_fields, m_fields.size());
+    if (width == 0) {
+        m_otherAfterBlank = true;
+        return;
+    }
+    if (m_candidateLine) {
+        if (width <= m_candidateWidth && tables::fitsWidth(width, m_fields.size(), m_candidateWidth)
+            && !tables::looksLikeHeader(fieldsOf(record)) && m_info.moreTablesAt.size() < 1000)
+            m_info.moreTablesAt << m_candidateLine;
+        m_candidateLine = 0;
+    }
+    if (width >= 2 && (m_otherAfterBlank || width != m_otherWidth) && tables::looksLikeHeader(fieldsOf(record))) {
+        m_candidateLine = line;
+        m_candidateWidth = width;
+    }
+    m_otherWidth = width;
+    m_otherAfterBlank = false;
+}
+
+Result<void> CsvReader::finish(RowBatch &batch)
 {
     if (auto r = checkUnchanged(m_file, m_info.size, m_modifiedAtStart); !r)
         return r.error();
     m_done = true;
+    // What is still held at the end of the file does not fit the table: footers.
+    releaseHeldAsFooters(batch, m_held.size());
+    m_held.clear();
     if (m_options.computeHash)
         m_info.sha256 = m_hash.finishHex();
     if (m_shortRows)
@@ -748,9 +1108,29 @@ Result<void> CsvReader::finish()
                                    .arg(fromUtf8(s.widenedBy));
     }
     if (m_decoder.invalidBytes() > 0)
-        m_info.warnings << QStringLiteral("%1 byte(s) were not valid UTF-8 and were read as "
-                                          "Windows-1252 characters.")
-                               .arg(m_decoder.invalidBytes());
+        m_info.warnings << QStringLiteral("%1 byte(s) were not valid UTF-8 (the first at byte %2) and were "
+                                          "read as Windows-1252 characters.")
+                               .arg(m_decoder.invalidBytes())
+                               .arg(m_decoder.firstInvalidAt() + 1);
+    if (m_decoder.strayByte())
+        m_info.warnings << QStringLiteral("\"%1\" is UTF-16 text but has an odd number of bytes; the stray "
+                                          "last byte was dropped.")
+                               .arg(m_name);
+    if (const qint64 n = m_tally.count(SkipReason::Comment))
+        m_info.warnings << QStringLiteral("Left out %1 comment line(s) starting with \"#\" (lines %2).")
+                               .arg(n)
+                               .arg(lineRanges(m_tally.examples(SkipReason::Comment), n));
+    if (const qint64 n = m_tally.count(SkipReason::Footer))
+        m_info.warnings << QStringLiteral("Left out %1 footer line(s) at the end of the table (lines %2): "
+                                          "they do not fit its columns.")
+                               .arg(n)
+                               .arg(lineRanges(m_tally.examples(SkipReason::Footer), n));
+    if (!m_info.moreTablesAt.isEmpty())
+        m_info.warnings << QStringLiteral("More tables follow this one, from %1; only the first was read "
+                                          "(%2 line(s) left out).")
+                               .arg(lineSeries(m_info.moreTablesAt))
+                               .arg(m_tally.count(SkipReason::AfterTable));
+    m_info.skipped = m_tally.summaries();
     // The text buffer is no longer needed.
     std::string().swap(m_text);
     m_pos = 0;

@@ -1,0 +1,333 @@
+#include "tablelocator.h"
+
+#include "ingest/valueparser.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace finpipe::ingest::tables {
+
+namespace {
+
+enum class Cell : std::uint8_t { Blank, Typed, Text };
+
+//! A cell's class whichever decimal mark the file uses: "63,86" and "1.234,5" are numbers too.
+Cell classOf(const std::string &s)
+{
+    if (values::trim(s).empty())
+        return Cell::Blank;
+    const Value::Kind a = values::classify(s, false);
+    if (a == Value::Kind::Blank)
+        return Cell::Blank;
+    if (a != Value::Kind::Text)
+        return Cell::Typed;
+    return values::classify(s, true) == Value::Kind::Text ? Cell::Text : Cell::Typed;
+}
+
+//! What the locator knows about each record, computed once.
+struct RecordFacts {
+    size_t width = 0;
+    size_t fields = 0;
+    bool comment = false;
+    bool header = false;
+    std::vector<Cell> cells; // up to `width`
+};
+
+//! Per-column evidence of the rows taken into a table so far.
+struct ColumnEvidence {
+    std::vector<std::uint32_t> typed, text;
+    void reset(size_t columns)
+    {
+        typed.assign(columns, 0);
+        text.assign(columns, 0);
+    }
+    void add(const RecordFacts &r)
+    {
+        for (size_t c = 0; c < r.cells.size() && c < typed.size(); ++c) {
+            if (r.cells[c] == Cell::Typed)
+                ++typed[c];
+            else if (r.cells[c] == Cell::Text)
+                ++text[c];
+        }
+    }
+    //! The record has text where the rows so far hold only numbers or dates.
+    bool clashes(const RecordFacts &r) const
+    {
+        for (size_t c = 0; c < r.cells.size() && c < typed.size(); ++c)
+            if (r.cells[c] == Cell::Text && typed[c] > 0 && text[c] == 0)
+                return true;
+        return false;
+    }
+};
+
+//! Text in `a` where `b` has a number or date: `a` reads as the header of rows like `b`.
+bool headsRow(const RecordFacts &a, const RecordFacts &b)
+{
+    for (size_t c = 0; c < a.cells.size() && c < b.cells.size(); ++c)
+        if (a.cells[c] == Cell::Text && b.cells[c] == Cell::Typed)
+            return true;
+    return false;
+}
+
+class Locator
+{
+public:
+    explicit Locator(const std::vector<Fields> &records)
+    {
+        m_facts.resize(records.size());
+        for (size_t i = 0; i < records.size(); ++i) {
+            RecordFacts &f = m_facts[i];
+            const Fields &r = records[i];
+            f.width = effectiveWidth(r);
+            f.fields = r.size();
+            f.comment = isCommentRecord(r);
+            f.cells.reserve(std::min(f.width, kMaxColumns + 1));
+            for (size_t c = 0; c < f.width && c <= kMaxColumns; ++c)
+                f.cells.push_back(classOf(r[c]));
+            f.header = looksLikeHeader(r);
+        }
+    }
+
+    TableLocation run(bool comments)
+    {
+        m_comments = comments;
+        TableLocation best;
+        bool bestHasRows = false;
+        size_t bestScore = 0;
+        std::ptrdiff_t prev = -1;
+        bool gap = false;
+        for (size_t h = 0; h < m_facts.size(); ++h) {
+            if (skipped(h)) {
+                gap = true;
+                continue;
+            }
+            const RecordFacts &r = m_facts[h];
+            // A block starts where the width changes, after a gap, or where text follows data.
+            bool candidate = prev < 0 || gap || m_facts[size_t(prev)].width != r.width
+                             || (r.header && !m_facts[size_t(prev)].header);
+            if (candidate && r.header) {
+                // Of header-like records stacked over data, the last one is the header.
+                const std::ptrdiff_t n1 = nextRecord(h);
+                if (n1 >= 0 && m_facts[size_t(n1)].header && m_facts[size_t(n1)].width == r.width) {
+                    const std::ptrdiff_t n2 = nextRecord(size_t(n1));
+                    if (n2 >= 0 && !m_facts[size_t(n2)].header
+                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)]))
+                        candidate = false;
+                }
+            }
+            prev = std::ptrdiff_t(h);
+            gap = false;
+            if (!candidate)
+                continue;
+            TableLocation t = extend(h);
+            const bool hasRows = t.bodyRows > 0;
+            const size_t score = std::min(t.width, kMaxColumns + 1) * (t.bodyRows + 1);
+            if (!best.found || (hasRows && !bestHasRows)
+                || (hasRows == bestHasRows
+                    && (score > bestScore || (score == bestScore && t.headerLike && !best.headerLike)))) {
+                best = std::move(t);
+                bestHasRows = hasRows;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    bool skipped(size_t i) const { return m_facts[i].width == 0 || (m_comments && m_facts[i].comment); }
+
+    std::ptrdiff_t nextRecord(size_t i) const
+    {
+        for (size_t j = i + 1; j < m_facts.size(); ++j)
+            if (!skipped(j))
+                return std::ptrdiff_t(j);
+        return -1;
+    }
+
+    bool fits(size_t i, size_t columns) const
+    {
+        return fitsWidth(m_facts[i].width, m_facts[i].fields, columns);
+    }
+
+    //! The table whose first record is `h`: its rows up to the first further table or a long run
+    //! of records that do not fit, less the footers at its end.
+    TableLocation extend(size_t h)
+    {
+        TableLocation t;
+        t.found = true;
+        t.first = h;
+        t.width = m_facts[h].width;
+        t.headerLike = m_facts[h].header;
+        if (t.headerLike) {
+            // A header may name fewer columns than its rows fill (a last column left unnamed).
+            const std::ptrdiff_t n1 = nextRecord(h);
+            if (n1 >= 0 && !m_facts[size_t(n1)].header && m_facts[size_t(n1)].width > t.width
+                && m_facts[size_t(n1)].width <= t.width * 2)
+                t.width = m_facts[size_t(n1)].width;
+        }
+        const size_t w = t.width;
+        ColumnEvidence evidence;
+        evidence.reset(std::min(w, kMaxColumns + 1));
+        if (!t.headerLike)
+            evidence.add(m_facts[h]);
+        std::vector<size_t> body;
+        // Records that do not fit (by width, or text in a number or date column) are held: rows
+        // that fit after them make them rows of the table; at its end they are footers.
+        std::vector<size_t> held;
+        bool afterBlank = false;
+        std::ptrdiff_t nextTable = -1;
+        for (size_t j = h + 1; j < m_facts.size(); ++j) {
+            if (m_facts[j].width == 0) {
+                afterBlank = true;
+                continue;
+            }
+            if (m_comments && m_facts[j].comment)
+                continue;
+            if (!body.empty() && startsTable(j, w, afterBlank, evidence)) {
+                nextTable = std::ptrdiff_t(j);
+                break;
+            }
+            afterBlank = false;
+            if (fits(j, w) && !evidence.clashes(m_facts[j])) {
+                for (size_t k : held)
+                    if (fits(k, w)) {
+                        body.push_back(k);
+                        evidence.add(m_facts[k]);
+                    }
+                held.clear();
+                body.push_back(j);
+                evidence.add(m_facts[j]);
+            } else {
+                held.push_back(j);
+                if (held.size() > kMaxMisfitRun)
+                    break;
+            }
+        }
+        t.bodyRows = body.size();
+        t.end = body.empty() ? h + 1 : body.back() + 1;
+        if (nextTable >= 0)
+            findMoreTables(size_t(nextTable), t.moreTables);
+        return t;
+    }
+
+    //! Whether record `j` (header-like, after a blank line or of another width) starts a table of
+    //! its own: the next record is a row of its width that does not fit the current table.
+    bool startsTable(size_t j, size_t w, bool afterBlank, const ColumnEvidence &evidence) const
+    {
+        const RecordFacts &r = m_facts[j];
+        if (!r.header || r.width < 2)
+            return false;
+        const bool clash = evidence.clashes(r);
+        if (r.width == w ? !(afterBlank && clash) : !(afterBlank || r.width > w || clash || !fits(j, w)))
+            return false;
+        const std::ptrdiff_t k = nextRecord(j);
+        if (k < 0)
+            return false;
+        const RecordFacts &x = m_facts[size_t(k)];
+        if (!fits(size_t(k), r.width) || x.width > r.width)
+            return false;
+        if (r.width == w)
+            return evidence.clashes(x);
+        return afterBlank || !fits(size_t(k), w) || evidence.clashes(x);
+    }
+
+    //! Further tables from `start` on: header-like records after a blank line or a change of width,
+    //! followed by a row of their width that is not header-like.
+    void findMoreTables(size_t start, std::vector<size_t> &out) const
+    {
+        out.push_back(start);
+        size_t w = m_facts[start].width;
+        bool afterBlank = false;
+        for (size_t j = start + 1; j < m_facts.size(); ++j) {
+            const RecordFacts &r = m_facts[j];
+            if (r.width == 0) {
+                afterBlank = true;
+                continue;
+            }
+            if (m_comments && r.comment)
+                continue;
+            if (r.header && r.width >= 2 && (afterBlank || r.width != w)) {
+                const std::ptrdiff_t k = nextRecord(j);
+                if (k >= 0 && fits(size_t(k), r.width) && m_facts[size_t(k)].width <= r.width
+                    && !m_facts[size_t(k)].header) {
+                    out.push_back(j);
+                    w = r.width;
+                }
+            } else if (!r.header) {
+                w = r.width;
+            }
+            afterBlank = false;
+        }
+    }
+
+    bool commentInside(const TableLocation &t) const
+    {
+        for (size_t i = t.first; i < t.end; ++i)
+            if (m_facts[i].comment)
+                return true;
+        return false;
+    }
+
+    bool commentAbove(const TableLocation &t) const
+    {
+        for (size_t i = 0; i < t.first; ++i)
+            if (m_facts[i].comment && m_facts[i].width > 0)
+                return true;
+        return false;
+    }
+
+private:
+    std::vector<RecordFacts> m_facts;
+    bool m_comments = false;
+};
+
+} // namespace
+
+size_t effectiveWidth(const Fields &record)
+{
+    size_t w = record.size();
+    while (w > 0 && values::trim(record[w - 1]).empty())
+        --w;
+    return w;
+}
+
+bool isCommentRecord(const Fields &record)
+{
+    if (record.empty())
+        return false;
+    const std::string_view first = values::trim(record.front());
+    return !first.empty() && first.front() == '#';
+}
+
+bool looksLikeHeader(const Fields &record)
+{
+    const size_t width = effectiveWidth(record);
+    if (width == 0)
+        return false;
+    size_t filled = 0;
+    for (size_t c = 0; c < width; ++c) {
+        switch (classOf(record[c])) {
+        case Cell::Typed: return false;
+        case Cell::Text: ++filled; break;
+        case Cell::Blank: break;
+        }
+    }
+    return filled * 2 >= width;
+}
+
+bool fitsWidth(size_t width, size_t fieldCount, size_t columns)
+{
+    return width <= columns && (fieldCount >= columns || width * 2 > columns);
+}
+
+TableLocation locateTable(const std::vector<Fields> &records)
+{
+    Locator locator(records);
+    TableLocation withComments = locator.run(true);
+    if (withComments.found && locator.commentAbove(withComments) && !locator.commentInside(withComments)) {
+        withComments.commentsUsed = true;
+        return withComments;
+    }
+    return locator.run(false);
+}
+
+} // namespace finpipe::ingest::tables
