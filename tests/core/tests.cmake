@@ -16,3 +16,5 @@ finpipe_add_test(NAME tst_timeseriesreport SOURCES core/tst_timeseriesreport.cpp
 finpipe_add_test(NAME tst_outputs SOURCES core/tst_outputs.cpp LABELS core)
 finpipe_add_test(NAME tst_pipeline SOURCES core/tst_pipeline.cpp LABELS core)
 finpipe_add_test(NAME tst_spillfile SOURCES core/tst_spillfile.cpp LABELS core)
+finpipe_add_test(NAME tst_tablelocator SOURCES core/tst_tablelocator.cpp LABELS core)
+finpipe_add_test(NAME tst_csvtables SOURCES core/tst_csvtables.cpp LABELS core)

@@ -276,6 +276,7 @@ private:
     bool m_otherAfterBlank = false;
     qint64 m_candidateLine = 0;
     size_t m_candidateWidth = 0;
+    bool m_candidateSure = false;
 };
 
 Result<void> CsvReader::checkBinary(size_t from, std::string_view raw, qint64 rawAt) const
@@ -933,6 +934,7 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
     if (lastRecord != m_held.rend() && lastRecord->startsTable && width > 0 && width <= lastRecord->width
         && tables::fitsWidth(width, m_fields.size(), lastRecord->width)
         && (fit != Fit::Row || (lastRecord->width != columns && width == lastRecord->width))) {
+        // (For a header of the table's own width, after a blank line, the row must not fit.)
         const std::string_view next = record;
         beginAfterTable(batch, size_t(std::distance(m_held.begin(), lastRecord.base()) - 1));
         afterTableRecord(batch, next, line);
@@ -1060,13 +1062,15 @@ void CsvReader::afterTableRecord(RowBatch &batch, std::string_view record, qint6
     }
     if (m_candidateLine) {
         if (width <= m_candidateWidth && tables::fitsWidth(width, m_fields.size(), m_candidateWidth)
-            && !tables::looksLikeHeader(fieldsOf(record)) && m_info.moreTablesAt.size() < 1000)
+            && (m_candidateSure || !tables::looksLikeHeader(fieldsOf(record))) && m_info.moreTablesAt.size() < 1000)
             m_info.moreTablesAt << m_candidateLine;
         m_candidateLine = 0;
     }
     if (width >= 2 && (m_otherAfterBlank || width != m_otherWidth) && tables::looksLikeHeader(fieldsOf(record))) {
         m_candidateLine = line;
         m_candidateWidth = width;
+        // After a blank line and of a new width, rows of text confirm it too.
+        m_candidateSure = m_otherAfterBlank && width != m_otherWidth;
     }
     m_otherWidth = width;
     m_otherAfterBlank = false;

@@ -311,7 +311,10 @@ Dialect sniffDialect(std::string_view head)
     // Look at the first lines only: enough to judge, cheap on a 1 MiB head.
     constexpr size_t kProbeBytes = 64 * 1024;
     constexpr size_t kProbeRecords = 200;
-    const std::string_view probe = head.substr(0, std::min(head.size(), kProbeBytes));
+    std::string_view probe = head.substr(0, std::min(head.size(), kProbeBytes));
+    // A first line longer than the probe (a very wide header): judge it on the whole head.
+    if (probe.size() < head.size() && probe.find_first_of("\r\n") == std::string_view::npos)
+        probe = head;
     const bool atEnd = probe.size() == head.size();
 
     Dialect best;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <tuple>
 
 namespace finpipe::ingest::tables {
 
@@ -30,6 +31,8 @@ struct RecordFacts {
     size_t fields = 0;
     bool comment = false;
     bool header = false;
+    //! The first field ends with ':' ("Account name:"), as in a list of keys and values.
+    bool colonKey = false;
     std::vector<Cell> cells; // up to `width`
 };
 
@@ -85,17 +88,20 @@ public:
             for (size_t c = 0; c < f.width && c <= kMaxColumns; ++c)
                 f.cells.push_back(classOf(r[c]));
             f.header = looksLikeHeader(r);
+            if (!r.empty()) {
+                const std::string_view key = values::trim(r.front());
+                f.colonKey = !key.empty() && key.back() == ':';
+            }
         }
     }
 
     TableLocation run(bool comments)
     {
         m_comments = comments;
-        TableLocation best;
-        bool bestHasRows = false;
-        size_t bestScore = 0;
+        std::vector<TableLocation> found;
         std::ptrdiff_t prev = -1;
         bool gap = false;
+        bool forced = false;
         for (size_t h = 0; h < m_facts.size(); ++h) {
             if (skipped(h)) {
                 gap = true;
@@ -103,34 +109,49 @@ public:
             }
             const RecordFacts &r = m_facts[h];
             // A block starts where the width changes, after a gap, or where text follows data.
-            bool candidate = prev < 0 || gap || m_facts[size_t(prev)].width != r.width
+            bool candidate = forced || prev < 0 || gap || m_facts[size_t(prev)].width != r.width
                              || (r.header && !m_facts[size_t(prev)].header);
+            forced = false;
             if (candidate && r.header) {
-                // Of header-like records stacked over data, the last one is the header.
+                // Of header-like records stacked over data, the last one is the header: the ones
+                // above it are titles.
                 const std::ptrdiff_t n1 = nextRecord(h);
-                if (n1 >= 0 && m_facts[size_t(n1)].header && m_facts[size_t(n1)].width == r.width) {
+                if (n1 >= 0 && m_facts[size_t(n1)].header) {
                     const std::ptrdiff_t n2 = nextRecord(size_t(n1));
                     if (n2 >= 0 && !m_facts[size_t(n2)].header
-                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)]))
+                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)])) {
                         candidate = false;
+                        forced = true;
+                    }
                 }
             }
             prev = std::ptrdiff_t(h);
             gap = false;
-            if (!candidate)
-                continue;
-            TableLocation t = extend(h);
-            const bool hasRows = t.bodyRows > 0;
-            const size_t score = std::min(t.width, kMaxColumns + 1) * (t.bodyRows + 1);
-            if (!best.found || (hasRows && !bestHasRows)
-                || (hasRows == bestHasRows
-                    && (score > bestScore || (score == bestScore && t.headerLike && !best.headerLike)))) {
-                best = std::move(t);
-                bestHasRows = hasRows;
-                bestScore = score;
+            if (candidate)
+                found.push_back(extend(h));
+        }
+        if (found.empty())
+            return {};
+        // The best: a block with rows, not a "key: value" list, widest times longest.
+        auto rank = [](const TableLocation &t) {
+            return std::make_tuple(t.bodyRows > 0, !t.keyValue,
+                                   std::min(t.width, kMaxColumns + 1) * (t.bodyRows + 1), t.headerLike);
+        };
+        size_t best = 0;
+        for (size_t i = 1; i < found.size(); ++i)
+            if (rank(found[i]) > rank(found[best]))
+                best = i;
+        // Several tables one after another: the first is read, unless it is much narrower than the
+        // best (then it is a metadata block).
+        for (size_t i = 0; i < best; ++i) {
+            const TableLocation &t = found[i];
+            if (t.headerLike && !t.keyValue && !t.moreTables.empty() && t.bodyRows >= 3 && t.width >= 2
+                && t.width * 2 >= found[best].width) {
+                best = i;
+                break;
             }
         }
-        return best;
+        return found[best];
     }
 
     bool skipped(size_t i) const { return m_facts[i].width == 0 || (m_comments && m_facts[i].comment); }
@@ -203,6 +224,10 @@ public:
             }
         }
         t.bodyRows = body.size();
+        size_t keys = m_facts[h].colonKey ? 1 : 0;
+        for (size_t i : body)
+            keys += m_facts[i].colonKey ? 1 : 0;
+        t.keyValue = keys * 2 >= body.size() + 1;
         t.end = body.empty() ? h + 1 : body.back() + 1;
         if (nextTable >= 0)
             findMoreTables(size_t(nextTable), t.moreTables);
@@ -217,16 +242,16 @@ public:
         if (!r.header || r.width < 2)
             return false;
         const bool clash = evidence.clashes(r);
-        if (r.width == w ? !(afterBlank && clash) : !(afterBlank || r.width > w || clash || !fits(j, w)))
-            return false;
         const std::ptrdiff_t k = nextRecord(j);
         if (k < 0)
             return false;
         const RecordFacts &x = m_facts[size_t(k)];
         if (!fits(size_t(k), r.width) || x.width > r.width)
             return false;
-        if (r.width == w)
-            return evidence.clashes(x);
+        if (r.width == w) // a new header after a blank line, over rows of its own
+            return afterBlank && (clash || headsRow(r, x)) && (evidence.clashes(x) || headsRow(r, x));
+        if (!(afterBlank || r.width > w || clash || !fits(j, w)))
+            return false;
         return afterBlank || !fits(size_t(k), w) || evidence.clashes(x);
     }
 
@@ -248,7 +273,7 @@ public:
             if (r.header && r.width >= 2 && (afterBlank || r.width != w)) {
                 const std::ptrdiff_t k = nextRecord(j);
                 if (k >= 0 && fits(size_t(k), r.width) && m_facts[size_t(k)].width <= r.width
-                    && !m_facts[size_t(k)].header) {
+                    && (!m_facts[size_t(k)].header || (afterBlank && r.width != w))) {
                     out.push_back(j);
                     w = r.width;
                 }
@@ -259,10 +284,11 @@ public:
         }
     }
 
+    //! A '#' record inside the table that fits it like a row: then '#' starts data, not comments.
     bool commentInside(const TableLocation &t) const
     {
         for (size_t i = t.first; i < t.end; ++i)
-            if (m_facts[i].comment)
+            if (m_facts[i].comment && fits(i, t.width))
                 return true;
         return false;
     }

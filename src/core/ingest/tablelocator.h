@@ -30,8 +30,11 @@ struct TableLocation {
     size_t end = 0;
     //! Body records between `first` and `end` that fit the table (a measure of its length).
     size_t bodyRows = 0;
-    //! Records starting with '#' are comments: some are above the table, none inside it.
+    //! Records starting with '#' are comments: some are above the table, none inside it that
+    //! reads like one of its rows.
     bool commentsUsed = false;
+    //! Most of its records start with a "key:" (Account name:, Balance:): metadata, not a table.
+    bool keyValue = false;
     //! Where further tables start (record indices), in order.
     std::vector<size_t> moreTables;
 };
