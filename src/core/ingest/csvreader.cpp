@@ -923,6 +923,11 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
     }
     if (fit == Fit::Row && !parseRow(batch, record, m_fields, fieldCount, line, !m_runIsRows))
         fit = Fit::Clash;
+    if (fit == Fit::Short && parseRow(batch, record, m_fields, fieldCount, line, true)
+        && std::any_of(m_rowScratch.begin(), m_rowScratch.begin() + std::ptrdiff_t(fieldCount), [](const Value &v) {
+               return !v.isBlank() && v.kind != Value::Kind::Text;
+           }))
+        fit = Fit::Row; // a short row whose dates or numbers fit their columns: data, not a footer
     if (fit != Fit::Long && width == 0)
         width = contentWidth(record, m_fields, fieldCount);
 
