@@ -264,6 +264,23 @@ private Q_SLOTS:
         QCOMPARE(r.skipped, skips({{5, SkipReason::Blank}}));
     }
 
+    void aLongRunOfMisfitsIsData()
+    {
+        // More misfits in a row than the look-behind holds: they are rows, even at the end.
+        QByteArray csv = "n,v\n";
+        for (int i = 0; i < 100; ++i)
+            csv += QByteArray::number(i) + ",1\n";
+        for (int i = 0; i < 80; ++i)
+            csv += "x" + QByteArray::number(i) + ",1\n";
+        const ReadResult r = read(QStringLiteral("run.csv"), csv, 30);
+        QCOMPARE(r.rows.size(), 180);
+        QCOMPARE(r.rows.back(), sl({"x79", "1"}));
+        QCOMPARE(r.lines.back(), 181);
+        QCOMPARE(r.types[0], ColumnType::Text);
+        QVERIFY(r.skipped.isEmpty());
+        QVERIFY(!warningWith(r.info, QStringLiteral("line 102 holds \"x0\"")).isEmpty());
+    }
+
     void oneLineFiles_data()
     {
         QTest::addColumn<QByteArray>("content");

@@ -61,6 +61,7 @@ struct Held {
     Fit fit = Fit::Row;
     //! Looks like the header of a further table (after a blank line or of another width).
     bool startsTable = false;
+    bool afterBlank = false;
 };
 
 ColumnType kindToType(Value::Kind kind);

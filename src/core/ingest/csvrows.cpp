@@ -266,18 +266,18 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
                return !v.isBlank() && v.kind != Value::Kind::Text;
            }))
         fit = Fit::Row; // a short row whose dates or numbers fit their columns: data, not a footer
-    if (fit != Fit::Long && width == 0)
+    if (width == 0 && (fit != Fit::Row || !m_held.empty()))
         width = contentWidth(record, m_fields, fieldCount);
 
     // The last held record may be the header of a further table: this record confirms it when it
-    // is a row of that header's width (one that does not fit this table, unless after a blank line
-    // and of another width).
+    // is a row of that header's width that does not fit this table (or, for a header after a blank
+    // line and of another width, one exactly as wide as it).
     auto lastRecord = std::find_if(m_held.rbegin(), m_held.rend(),
                                    [](const Held &h) { return h.kind == Held::Kind::Record; });
     if (lastRecord != m_held.rend() && lastRecord->startsTable && width > 0 && width <= lastRecord->width
         && tables::fitsWidth(width, m_fields.size(), lastRecord->width)
-        && (fit != Fit::Row || (lastRecord->width != columns && width == lastRecord->width))) {
-        // (For a header of the table's own width, after a blank line, the row must not fit.)
+        && (fit != Fit::Row
+            || (lastRecord->afterBlank && lastRecord->width != columns && width == lastRecord->width))) {
         const std::string_view next = record;
         beginAfterTable(batch, size_t(std::distance(m_held.begin(), lastRecord.base()) - 1));
         afterTableRecord(batch, next, line);
@@ -339,6 +339,7 @@ void CsvReader::hold(std::string_view record, qint64 line, size_t fieldCount, si
     h.width = width;
     h.fit = fit;
     // A header-like record of another width, or after a blank line, may start a further table.
+    h.afterBlank = m_afterBlank;
     h.startsTable = width >= 2 && (width != size_t(m_columnCount) || m_afterBlank)
                     && tables::looksLikeHeader(fieldsOf(record));
     m_held.push_back(std::move(h));
@@ -381,9 +382,11 @@ void CsvReader::beginAfterTable(RowBatch &batch, size_t heldFrom)
     releaseHeldAsFooters(batch, heldFrom);
     m_afterTable = true;
     if (heldFrom < m_held.size()) {
+        // The head's further tables are listed already; this one may come before them.
         const qint64 start = m_held[heldFrom].line;
-        if (m_info.moreTablesAt.isEmpty() || m_info.moreTablesAt.back() < start)
-            m_info.moreTablesAt << start;
+        const auto at = std::lower_bound(m_info.moreTablesAt.begin(), m_info.moreTablesAt.end(), start);
+        if (at == m_info.moreTablesAt.end() || *at != start)
+            m_info.moreTablesAt.insert(at, start);
         m_otherWidth = m_held[heldFrom].width;
         for (size_t i = heldFrom; i < m_held.size(); ++i)
             m_tally.add(batch, m_held[i].line, SkipReason::AfterTable);

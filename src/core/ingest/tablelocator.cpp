@@ -125,6 +125,10 @@ public:
                     }
                 }
             }
+            // A data row of odd width inside the block before it starts no better block (and
+            // skipping it keeps ragged heads from costing a block per record).
+            if (candidate && !r.header && !found.empty() && h < found.back().end && r.width <= found.back().width)
+                candidate = false;
             prev = std::ptrdiff_t(h);
             gap = false;
             if (candidate)
