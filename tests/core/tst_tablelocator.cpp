@@ -1,6 +1,7 @@
 // tables::locateTable on records of string fields, as the CSV (and later the xlsx) reader gives it.
 #include "ingest/tablelocator.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace finpipe::ingest::tables;
@@ -121,6 +122,19 @@ private Q_SLOTS:
         QCOMPARE(t.first, size_t(0));
         QVERIFY(!t.headerLike);
         QCOMPARE(t.bodyRows, size_t(1));
+    }
+
+    void raggedHeadsStayQuick()
+    {
+        // A megabyte of records whose widths change at every record, text and numbers.
+        std::vector<Fields> many;
+        for (int i = 0; i < 1000; ++i)
+            many.push_back(Fields(size_t(300 - (i % 2)), i % 3 ? std::string("a") : std::string("7")));
+        QElapsedTimer timer;
+        timer.start();
+        const TableLocation t = locateTable(many);
+        QVERIFY(t.found);
+        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
     }
 
     void nothingButBlanks()
