@@ -164,6 +164,16 @@ private Q_SLOTS:
                                    {3, SkipReason::Blank}}));
     }
 
+    void manyBlankLinesAboveTheTable()
+    {
+        const ReadResult r = read(QStringLiteral("blanks.csv"), QByteArray(1500, '\n') + "a,b\n1,2\n");
+        QCOMPARE(r.names, sl({"a", "b"}));
+        QCOMPARE(r.rows.size(), 1);
+        QCOMPARE(r.lines, QList<qint64>{1502});
+        QCOMPARE(r.skipped.size(), 1500);
+        QCOMPARE(summaryOf(r.info, SkipReason::Blank)->count, 1500);
+    }
+
     void investmentStatementAboveAWideTable()
     {
         QByteArray csv = "Client Name:,Mr Joe Bloggs\nAccount,Investment funds\nHolding,Global Equity\n"

@@ -295,7 +295,10 @@ Result<void> CsvReader::open()
                                .arg(m_name)
                                .arg(qint64(loc.width)),
                            QStringLiteral("columns: %1").arg(qint64(loc.width)));
-    const bool headIsWholeFile = m_rawEof && headRecords.size() < kHeadRecords;
+    const bool headIsWholeFile =
+        m_rawEof && size_t(std::count_if(headRecords.begin(), headRecords.end(), [](const csv::SampleRecord &r) {
+            return tables::effectiveWidth(r.fields) > 0;
+        })) < kHeadRecords;
     if (loc.bodyRows == 0 && !headIsWholeFile)
         m_info.warnings << QStringLiteral("The first %1 lines of \"%2\" show no table with rows under a "
                                           "header; line %3 was taken as the table's first line. Check "

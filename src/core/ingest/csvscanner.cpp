@@ -190,13 +190,16 @@ std::vector<SampleRecord> splitRecords(std::string_view text, bool atEnd, const 
     std::vector<FieldSpan> spans;
     std::string scratch;
     size_t pos = 0;
+    size_t filled = 0;
     std::int64_t line = firstLine;
-    while (pos < text.size() && out.size() < maxRecords) {
+    while (pos < text.size() && filled < maxRecords) {
         const ScanResult r = scanRecord(text.substr(pos), atEnd, dialect, spans);
         if (!r.complete)
             break;
         const std::string_view record = text.substr(pos, r.length);
-        if (keepBlank || !isBlankRecord(record, spans)) {
+        const bool blank = isBlankRecord(record, spans);
+        filled += blank ? 0 : 1;
+        if (keepBlank || !blank) {
             SampleRecord s;
             s.line = firstLine > 0 ? line : 0;
             s.nextLine = firstLine > 0 ? line + r.lineEnds : 0;
