@@ -385,6 +385,28 @@ private Q_SLOTS:
                                    {1506, SkipReason::AfterTable}}));
     }
 
+    void recordTypeTablesAsInEnergyMarketReports()
+    {
+        // "I" rows head the "D" rows under them; a new "I" row of another width starts a new table.
+        QByteArray csv = "C,NEMP.WORLD,DISPATCHIS,AEMO,PUBLIC,2020/01/01,04:05:14,0000000319823925\n"
+                         "I,DISPATCH,PRICE,4,SETTLEMENTDATE,RUNNO,REGIONID,RRP\n";
+        for (int i = 0; i < 5; ++i)
+            csv += "D,DISPATCH,PRICE,4,\"2020/01/01 04:0" + QByteArray::number(i) + ":00\",1,NSW1,45." + QByteArray::number(i) + "\n";
+        csv += "I,DISPATCH,REGIONSUM,6,SETTLEMENTDATE,REGIONID,TOTALDEMAND,AVAILABLEGENERATION,NETINTERCHANGE\n";
+        for (int i = 0; i < 3; ++i)
+            csv += "D,DISPATCH,REGIONSUM,6,\"2020/01/01 04:05:00\",NSW1,7000." + QByteArray::number(i) + ",9000,12\n";
+        csv += "C,\"END OF REPORT\",12\n";
+        const ReadResult r = read(QStringLiteral("aemo.csv"), csv);
+        QCOMPARE(r.names, sl({"I", "DISPATCH", "PRICE", "4", "SETTLEMENTDATE", "RUNNO", "REGIONID", "RRP"}));
+        QCOMPARE(r.rows.size(), 5);
+        QCOMPARE(r.types[4], ColumnType::DateTime);
+        QCOMPARE(r.types[7], ColumnType::Decimal);
+        QCOMPARE(r.info.moreTablesAt, QList<qint64>{8});
+        QCOMPARE(r.skipped.front(), qMakePair(qint64(1), SkipReason::AboveHeader));
+        QCOMPARE(r.skipped.size(), 1 + 5);
+        QCOMPARE(r.skipped.back(), qMakePair(qint64(12), SkipReason::AfterTable));
+    }
+
     void singleQuotesWhenTheFileUsesThem()
     {
         const ReadResult r = read(QStringLiteral("single.csv"), "'''a,b,c''',45\n");

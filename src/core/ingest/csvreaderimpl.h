@@ -62,6 +62,8 @@ struct Held {
     //! Looks like the header of a further table (after a blank line or of another width).
     bool startsTable = false;
     bool afterBlank = false;
+    //! Its fields, when it may start a table.
+    tables::Fields values;
 };
 
 ColumnType kindToType(Value::Kind kind);
@@ -169,6 +171,7 @@ private:
     qint64 m_candidateLine = 0;
     size_t m_candidateWidth = 0;
     bool m_candidateSure = false;
+    tables::Fields m_candidate;
 };
 
 } // namespace finpipe::ingest::csvdetail

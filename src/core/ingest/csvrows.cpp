@@ -277,7 +277,8 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
     if (lastRecord != m_held.rend() && lastRecord->startsTable && width > 0 && width <= lastRecord->width
         && tables::fitsWidth(width, m_fields.size(), lastRecord->width)
         && (fit != Fit::Row
-            || (lastRecord->afterBlank && lastRecord->width != columns && width == lastRecord->width))) {
+            || (lastRecord->afterBlank && lastRecord->width != columns && width == lastRecord->width))
+        && tables::headsRowsLike(lastRecord->values, fieldsOf(record))) {
         const std::string_view next = record;
         beginAfterTable(batch, size_t(std::distance(m_held.begin(), lastRecord.base()) - 1));
         afterTableRecord(batch, next, line);
@@ -340,8 +341,13 @@ void CsvReader::hold(std::string_view record, qint64 line, size_t fieldCount, si
     h.fit = fit;
     // A header-like record of another width, or after a blank line, may start a further table.
     h.afterBlank = m_afterBlank;
-    h.startsTable = width >= 2 && (width != size_t(m_columnCount) || m_afterBlank)
-                    && tables::looksLikeHeader(fieldsOf(record));
+    if (width >= 2 && (width != size_t(m_columnCount) || m_afterBlank)) {
+        tables::Fields values = fieldsOf(record);
+        if (tables::mayHeadTable(values)) {
+            h.startsTable = true;
+            h.values = std::move(values);
+        }
+    }
     m_held.push_back(std::move(h));
 }
 
@@ -407,16 +413,22 @@ void CsvReader::afterTableRecord(RowBatch &batch, std::string_view record, qint6
         return;
     }
     if (m_candidateLine) {
+        const tables::Fields row = fieldsOf(record);
         if (width <= m_candidateWidth && tables::fitsWidth(width, m_fields.size(), m_candidateWidth)
-            && (m_candidateSure || !tables::looksLikeHeader(fieldsOf(record))) && m_info.moreTablesAt.size() < 1000)
+            && (m_candidateSure || !tables::looksLikeHeader(row)) && tables::headsRowsLike(m_candidate, row)
+            && m_info.moreTablesAt.size() < 1000)
             m_info.moreTablesAt << m_candidateLine;
         m_candidateLine = 0;
     }
-    if (width >= 2 && (m_otherAfterBlank || width != m_otherWidth) && tables::looksLikeHeader(fieldsOf(record))) {
-        m_candidateLine = line;
-        m_candidateWidth = width;
-        // After a blank line and of a new width, rows of text confirm it too.
-        m_candidateSure = m_otherAfterBlank && width != m_otherWidth;
+    if (width >= 2 && (m_otherAfterBlank || width != m_otherWidth)) {
+        tables::Fields values = fieldsOf(record);
+        if (tables::mayHeadTable(values)) {
+            m_candidateLine = line;
+            m_candidateWidth = width;
+            m_candidate = std::move(values);
+            // After a blank line and of a new width, rows of text confirm it too.
+            m_candidateSure = m_otherAfterBlank && width != m_otherWidth;
+        }
     }
     m_otherWidth = width;
     m_otherAfterBlank = false;

@@ -33,6 +33,7 @@ struct RecordFacts {
     bool header = false;
     //! The first field ends with ':' ("Account name:"), as in a list of keys and values.
     bool colonKey = false;
+    size_t textCells = 0, typedCells = 0;
     std::vector<Cell> cells; // up to `width`
 };
 
@@ -72,26 +73,49 @@ bool headsRow(const RecordFacts &a, const RecordFacts &b)
     return false;
 }
 
+//! `a` could head a table: mostly text ("I,DISPATCH,PRICE,4,SETTLEMENTDATE,...").
+bool mayHead(const RecordFacts &a)
+{
+    return a.header || (a.textCells >= 2 && a.textCells > a.typedCells);
+}
+
+//! `a` reads as the header of rows like `b`: header-like, or mostly text with text over b's
+//! numbers or dates.
+bool headerOver(const RecordFacts &a, const RecordFacts &b)
+{
+    return a.header || (mayHead(a) && headsRow(a, b));
+}
+
+RecordFacts factsOf(const Fields &r)
+{
+    RecordFacts f;
+    f.width = effectiveWidth(r);
+    f.fields = r.size();
+    f.cells.reserve(std::min(f.width, kMaxColumns + 1));
+    for (size_t c = 0; c < f.width && c <= kMaxColumns; ++c) {
+        f.cells.push_back(classOf(r[c]));
+        f.textCells += f.cells.back() == Cell::Text ? 1 : 0;
+        f.typedCells += f.cells.back() == Cell::Typed ? 1 : 0;
+    }
+    // As looksLikeHeader(), from the classes already known.
+    f.header = f.textCells > 0 && f.typedCells == 0 && f.textCells * 2 >= f.width;
+    return f;
+}
+
 class Locator
 {
 public:
     explicit Locator(const std::vector<Fields> &records)
     {
-        m_facts.resize(records.size());
-        for (size_t i = 0; i < records.size(); ++i) {
-            RecordFacts &f = m_facts[i];
-            const Fields &r = records[i];
-            f.width = effectiveWidth(r);
-            f.fields = r.size();
+        m_facts.reserve(records.size());
+        for (const Fields &r : records) {
+            RecordFacts f = factsOf(r);
             f.comment = isCommentRecord(r);
-            f.cells.reserve(std::min(f.width, kMaxColumns + 1));
-            for (size_t c = 0; c < f.width && c <= kMaxColumns; ++c)
-                f.cells.push_back(classOf(r[c]));
-            f.header = looksLikeHeader(r);
             if (!r.empty()) {
                 const std::string_view key = values::trim(r.front());
                 f.colonKey = !key.empty() && key.back() == ':';
             }
+            m_facts.push_back(std::move(f));
         }
     }
 
@@ -111,14 +135,19 @@ public:
             // A block starts where the width changes, after a gap, or where text follows data.
             bool candidate = forced || prev < 0 || gap || m_facts[size_t(prev)].width != r.width
                              || (r.header && !m_facts[size_t(prev)].header);
+            if (!candidate && mayHead(r)) {
+                // Mostly text over numbers or dates: a header of record-type rows ("I,...").
+                const std::ptrdiff_t n1 = nextRecord(h);
+                candidate = n1 >= 0 && headsRow(r, m_facts[size_t(n1)]);
+            }
             forced = false;
-            if (candidate && r.header) {
+            if (candidate && mayHead(r)) {
                 // Of header-like records stacked over data, the last one is the header: the ones
                 // above it are titles.
                 const std::ptrdiff_t n1 = nextRecord(h);
-                if (n1 >= 0 && m_facts[size_t(n1)].header) {
+                if (n1 >= 0 && mayHead(m_facts[size_t(n1)])) {
                     const std::ptrdiff_t n2 = nextRecord(size_t(n1));
-                    if (n2 >= 0 && !m_facts[size_t(n2)].header
+                    if (n2 >= 0 && !mayHead(m_facts[size_t(n2)])
                         && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)])) {
                         candidate = false;
                         forced = true;
@@ -136,9 +165,10 @@ public:
         }
         if (found.empty())
             return {};
-        // The best: a block with rows, not a "key: value" list, widest times longest.
+        // The best: a block with rows, not a "key: value" list, headed by its first record,
+        // widest times longest.
         auto rank = [](const TableLocation &t) {
-            return std::make_tuple(t.bodyRows > 0, !t.keyValue,
+            return std::make_tuple(t.bodyRows > 0, !t.keyValue, t.headsBody,
                                    std::min(t.width, kMaxColumns + 1) * (t.bodyRows + 1), t.headerLike);
         };
         size_t best = 0;
@@ -149,7 +179,7 @@ public:
         // best (then it is a metadata block).
         for (size_t i = 0; i < best; ++i) {
             const TableLocation &t = found[i];
-            if (t.headerLike && !t.keyValue && !t.moreTables.empty() && t.bodyRows >= 3 && t.width >= 2
+            if (t.headsBody && !t.keyValue && !t.moreTables.empty() && t.bodyRows >= 3 && t.width >= 2
                 && t.width * 2 >= found[best].width) {
                 best = i;
                 break;
@@ -228,6 +258,7 @@ public:
             }
         }
         t.bodyRows = body.size();
+        t.headsBody = t.headerLike || (!body.empty() && headerOver(m_facts[h], m_facts[body.front()]));
         size_t keys = m_facts[h].colonKey ? 1 : 0;
         for (size_t i : body)
             keys += m_facts[i].colonKey ? 1 : 0;
@@ -243,14 +274,14 @@ public:
     bool startsTable(size_t j, size_t w, bool afterBlank, const ColumnEvidence &evidence) const
     {
         const RecordFacts &r = m_facts[j];
-        if (!r.header || r.width < 2)
+        if (!mayHead(r) || r.width < 2)
             return false;
         const bool clash = evidence.clashes(r);
         const std::ptrdiff_t k = nextRecord(j);
         if (k < 0)
             return false;
         const RecordFacts &x = m_facts[size_t(k)];
-        if (!fits(size_t(k), r.width) || x.width > r.width)
+        if (!fits(size_t(k), r.width) || x.width > r.width || !headerOver(r, x))
             return false;
         if (r.width == w) // a new header after a blank line, over rows of its own
             return afterBlank && (clash || headsRow(r, x)) && (evidence.clashes(x) || headsRow(r, x));
@@ -274,14 +305,15 @@ public:
             }
             if (m_comments && r.comment)
                 continue;
-            if (r.header && r.width >= 2 && (afterBlank || r.width != w)) {
+            if (mayHead(r) && r.width >= 2 && (afterBlank || r.width != w)) {
                 const std::ptrdiff_t k = nextRecord(j);
                 if (k >= 0 && fits(size_t(k), r.width) && m_facts[size_t(k)].width <= r.width
+                    && headerOver(r, m_facts[size_t(k)])
                     && (!m_facts[size_t(k)].header || (afterBlank && r.width != w))) {
                     out.push_back(j);
                     w = r.width;
                 }
-            } else if (!r.header) {
+            } else if (!mayHead(r)) {
                 w = r.width;
             }
             afterBlank = false;
@@ -342,6 +374,16 @@ bool looksLikeHeader(const Fields &record)
         }
     }
     return filled * 2 >= width;
+}
+
+bool mayHeadTable(const Fields &record)
+{
+    return mayHead(factsOf(record));
+}
+
+bool headsRowsLike(const Fields &record, const Fields &row)
+{
+    return headerOver(factsOf(record), factsOf(row));
 }
 
 bool fitsWidth(size_t width, size_t fieldCount, size_t columns)

@@ -26,6 +26,9 @@ struct TableLocation {
     size_t width = 0;
     //! The first record looks like a header (text only, no numbers or dates).
     bool headerLike = false;
+    //! The first record heads the rows under it: header-like, or mostly text with text over their
+    //! numbers or dates (a record-type header such as "I,DISPATCH,PRICE,4,SETTLEMENTDATE").
+    bool headsBody = false;
     //! One past the table's last body record; footers after it are not part of the table.
     size_t end = 0;
     //! Body records between `first` and `end` that fit the table (a measure of its length).
@@ -48,6 +51,13 @@ bool isCommentRecord(const Fields &record);
 //! The record looks like a header: at least one field, no number, date or boolean in any field,
 //! and at least half of its fields (up to the last non-empty one) filled.
 bool looksLikeHeader(const Fields &record);
+
+//! Mostly text, so that it could be the header of a table of its own.
+bool mayHeadTable(const Fields &record);
+
+//! `record` reads as the header of rows like `row`: header-like, or mostly text with text where
+//! `row` has numbers or dates.
+bool headsRowsLike(const Fields &record, const Fields &row);
 
 //! Whether a record of `fieldCount` fields, `width` of them up to the last non-empty one, fits a
 //! table of `columns` columns: not wider (in content), and either all fields present or more than
