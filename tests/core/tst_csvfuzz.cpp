@@ -1,4 +1,4 @@
-// A deterministic corpus of damaged CSV files: every one is either refused with a message or read
+// A deterministic corpus of 1000 damaged CSV files (a few seconds; about a minute under ASan): every one is either refused with a message or read
 // into a consistent table whose rows and left-out lines account for the file's lines once each.
 #include "ingest/reader.h"
 
@@ -109,7 +109,7 @@ private Q_SLOTS:
         int refused = 0, read = 0;
         QElapsedTimer total;
         total.start();
-        for (int round = 0; round < 1500; ++round) {
+        for (int round = 0; round < 1000; ++round) {
             const QByteArray content = mutate(bases[round % bases.size()], rng);
             const QString path = test::writeFixture(dir.filePath(QStringLiteral("f%1.csv").arg(round)), content);
             const QByteArray label = "case " + QByteArray::number(round);
@@ -175,7 +175,7 @@ private Q_SLOTS:
             ++read;
         }
         qInfo("%d read, %d refused in %lld ms", read, refused, qint64(total.elapsed()));
-        QVERIFY(read > 500);
+        QVERIFY(read > 400);
     }
 };
 
