@@ -1,5 +1,6 @@
-// A deterministic corpus of 1000 damaged CSV files (a few seconds; about a minute under ASan): every one is either refused with a message or read
-// into a consistent table whose rows and left-out lines account for the file's lines once each.
+// A deterministic corpus of 1000 damaged CSV files (a few seconds; about a minute under ASan):
+// every one is either refused with a message or read into a consistent table whose rows and
+// left-out lines account for the file's lines once each.
 #include "ingest/reader.h"
 
 #include "testutil.h"
