@@ -174,6 +174,23 @@ private Q_SLOTS:
         QCOMPARE(summaryOf(r.info, SkipReason::Blank)->count, 1500);
     }
 
+    void aHeadThatCannotDecideSaysSo()
+    {
+        // 1100 records, each wider than the last: no block of rows in the first 1000.
+        QByteArray csv;
+        for (int i = 1; i <= 1100; ++i) {
+            QByteArray line = "x";
+            for (int k = 1; k < i; ++k)
+                line += ",x";
+            csv += line + "\n";
+        }
+        auto reader = TableReader::open(writeFile(QStringLiteral("undecided.csv"), csv));
+        QVERIFY(reader.ok());
+        const QString w = warningWith((*reader)->info(), QStringLiteral("show no table with rows"));
+        QVERIFY2(w.startsWith(u"The first 1000 lines of \"undecided.csv\" show no table with rows under a header"),
+                 qPrintable((*reader)->info().warnings.join(u'|')));
+    }
+
     void investmentStatementAboveAWideTable()
     {
         QByteArray csv = "Client Name:,Mr Joe Bloggs\nAccount,Investment funds\nHolding,Global Equity\n"
