@@ -45,6 +45,12 @@ bool oleHoldsEncryptedPackage(QFile &file)
 
 Result<std::unique_ptr<TableReader>> TableReader::open(const QString &path, const ReadOptions &options)
 {
+    // A pipe or device would block the open below or be read more than once; refuse it first.
+    if (const QFileInfo fi(path); fi.exists() && !fi.isDir() && !fi.isFile())
+        return Error::make(Error::Code::Unsupported,
+                           QStringLiteral("\"%1\" is not a regular file (a pipe or device); finpipe reads "
+                                          "files only. Save the data to a file and open that.")
+                               .arg(displayName(path)));
     QFile file(path);
     if (auto r = openForReading(file); !r.ok())
         return r.error();
