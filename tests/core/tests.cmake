@@ -20,3 +20,4 @@ finpipe_add_test(NAME tst_lineaccount SOURCES core/tst_lineaccount.cpp LABELS co
 finpipe_add_test(NAME tst_tablelocator SOURCES core/tst_tablelocator.cpp LABELS core)
 finpipe_add_test(NAME tst_csvtables SOURCES core/tst_csvtables.cpp LABELS core)
 finpipe_add_test(NAME tst_csvfuzz SOURCES core/tst_csvfuzz.cpp LABELS core)
+finpipe_add_test(NAME tst_lineaccounting_e2e SOURCES core/tst_lineaccounting_e2e.cpp LABELS core)
