@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include "common/percent.h"
 #include "common/version.h"
 #include "detect/detection.h"
 #include "detect/override.h"
@@ -51,7 +52,7 @@ QString uncertainMessage(const QString &inputName, const Manifest &m)
 {
     QString s = QStringLiteral("finpipe is not sure what kind of data \"%1\" holds (best guess: %2, confidence %3, %4).")
                     .arg(inputName, m.datasetType.isEmpty() ? QStringLiteral("none") : m.datasetType)
-                    .arg(m.confidence, 0, 'f', 2)
+                    .arg(wholePercent(m.confidence) / 100.0, 0, 'f', 2)
                     .arg(m.level);
     s += QStringLiteral(" Choose the type yourself with --type TYPE (and --map ROLE=COLUMN where needed).");
     return s;

@@ -36,12 +36,11 @@ Error writeError(const QString &path, const QString &detail)
 
 } // namespace
 
-QString fileErrorText(const QFileDevice &file, int savedErrno)
+QString fileErrorText(QFileDevice::FileError error, const QString &text, int savedErrno)
 {
     if (savedErrno == ENOSPC || savedErrno == EDQUOT || savedErrno == EFBIG || savedErrno == EIO)
         return QString::fromLocal8Bit(std::strerror(savedErrno));
-    const QString text = file.errorString();
-    if (file.error() == QFileDevice::ResourceError && (text.isEmpty() || text == u"Unknown error"))
+    if (error == QFileDevice::ResourceError && (text.isEmpty() || text == u"Unknown error"))
         return QString::fromLocal8Bit(std::strerror(ENOSPC));
     if (!text.isEmpty() && text != u"Unknown error")
         return text;

@@ -53,7 +53,11 @@ private:
 //! Why a write failed, in plain words: the system's reason ("No space left on device") rather than
 //! Qt's "Unknown error" when a short write left no error behind. `savedErrno` is errno right after
 //! the failed call.
-QString fileErrorText(const QFileDevice &file, int savedErrno);
+QString fileErrorText(QFileDevice::FileError error, const QString &errorString, int savedErrno);
+inline QString fileErrorText(const QFileDevice &file, int savedErrno)
+{
+    return fileErrorText(file.error(), file.errorString(), savedErrno);
+}
 
 //! The folder to name in a message about `path`: the output folder, also while the file is still
 //! in its staging folder.
