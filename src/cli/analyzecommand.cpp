@@ -187,7 +187,8 @@ int runAnalyze(const QStringList &args)
         QStringLiteral("Recognise what FILE holds, run the matching analysis and write result tables (CSV), "
                        "results.xlsx, audit_lineage.csv, data_quality.csv, dashboard.html and manifest.json.\n\n"
                        "Exit codes: 0 ok, 2 usage, 3 unreadable input, 4 detection too uncertain (use --type), "
-                       "5 analysis failed."));
+                       "5 analysis failed, 130 cancelled (Ctrl-C). The output folder always holds one complete run: a new run "
+                       "replaces it whole when it ends; a run that fails or is cancelled keeps an earlier succeeded run."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV or Excel file to analyse."));
     const QCommandLineOption sheetOpt(QStringLiteral("sheet"), QStringLiteral("Excel: the sheet to read (name or 1-based number)."), QStringLiteral("S"));
