@@ -166,6 +166,23 @@ private Q_SLOTS:
         QCOMPARE(readAll(file), QByteArray("x"));
     }
 
+    void theCurrentFolderIsRefused()
+    {
+        QTemporaryDir root;
+        const QString out = root.filePath(QStringLiteral("here"));
+        QVERIFY(QDir().mkpath(QDir(out).filePath(QStringLiteral("sub"))));
+        const QString before = QDir::currentPath();
+        for (const QString &cwd : {out, QDir(out).filePath(QStringLiteral("sub"))}) {
+            QVERIFY(QDir::setCurrent(cwd));
+            auto folder = OutputFolder::open(out);
+            QDir::setCurrent(before);
+            QVERIFY(!folder.ok());
+            QCOMPARE(folder.error().code, Error::Code::Usage);
+            QVERIFY2(folder.error().message.contains(u"current folder"), qPrintable(folder.error().message));
+        }
+        QVERIFY(QFileInfo(out).isDir());
+    }
+
     void secondWriterIsRefusedNamingTheFolder()
     {
         QTemporaryDir root;

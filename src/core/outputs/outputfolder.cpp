@@ -157,6 +157,13 @@ Result<std::unique_ptr<OutputFolder>> OutputFolder::open(const QString &dir, int
                          .arg(shown(path)));
     if (auto r = checkTarget(path); !r)
         return r.error();
+    // Swapping the folder would leave the shell in a deleted folder.
+    const QString here = QDir::currentPath();
+    if (info.exists() && (here == info.canonicalFilePath() || here.startsWith(info.canonicalFilePath() + u'/')))
+        return usage(QStringLiteral("The output folder \"%1\" is the current folder (or holds it). finpipe replaces the "
+                                    "output folder as a whole when a run ends: run it from another folder, or choose a "
+                                    "new folder for the results.")
+                         .arg(shown(path)));
 
     std::unique_ptr<OutputFolder> folder(new OutputFolder);
     folder->m_path = path;
