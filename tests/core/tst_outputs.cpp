@@ -393,6 +393,18 @@ private Q_SLOTS:
         QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
     }
 
+    void overlongFileNamesAreCutInMessages()
+    {
+        // A station name of thousands of characters makes a file name the system refuses; the
+        // message says so without repeating the whole name.
+        QTemporaryDir dir;
+        auto written = writeFileAtomically(dir.filePath(QString(5000, u'S') + QStringLiteral("_Analysis.csv")), "a\n");
+        QVERIFY(!written.ok());
+        QVERIFY2(written.error().message.size() < 600, qPrintable(written.error().message.left(600)));
+        QVERIFY(written.error().message.contains(QStringLiteral("SSS…SSS")));
+        QVERIFY(written.error().message.contains(QStringLiteral("S_Analysis.csv")));
+    }
+
     void messagesNameTheOutputFolderNotTheStaging()
     {
         QCOMPARE(outputFolderOf(QStringLiteral("/data/.out.staging-0123456789abcdef0123456789abcdef/a.csv")),

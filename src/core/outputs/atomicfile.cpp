@@ -25,12 +25,19 @@ namespace finpipe::outputs {
 
 namespace {
 
+//! A file name fit for a message: a name built from a 40,000-character cell is cut short.
+QString shortName(const QString &path)
+{
+    const QString name = QFileInfo(path).fileName();
+    return name.size() <= 100 ? name : name.left(60) + QStringLiteral("…") + name.right(20);
+}
+
 Error writeError(const QString &path, const QString &detail)
 {
     return Error::make(Error::Code::Failed,
                        QStringLiteral("Could not write \"%1\" in %2: %3. Check that the folder is writable "
                                       "and the disk is not full.")
-                           .arg(QFileInfo(path).fileName(), outputFolderOf(path), detail),
+                           .arg(shortName(path), outputFolderOf(path), detail),
                        detail);
 }
 

@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #ifdef Q_OS_LINUX
 #include <fcntl.h>
 #include <unistd.h>
@@ -212,11 +214,11 @@ Result<std::unique_ptr<OutputFolder>> OutputFolder::open(const QString &dir, int
     const QString staging = QDir(folder->m_parent)
                                 .filePath(QStringLiteral(".%1.staging-%2")
                                               .arg(folder->m_name, QUuid::createUuid().toString(QUuid::Id128)));
-    if (!QDir().mkdir(staging))
+    if (::mkdir(QFile::encodeName(staging).constData(), 0777) != 0)
         return Error::make(Error::Code::Failed,
-                           QStringLiteral("Could not create a folder in \"%1\" to write the results into. Check that "
-                                          "the folder is writable and the disk is not full.")
-                               .arg(shown(folder->m_parent)));
+                           QStringLiteral("Could not create a folder in \"%1\" to write the results into: %2. Check "
+                                          "that the folder is writable and the disk is not full.")
+                               .arg(shown(folder->m_parent), systemError(errno)));
     folder->m_staging = staging;
     if (now.exists()) // keep the permissions the analyst gave the folder
         QFile::setPermissions(staging, now.permissions());
