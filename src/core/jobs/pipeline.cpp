@@ -486,8 +486,11 @@ void Job::finishFolder(Result<void> &r)
     if (!done) {
         m_folder->discard();
         m_manifest.outputs.clear();
-        if (r)
+        if (r) {
             r = done.error();
+            m_manifest.status = QStringLiteral("failed");
+            m_manifest.error = r.error().message;
+        }
         return;
     }
     for (OutputFile &o : m_manifest.outputs)
