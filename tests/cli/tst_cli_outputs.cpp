@@ -135,8 +135,15 @@ private Q_SLOTS:
         QVERIFY(leftoversBeside(fresh).isEmpty());
     }
 
+    void ctrlCCancelsKeepsThePreviousRunAndExits130_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("SIGINT") << int(SIGINT);
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+    }
     void ctrlCCancelsKeepsThePreviousRunAndExits130()
     {
+        QFETCH(int, signal);
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("results"));
         QCOMPARE(runCli(analyze(stationSample(), out)).exitCode, 0);
@@ -145,7 +152,7 @@ private Q_SLOTS:
         QProcess run;
         run.start(QStringLiteral(FINPIPE_CLI_PATH), analyze(held.path(), out));
         QVERIFY(waitForStaging(out));
-        ::kill(pid_t(run.processId()), SIGINT);
+        ::kill(pid_t(run.processId()), signal);
         QThread::msleep(200);
         QVERIFY(held.closeAndServe(run)); // the reader was waiting for input; it now sees the cancellation
         QCOMPARE(run.exitStatus(), QProcess::NormalExit);
