@@ -11,7 +11,6 @@
 #include <QCryptographicHash>
 #include <QFileInfo>
 #include <QHash>
-#include <QSaveFile>
 
 namespace finpipe::outputs {
 
