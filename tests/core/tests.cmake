@@ -14,6 +14,7 @@ finpipe_add_test(NAME tst_readerdispatch SOURCES core/tst_readerdispatch.cpp LAB
 finpipe_add_test(NAME tst_profile SOURCES core/tst_profile.cpp LABELS core)
 finpipe_add_test(NAME tst_timeseriesreport SOURCES core/tst_timeseriesreport.cpp LABELS core)
 finpipe_add_test(NAME tst_outputs SOURCES core/tst_outputs.cpp LABELS core)
+finpipe_add_test(NAME tst_outputfolder SOURCES core/tst_outputfolder.cpp LABELS core)
 finpipe_add_test(NAME tst_pipeline SOURCES core/tst_pipeline.cpp LABELS core)
 finpipe_add_test(NAME tst_spillfile SOURCES core/tst_spillfile.cpp LABELS core)
 finpipe_add_test(NAME tst_lineaccount SOURCES core/tst_lineaccount.cpp LABELS core)
