@@ -512,10 +512,13 @@ void JobController::deleteRunFolders(const QStringList &dirs) const
     }
     // The job folders: their job.json and the runs folder, and themselves once empty.
     for (const QString &p : parents) {
-        QDir dir(p);
-        QDir(dir.filePath(QStringLiteral("runs"))).rmdir(QStringLiteral("."));
-        QFile::remove(dir.filePath(QStringLiteral("job.json")));
-        dir.rmdir(QStringLiteral("."));
+        const QDir dir(p);
+        QDir().rmdir(dir.filePath(QStringLiteral("runs")));
+        // Once no run is left, the job's own file goes with it.
+        if (!QFileInfo::exists(dir.filePath(QStringLiteral("runs")))) {
+            QFile::remove(dir.filePath(QStringLiteral("job.json")));
+            QDir().rmdir(p);
+        }
     }
 }
 

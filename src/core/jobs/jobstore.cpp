@@ -432,6 +432,7 @@ Result<void> JobStore::migrate()
         version = q.value(0).toInt();
     else if (!q.exec(QStringLiteral("INSERT INTO schema_version (version) VALUES (0)")))
         return dbError(QStringLiteral("prepared"), q.lastError().text());
+    q.finish(); // an open read would lock the tables a step drops
     m_versionAtOpen = version;
 
     if (version > kSchemaVersion)
