@@ -57,6 +57,19 @@ QString JobModel::typeTitle(const QString &datasetType)
     return t;
 }
 
+QString JobModel::levelText(const std::optional<detect::Level> &level)
+{
+    if (!level)
+        return {};
+    switch (*level) {
+    case detect::Level::High: return tr("high");
+    case detect::Level::Medium: return tr("medium");
+    case detect::Level::Low: return tr("low");
+    case detect::Level::VeryLow: return tr("very low");
+    }
+    return {};
+}
+
 static qint64 durationOf(const JobRecord &j)
 {
     if (!j.started.isValid())
@@ -74,7 +87,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
     const JobRecord &j = m_jobs.at(index.row());
     switch (role) {
     case JobIdRole: return j.id;
-    case LevelRole: return j.level;
+    case LevelRole: return levelText(j.level);
     case ConfidenceRole: return j.confidence;
     case StateRole: return int(j.state);
     case ProgressRole: return j.progress;
@@ -115,13 +128,13 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             return j.errorMessage;
         if (col == FileColumn)
             return j.inputPath;
-        if (col == ConfidenceColumn && !j.level.isEmpty())
-            return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(j.level);
+        if (col == ConfidenceColumn && j.level)
+            return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     }
     if (role == Qt::DecorationRole && col == WhereColumn)
         return themedIcon(QStringLiteral("local"));
     if (role == Qt::AccessibleTextRole && col == ConfidenceColumn)
-        return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(j.level);
+        return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     return {};
 }
 

@@ -66,9 +66,7 @@ JobController::JobController(const QString &storePath, const QString &outputRoot
 {
     qRegisterMetaType<JobState>();
     qRegisterMetaType<Error>();
-    m_outputRoot = outputRoot.isEmpty()
-        ? QDir(QFileInfo(m_store.path()).absolutePath()).filePath(QStringLiteral("jobs"))
-        : outputRoot;
+    setOutputRoot(outputRoot);
     if (!m_executor)
         m_executor = std::make_unique<LocalExecutor>();
     m_executor->setParent(nullptr);
@@ -87,8 +85,9 @@ JobController::~JobController()
 
 void JobController::setOutputRoot(const QString &root)
 {
-    if (!root.isEmpty())
-        m_outputRoot = root;
+    m_outputRoot = root.isEmpty()
+        ? QDir(QFileInfo(m_store.path()).absolutePath()).filePath(QStringLiteral("jobs"))
+        : root;
 }
 
 void JobController::setConcurrency(int n)

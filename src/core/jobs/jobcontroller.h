@@ -45,7 +45,7 @@ public:
     JobStore &store() { return m_store; }
     JobExecutor &executor() { return *m_executor; }
     QString outputRoot() const { return m_outputRoot; }
-    //! Where new jobs' folders go from now on (existing jobs keep theirs).
+    //! Where new jobs' folders go from now on (existing jobs keep theirs); empty: beside the store.
     void setOutputRoot(const QString &root);
     void setConcurrency(int n);
     //! `<outputRoot>/<id>`.
