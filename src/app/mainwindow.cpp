@@ -540,12 +540,14 @@ void MainWindow::onRunFinished(qint64 id, int run, JobState state)
             showCurrentJob();
             m_details->setCurrentIndex(DetailTabs::DashboardTab);
         }
+        statusBar()->showMessage(tr("%1: run %2 failed. The Dashboard tab says why.").arg(name).arg(run), 15000);
         if (!isActiveWindow())
             notify(tr("Analysis failed"), tr("%1: %2").arg(name, error));
+    } else if (state == JobState::Cancelled) {
+        statusBar()->showMessage(tr("%1: run %2 cancelled.").arg(name).arg(run), 8000);
     }
     if (m_followJob == id)
         m_followJob = 0;
-    Q_UNUSED(run)
     Q_EMIT jobFinished(id, state);
 }
 

@@ -202,7 +202,7 @@ Result<qint64> JobController::submit(JobRecord job, const JobSpec &spec)
         return run ? Error::make(Error::Code::Internal, tr("The new job's first run is missing.")) : run.error();
     JobRun first = **run;
     first.specJson = QString::fromUtf8(jobSpecToJson(runSpec, pinSpec(runSpec, rulesVersion())));
-    first.inputSha256.clear(); // filled with what the run actually read
+    // The intake's hash until the run reports the hash of what it read.
     if (auto u = m_store.updateRun(first); !u)
         return u.error();
     m_active.insert(job.id, 1);
@@ -321,7 +321,6 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
 Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const QString &inputSha256,
                                     const QString &note)
 {
-    Q_UNUSED(inputSha256) // the run records what it read, which the executor reports
     const QString folder = job.outputDir.contains(QStringLiteral("/runs/"))
         ? QFileInfo(QFileInfo(job.outputDir).absolutePath()).absolutePath()
         : jobFolder(job.id);
@@ -337,6 +336,8 @@ Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const QS
     run.specJson = QString::fromUtf8(jobSpecToJson(spec, pinSpec(spec, rulesVersion())));
     run.datasetType = spec.mapping ? spec.mapping->datasetType : QString();
     run.note = note;
+    // What was hashed just before; replaced by the hash of what the run read once it read it all.
+    run.inputSha256 = inputSha256;
     auto added = m_store.addRun(run);
     if (!added)
         return added.error();

@@ -97,6 +97,7 @@ private:
     void onRunFinished(const RunOutcome &outcome);
     void onHashed(qint64 id, const Result<QString> &digest, const std::optional<JobSpec> &changed);
     //! Creates run n (the next number whose folder does not exist) and hands it to the executor.
+    //! `inputSha256` is the hash taken just before; the run's own replaces it when it read the file.
     Result<int> startRun(const JobRecord &job, JobSpec spec, const QString &inputSha256, const QString &note);
     //! A run that ended before it started (the input is gone): recorded, never handed out.
     void recordFailedRun(const JobRecord &job, const QString &message);
