@@ -1,7 +1,7 @@
 target_sources(finpipe_core PRIVATE
     jobs/pipeline.h jobs/pipeline.cpp
 )
-target_sources(finpipe_core PRIVATE jobs/jobstore.h jobs/jobstore.cpp)
+target_sources(finpipe_core PRIVATE jobs/jobstore.h jobs/jobstore.cpp jobs/jobstoreruns.cpp jobs/jobstoresql.h)
 target_sources(finpipe_core PRIVATE
     jobs/jobspecjson.h jobs/jobspecjson.cpp
     jobs/jobexecutor.h
