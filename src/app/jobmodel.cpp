@@ -105,12 +105,14 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             return j.datasetType.isEmpty() ? QString()
                                            : QStringLiteral("%1%").arg(wholePercent(j.confidence));
         case WhereColumn: return tr("Local");
-        case StateColumn:
+        case StateColumn: {
             if (sort)
                 return int(j.state);
-            if (j.state == JobState::Running)
-                return tr("Running %1%").arg(qRound(j.progress * 100));
-            return stateText(j.state);
+            // The latest run's state; which run it is once there are several.
+            const QString text = j.state == JobState::Running ? tr("Running %1%").arg(qRound(j.progress * 100))
+                                                              : stateText(j.state);
+            return j.runCount > 1 ? tr("%1 · run %2").arg(text).arg(j.runNumber) : text;
+        }
         case StartedColumn:
             if (sort)
                 return j.started.isValid() ? j.started : j.created;
@@ -124,8 +126,11 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         }
     }
     if (role == Qt::ToolTipRole) {
-        if (col == StateColumn && !j.errorMessage.isEmpty())
+        if (col == StateColumn && !j.errorMessage.isEmpty()) {
+            if (j.lastGoodRun > 0 && j.lastGoodRun != j.runNumber)
+                return tr("%1\nRun %2 succeeded; its results are kept.").arg(j.errorMessage).arg(j.lastGoodRun);
             return j.errorMessage;
+        }
         if (col == FileColumn)
             return j.inputPath;
         if (col == ConfidenceColumn && j.level)

@@ -482,7 +482,7 @@ void MainWindow::createJob(const PreparedFile &file)
     m_jobs->setConcurrency(m_settings.concurrency());
 
     // "Fix the mapping…": the choice becomes a new run of the job it was asked for.
-    if (const qint64 target = m_fixing.take(file.path); target > 0 && m_model->job(target)) {
+    if (const qint64 target = m_fixing.take(QFileInfo(file.path).absoluteFilePath()); target > 0 && m_model->job(target)) {
         QString why;
         if (!m_jobs->rerun(target, spec, &why))
             m_prompts->showError(this, tr("Not run again"), why);
@@ -605,7 +605,7 @@ void MainWindow::fixMapping(qint64 id)
                              tr("%1 is no longer at %2.").arg(j->fileName, QDir::toNativeSeparators(j->inputPath)));
         return;
     }
-    m_fixing.insert(j->inputPath, id);
+    m_fixing.insert(QFileInfo(j->inputPath).absoluteFilePath(), id);
     m_intake->review(j->inputPath);
 }
 

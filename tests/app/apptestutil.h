@@ -1,6 +1,7 @@
 #pragma once
 
 #include "mainwindow.h"
+#include "jobs/localexecutor.h"
 #include "prompts.h"
 
 #include <QApplication>
@@ -88,6 +89,13 @@ struct AppFixture {
     AppFixture()
     {
         settings = std::make_unique<QSettings>(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    }
+    ~AppFixture()
+    {
+        window.reset();
+        // A window closes without waiting for runs still stopping; the test waits before its
+        // temporary folder goes.
+        jobs::LocalExecutor::waitForAbandoned(30000);
     }
     QString storePath() const { return dir.filePath(QStringLiteral("store/jobs.sqlite")); }
 

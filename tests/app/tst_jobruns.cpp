@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "detailtabs.h"
+#include "detectiondialog.h"
 #include "icons.h"
 #include "intake.h"
 #include "jobmodel.h"
@@ -136,11 +137,22 @@ private Q_SLOTS:
                  QUrl::fromLocalFile(QDir(runs[0].outputDir).filePath(QStringLiteral("dashboard.html"))));
         QCOMPARE(w.details()->shownOutputs().size(), runs[0].outputs.size());
 
-        // "Fix the mapping…" opens the detection dialog on the file as it is now.
+        // The analyst puts the right file back; "Fix the mapping…" opens the detection dialog on the
+        // file as it is now, and the choice runs as run 3 of the same job.
+        writeFixture(input, readAll(seedPath(QStringLiteral("synthetic_raw_data.csv"))));
         w.showRun(0);
         button(w, "fixMappingButton")->click();
-        QTRY_VERIFY_WITH_TIMEOUT(w.intake()->dialog() != nullptr, 30000);
-        w.intake()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(w.intake()->dialog() && w.intake()->dialog()->isVisible(), 30000);
+        app::DetectionDialog *dlg = w.intake()->dialog();
+        QCOMPARE(dlg->type(), QStringLiteral("station_readings"));
+        QVERIFY(dlg->canRun());
+        QTest::mouseClick(dlg->runButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kJobTimeout);
+        QCOMPARE(finished.at(2).at(1).value<JobState>(), JobState::Succeeded);
+        QCOMPARE(finished.at(2).at(0).toLongLong(), id);
+        QCOMPARE(w.jobModel()->rowCount(), 1); // the same job, not a new one
+        QCOMPARE(w.store().runs(id)->size(), 3);
+        QVERIFY(w.details()->runBanner()->text().startsWith(u"Run 3 of 3 · succeeded"));
     }
 
     void aCancelledRerunSaysSoAndTheGoodRunStays()
