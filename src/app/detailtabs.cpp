@@ -531,7 +531,7 @@ void DetailTabs::loadQuality()
         auto *item = new QListWidgetItem(text);
         if (severity == u"error" || severity == u"warning") {
             item->setIcon(themedIcon(QStringLiteral("detect")));
-            item->setForeground(levelColor(severity == u"error" ? QStringLiteral("very_low") : QStringLiteral("low")));
+            item->setForeground(levelColor(severity == u"error" ? detect::Level::VeryLow : detect::Level::Low));
         }
         item->setToolTip(severity);
         m_alerts->addItem(item);

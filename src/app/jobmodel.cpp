@@ -87,7 +87,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
     const JobRecord &j = m_jobs.at(index.row());
     switch (role) {
     case JobIdRole: return j.id;
-    case LevelRole: return levelText(j.level);
+    case LevelRole: return j.level ? QVariant(int(*j.level)) : QVariant();
     case ConfidenceRole: return j.confidence;
     case StateRole: return int(j.state);
     case ProgressRole: return j.progress;

@@ -19,7 +19,7 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1, //!< raw value for sorting
         JobIdRole,                    //!< qint64
-        LevelRole,                    //!< levelText(): "high", …, "very low"
+        LevelRole,                    //!< int(detect::Level); invalid when the analyst named the type
         ConfidenceRole,               //!< double in [0, 1]
         StateRole,                    //!< int(jobs::JobState)
         ProgressRole,                 //!< double in [0, 1]

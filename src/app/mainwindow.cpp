@@ -499,7 +499,7 @@ void MainWindow::createJob(const PreparedFile &file)
     j.sheet = file.sheet;
     j.datasetType = file.mapping.datasetType;
     j.confidence = file.confidence;
-    j.level = jobs::levelFromName(file.level);
+    j.level = file.level;
     j.mappingJson = mappingToJson(file.mapping);
     j.parametersJson = parametersToJson(file.parameters);
     j.detectionJson = detectionToJson(file.detection, file.mapping.datasetType);
