@@ -258,6 +258,34 @@ private Q_SLOTS:
         QVERIFY(fx.prompts.errors.isEmpty());
     }
 
+    void aDamagedJobListIsSaidAndTheJobsComeBack()
+    {
+        AppFixture fx;
+        qint64 id = 0;
+        {
+            app::MainWindow &w = fx.open();
+            QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+            id = firstGoodRun(w, finished, seedPath(QStringLiteral("synthetic_raw_data.csv")));
+            QVERIFY(id > 0);
+            fx.window.reset();
+        }
+        writeFixture(fx.storePath(), "this is not a database, it was overwritten by mistake");
+        QFile::remove(fx.storePath() + QStringLiteral("-wal"));
+        app::MainWindow &w = fx.open();
+        QVERIFY2(w.noticeText().contains(u"The job list was damaged"), qPrintable(w.noticeText()));
+        QVERIFY(w.noticeText().contains(u"1 job was found again"));
+        QVERIFY(fx.prompts.errors.isEmpty());
+        QCOMPARE(w.jobModel()->rowCount(), 1);
+        QCOMPARE(w.jobModel()->jobAt(0).id, id);
+        QCOMPARE(w.jobModel()->jobAt(0).state, JobState::Succeeded);
+        // A new job gets its own folder, next to the found one.
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("fintech_sales.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QCOMPARE(w.jobModel()->rowCount(), 2);
+        QVERIFY(finished.at(0).at(0).toLongLong() > id);
+    }
+
     void quittingWithRunningJobsAsksAndClosesQuickly()
     {
         AppFixture fx;

@@ -210,6 +210,34 @@ private Q_SLOTS:
         QVERIFY(readAll(QDir(runs[1].outputDir).filePath(QStringLiteral("manifest.json"))).contains(after.toLatin1()));
     }
 
+    void aRerunSaysWhenATemplateChanged()
+    {
+        const QString root = freshRoot();
+        const QString input = writeReadings(QDir(m_dir.path()).filePath(QStringLiteral("small10.csv")), 200);
+        const QString tmpl = m_dir.filePath(QStringLiteral("ct_template.xlsx"));
+        QVERIFY(QFile::copy(test::seedPath(QStringLiteral("ct_analysis_template.xlsx")), tmpl));
+        JobController c(storeIn(root));
+        QVERIFY(c.open().ok());
+        QSignalSpy finished(&c, &JobController::runFinished);
+        JobSpec spec = specFor(input);
+        spec.params.templates = {tmpl};
+        const qint64 id = *c.submit(recordFor(input), spec);
+        waitFinished(finished, 1);
+        const JobRun first = **c.store().run(id, 1);
+        QCOMPARE(jobSpecFromJson(first.specJson.toUtf8())->pins.templateSha256.value(tmpl), sha256Of(readAll(tmpl)));
+        QVERIFY(first.note.isEmpty());
+
+        QFile f(tmpl);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("x");
+        f.close();
+        QVERIFY(c.rerun(id));
+        waitFinished(finished, 2);
+        const JobRun second = **c.store().run(id, 2);
+        QVERIFY2(second.note.contains(u"The template ct_template.xlsx changed since the last run."), qPrintable(second.note));
+        QCOMPARE(jobSpecFromJson(second.specJson.toUtf8())->pins.templateSha256.value(tmpl), sha256Of(readAll(tmpl)));
+    }
+
     void aCancelledRerunKeepsTheGoodRun()
     {
         const QString root = freshRoot();

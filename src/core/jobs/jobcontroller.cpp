@@ -287,19 +287,30 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
     }
 
     JobSpec spec;
+    auto latest = m_store.run(id, j.runNumber);
+    auto pinned = latest && latest->has_value() ? specOf(**latest, j) : specFromJobColumns(j);
     if (changed) {
         spec = *changed;
     } else {
-        auto latest = m_store.run(id, j.runNumber);
-        auto pinned = latest && latest->has_value() ? specOf(**latest, j) : specFromJobColumns(j);
         if (!pinned) {
-            recordFailedRun(j, tr("The choices of the last run could not be read (%1). Use Review "
-                                  "detection to choose again.").arg(pinned.error().message));
+            recordFailedRun(j, tr("The choices of the last run could not be read (%1). Use Fix the "
+                                  "mapping… to choose again.").arg(pinned.error().message));
             return;
         }
         spec = pinned->spec;
     }
     spec.inputPath = j.inputPath;
+
+    QStringList notes;
+    // What the last run was pinned to and is no longer: said, so a different result is explained.
+    if (pinned) {
+        const SpecPins now = pinSpec(spec, rulesVersion());
+        if (!pinned->pins.rulesVersion.isEmpty() && pinned->pins.rulesVersion != now.rulesVersion)
+            notes.append(tr("finpipe's detection rules changed since the last run."));
+        for (auto it = pinned->pins.templateSha256.cbegin(); it != pinned->pins.templateSha256.cend(); ++it)
+            if (now.templateSha256.contains(it.key()) && now.templateSha256.value(it.key()) != it.value())
+                notes.append(tr("The template %1 changed since the last run.").arg(QFileInfo(it.key()).fileName()));
+    }
 
     QString note;
     if (!previous.isEmpty() && previous.compare(*digest, Qt::CaseInsensitive) != 0) {
@@ -314,7 +325,9 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
         }
         Q_EMIT inputChanged(id, note);
     }
-    if (auto started = startRun(j, spec, *digest, note); !started)
+    if (!note.isEmpty())
+        notes.prepend(note);
+    if (auto started = startRun(j, spec, *digest, notes.join(QLatin1Char(' '))); !started)
         report(started.error());
 }
 
@@ -452,17 +465,27 @@ void JobController::onRunFinished(const RunOutcome &outcome)
             j.sheet = outcome.manifest.sheet;
             dirty = true;
         }
-        if (outcome.ok && !run.note.isEmpty()) {
+        if (outcome.ok && !outcome.manifest.datasetType.isEmpty()) {
+            // The job's type and choices are those of its latest good run: the analyst's mapping
+            // when the run had one (it keeps multi-column roles), else what detection found.
+            const QJsonObject used = QJsonDocument::fromJson(run.specJson.toUtf8()).object();
+            QJsonObject mapping = used.value(QStringLiteral("mapping")).toObject();
+            if (mapping.isEmpty()) {
+                QJsonObject roles;
+                for (auto it = outcome.manifest.mapping.begin(); it != outcome.manifest.mapping.end(); ++it)
+                    roles.insert(it.key(), it.value());
+                mapping = {{QStringLiteral("type"), outcome.manifest.datasetType},
+                           {QStringLiteral("roles"), roles},
+                           {QStringLiteral("overridden"), outcome.manifest.overridden}};
+            }
             j.datasetType = outcome.manifest.datasetType;
+            j.mappingJson = QString::fromUtf8(QJsonDocument(mapping).toJson(QJsonDocument::Compact));
+            if (used.value(QStringLiteral("parameters")).isObject())
+                j.parametersJson = QString::fromUtf8(
+                    QJsonDocument(used.value(QStringLiteral("parameters")).toObject()).toJson(QJsonDocument::Compact));
+            // Detection's confidence in the type used ("override" level: the analyst named it).
             j.confidence = outcome.manifest.confidence;
             j.level = levelFromName(outcome.manifest.level);
-            QJsonObject roles;
-            for (auto it = outcome.manifest.mapping.begin(); it != outcome.manifest.mapping.end(); ++it)
-                roles.insert(it.key(), it.value());
-            j.mappingJson = QString::fromUtf8(QJsonDocument(QJsonObject{
-                {QStringLiteral("type"), outcome.manifest.datasetType},
-                {QStringLiteral("roles"), roles},
-                {QStringLiteral("overridden"), outcome.manifest.overridden}}).toJson(QJsonDocument::Compact));
             dirty = true;
         }
         if (dirty) {
