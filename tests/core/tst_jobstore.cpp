@@ -131,6 +131,22 @@ private Q_SLOTS:
         QCOMPARE((*store.job(done))->errorMessage, QStringLiteral("bad file"));
     }
 
+    void aReaderLeavesRunningJobsAlone()
+    {
+        const QString path = freshPath();
+        JobStore app(path);
+        QVERIFY(app.open().ok());
+        JobRecord a = sampleJob();
+        const qint64 id = *app.addJob(a);
+        QVERIFY(app.setState(id, JobState::Running).ok());
+        // Another process (the CLI) looks at the list while the app runs the job.
+        JobStore reader(path);
+        QVERIFY(reader.open(false).ok());
+        QCOMPARE(reader.interruptedAtOpen(), 0);
+        QCOMPARE((*reader.job(id))->state, JobState::Running);
+        QCOMPARE((*app.job(id))->state, JobState::Running);
+    }
+
     void duplicateLookupBySha256()
     {
         JobStore store(freshPath());

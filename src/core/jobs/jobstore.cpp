@@ -313,7 +313,7 @@ Result<void> JobStore::moveAside(const QString &why)
     return {};
 }
 
-Result<void> JobStore::open()
+Result<void> JobStore::open(bool claimRuns)
 {
     if (!QDir().mkpath(QFileInfo(m_path).absolutePath()))
         return Error::make(Error::Code::Permission,
@@ -356,6 +356,9 @@ Result<void> JobStore::open()
 
     if (auto m = migrate(); !m)
         return m;
+    m_interruptedAtOpen = 0;
+    if (!claimRuns)
+        return {};
 
     QSqlQuery q(db);
     q.prepare(QStringLiteral("UPDATE runs SET state = ?, error_message = ?, finished = ?"

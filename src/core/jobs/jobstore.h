@@ -111,8 +111,10 @@ public:
 
     //! Opens (creating folders and the file if needed), checks it (a damaged file, or one with no
     //! schema, is moved aside and a fresh one started: see movedAsideAtOpen()), migrates the
-    //! schema, and marks runs that were left `running` (the app was killed) as interrupted.
-    Result<void> open();
+    //! schema, and, with `claimRuns`, marks runs that were left queued or running (the app was
+    //! killed) as interrupted. Only the one app that owns the store may claim them (see the app's
+    //! SingleInstance); a reader such as the CLI passes false and leaves a running app's runs alone.
+    Result<void> open(bool claimRuns = true);
     bool isOpen() const;
     QString path() const { return m_path; }
     //! The schema version found in the file before open() migrated it (0 for a new file).
