@@ -409,8 +409,10 @@ void MainWindow::refreshJob(qint64 id)
     // Only the job on screen is redrawn: another job's change never replaces it, not even briefly.
     if (currentJobId() == id && m_details->jobId() == id && m_shownRun == 0)
         showCurrentJob();
-    else if (currentJobId() == id && m_details->jobId() == id)
-        m_details->updateRunList(*m_jobs->store().runs(id));
+    else if (currentJobId() == id && m_details->jobId() == id) {
+        if (auto runs = m_jobs->store().runs(id); runs.ok())
+            m_details->updateRunList(*runs);
+    }
     updateActions();
 }
 
