@@ -132,7 +132,7 @@ EOF
     # A database administrator who is not a superuser, as on managed services.
     PGPASSWORD="$superpw" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
         -v pw="$adminpw" >/dev/null <<'EOF' || die "could not create the finpipe database"
-CREATE ROLE finpipe_admin LOGIN CREATEROLE PASSWORD :'pw';
+CREATE ROLE finpipe_admin LOGIN CREATEROLE CREATEDB PASSWORD :'pw';
 CREATE DATABASE finpipe OWNER finpipe_admin;
 EOF
     printf '%s\n' "$superpw" >"$DIR/secrets/pg-superuser-password"
