@@ -1,6 +1,8 @@
 # Shared by the cloud tests (sourced). The servers of scripts/cloud-servers.sh must be running in
 # FINPIPE_CLOUD_DIR (default build/cloud-servers); CTest's fixture starts them.
-set -euo pipefail
+set -eEuo pipefail
+# A command that fails outside a check ends the test: say where.
+trap 'echo "FAIL - stopped by an unexpected error at line $LINENO of $(basename "$0")"' ERR
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLOUD_DIR="${FINPIPE_CLOUD_DIR:-$REPO/build/cloud-servers}"
@@ -34,6 +36,7 @@ expect_match() {
 }
 
 finish() {
+    trap - ERR
     echo "$PASSES passed, $FAILS failed"
     ((FAILS == 0 && PASSES > 0))
 }
