@@ -255,7 +255,9 @@ start_swift() {
     key="$(secret)"
     write_swift_config "$key"
     build_rings
-    chown -R swift:swift "$DIR/swift/srv"
+    # With workers = 0 (one process per server, quick to start) Swift does not drop privileges
+    # itself: the servers are started as the swift user, who owns their files.
+    chown -R swift:swift "$DIR/swift"
     printf '%s\n' "$key" >"$DIR/secrets/s3-secret-key"
 
     setsid memcached -u memcache -l 127.0.0.1 -p "$MEMCACHED_PORT" -U 0 -m 32 \
@@ -263,7 +265,7 @@ start_swift() {
     echo $! >"$DIR/run/memcached.pid"
     local s
     for s in "${SWIFT_SERVERS[@]}"; do
-        setsid "$DEB_PYTHON" "/usr/bin/swift-$s-server" "$DIR/swift/etc/$s-server.conf" -v \
+        setsid setpriv --reuid=swift --regid=swift --init-groups -- "$DEB_PYTHON" "/usr/bin/swift-$s-server" "$DIR/swift/etc/$s-server.conf" -v \
             </dev/null >"$DIR/log/swift-$s.log" 2>&1 &
         echo $! >"$DIR/run/swift-$s.pid"
     done
