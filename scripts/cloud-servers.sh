@@ -43,10 +43,29 @@ reachable_by() { # user dir
     runuser -u "$1" -- test -x "$2" 2>/dev/null
 }
 
+# Whether every folder above $1 lets other users through.
+open_to_others() { # dir
+    local d="$1"
+    while [ "$d" != / ]; do
+        d="$(dirname "$d")"
+        (($(stat -c '0%a' "$d") & 1)) || return 1
+    done
+}
+
+# DIR, or when a folder above it is closed to other users (a clone under /root, say), a folder
+# in /var/tmp named after it, so that start, env and stop all find the same place.
 resolve_dir() {
     local dir="${1:-$REPO/build/cloud-servers}"
     mkdir -p "$dir"
-    (cd "$dir" && pwd)
+    dir="$(cd "$dir" && pwd)"
+    if ! open_to_others "$dir"; then
+        local moved
+        moved="/var/tmp/finpipe-cloud-servers-$(printf '%s' "$dir" | sha256sum | cut -c1-12)"
+        note "$dir is inside a folder closed to other users: using $moved"
+        mkdir -p "$moved"
+        dir="$moved"
+    fi
+    echo "$dir"
 }
 
 check_reachable() {
@@ -317,6 +336,7 @@ cmd_start() {
     command -v memcached >/dev/null && [ -x /usr/bin/swift-proxy-server ] && [ -x "$PG_BIN/initdb" ] ||
         die "PostgreSQL 15, Swift or memcached is not installed: run scripts/install-deps.sh"
     [ "$(id -u)" -eq 0 ] || die "start needs root (the servers run as the postgres, swift and memcache users)"
+    chmod 755 "$DIR"
     check_reachable
     # Something half started (or a crash) is stopped first; start always gives fresh servers.
     stop_swift
