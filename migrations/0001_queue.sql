@@ -226,59 +226,64 @@ BEGIN
 END
 $$;
 
--- Claims the next job: the most urgent queued job whose run_after has come, or a running job whose
--- lease expired (its worker died). Skips rows other workers hold (FOR UPDATE SKIP LOCKED), sets a
--- fresh lease token and expiry and counts the attempt. A job whose lease expired on its last
--- attempt fails instead. Returns no row when nothing is ready.
+-- Claims the next job: the most urgent queued job whose run_after has come (priority, then
+-- run_after, then age), skipping rows other workers hold (FOR UPDATE SKIP LOCKED); sets a fresh
+-- lease token and expiry and counts the attempt. First it sweeps expired leases (their workers
+-- died): such a job goes back to the queue, or fails when that was its last attempt; the lease
+-- token is cleared, so the lost worker can write nothing more. Returns no row when nothing is ready.
 CREATE FUNCTION finpipe.claim_job(p_worker uuid, p_lease_seconds integer DEFAULT 30)
 RETURNS SETOF finpipe.jobs
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_job finpipe.jobs;
-    v_from finpipe.job_state;
+    v_expired record;
 BEGIN
     IF p_lease_seconds IS NULL OR p_lease_seconds < 1 OR p_lease_seconds > 3600 THEN
         RAISE EXCEPTION 'a lease lasts 1 to 3600 seconds, not %', p_lease_seconds USING ERRCODE = 'FP003';
     END IF;
-    PERFORM 1 FROM finpipe.workers WHERE id = p_worker AND login = session_user;
+    UPDATE finpipe.workers SET last_heartbeat = now() WHERE id = p_worker AND login = session_user;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'worker % is not registered for %', p_worker, session_user USING ERRCODE = 'FP004';
     END IF;
-    UPDATE finpipe.workers SET last_heartbeat = now() WHERE id = p_worker;
 
-    -- Expired leases on their last attempt: the job fails (no worker survived it).
-    FOR v_job IN
-        UPDATE finpipe.jobs j SET state = 'failed', lease_expires_at = NULL, finished_at = now(), updated_at = now(),
-               error = coalesce(j.error || E'\n', '') || 'the worker stopped responding on the last attempt'
-         WHERE j.id IN (SELECT id FROM finpipe.jobs
-                         WHERE state = 'running' AND lease_expires_at < now() AND attempts >= max_attempts
-                         FOR UPDATE SKIP LOCKED)
-        RETURNING j.*
+    FOR v_expired IN
+        WITH expired AS (
+            SELECT id, lease_owner FROM finpipe.jobs
+             WHERE state = 'running' AND lease_expires_at < now()
+             FOR UPDATE SKIP LOCKED)
+        UPDATE finpipe.jobs j
+           SET state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END::finpipe.job_state,
+               lease_owner = CASE WHEN j.attempts >= j.max_attempts THEN j.lease_owner END,
+               lease_token = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
+               error = CASE WHEN j.attempts >= j.max_attempts
+                            THEN 'the worker stopped responding on the last attempt' ELSE j.error END,
+               finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() END
+          FROM expired e
+         WHERE j.id = e.id
+        RETURNING j.id, j.state, j.attempts, j.max_attempts, e.lease_owner AS lost_by
     LOOP
-        PERFORM finpipe.record_state(v_job.id, 'running', 'failed', p_worker::text,
-                                     format('lease expired on attempt %s of %s', v_job.attempts, v_job.max_attempts));
+        PERFORM finpipe.record_state(v_expired.id, 'running', v_expired.state, p_worker::text,
+            format('the lease of worker %s expired on attempt %s of %s', v_expired.lost_by,
+                   v_expired.attempts, v_expired.max_attempts));
     END LOOP;
 
     SELECT * INTO v_job FROM finpipe.jobs
-     WHERE (state = 'queued' AND run_after <= now())
-        OR (state = 'running' AND lease_expires_at < now() AND attempts < max_attempts)
+     WHERE state = 'queued' AND run_after <= now()
      ORDER BY priority DESC, run_after, created_at
      LIMIT 1
      FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    v_from := v_job.state;
     UPDATE finpipe.jobs
        SET state = 'running', attempts = attempts + 1, lease_owner = p_worker,
            lease_token = gen_random_uuid(), lease_expires_at = now() + make_interval(secs => p_lease_seconds),
-           lease_seconds = p_lease_seconds,
-           progress = 0, started_at = coalesce(started_at, now()), updated_at = now()
+           lease_seconds = p_lease_seconds, progress = 0, started_at = coalesce(started_at, now()),
+           updated_at = now()
      WHERE id = v_job.id
     RETURNING * INTO v_job;
-    PERFORM finpipe.record_state(v_job.id, v_from, 'running', p_worker::text,
-        CASE WHEN v_from = 'running' THEN format('lease expired; reclaimed for attempt %s', v_job.attempts)
-             ELSE format('claimed for attempt %s', v_job.attempts) END);
+    PERFORM finpipe.record_state(v_job.id, 'queued', 'running', p_worker::text,
+                                 format('claimed for attempt %s', v_job.attempts));
     RETURN NEXT v_job;
 END
 $$;

@@ -124,9 +124,9 @@ expect_match "and cannot complete it" "was cancelled" "$err"
 expect_eq "a finished job stays as it was" "failed" "$(q "$ANA" "SELECT finpipe.cancel_job(:'id')" -v id="$nonretry")"
 
 # Every state change is in the history, in order, and announced.
-expect_eq "the history of the reclaimed job" "-:queued queued:running running:running running:succeeded" \
+expect_eq "the history of the reclaimed job" "-:queued queued:running running:queued queued:running running:succeeded" \
     "$(q "$ADMIN" "SELECT string_agg(coalesce(from_state::text, '-') || ':' || to_state, ' ' ORDER BY id) FROM finpipe.job_events WHERE job_id = :'id' AND kind = 'state'" -v id="$first")"
-expect_eq "who made each change" "t_queue_ana $w1 $w2 $w2" \
+expect_eq "who made each change" "t_queue_ana $w1 $w2 $w2 $w2" \
     "$(q "$ADMIN" "SELECT string_agg(actor, ' ' ORDER BY id) FROM finpipe.job_events WHERE job_id = :'id' AND kind = 'state'" -v id="$first")"
 
 printf 'LISTEN finpipe_jobs;\nSELECT pg_sleep(2);\n' | psql "$ANA" -X -q -At >"$WORK/notes" 2>&1 &
