@@ -35,12 +35,18 @@ CREATE TABLE finpipe.workers (
     last_heartbeat timestamptz NOT NULL DEFAULT now()
 );
 
--- Inputs, content-addressed: one object per distinct file, whoever submitted it.
+-- Inputs, content-addressed: one object per distinct file, whoever submitted it. One submission
+-- at a time holds the reservation to upload it (the others wait for "stored"); stored means its
+-- uploader reported the PUT done; verified means a worker checked the bytes against the SHA-256.
 CREATE TABLE finpipe.uploads (
-    sha256      text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    storage_key text NOT NULL UNIQUE,
-    size        bigint NOT NULL CHECK (size >= 0),
-    verified    boolean NOT NULL DEFAULT false,
+    sha256         text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    storage_key    text NOT NULL UNIQUE,
+    size           bigint NOT NULL CHECK (size >= 0),
+    stored         boolean NOT NULL DEFAULT false,
+    verified       boolean NOT NULL DEFAULT false,
+    reservation    uuid,
+    reserved_by    name,
+    reserved_until timestamptz,
     first_seen  timestamptz NOT NULL DEFAULT now(),
     last_seen   timestamptz NOT NULL DEFAULT now(),
     use_count   integer NOT NULL DEFAULT 0,
@@ -160,7 +166,7 @@ $$;
 
 -- ---------------------------------------------------------------- analysts
 
--- Queues a job on an input uploaded earlier (presign_upload registered it). Returns the job id.
+-- Queues a job on an input already in the bucket (stored or verified). Returns the job id.
 CREATE FUNCTION finpipe.submit_job(p_input_name text, p_input_size bigint, p_input_sha256 text,
                                    p_dataset_type text, p_detection jsonb DEFAULT '{}',
                                    p_mapping jsonb DEFAULT '{}', p_parameters jsonb DEFAULT '{}')
@@ -170,10 +176,10 @@ DECLARE
     v_id uuid;
 BEGIN
     UPDATE finpipe.uploads SET use_count = use_count + 1, last_seen = now()
-     WHERE sha256 = p_input_sha256 AND size = p_input_size;
+     WHERE sha256 = p_input_sha256 AND size = p_input_size AND (stored OR verified);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'the input file % has not been uploaded yet', p_input_name
-            USING ERRCODE = 'FP002', HINT = 'ask for an upload URL with finpipe.presign_upload first';
+            USING ERRCODE = 'FP002', HINT = 'upload it through finpipe.presign_upload and finpipe.upload_stored first';
     END IF;
     INSERT INTO finpipe.jobs (owner, dataset_type, detection, mapping, parameters,
                               input_name, input_size, input_sha256)
@@ -397,7 +403,9 @@ $$;
 CREATE FUNCTION finpipe.mark_upload(p_sha256 text, p_matches boolean) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    UPDATE finpipe.uploads SET verified = p_matches, last_seen = now() WHERE sha256 = p_sha256;
+    UPDATE finpipe.uploads SET verified = p_matches, stored = p_matches, last_seen = now(),
+                               reservation = NULL, reserved_by = NULL, reserved_until = NULL
+     WHERE sha256 = p_sha256;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no upload has the SHA-256 %', p_sha256 USING ERRCODE = 'FP004';
     END IF;

@@ -148,11 +148,17 @@ BEGIN
 END
 $$;
 
--- A PUT URL for uploading an input to uploads/<sha256>, and the upload registered. When the bucket
--- already holds a verified copy of the same bytes, no URL is issued (url is NULL,
--- already_stored true): nothing needs uploading, and a trusted input cannot be overwritten.
+-- Asks to upload an input (content-addressed, uploads/<sha256>); state says what to do:
+--   'stored'    the bucket already holds these bytes: submit without uploading;
+--   'uploading' another submission holds the reservation to upload them until expires_at: ask again
+--               in a moment (the 99 of 100 simultaneous submissions of one file wait here);
+--   'upload'    PUT the file to url before expires_at, then call upload_stored(sha256, reservation).
+-- Passing one's own reservation again gives a fresh URL (a retry) and extends it. A reservation
+-- lasts as long as its URL, at most 15 minutes, so a submission that died does not block others.
 CREATE FUNCTION finpipe.presign_upload(p_sha256 text, p_size bigint, p_expires_seconds integer DEFAULT 900,
-                                       OUT url text, OUT expires_at timestamptz, OUT already_stored boolean)
+                                       p_reservation uuid DEFAULT NULL,
+                                       OUT state text, OUT url text, OUT expires_at timestamptz,
+                                       OUT reservation uuid)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_upload finpipe.uploads;
@@ -164,6 +170,7 @@ BEGIN
     IF p_size IS NULL OR p_size < 0 OR p_size > 5368709120 THEN
         RAISE EXCEPTION 'an input must be between 0 bytes and 5 GiB, not % bytes', p_size USING ERRCODE = 'FP003';
     END IF;
+    -- The upsert locks the row: simultaneous callers for one file take turns here.
     INSERT INTO finpipe.uploads AS u (sha256, storage_key, size) VALUES (p_sha256, v_key, p_size)
     ON CONFLICT (sha256) DO UPDATE SET last_seen = now()
     RETURNING u.* INTO v_upload;
@@ -171,14 +178,37 @@ BEGIN
         RAISE EXCEPTION 'this file has the SHA-256 of an earlier upload but a different size (% bytes, not %)',
             p_size, v_upload.size USING ERRCODE = 'FP003';
     END IF;
-    IF v_upload.verified THEN
-        already_stored := true;
+    IF v_upload.stored OR v_upload.verified THEN
+        state := 'stored';
         RETURN;
     END IF;
-    already_stored := false;
+    IF v_upload.reserved_until > now() AND v_upload.reservation IS DISTINCT FROM p_reservation THEN
+        state := 'uploading';
+        expires_at := v_upload.reserved_until;
+        RETURN;
+    END IF;
+    state := 'upload';
     SELECT p.url, p.expires_at INTO url, expires_at FROM finpipe.presign('PUT', v_key, p_expires_seconds) AS p;
+    reservation := coalesce(p_reservation, gen_random_uuid());
+    UPDATE finpipe.uploads AS u
+       SET reservation = presign_upload.reservation, reserved_by = session_user,
+           reserved_until = least(presign_upload.expires_at, now() + interval '15 minutes')
+     WHERE u.sha256 = p_sha256;
     INSERT INTO finpipe.job_events (job_id, kind, actor, message, url_method, url_key, url_expires_at)
     VALUES (NULL, 'url', session_user, 'upload link issued', 'PUT', v_key, expires_at);
+END
+$$;
+
+-- The uploader's PUT succeeded: the input is stored (a worker verifies its bytes before use).
+CREATE FUNCTION finpipe.upload_stored(p_sha256 text, p_reservation uuid) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE finpipe.uploads
+       SET stored = true, reservation = NULL, reserved_by = NULL, reserved_until = NULL, last_seen = now()
+     WHERE sha256 = p_sha256 AND reservation = p_reservation;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no upload of % is reserved under %', p_sha256, p_reservation USING ERRCODE = 'FP004';
+    END IF;
 END
 $$;
 
@@ -207,8 +237,10 @@ REVOKE EXECUTE ON FUNCTION finpipe.hmac_sha256(bytea, bytea), finpipe.sha256_hex
                            finpipe.set_storage_settings(text, text, text, text, text, boolean),
                            finpipe.uri_encode(text, boolean),
                            finpipe.sigv4_presign(text, text, text, text, text, text, boolean, text, integer, timestamptz),
-                           finpipe.presign(text, text, integer), finpipe.presign_upload(text, bigint, integer),
+                           finpipe.presign(text, text, integer), finpipe.presign_upload(text, bigint, integer, uuid),
+                           finpipe.upload_stored(text, uuid),
                            finpipe.presign_output(uuid, text, integer)
     FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION finpipe.presign_upload(text, bigint, integer), finpipe.presign_output(uuid, text, integer)
+GRANT EXECUTE ON FUNCTION finpipe.presign_upload(text, bigint, integer, uuid), finpipe.upload_stored(text, uuid),
+                          finpipe.presign_output(uuid, text, integer)
     TO finpipe_analyst;

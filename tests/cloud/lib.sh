@@ -85,16 +85,26 @@ make_login() {
     login_url "$1" "$pw" "$DB"
 }
 
-# upload_and_submit URL FILE [DATASET_TYPE]: as an analyst, registers FILE's upload (PUT through the
-# issued URL when one is issued) and submits a job on it; prints the job id.
+# upload_and_submit URL FILE [DATASET_TYPE]: as an analyst, uploads FILE as the database directs
+# (PUT through the issued URL and report it stored; or nothing when the bucket has it; or wait
+# while another submission uploads it) and submits a job on it; prints the job id.
 upload_and_submit() {
-    local url="$1" file="$2" sha size put
+    local url="$1" file="$2" sha size answer state put reservation i
     sha="$(sha256sum "$file" | cut -d' ' -f1)"
     size="$(stat -c %s "$file")"
-    put="$(q "$url" "SELECT coalesce(url, '') FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
-    if [ -n "$put" ]; then
-        curl -fsS -o /dev/null -T "$file" "$put"
-    fi
+    for ((i = 0; i < 100; i++)); do
+        answer="$(q "$url" "SELECT state || ' ' || coalesce(url, '-') || ' ' || coalesce(reservation::text, '-')
+                            FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
+        read -r state put reservation <<<"$answer"
+        case "$state" in
+            upload)
+                curl -fsS -o /dev/null -T "$file" "$put"
+                q "$url" "SELECT finpipe.upload_stored(:'sha', :'r')" -v sha="$sha" -v r="$reservation" >/dev/null
+                break ;;
+            stored) break ;;
+            *) sleep 0.2 ;;
+        esac
+    done
     q "$url" "SELECT finpipe.submit_job(:'name', :'size', :'sha', :'type')" \
         -v name="$(basename "$file")" -v size="$size" -v sha="$sha" -v type="${3:-sales}"
 }

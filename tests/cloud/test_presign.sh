@@ -23,14 +23,40 @@ expect_eq "RFC 3986 key encoding keeps / in paths, encodes the rest" "a/r%C3%A9s
 head -c 70000 /dev/urandom >"$WORK/input.bin"
 sha="$(sha256sum "$WORK/input.bin" | cut -d' ' -f1)"
 size="$(stat -c %s "$WORK/input.bin")"
-q "$ANA" "SELECT url || ' ' || already_stored FROM finpipe.presign_upload(:'sha', :'size')" \
+q "$ANA" "SELECT state || ' ' || url || ' ' || reservation FROM finpipe.presign_upload(:'sha', :'size')" \
     -v sha="$sha" -v size="$size" >"$WORK/issued"
-read -r put stored <"$WORK/issued"
-expect_eq "an upload URL is issued for new bytes" "false" "$stored"
+read -r state put reservation <"$WORK/issued"
+expect_eq "an upload URL is issued for new bytes" "upload" "$state"
 expect_match "for uploads/<sha256>, path-style, with the access key in the credential" \
     "^$FINPIPE_S3_ENDPOINT/$FINPIPE_S3_BUCKET/uploads/$sha\?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=finpipe%3Aworker%2F[0-9]{8}%2F$FINPIPE_S3_REGION%2Fs3%2Faws4_request&.*X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=[0-9a-f]{64}$" \
     "$put"
 expect_eq "the database-issued PUT URL uploads to Swift" "200" "$(http_status "$put" -T "$WORK/input.bin")"
+
+# One submission at a time uploads a file; the input counts once its uploader says it is stored.
+expect_eq "meanwhile another analyst is told to wait" "uploading  " \
+    "$(q "$BOB" "SELECT state || ' ' || coalesce(url, '') || ' ' || coalesce(reservation::text, '') FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
+err="$(q_err "$ANA" "SELECT finpipe.submit_job('input.bin', :'size', :'sha', 'sales')" -v size="$size" -v sha="$sha")"
+expect_match "a job cannot be submitted on an input not yet stored" "has not been uploaded yet" "$err"
+err="$(q_err "$BOB" "SELECT finpipe.upload_stored(:'sha', gen_random_uuid())" -v sha="$sha")"
+expect_match "only the reservation's holder reports it stored" "no upload of .* is reserved" "$err"
+again="$(q "$ANA" "SELECT state || ' ' || (url <> :'put') || ' ' || reservation FROM finpipe.presign_upload(:'sha', :'size', 900, :'r')" \
+    -v sha="$sha" -v size="$size" -v r="$reservation" -v put="$put")"
+expect_eq "the holder may ask again (a retry) under its reservation" "upload true $reservation" "$again"
+q "$ANA" "SELECT finpipe.upload_stored(:'sha', :'r')" -v sha="$sha" -v r="$reservation" >/dev/null
+expect_eq "once stored, nobody uploads it again" "stored" \
+    "$(q "$BOB" "SELECT state || coalesce(url, '') FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
+
+# Twenty simultaneous submissions of one new file by four analysts: exactly one uploads.
+CAROL="$(make_login t_presign_carol finpipe_analyst)"
+DAN="$(make_login t_presign_dan finpipe_analyst)"
+crowd="$(printf 'crowd' | sha256sum | cut -d' ' -f1)"
+for i in $(seq 20); do
+    case $((i % 4)) in 0) who="$ANA" ;; 1) who="$BOB" ;; 2) who="$CAROL" ;; 3) who="$DAN" ;; esac
+    q "$who" "SELECT state FROM finpipe.presign_upload(:'sha', 5)" -v sha="$crowd" >"$WORK/crowd.$i" 2>&1 &
+done
+wait
+expect_eq "twenty at once: one is told to upload, nineteen to wait" "1 upload,19 uploading" \
+    "$(cat "$WORK"/crowd.* | sort | uniq -c | awk '{print $1 " " $2}' | sort -t' ' -k2 | paste -sd,)"
 
 # What is in the bucket, read with a GET URL signed for the administrator (the workers' view).
 admin_get() { q "$ADMIN" "SELECT url FROM finpipe.presign('GET', :'k', :'e')" -v k="$1" -v e="${2:-60}"; }
@@ -78,11 +104,14 @@ expect_eq "the same bytes" "$sha" "$(sha256sum <"$WORK/body" | cut -d' ' -f1)"
 q "$ADMIN" "SELECT finpipe.set_storage_settings(:'e', region, bucket, access_key, secret_key, true) FROM finpipe.storage_settings" \
     -v e="$FINPIPE_S3_ENDPOINT" >/dev/null
 
-# A verified input gets no more upload URLs (it cannot be overwritten); sizes must agree.
+# A worker's check: bytes that do not match their hash are uploaded again; matching ones never.
 job="$(q "$ANA" "SELECT finpipe.submit_job('input.bin', :'size', :'sha', 'sales')" -v size="$size" -v sha="$sha")"
+q "$WRK" "SELECT finpipe.mark_upload(:'sha', false)" -v sha="$sha" >/dev/null
+expect_eq "a damaged input gets an upload URL again" "upload" \
+    "$(q "$BOB" "SELECT state FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
 q "$WRK" "SELECT finpipe.mark_upload(:'sha', true)" -v sha="$sha" >/dev/null
-expect_eq "a verified input is already stored: no URL" "true " \
-    "$(q "$BOB" "SELECT already_stored || ' ' || coalesce(url, '') FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
+expect_eq "a verified input is stored: no URL" "stored" \
+    "$(q "$BOB" "SELECT state || coalesce(url, '') FROM finpipe.presign_upload(:'sha', :'size')" -v sha="$sha" -v size="$size")"
 err="$(q_err "$BOB" "SELECT url FROM finpipe.presign_upload(:'sha', 5)" -v sha="$sha")"
 expect_match "the same hash with another size is refused" "different size" "$err"
 err="$(q_err "$ANA" "SELECT url FROM finpipe.presign_upload('not-a-hash', 5)")"
@@ -119,8 +148,8 @@ expect_eq "the default expiry is 15 minutes" "900" \
 # The history: who, what, when, until when; never the signature.
 expect_eq "the download URLs are in the job's history" "GET|outputs/$job/1/$name|t_presign_ana" \
     "$(q "$ANA" "SELECT DISTINCT url_method || '|' || url_key || '|' || actor FROM finpipe.job_events WHERE job_id = :'j' AND kind = 'url'" -v j="$job")"
-expect_eq "the upload URL too" "PUT|uploads/$sha|true" \
-    "$(q "$ANA" "SELECT url_method || '|' || url_key || '|' || (url_expires_at > at) FROM finpipe.job_events WHERE kind = 'url' AND url_method = 'PUT' AND url_key = :'k'" -v k="uploads/$sha")"
+expect_eq "the upload URLs too (first and retry)" "2 PUT|uploads/$sha|true" \
+    "$(q "$ANA" "SELECT count(*) || ' ' || url_method || '|' || url_key || '|' || (url_expires_at > at) FROM finpipe.job_events WHERE kind = 'url' AND url_method = 'PUT' AND url_key = :'k' GROUP BY url_method, url_key, url_expires_at > at" -v k="uploads/$sha")"
 sig="${out_url##*X-Amz-Signature=}"
 expect_eq "no signature is stored anywhere in the history" "0" \
     "$(q "$ADMIN" "SELECT count(*) FROM finpipe.job_events e WHERE e::text LIKE '%' || :'s' || '%' OR e::text LIKE '%X-Amz-Signature%'" -v s="$sig")"
