@@ -9,14 +9,21 @@
 CREATE SCHEMA IF NOT EXISTS finpipe;
 
 -- Group roles (cluster-wide, so created only when missing). Logins are made members of them.
+-- The advisory lock covers one database only: a migration of another database on the same server
+-- may create a role at the same moment, which is as good.
 DO $roles$
+DECLARE
+    v_role text;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'finpipe_worker') THEN
-        CREATE ROLE finpipe_worker NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'finpipe_analyst') THEN
-        CREATE ROLE finpipe_analyst NOLOGIN;
-    END IF;
+    FOREACH v_role IN ARRAY ARRAY['finpipe_worker', 'finpipe_analyst'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = v_role) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', v_role);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
 END
 $roles$;
 
