@@ -33,7 +33,8 @@ $wrappers$;
 -- One row: where the bucket is and the key that signs. Nobody but the administrator reads it.
 CREATE TABLE finpipe.storage_settings (
     id         boolean PRIMARY KEY DEFAULT true CHECK (id),
-    endpoint   text NOT NULL CHECK (endpoint ~ '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$'),
+    -- Scheme, host, optional port and optional base path (Supabase Storage: .../storage/v1/s3).
+    endpoint   text NOT NULL CHECK (endpoint ~ '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*$'),
     region     text NOT NULL CHECK (region ~ '^[A-Za-z0-9_-]+$'),
     bucket     text NOT NULL CHECK (bucket ~ '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
     access_key text NOT NULL CHECK (access_key <> ''),
@@ -80,7 +81,8 @@ RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_scheme text := substring(p_endpoint FROM '^(https?)://');
-    v_host text := lower(substring(p_endpoint FROM '^https?://([^/]+)$'));
+    v_host text := lower(substring(p_endpoint FROM '^https?://([A-Za-z0-9.:-]+)(/[A-Za-z0-9._~/-]*)?$'));
+    v_base text := rtrim(coalesce(substring(p_endpoint FROM '^https?://[^/]+(/.*)$'), ''), '/');
     v_utc timestamp := p_at AT TIME ZONE 'UTC';
     v_date text := to_char(v_utc, 'YYYYMMDD');
     v_stamp text := to_char(v_utc, 'YYYYMMDD"T"HH24MISS"Z"');
@@ -92,7 +94,7 @@ DECLARE
     v_signing_key bytea;
 BEGIN
     IF v_scheme IS NULL OR v_host IS NULL THEN
-        RAISE EXCEPTION 'the storage endpoint % is not an http(s)://host[:port] address', p_endpoint
+        RAISE EXCEPTION 'the storage endpoint % is not an http(s)://host[:port][/path] address', p_endpoint
             USING ERRCODE = 'FP003';
     END IF;
     -- Clients leave the default port out of the Host header, so the signature must too.
@@ -100,10 +102,10 @@ BEGIN
         v_host := regexp_replace(v_host, ':[0-9]+$', '');
     END IF;
     IF p_path_style THEN
-        v_path := '/' || finpipe.uri_encode(p_bucket, false) || '/' || finpipe.uri_encode(p_key, true);
+        v_path := v_base || '/' || finpipe.uri_encode(p_bucket, false) || '/' || finpipe.uri_encode(p_key, true);
     ELSE
         v_host := p_bucket || '.' || v_host;
-        v_path := '/' || finpipe.uri_encode(p_key, true);
+        v_path := v_base || '/' || finpipe.uri_encode(p_key, true);
     END IF;
     v_scope := v_date || '/' || p_region || '/s3/aws4_request';
     -- Already in byte order of the parameter names.

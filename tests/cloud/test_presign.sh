@@ -16,6 +16,26 @@ expect_eq "the signature of AWS's published example" "aeeed9bbccd4d02ee5c0109b86
     "$(q "$ADMIN" "SELECT substring(finpipe.sigv4_presign('GET', 'https://s3.amazonaws.com', 'us-east-1', 'examplebucket',
         'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', false, 'test.txt', 86400,
         '2013-05-24 00:00:00+00') FROM 'X-Amz-Signature=([0-9a-f]+)')")"
+# Cases the test servers cannot serve, against an independent signer (Python's standard library):
+# a base path (Supabase Storage's S3 endpoint), https with its default port, virtual-hosted with a
+# port, a key that needs encoding, an access key with a colon.
+while IFS='|' read -r method endpoint region bucket style key; do
+    from_db="$(q "$ADMIN" "SELECT finpipe.sigv4_presign(:'m', :'e', :'r', :'b', 'finpipe:ak', 's3cr/t+key', :'p' = '1', :'k', 3600, '2026-02-03 04:05:06+00')" \
+        -v m="$method" -v e="$endpoint" -v r="$region" -v b="$bucket" -v p="$style" -v k="$key")"
+    reference="$(python3 "$REPO/tests/cloud/sigv4_reference.py" "$method" "$endpoint" "$region" "$bucket" \
+        'finpipe:ak' 's3cr/t+key' "$style" "$key" 3600 20260203T040506Z)"
+    expect_eq "the signer agrees with the reference: $method $endpoint $([ "$style" = 1 ] && echo path || echo virtual)-style" "$reference" "$from_db"
+done <<'CASES'
+PUT|https://abcdefgh.supabase.co/storage/v1/s3|eu-central-1|finpipe|1|uploads/0123abcd
+GET|https://s3.eu-west-3.amazonaws.com:443|eu-west-3|team-bucket|0|outputs/7f/1/résumé 2024+Q1 (final).csv
+GET|http://minio.internal:9000|us-east-1|team.bucket|0|outputs/x/2/a~b_c-d.e
+PUT|https://ACCOUNT.r2.cloudflarestorage.com|auto|finpipe|1|uploads/ff
+CASES
+expect_match "a base path comes before the bucket" "^https://abcdefgh\.supabase\.co/storage/v1/s3/team/k\?" \
+    "$(q "$ADMIN" "SELECT finpipe.sigv4_presign('GET', 'https://abcdefgh.supabase.co/storage/v1/s3', 'r', 'team', 'a', 's', true, 'k', 60, now())")"
+err="$(q_err "$ADMIN" "SELECT finpipe.set_storage_settings('ftp://x', 'r', 'team', 'a', 's', true)")"
+expect_match "an endpoint that is not http(s) is refused" "storage_settings_endpoint_check" "$err"
+
 expect_eq "RFC 3986 key encoding keeps / in paths, encodes the rest" "a/r%C3%A9sum%C3%A9%201%2B1~_.-%21 a%2Fb" \
     "$(q "$ADMIN" "SELECT finpipe.uri_encode('a/résumé 1+1~_.-!', true) || ' ' || finpipe.uri_encode('a/b', false)")"
 
