@@ -9,7 +9,7 @@ set_tests_properties(cloud_servers_start PROPERTIES FIXTURES_SETUP cloud_servers
 add_test(NAME cloud_servers_stop COMMAND bash ${FINPIPE_CLOUD_SERVERS} stop ${FINPIPE_CLOUD_DIR})
 set_tests_properties(cloud_servers_stop PROPERTIES FIXTURES_CLEANUP cloud_servers LABELS cloud TIMEOUT 60)
 
-foreach(name migrations rls queue presign)
+foreach(name servers migrations rls queue presign)
     add_test(NAME cloud_${name} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_${name}.sh)
     set_tests_properties(cloud_${name} PROPERTIES FIXTURES_REQUIRED cloud_servers LABELS cloud TIMEOUT 300
         ENVIRONMENT "FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
