@@ -1,7 +1,8 @@
 -- finpipe cloud schema, part 1: the job queue, its history, uploads, workers and roles.
 --
--- Applied by `finpipe-cli migrate` as docs/cloud-servers.md ("Migrations") describes: each file in one transaction,
--- under an advisory lock, recorded in finpipe.schema_migrations (made by migrations/bootstrap.sql).
+-- Applied by `finpipe-cli migrate` as docs/cloud-servers.md ("Migrations") describes: each file in
+-- one transaction, under an advisory lock, recorded in finpipe.schema_migrations (made by
+-- migrations/bootstrap.sql).
 -- Run by the database administrator (owner of the database, CREATEROLE; no superuser needed).
 -- The objects belong to the administrator; SECURITY DEFINER functions run as the administrator and
 -- are the only way analysts and workers change anything.
@@ -54,9 +55,9 @@ CREATE TABLE finpipe.uploads (
     reservation    uuid,
     reserved_by    name,
     reserved_until timestamptz,
-    first_seen  timestamptz NOT NULL DEFAULT now(),
-    last_seen   timestamptz NOT NULL DEFAULT now(),
-    use_count   integer NOT NULL DEFAULT 0,
+    first_seen     timestamptz NOT NULL DEFAULT now(),
+    last_seen      timestamptz NOT NULL DEFAULT now(),
+    use_count      integer NOT NULL DEFAULT 0,
     CHECK (storage_key = 'uploads/' || sha256)
 );
 
