@@ -45,6 +45,20 @@ expect_eq "each file applied by exactly one of them" "$count" "$(cat "$WORK/run1
 expect_eq "and recorded once" "$count" "$(q "$concurrent" "SELECT count(*) FROM finpipe.schema_migrations")"
 q "$FINPIPE_DATABASE_URL" "DROP DATABASE t_migrations_concurrent WITH (FORCE)" >/dev/null
 
+# pgcrypto already installed elsewhere (Supabase keeps it in the schema "extensions"): that copy
+# signs, and nothing is installed twice.
+q "$FINPIPE_DATABASE_URL" "DROP DATABASE IF EXISTS t_migrations_ext WITH (FORCE)" >/dev/null
+q "$FINPIPE_DATABASE_URL" "CREATE DATABASE t_migrations_ext" >/dev/null
+ext="$(admin_url t_migrations_ext)"
+q "$ext" "CREATE SCHEMA extensions; CREATE EXTENSION pgcrypto SCHEMA extensions" >/dev/null
+bash "$REPO/tests/cloud/migrate.sh" "$ext" >/dev/null
+expect_eq "an existing pgcrypto stays where it is" "extensions" \
+    "$(q "$ext" "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pgcrypto'")"
+expect_match "and the signer uses it" "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404$" \
+    "$(q "$ext" "SELECT finpipe.sigv4_presign('GET', 'https://s3.amazonaws.com', 'us-east-1', 'examplebucket',
+        'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', false, 'test.txt', 86400, '2013-05-24 00:00:00+00')")"
+q "$FINPIPE_DATABASE_URL" "DROP DATABASE t_migrations_ext WITH (FORCE)" >/dev/null
+
 # A migration changed after it was applied is refused.
 mkdir "$WORK/changed"
 cp "$REPO"/migrations/*.sql "$WORK/changed/"

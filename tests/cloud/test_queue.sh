@@ -19,6 +19,12 @@ claim() { # worker -> "id token" or empty
 state() { q "$ADMIN" "SELECT state FROM finpipe.jobs WHERE id = :'id'" -v id="$1"; }
 outputs='[{"name": "summary.csv", "kind": "data", "size": 3, "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]'
 
+OTHER="$(make_login t_queue_worker2 finpipe_worker)"
+err="$(q_err "$OTHER" "SELECT * FROM finpipe.claim_job(:'w', 30)" -v w="$w1")"
+expect_match "a worker cannot claim under another login's worker id" "not registered for t_queue_worker2" "$err"
+err="$(q_err "$WRK" "SELECT * FROM finpipe.claim_job(:'w', 0)" -v w="$w1")"
+expect_match "a lease must last at least a second" "a lease lasts 1 to 3600 seconds" "$err"
+
 # Order: priority first, then age.
 old="$(submit old)"
 urgent="$(submit urgent)"
