@@ -387,6 +387,21 @@ private Q_SLOTS:
         QVERIFY2(w.contains(u"from line 6 and line 10; only the first was read"), qPrintable(w));
     }
 
+    void brokerSectionsWithTitles()
+    {
+        const ReadResult r = read(QStringLiteral("broker.csv"),
+                                  "Symbol;Name;Qty;Price\nAAPL;Apple;10;150,10\nMSFT;Microsoft;5;250,20\n\n"
+                                  "Cash;EUR;100;1\n\nDividends\nDate;Symbol;Amount\n2024-01-02;AAPL;1,20\n"
+                                  "2024-02-02;MSFT;2,30\n");
+        QCOMPARE(r.names, sl({"Symbol", "Name", "Qty", "Price"}));
+        QCOMPARE(r.rows.size(), 3);
+        QCOMPARE(r.rows[2], sl({"Cash", "EUR", "100", "1"}));
+        QCOMPARE(r.info.moreTablesAt, QList<qint64>{8});
+        QCOMPARE(r.skipped, skips({{4, SkipReason::Blank}, {6, SkipReason::Blank}, {7, SkipReason::AfterTable},
+                                   {8, SkipReason::AfterTable}, {9, SkipReason::AfterTable},
+                                   {10, SkipReason::AfterTable}}));
+    }
+
     void furtherTableBeyondTheHead()
     {
         QByteArray csv = "Date,Amount\n";

@@ -192,7 +192,9 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
             }
         }
         rowsInBatch += takeRecord(batch, record, line);
-        m_afterBlank = false;
+        // A one-field title held after a blank line ("Dividends") belongs to the gap.
+        m_afterBlank = m_afterBlank && !m_held.empty() && m_held.back().kind == Held::Kind::Record
+                       && m_held.back().line == line && m_held.back().width <= 1;
     }
     for (int c = 0; c < m_columnCount; ++c)
         m_columns[c].type = m_state[size_t(c)].typed ? m_state[size_t(c)].type : ColumnType::Text;
@@ -384,8 +386,16 @@ void CsvReader::releaseHeldAsFooters(RowBatch &batch, size_t count)
 
 void CsvReader::beginAfterTable(RowBatch &batch, size_t heldFrom)
 {
-    // What was held before the further table are the table's footers; the rest belongs to it.
-    releaseHeldAsFooters(batch, heldFrom);
+    // What was held before the further table are the table's footers, except one-field titles
+    // between a blank line and it ("Dividends"), which belong to the next table.
+    size_t titles = std::min(heldFrom, m_held.size());
+    while (titles > 0 && m_held[titles - 1].kind == Held::Kind::Record && m_held[titles - 1].width <= 1)
+        --titles;
+    const bool afterBlank = titles > 0 ? m_held[titles - 1].kind == Held::Kind::Blank
+                                       : !m_held.empty() && m_held.front().afterBlank;
+    if (!afterBlank)
+        titles = std::min(heldFrom, m_held.size());
+    releaseHeldAsFooters(batch, titles);
     m_afterTable = true;
     if (heldFrom < m_held.size()) {
         // The head's further tables are listed already; this one may come before them.
@@ -394,9 +404,9 @@ void CsvReader::beginAfterTable(RowBatch &batch, size_t heldFrom)
         if (at == m_info.moreTablesAt.end() || *at != start)
             m_info.moreTablesAt.insert(at, start);
         m_otherWidth = m_held[heldFrom].width;
-        for (size_t i = heldFrom; i < m_held.size(); ++i)
-            m_tally.add(batch, m_held[i].line, SkipReason::AfterTable);
     }
+    for (size_t i = titles; i < m_held.size(); ++i)
+        m_tally.add(batch, m_held[i].line, SkipReason::AfterTable);
     m_held.clear();
 }
 
@@ -431,7 +441,7 @@ void CsvReader::afterTableRecord(RowBatch &batch, std::string_view record, qint6
         }
     }
     m_otherWidth = width;
-    m_otherAfterBlank = false;
+    m_otherAfterBlank = m_otherAfterBlank && width <= 1;
 }
 
 Result<void> CsvReader::finish(RowBatch &batch)
