@@ -420,7 +420,8 @@ private Q_SLOTS:
     void recordTypeTablesAsInEnergyMarketReports()
     {
         // "I" rows head the "D" rows under them; a new "I" row of another width starts a new table.
-        QByteArray csv = "C,NEMP.WORLD,DISPATCHIS,AEMO,PUBLIC,2020/01/01,04:05:14,0000000319823925\n"
+        QByteArray csv = "C,NEMP.WORLD,DISPATCHIS,AEMO,PUBLIC,2020/01/01,04:05:14,0000000319823925,DISPATCHIS,"
+                         "0000000319823924\n"
                          "I,DISPATCH,PRICE,4,SETTLEMENTDATE,RUNNO,REGIONID,RRP\n";
         for (int i = 0; i < 5; ++i)
             csv += "D,DISPATCH,PRICE,4,\"2020/01/01 04:0" + QByteArray::number(i) + ":00\",1,NSW1,45." + QByteArray::number(i) + "\n";

@@ -153,10 +153,13 @@ public:
                 // Of header-like records stacked over data, the last one is the header: the ones
                 // above it are titles.
                 const std::ptrdiff_t n1 = nextRecord(h);
+                // (Unless the record heads those rows as well, at the same width: then the one
+                // below is its first row, with text where numbers are expected.)
                 if (n1 >= 0 && mayHead(m_facts[size_t(n1)])) {
                     const std::ptrdiff_t n2 = nextRecord(size_t(n1));
                     if (n2 >= 0 && !mayHead(m_facts[size_t(n2)])
-                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)])) {
+                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)])
+                        && (r.width != m_facts[size_t(n1)].width || !headsRow(r, m_facts[size_t(n2)]))) {
                         candidate = false;
                         forced = true;
                     }
