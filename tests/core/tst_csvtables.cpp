@@ -308,6 +308,20 @@ private Q_SLOTS:
         QVERIFY(!warningWith(r.info, QStringLiteral("line 102 holds \"x0\"")).isEmpty());
     }
 
+    void heldLinesStayBoundedInBytes()
+    {
+        // Twenty 1 MB lines that do not fit: more than the look-behind keeps, so not footers.
+        QByteArray csv = "a,b\n1,2\n";
+        const QByteArray big = "1,2," + QByteArray(1 << 20, 'z') + "\n";
+        for (int i = 0; i < 20; ++i)
+            csv += big;
+        const ReadResult r = read(QStringLiteral("bigmisfits.csv"), csv);
+        QCOMPARE(r.rows.size(), 1);
+        QCOMPARE(r.skipped.size(), 20);
+        QVERIFY(!summaryOf(r.info, SkipReason::Footer));
+        QCOMPARE(summaryOf(r.info, SkipReason::WrongFieldCount)->count, 20);
+    }
+
     void oneLineFiles_data()
     {
         QTest::addColumn<QByteArray>("content");

@@ -303,7 +303,10 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
         return 1;
     }
     hold(record, line, fit == Fit::Long ? m_fields.size() : fieldCount, width, fit);
-    if (m_held.size() > tables::kMaxMisfitRun) {
+    size_t heldBytes = 0;
+    for (const Held &h : m_held)
+        heldBytes += h.text.size();
+    if (m_held.size() > tables::kMaxMisfitRun || heldBytes > kMaxHeldBytes) {
         m_runIsRows = true;
         return releaseHeldAsRows(batch);
     }
