@@ -212,14 +212,18 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
 bool CsvReader::parseRow(RowBatch &batch, std::string_view record, const std::vector<csv::FieldSpan> &fields,
                          size_t fieldCount, qint64 line, bool strict)
 {
-    m_rowScratch.assign(size_t(m_columnCount), Value{});
+    // Only the first `fieldCount` cells are parsed and later copied: a new row's cells are blank.
+    if (m_rowScratch.size() < fieldCount)
+        m_rowScratch.resize(fieldCount);
     const std::string_view stored = batch.store(record);
     for (size_t i = 0; i < fieldCount; ++i) {
         const csv::FieldSpan &f = fields[i];
         const std::string_view text = f.unescape
                                           ? batch.store(csv::fieldText(record, f, m_dialect.quote, m_scratch))
                                           : std::string_view(stored.data() + f.begin, f.end - f.begin);
-        if (!parseCell(m_rowScratch[i], text, m_state[i], line, strict))
+        Value &v = m_rowScratch[i];
+        v = Value{};
+        if (!parseCell(v, text, m_state[i], line, strict))
             return false;
     }
     return true;
@@ -228,7 +232,7 @@ bool CsvReader::parseRow(RowBatch &batch, std::string_view record, const std::ve
 void CsvReader::commitRow(RowBatch &batch, qint64 line, size_t fieldCount)
 {
     Value *row = batch.appendRow(line);
-    std::copy(m_rowScratch.begin(), m_rowScratch.end(), row);
+    std::copy(m_rowScratch.begin(), m_rowScratch.begin() + std::ptrdiff_t(fieldCount), row);
     if (fieldCount < size_t(m_columnCount)) {
         if (m_shortLines.size() < kLinesListed)
             m_shortLines << line;
@@ -274,6 +278,11 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
     // The last held record may be the header of a further table: this record confirms it when it
     // is a row of that header's width that does not fit this table (or, for a header after a blank
     // line and of another width, one exactly as wide as it).
+    if (fit == Fit::Row && m_held.empty()) { // the common case
+        commitRow(batch, line, fieldCount);
+        m_runIsRows = false;
+        return 1;
+    }
     auto lastRecord = std::find_if(m_held.rbegin(), m_held.rend(),
                                    [](const Held &h) { return h.kind == Held::Kind::Record; });
     if (lastRecord != m_held.rend() && lastRecord->startsTable && width > 0 && width <= lastRecord->width
