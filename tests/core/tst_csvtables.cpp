@@ -379,6 +379,11 @@ private Q_SLOTS:
         QCOMPARE(h.names, QStringList{QStringLiteral("Amount")});
         QCOMPARE(h.rows.size(), 3);
         QCOMPARE(h.rows[1][0], QStringLiteral("2,500,000"));
+
+        // Small numbers in two columns on every line stay two columns.
+        const ReadResult pairs = read(QStringLiteral("pairs.csv"), "1,100\n2,200\n3,300\n");
+        QCOMPARE(pairs.names.size(), 2);
+        QCOMPARE(pairs.rows.size(), 3);
     }
 
     void furtherTablesEndTheRead()
