@@ -314,7 +314,7 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
     hold(record, line, fit == Fit::Long ? m_fields.size() : fieldCount, width, fit);
     size_t heldBytes = 0;
     for (const Held &h : m_held)
-        heldBytes += h.text.size();
+        heldBytes += h.text.size() + h.fields.size() * sizeof(csv::FieldSpan);
     if (m_held.size() > tables::kMaxMisfitRun || heldBytes > kMaxHeldBytes) {
         m_runIsRows = true;
         return releaseHeldAsRows(batch);
