@@ -424,11 +424,14 @@ private Q_SLOTS:
         QCOMPARE(t->columns[5].type, ColumnType::Integer);
         QCOMPARE(t->columns[6].type, ColumnType::Text); // number and text mixed
 
-        // [h]:mm is elapsed time: a time value, not a number.
-        QCOMPARE(at(0, 7).kind, Value::Kind::DateTime);
-        QCOMPARE(at(0, 7).toString(), QStringLiteral("1900-01-01 12:00:00"));
+        // [h]:mm is elapsed time: a duration shown as Excel shows it (1.5 days = 36 hours), not a
+        // day in January 1900.
+        QCOMPARE(at(0, 7).kind, Value::Kind::Text);
+        QCOMPARE(at(0, 7).toString(), QStringLiteral("36:00"));
         QVERIFY(at(1, 7).isBlank());
-        QCOMPARE(t->columns[7].type, ColumnType::DateTime);
+        QCOMPARE(t->columns[7].type, ColumnType::Text);
+        QVERIFY2(t->info.warnings.join(u'\n').contains(u"1 cell held durations (elapsed time such as 36:00, the first at H2)"),
+                 qPrintable(t->info.warnings.join(u'\n')));
 
         // A formula's cached text result (t="str").
         QCOMPARE(at(1, 8).kind, Value::Kind::Text);
@@ -502,14 +505,18 @@ private Q_SLOTS:
         QCOMPARE(batch.at(0, 2).toString(), QStringLiteral("inline"));
         QVERIFY(batch.at(1, 0).isBlank());
         QCOMPARE(batch.at(1, 2).toString(), QStringLiteral("formula text"));
-        QVERIFY(batch.at(2, 1).isBlank()); // #N/A
-        QVERIFY(batch.at(3, 1).isBlank()); // #DIV/0!
+        // Excel's error values are kept as what they are, and do not make the column text.
+        QCOMPARE(batch.at(2, 1).kind, Value::Kind::Error);
+        QCOMPARE(batch.at(2, 1).toString(), QStringLiteral("#N/A"));
+        QCOMPARE(batch.at(3, 1).kind, Value::Kind::Error);
+        QCOMPARE(batch.at(3, 1).toString(), QStringLiteral("#DIV/0!"));
         QCOMPARE(batch.at(3, 2).kind, Value::Kind::Boolean);
         QCOMPARE(t->columns[1].type, ColumnType::Decimal);
         QCOMPARE(t->columns[2].type, ColumnType::Text); // text, a number and a boolean
 
         const QString warnings = t->info.warnings.join(u'\n');
-        QVERIFY2(warnings.contains(u"2 cells held Excel errors such as #N/A or #DIV/0! (the first at B4)"),
+        QVERIFY2(warnings.contains(u"2 cells held Excel errors such as #N/A or #DIV/0! (the first at B4); they are "
+                                   u"kept as errors"),
                  qPrintable(warnings));
         QVERIFY2(warnings.contains(u"3 empty rows between the data were skipped"), qPrintable(warnings));
         QVERIFY2(warnings.contains(u"Sheet \"Sheet1\""), qPrintable(warnings));
@@ -623,7 +630,10 @@ private Q_SLOTS:
         QCOMPARE(classifyFormatCode(u"dd/mm/yyyy"), DateFormat::Date);
         QCOMPARE(classifyFormatCode(u"mmm"), DateFormat::Date);
         QCOMPARE(classifyFormatCode(u"[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy"), DateFormat::Date);
-        QCOMPARE(classifyFormatCode(u"[h]:mm:ss"), DateFormat::DateTime);
+        QCOMPARE(classifyFormatCode(u"[h]:mm:ss"), DateFormat::Duration);
+        QCOMPARE(classifyFormatCode(u"[mm]:ss"), DateFormat::Duration);
+        QCOMPARE(classifyFormatCode(u"h:mm:ss"), DateFormat::DateTime); // a time of day
+        QCOMPARE(classifyFormatCode(u"d \"days\" [h]:mm"), DateFormat::DateTime);
         QCOMPARE(classifyFormatCode(u"mm:ss.0"), DateFormat::DateTime);
         QCOMPARE(classifyFormatCode(u"General"), DateFormat::None);
         QCOMPARE(classifyFormatCode(u"0.00\" days\""), DateFormat::None);
@@ -633,6 +643,15 @@ private Q_SLOTS:
         QCOMPARE(classifyBuiltinFormat(14), DateFormat::Date);
         QCOMPARE(classifyBuiltinFormat(22), DateFormat::DateTime);
         QCOMPARE(classifyBuiltinFormat(47), DateFormat::DateTime);
+        QCOMPARE(classifyBuiltinFormat(46), DateFormat::Duration);
+        // Durations as Excel shows them: 10.6320601851852 days is 255 h 10 min 10 s.
+        QCOMPARE(formatDuration(10.6320601851852, u"[h]:mm:ss"), QStringLiteral("255:10:10"));
+        QCOMPARE(formatDuration(10.6320601851852, u"[hh]:mm"), QStringLiteral("255:10"));
+        QCOMPARE(formatDuration(10.6320601851852, u"[mm]:ss"), QStringLiteral("15310:10"));
+        QCOMPARE(formatDuration(0.5 / 24, u"[h]:mm:ss"), QStringLiteral("0:30:00"));
+        QCOMPARE(formatDuration(-0.25, u"[h]:mm"), QStringLiteral("-6:00"));
+        QCOMPARE(formatDuration(1.0 / 86400 * 1.25, u"[ss].00"), QStringLiteral("01.25"));
+        QCOMPARE(formatDuration(0.99999999, u"[h]:mm:ss;@"), QStringLiteral("24:00:00"));
         QCOMPARE(classifyBuiltinFormat(2), DateFormat::None);
         QCOMPARE(classifyBuiltinFormat(49), DateFormat::None);
     }

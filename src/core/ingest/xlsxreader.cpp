@@ -14,7 +14,10 @@
 #include <QLocale>
 #include <QXmlStreamReader>
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <new>
 #include <cmath>
 #include <optional>
 
@@ -42,6 +45,13 @@ struct SheetEntry {
 struct CellStats {
     qint64 errorCells = 0;
     QString firstError;
+    qint64 truncated = 0;
+    QString firstTruncated;
+    qint64 unknownEntities = 0;
+    QString firstUnknownEntity;
+    qint64 durations = 0;
+    QString firstDuration;
+    QString durationExample;
     qint64 phantomDates = 0;
     QString firstPhantom;
     qint64 beyondColumns = 0;
@@ -64,6 +74,8 @@ ColumnType columnTypeOf(Value::Kind kind)
 //! integer -> decimal -> text; date -> datetime; anything else mixed -> text.
 void widen(std::optional<ColumnType> &type, Value::Kind kind)
 {
+    if (kind == Value::Kind::Blank || kind == Value::Kind::Error)
+        return; // an error cell (#N/A) says nothing about the column's type
     const ColumnType k = columnTypeOf(kind);
     if (!type) {
         type = k;
@@ -89,12 +101,35 @@ public:
         m_name = displayName(m_path);
     }
 
-    Result<void> open();
+    Result<void> open()
+    {
+        try {
+            return openWorkbook();
+        } catch (const std::bad_alloc &) {
+            return outOfMemory();
+        }
+    }
 
     const SourceInfo &info() const override { return m_info; }
     const QList<ColumnInfo> &columns() const override { return m_columns; }
     Result<bool> readBatch(RowBatch &batch, Feedback *feedback) override;
-    Result<bool> readSample(RowBatch &batch, int maxRows) override;
+    Result<bool> readSample(RowBatch &batch, int maxRows) override
+    {
+        try {
+            return sampleRows(batch, maxRows);
+        } catch (const std::bad_alloc &) {
+            return outOfMemory();
+        }
+    }
+    //! A workbook that needs more memory than there is is refused, never a crash.
+    Error outOfMemory() const
+    {
+        return Error::make(Error::Code::TooLarge,
+                           QStringLiteral("\"%1\" could not be read: finpipe ran out of memory reading it. The "
+                                          "workbook is too large for this computer or damaged; save the sheet "
+                                          "you need as CSV and open that instead.")
+                               .arg(m_name));
+    }
     qint64 rowsRead() const override { return m_rowsRead; }
 
 private:
@@ -103,13 +138,24 @@ private:
         std::unique_ptr<SheetScanner> scanner;
         RawRow row;
         qint64 lastRow = 0;
+        //! The rows from here to row.number - 1 were left out (blank, or missing from the file).
+        qint64 gapFrom = 0;
         CellStats stats;
     };
 
+    Result<void> openWorkbook();
+    Result<bool> readRows(RowBatch &batch, Feedback *feedback);
+    Result<bool> sampleRows(RowBatch &batch, int maxRows);
     Result<QByteArray> readPart(const QString &part);
     Result<void> loadWorkbook();
     Result<void> chooseSheet();
     Result<void> readHeader();
+    Result<void> readSharedStrings();
+    //! Whether the table's first row is a header: not when its cells have the kind of the typed
+    //! data below them (numbers over numbers), nor when it is the only row and holds no text.
+    bool looksLikeHeader(const RowBatch &first, const RowBatch &below) const;
+    //! Records a row left out of the table in info().skipped (and in `batch`, when given).
+    void noteSkipped(qint64 row, SkipReason reason, RowBatch *batch);
     Result<std::unique_ptr<Cursor>> openCursor();
     //! The next non-blank data row of `c`, or false at the end.
     Result<bool> nextDataRow(Cursor &c);
@@ -145,7 +191,9 @@ private:
     QString m_stylesPart;
     QString m_stringsPart;
 
-    qint64 m_headerRow = 0;
+    qint64 m_headerRow = 0;    //!< the table's first row (its header, when it has one)
+    qint64 m_firstDataRow = 0; //!< the header row + 1, or the first row itself without a header
+    bool m_aboveHandedOut = false;
     int m_width = 0;
     std::unique_ptr<Cursor> m_main;
     qint64 m_rowsRead = 0;
@@ -180,8 +228,19 @@ Result<void> XlsxReader::loadWorkbook()
     if (!m_zip->find(workbookPart)) {
         if (m_zip->find(QStringLiteral("xl/workbook.bin")))
             return Error::make(Error::Code::Unsupported,
-                               QStringLiteral("\"%1\" is an Excel binary workbook (.xlsb), which finpipe does "
-                                              "not read. Open it in Excel and save it as .xlsx, then try again.")
+                               QStringLiteral("\"%1\" is an Excel binary workbook (.xlsb), a format finpipe does "
+                                              "not read yet. Open it in Excel and save it as .xlsx, then try again.")
+                                   .arg(m_name));
+        bool openDocument = m_zip->find(QStringLiteral("content.xml")) && m_zip->find(QStringLiteral("META-INF/manifest.xml"));
+        if (const auto *mime = m_zip->find(QStringLiteral("mimetype")); mime && mime->compressedSize < 4096) {
+            auto type = readPart(QStringLiteral("mimetype"));
+            openDocument = openDocument || (type && type->startsWith("application/vnd.oasis.opendocument"));
+        }
+        if (openDocument)
+            return Error::make(Error::Code::Unsupported,
+                               QStringLiteral("\"%1\" is an OpenDocument spreadsheet (.ods), a format finpipe does "
+                                              "not read yet. Open it in LibreOffice or Excel and save it as .xlsx, "
+                                              "then try again.")
                                    .arg(m_name));
         if (m_zip->find(QStringLiteral("word/document.xml")))
             return Error::make(Error::Code::Unsupported,
@@ -268,13 +327,23 @@ Result<void> XlsxReader::loadWorkbook()
             return partDamaged(m_stylesPart, styles.error().detail);
         m_styles = std::move(*styles);
     }
-    if (!m_stringsPart.isEmpty() && m_zip->find(m_stringsPart)) {
-        auto xml = readPart(m_stringsPart);
-        if (!xml)
-            return xml.error();
-        if (auto ok = m_strings.parse(*xml); !ok.ok())
-            return partDamaged(m_stringsPart, ok.error().detail);
-    }
+    return readSharedStrings();
+}
+
+Result<void> XlsxReader::readSharedStrings()
+{
+    if (m_stringsPart.isEmpty() || !m_zip->find(m_stringsPart))
+        return {};
+    // Streamed: the text kept is bounded (SharedStringLimits), whatever the XML inflates to.
+    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio,
+                     m_options.maxUncompressedBytes};
+    auto stream = m_zip->openStream(m_stringsPart, limits);
+    if (!stream)
+        return stream.error();
+    auto ok = m_strings.read(**stream, m_name);
+    m_inflatedParts += (*stream)->inflated();
+    if (!ok.ok())
+        return ok.error().message.isEmpty() ? partDamaged(m_stringsPart, ok.error().detail) : ok.error();
     return {};
 }
 
@@ -352,22 +421,21 @@ Result<std::unique_ptr<XlsxReader::Cursor>> XlsxReader::openCursor()
         return stream.error();
     auto c = std::make_unique<Cursor>();
     c->scanner = std::make_unique<SheetScanner>(std::move(*stream), m_name, m_sheetName, m_options.maxCells);
-    c->lastRow = m_headerRow;
+    c->lastRow = m_firstDataRow - 1;
     return c;
 }
 
 bool XlsxReader::isBlank(const RawCell &cell) const
 {
     switch (cell.type) {
-    case RawCell::Type::Error:
-        return true;
-    case RawCell::Type::Boolean:
-        return cell.value.empty();
     case RawCell::Type::SharedString: {
+        if (cell.value.empty())
+            return true; // <v/>: no text at all
         size_t index = 0;
-        const auto [p, ec] = std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), index);
+        const char *end = cell.value.data() + cell.value.size();
+        const auto [p, ec] = std::from_chars(cell.value.data(), end, index);
         // A bad index is not blank: converting it reports the damage.
-        return ec == std::errc() && index < m_strings.size() && m_strings.at(index).empty();
+        return ec == std::errc() && p == end && index < m_strings.size() && m_strings.at(index).empty();
     }
     default:
         return cell.value.empty();
@@ -388,6 +456,7 @@ Result<bool> XlsxReader::nextDataRow(Cursor &c)
         if (blank)
             continue; // a declared range larger than the data, or empty rows between data
         c.stats.innerBlankRows += c.row.number - c.lastRow - 1;
+        c.gapFrom = c.lastRow + 1;
         c.lastRow = c.row.number;
         return true;
     }
@@ -401,18 +470,25 @@ Result<void> XlsxReader::convert(const RawCell &cell, qint64 row, Value &v, RowB
         v.kind = Value::Kind::Text;
         v.text = batch.store(s);
     };
+    if (cell.truncated && stats.truncated++ == 0)
+        stats.firstTruncated = cellName(cell.column, row);
+    if (cell.unknownEntity && stats.unknownEntities++ == 0)
+        stats.firstUnknownEntity = cellName(cell.column, row);
     switch (cell.type) {
     case RawCell::Type::SharedString: {
+        if (cell.value.empty())
+            return {}; // <v/>: an empty cell
         size_t index = 0;
-        const auto [p, ec] = std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), index);
-        if (ec != std::errc() || index >= m_strings.size())
+        const char *end = cell.value.data() + cell.value.size();
+        const auto [p, ec] = std::from_chars(cell.value.data(), end, index);
+        if (ec != std::errc() || p != end || index >= m_strings.size())
             return Error::make(Error::Code::Corrupt,
                                QStringLiteral("Sheet \"%1\" in \"%2\" is damaged: cell %3 refers to text that is "
                                               "missing from the workbook.")
                                    .arg(m_sheetName, m_name, cellName(cell.column, row)),
-                               QStringLiteral("shared string index %1 of %2")
-                                   .arg(QString::fromStdString(cell.value))
-                                   .arg(m_strings.size()));
+                               QStringLiteral("shared string index \"%1\"; the workbook has %2")
+                                   .arg(QString::fromUtf8(cell.value.data(), qsizetype(std::min<size_t>(cell.value.size(), 40))))
+                                   .arg(plural(qint64(m_strings.size()), "shared string", "shared strings")));
         setText(m_strings.at(index));
         return {};
     }
@@ -428,8 +504,13 @@ Result<void> XlsxReader::convert(const RawCell &cell, qint64 row, Value &v, RowB
         v.text = v.number != 0 ? std::string_view("TRUE") : std::string_view("FALSE");
         return {};
     case RawCell::Type::Error:
+        // #N/A, #DIV/0!, #VALUE!...: a value of its own, shown as Excel shows it, never a blank.
+        if (cell.value.empty())
+            return {};
         if (stats.errorCells++ == 0)
             stats.firstError = cellName(cell.column, row);
+        v.kind = Value::Kind::Error;
+        v.text = batch.store(cell.value);
         return {};
     case RawCell::Type::IsoDate: {
         const QDateTime dt = QDateTime::fromString(QString::fromStdString(cell.value), Qt::ISODateWithMs);
@@ -458,7 +539,16 @@ Result<void> XlsxReader::convert(const RawCell &cell, qint64 row, Value &v, RowB
         setText(cell.value); // not a number after all: keep what the file says
         return {};
     }
-    if (const DateFormat fmt = m_styles.dateFormat(cell.style); fmt != DateFormat::None) {
+    if (const DateFormat fmt = m_styles.dateFormat(cell.style); fmt == DateFormat::Duration) {
+        // An elapsed time (255:10:10) is no calendar day: the text Excel shows.
+        const QByteArray shown = formatDuration(x, m_styles.formatCode(cell.style)).toUtf8();
+        if (stats.durations++ == 0) {
+            stats.firstDuration = cellName(cell.column, row);
+            stats.durationExample = QString::fromUtf8(shown);
+        }
+        setText({shown.constData(), size_t(shown.size())});
+        return {};
+    } else if (fmt != DateFormat::None) {
         if (auto ms = ExcelDate::toMsecs(x, m_date1904)) {
             qint64 msecs = *ms;
             const qint64 day = ExcelDate::kMsecsPerDay;
@@ -502,7 +592,7 @@ Result<void> XlsxReader::emitRow(Cursor &c, RowBatch &batch, bool trackTypes)
         v = Value{};
         if (auto r = convert(cell, c.row.number, v, batch, c.stats); !r.ok())
             return r;
-        if (trackTypes && v.kind != Value::Kind::Blank) {
+        if (trackTypes && v.kind != Value::Kind::Blank && v.kind != Value::Kind::Error) {
             const auto before = m_types[size_t(cell.column)];
             widen(m_types[size_t(cell.column)], v.kind);
             if (m_types[size_t(cell.column)] != before)
@@ -512,6 +602,45 @@ Result<void> XlsxReader::emitRow(Cursor &c, RowBatch &batch, bool trackTypes)
     return {};
 }
 
+void XlsxReader::noteSkipped(qint64 row, SkipReason reason, RowBatch *batch)
+{
+    if (batch)
+        batch->addSkipped(row, reason);
+    auto it = std::find_if(m_info.skipped.begin(), m_info.skipped.end(),
+                           [&](const SkippedSummary &s) { return s.reason >= reason; });
+    if (it == m_info.skipped.end() || it->reason != reason)
+        it = m_info.skipped.insert(it, SkippedSummary{reason, 0, {}});
+    ++it->count;
+    if (it->examples.size() < 10)
+        it->examples.append(row);
+}
+
+bool XlsxReader::looksLikeHeader(const RowBatch &first, const RowBatch &below) const
+{
+    int headerVotes = 0, dataVotes = 0;
+    bool anyText = false;
+    for (int col = 0; col < first.columnCount(); ++col) {
+        const Value &head = first.at(0, col);
+        if (head.isBlank() || head.kind == Value::Kind::Error)
+            continue;
+        anyText = anyText || head.kind == Value::Kind::Text;
+        std::optional<ColumnType> data;
+        for (int row = 0; row < below.rowCount(); ++row)
+            widen(data, below.at(row, col).kind);
+        if (!data || *data == ColumnType::Text)
+            continue;
+        std::optional<ColumnType> both = data;
+        widen(both, head.kind);
+        if (*both == ColumnType::Text)
+            ++headerVotes;
+        else
+            ++dataVotes;
+    }
+    if (below.rowCount() == 0)
+        return anyText; // a lone row of numbers or dates is data, a lone row of words a header
+    return !(dataVotes > 0 && headerVotes == 0);
+}
+
 Result<void> XlsxReader::readHeader()
 {
     auto cursor = openCursor();
@@ -519,57 +648,129 @@ Result<void> XlsxReader::readHeader()
         return cursor.error();
     Cursor &c = **cursor;
     c.lastRow = 0;
-    // The header is the first row with anything in it (row 1 in a plain export).
-    auto found = nextDataRow(c);
-    if (!found)
-        return found.error();
-    if (!*found)
-        return Error::make(Error::Code::Format,
-                           QStringLiteral("Sheet \"%1\" in \"%2\" is empty: it has no rows to read.")
-                               .arg(m_sheetName, m_name));
-    if (const QString dim = c.scanner->dimension(); !dim.isEmpty()) {
-        for (const QString &corner : dim.split(u':'))
-            if (parseCellRef(corner).beyondGrid)
-                return Error::make(Error::Code::TooLarge,
-                                   QStringLiteral("Sheet \"%1\" in \"%2\" declares a size of %3, beyond Excel's "
-                                                  "limit of 1,048,576 rows and 16,384 columns. The file is damaged "
-                                                  "or was not made by a spreadsheet program.")
-                                       .arg(m_sheetName, m_name, dim.left(40)));
-    }
-    m_headerRow = c.row.number;
-    RawRow header = c.row;
-    int width = 0;
-    for (int i = 0; i < header.count; ++i)
-        if (!isBlank(header.cells[size_t(i)]))
-            width = std::max(width, header.cells[size_t(i)].column + 1);
-
-    // Data wider than the header still gets columns, named "Column N".
-    c.lastRow = m_headerRow;
+    // The opening rows with anything in them: where each is and how wide it is. The first few are
+    // kept whole: the header is among them, below any block of metadata.
+    constexpr size_t kMaxRowsAbove = 50;
+    struct Shape {
+        qint64 row = 0;
+        int width = 0; //!< up to the last column with a value
+        int count = 0; //!< cells with a value
+    };
+    std::vector<Shape> shapes;
+    std::vector<RawRow> heads;
     for (int n = 0; n < kOpenSampleRows; ++n) {
         auto more = nextDataRow(c);
         if (!more)
             return more.error();
         if (!*more)
             break;
+        Shape shape{c.row.number, 0, 0};
         for (int i = 0; i < c.row.count; ++i)
-            if (!isBlank(c.row.cells[size_t(i)]))
-                width = std::max(width, c.row.cells[size_t(i)].column + 1);
+            if (!isBlank(c.row.cells[size_t(i)])) {
+                shape.width = std::max(shape.width, c.row.cells[size_t(i)].column + 1);
+                ++shape.count;
+            }
+        shapes.push_back(shape);
+        if (heads.size() <= kMaxRowsAbove)
+            heads.push_back(c.row);
+        if (n == 0) {
+            if (const QString dim = c.scanner->dimension(); !dim.isEmpty()) {
+                for (const QString &corner : dim.split(u':'))
+                    if (parseCellRef(corner).beyondGrid)
+                        return Error::make(Error::Code::TooLarge,
+                                           QStringLiteral("Sheet \"%1\" in \"%2\" declares a size of %3, beyond Excel's "
+                                                          "limit of 1,048,576 rows and 16,384 columns. The file is damaged "
+                                                          "or was not made by a spreadsheet program.")
+                                               .arg(m_sheetName, m_name, dim.left(40)));
+            }
+        }
     }
-    m_width = width;
+    if (shapes.empty())
+        return Error::make(Error::Code::Format,
+                           QStringLiteral("Sheet \"%1\" in \"%2\" is empty: it has no rows to read.")
+                               .arg(m_sheetName, m_name));
 
-    RowBatch names;
-    names.reset(width);
-    Value *cells = names.appendRow(m_headerRow);
+    // The table's width: the most common one among the opening rows (the wider on a tie).
+    std::map<int, int> widths;
+    for (const Shape &sh : shapes)
+        ++widths[sh.width];
+    int tableWidth = 0, best = 0;
+    for (const auto &[w, n] : widths)
+        if (n >= best) {
+            tableWidth = w;
+            best = n;
+        }
+    int headWidth = 0;
+    for (const Shape &sh : shapes)
+        headWidth = std::max(headWidth, sh.width);
+    RowBatch head;
+    head.reset(headWidth);
     CellStats ignored;
-    for (int i = 0; i < header.count; ++i) {
-        const RawCell &cell = header.cells[size_t(i)];
-        if (cell.column < width)
-            if (auto r = convert(cell, m_headerRow, cells[cell.column], names, ignored); !r.ok())
-                return r;
+    for (const RawRow &raw : heads) {
+        Value *cells = head.appendRow(raw.number);
+        for (int i = 0; i < raw.count; ++i)
+            if (raw.cells[size_t(i)].column < headWidth)
+                if (auto r = convert(raw.cells[size_t(i)], raw.number, cells[raw.cells[size_t(i)].column], head, ignored); !r.ok())
+                    return r;
     }
+    // Rows narrower than the table with one or two values ("Account name:", "ACME") above a row
+    // that reads as a header (words only, at least two) are metadata, not the table.
+    size_t first = 0;
+    auto shortRow = [&](const Shape &sh) {
+        return sh.width < tableWidth && (sh.count <= 2 || sh.width <= tableWidth / 2);
+    };
+    while (tableWidth > 1 && first + 1 < shapes.size() && first < kMaxRowsAbove && shortRow(shapes[first]))
+        ++first;
+    if (first > 0) {
+        bool words = shapes[first].count >= 2;
+        for (int col = 0; col < headWidth && words; ++col) {
+            const Value::Kind k = head.at(int(first), col).kind;
+            words = k == Value::Kind::Blank || k == Value::Kind::Text;
+        }
+        if (!words)
+            first = 0;
+    }
+    m_headerRow = shapes[first].row;
+    int width = 0;
+    for (size_t i = first; i < shapes.size(); ++i)
+        width = std::max(width, shapes[i].width); // data wider than the header gets columns too
+    m_width = width;
+    m_info.skippedLines = int(m_headerRow - 1);
+    for (qint64 row = 1; row < m_headerRow; ++row)
+        noteSkipped(row, SkipReason::AboveHeader, nullptr);
+    if (first > 0)
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": skipped %2 above the table (rows 1 to %3): they do "
+                                              "not have the table's %4 columns.")
+                                   .arg(m_sheetName, plural(m_headerRow - 1, "row", "rows"))
+                                   .arg(m_headerRow - 1)
+                                   .arg(tableWidth));
+
+    // Header or data: compare the first row with a sample of the rows below it.
+    RowBatch firstRow;
+    firstRow.reset(width);
+    Value *names = firstRow.appendRow(m_headerRow);
+    for (int col = 0; col < std::min(width, headWidth); ++col) {
+        const Value &v = head.at(int(first), col);
+        names[col] = v;
+        if (!v.text.empty())
+            names[col].text = firstRow.store(v.text);
+    }
+    m_firstDataRow = m_headerRow + 1;
+    RowBatch sample;
+    if (auto r = readSample(sample, kOpenSampleRows); !r.ok())
+        return r.error();
+    m_info.hasHeader = looksLikeHeader(firstRow, sample);
+    if (!m_info.hasHeader) {
+        m_firstDataRow = m_headerRow;
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": no header row was found (the first row holds data like "
+                                              "the rows below it); the columns are named Column 1 to Column %2.")
+                                   .arg(m_sheetName)
+                                   .arg(width));
+    }
+
     QHash<QString, int> seen;
     for (int col = 0; col < width; ++col) {
-        QString name = cells[col].toString().trimmed();
+        QString name = m_info.hasHeader ? names[col].toString().trimmed() : QString();
         if (name.isEmpty())
             name = QStringLiteral("Column %1").arg(col + 1);
         if (seen.contains(name)) {
@@ -586,23 +787,21 @@ Result<void> XlsxReader::readHeader()
         seen.insert(name, col);
         m_columns.append({name, ColumnType::Text});
     }
-    m_types.assign(size_t(width), std::nullopt);
-    m_info.skippedLines = int(m_headerRow - 1);
 
     // First column types from the opening rows; readBatch() widens them as it goes.
-    RowBatch sample;
-    if (auto r = readSample(sample, kOpenSampleRows); !r.ok())
-        return r.error();
+    m_types.assign(size_t(width), std::nullopt);
     for (int row = 0; row < sample.rowCount(); ++row)
         for (int col = 0; col < width; ++col)
-            if (!sample.at(row, col).isBlank())
-                widen(m_types[size_t(col)], sample.at(row, col).kind);
+            widen(m_types[size_t(col)], sample.at(row, col).kind);
+    if (!m_info.hasHeader)
+        for (int col = 0; col < width; ++col)
+            widen(m_types[size_t(col)], names[col].kind);
     for (int col = 0; col < width; ++col)
         m_columns[col].type = m_types[size_t(col)].value_or(ColumnType::Text);
     return {};
 }
 
-Result<void> XlsxReader::open()
+Result<void> XlsxReader::openWorkbook()
 {
     QFile file(m_path);
     if (auto r = openForReading(file); !r.ok())
@@ -627,7 +826,6 @@ Result<void> XlsxReader::open()
     // Workbook parts are XML in UTF-8 (UTF-16 parts are refused as damaged).
     m_info.encoding = QStringLiteral("UTF-8");
     m_info.size = bytes.size();
-    m_info.hasHeader = true;
     if (m_options.computeHash) {
         Sha256 hash;
         hash.update(bytes.constData(), size_t(bytes.size()));
@@ -645,7 +843,7 @@ Result<void> XlsxReader::open()
     return readHeader();
 }
 
-Result<bool> XlsxReader::readSample(RowBatch &batch, int maxRows)
+Result<bool> XlsxReader::sampleRows(RowBatch &batch, int maxRows)
 {
     batch.reset(m_width);
     auto cursor = openCursor();
@@ -670,8 +868,26 @@ void XlsxReader::finish()
     const CellStats &s = m_main->stats;
     if (s.errorCells)
         m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held Excel errors such as #N/A or #DIV/0! "
-                                              "(the first at %3); they were read as blanks.")
+                                              "(the first at %3); they are kept as errors, not numbers.")
                                    .arg(m_sheetName, plural(s.errorCells, "cell", "cells"), s.firstError));
+    if (s.truncated)
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held more than Excel's 32,767 characters (the "
+                                              "first at %3); %4 cut to that length.")
+                                   .arg(m_sheetName, plural(s.truncated, "cell", "cells"), s.firstTruncated,
+                                        s.truncated == 1 ? QStringLiteral("it was") : QStringLiteral("they were")));
+    if (m_strings.truncatedCount())
+        m_info.warnings.append(QStringLiteral("\"%1\": %2 of the workbook's shared text held more than Excel's "
+                                              "32,767 characters; cut to that length.")
+                                   .arg(m_name, plural(m_strings.truncatedCount(), "item", "items")));
+    if (s.unknownEntities)
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held an '&' code that XML does not define, such "
+                                              "as &foo; (the first at %3); kept as written.")
+                                   .arg(m_sheetName, plural(s.unknownEntities, "cell", "cells"), s.firstUnknownEntity));
+    if (s.durations)
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held durations (elapsed time such as %3, the first "
+                                              "at %4); they are read as text, as Excel shows them, not as dates.")
+                                   .arg(m_sheetName, plural(s.durations, "cell", "cells"), s.durationExample,
+                                        s.firstDuration));
     if (s.phantomDates)
         m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 showed 29 February 1900, a day that never "
                                               "existed (an old Excel quirk), at %3 first; read as blanks.")
@@ -690,9 +906,24 @@ void XlsxReader::finish()
 
 Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
 {
+    try {
+        return readRows(batch, feedback);
+    } catch (const std::bad_alloc &) {
+        return outOfMemory();
+    }
+}
+
+Result<bool> XlsxReader::readRows(RowBatch &batch, Feedback *feedback)
+{
     batch.reset(m_width);
     if (m_finished)
         return false;
+    if (!m_aboveHandedOut) {
+        // Counted in info().skipped at open(); handed out with the first batch.
+        m_aboveHandedOut = true;
+        for (qint64 row = 1; row < m_headerRow; ++row)
+            batch.addSkipped(row, SkipReason::AboveHeader);
+    }
     if (!m_main) {
         auto cursor = openCursor();
         if (!cursor)
@@ -725,13 +956,15 @@ Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
                                               "safety limit. Split the data into smaller files.")
                                    .arg(m_sheetName, m_name)
                                    .arg(m_options.maxCells));
+        for (qint64 row = m_main->gapFrom; row < m_main->row.number; ++row)
+            noteSkipped(row, SkipReason::Blank, &batch);
         if (auto r = emitRow(*m_main, batch, true); !r.ok())
             return r.error();
         ++m_rowsRead;
     }
     if (feedback)
         feedback->setRows(m_rowsRead);
-    return batch.rowCount() > 0;
+    return batch.rowCount() > 0 || !batch.skipped().empty();
 }
 
 } // namespace

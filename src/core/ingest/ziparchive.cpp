@@ -176,12 +176,16 @@ Result<std::shared_ptr<ZipArchive>> ZipArchive::open(QByteArray data, const QStr
         unzGetFilePos64(h->file, &pos);
         Entry e;
         e.name = QString::fromUtf8(nameBuf, qsizetype(std::min<uLong>(info.size_filename, sizeof nameBuf - 1)));
+        // Some writers store Windows paths ("xl\\workbook.xml"); part names use '/'.
+        e.name.replace(u'\\', u'/');
         e.compressedSize = qint64(std::min<quint64>(info.compressed_size, quint64(zip->m_data.size())));
         e.uncompressedSize = qint64(std::min<quint64>(info.uncompressed_size, quint64(INT64_MAX)));
         e.encrypted = (info.flag & 1u) != 0;
         e.offset = pos.pos_in_zip_directory;
         e.fileNumber = pos.num_of_file;
-        zip->m_index.insert(e.name.toLower(), int(zip->m_entries.size()));
+        // The first entry of a name wins, as in the central directory order readers agree on.
+        if (!zip->m_index.contains(e.name.toLower()))
+            zip->m_index.insert(e.name.toLower(), int(zip->m_entries.size()));
         zip->m_entries.push_back(std::move(e));
         rc = unzGoToNextFile(h->file);
     }
@@ -290,9 +294,10 @@ Result<qint64> ZipEntryStream::read(char *buf, qint64 max)
                                .arg(file, QLocale::c().formattedDataSize(m_limits.reportedLimit ? m_limits.reportedLimit : m_limits.maxEntryBytes, 1,
                                                                          QLocale::DataSizeTraditionalFormat)),
                            m_entry.name);
-    // Tiny entries may legitimately compress very well; the ratio guards against expansion.
-    const qint64 stored = std::max<qint64>(m_entry.compressedSize, 1);
-    if (m_inflated > 1024 * 1024 && m_inflated / stored > m_limits.maxRatio)
+    // Tiny entries may legitimately compress very well; the ratio guards against expansion. It is
+    // measured against the compressed bytes really consumed, not the sizes the headers declare.
+    const qint64 consumed = std::max<qint64>(compressedDone(), 1);
+    if (m_inflated > 1024 * 1024 && m_inflated / consumed > m_limits.maxRatio)
         return Error::make(Error::Code::TooLarge,
                            QStringLiteral("\"%1\" was not read: part of it expands to more than %2 times "
                                           "its stored size, which is how malicious \"zip bomb\" files "
@@ -301,6 +306,18 @@ Result<qint64> ZipEntryStream::read(char *buf, qint64 max)
                                .arg(m_limits.maxRatio),
                            m_entry.name);
     return qint64(n);
+}
+
+Result<void> ZipEntryStream::skipToEnd()
+{
+    char buf[64 * 1024];
+    for (;;) {
+        auto n = read(buf, sizeof buf);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            return {};
+    }
 }
 
 } // namespace finpipe::ingest

@@ -40,7 +40,7 @@ public:
     static Result<std::shared_ptr<ZipArchive>> open(QByteArray data, const QString &name);
 
     //! The entry with this name, compared without regard to case (OOXML part names are
-    //! case-insensitive), or nullptr.
+    //! case-insensitive), or nullptr. Names stored with backslashes are found with slashes.
     const Entry *find(const QString &name) const;
     int entryCount() const { return int(m_entries.size()); }
 
@@ -72,7 +72,10 @@ public:
 
     //! Up to `max` bytes into `buf`; 0 at the end of the entry.
     Result<qint64> read(char *buf, qint64 max);
-    //! Compressed bytes consumed so far and in total: for progress.
+    //! Reads (and drops) the rest of the entry, so that its checksum is verified: a part whose
+    //! useful content ends early (a sheet after </sheetData>) is still checked for damage.
+    Result<void> skipToEnd();
+    //! Compressed bytes consumed so far and in total: for progress and the expansion ratio.
     qint64 compressedDone() const;
     qint64 compressedTotal() const { return m_entry.compressedSize; }
     qint64 inflated() const { return m_inflated; }
