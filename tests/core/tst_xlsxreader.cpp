@@ -1,3 +1,4 @@
+#include "analysis/dataquality.h"
 #include "ingest/reader.h"
 #include "ingest/sha256.h"
 #include "ingest/xlsxstyles.h"
@@ -96,6 +97,9 @@ private:
         b.sharedStrings = strings;
         return handBook(name, b);
     }
+
+    //! Opening or reading to the end must fail; returns the error for the message checks.
+    static Error openOrReadFails(const QString &file) { return openFails(file); }
 
     //! Opening must fail; returns the error for the message checks.
     static Error openFails(const QString &file, const ReadOptions &options = {})
@@ -833,6 +837,280 @@ private Q_SLOTS:
 
         e = openFails(handSheet(QStringLiteral("empty.xlsx"), "<row r=\"3\"><c r=\"A3\" s=\"1\"/></row>"));
         QCOMPARE(e.message, QStringLiteral("Sheet \"Sheet1\" in \"empty.xlsx\" is empty: it has no rows to read."));
+    }
+
+    // ---- issue 9: the right table, error cells, durations, damage --------------------------------
+
+    void headerlessSheets()
+    {
+        // a,0 / b,1: the first row holds data like the row below it: no header.
+        auto t = readTable(handSheet(QStringLiteral("nohead.xlsx"),
+                                     "<row r=\"1\"><c t=\"inlineStr\"><is><t>a</t></is></c><c><v>0</v></c></row>"
+                                     "<row r=\"2\"><c t=\"inlineStr\"><is><t>b</t></is></c><c><v>1</v></c></row>"));
+        REQUIRE_OK(t);
+        QVERIFY(!t->info.hasHeader);
+        QCOMPARE(columnNames(*t), strings({"Column 1", "Column 2"}));
+        QCOMPARE(columnTexts(*t, 0), strings({"a", "b"}));
+        QCOMPARE(t->columns[1].type, ColumnType::Integer);
+        QCOMPARE(t->batches.front()->sourceLine(0), qint64(1));
+        QVERIFY2(t->info.warnings.join(u'\n').contains(u"no header row was found"), qPrintable(t->info.warnings.join(u'\n')));
+
+        // One row of numbers and dates is one data row; one row of words is a header.
+        t = readTable(handSheet(QStringLiteral("onerow.xlsx"), "<row r=\"1\"><c><v>5</v></c><c s=\"1\"><v>44197</v></c></row>"));
+        REQUIRE_OK(t);
+        QVERIFY(!t->info.hasHeader);
+        QCOMPARE(t->rowCount(), qint64(1));
+        QCOMPARE(columnTexts(*t, 1), strings({"2021-01-01"}));
+        t = readTable(handSheet(QStringLiteral("words.xlsx"), "<row r=\"1\"><c t=\"inlineStr\"><is><t>Name</t></is></c></row>"));
+        REQUIRE_OK(t);
+        QVERIFY(t->info.hasHeader);
+        QCOMPARE(t->rowCount(), qint64(0));
+
+        // A header over typed data is still a header.
+        t = readTable(handSheet(QStringLiteral("head.xlsx"),
+                                "<row r=\"1\"><c t=\"inlineStr\"><is><t>Name</t></is></c><c t=\"inlineStr\"><is><t>Qty</t></is></c></row>"
+                                "<row r=\"2\"><c t=\"inlineStr\"><is><t>b</t></is></c><c><v>1</v></c></row>"));
+        REQUIRE_OK(t);
+        QVERIFY(t->info.hasHeader);
+        QCOMPARE(columnNames(*t), strings({"Name", "Qty"}));
+    }
+
+    void metadataAboveTheTable()
+    {
+        // A bank export: account details in one or two cells, a blank row, then the table, a
+        // blank row inside the data.
+        auto text = [](const char *ref, const char *s) {
+            return QByteArray("<c r=\"") + ref + "\" t=\"inlineStr\"><is><t>" + s + "</t></is></c>";
+        };
+        const QByteArray rows =
+            "<row r=\"1\">" + text("A1", "Account name:") + text("B1", "ACME Ltd") + "</row>"
+            "<row r=\"2\">" + text("A2", "Balance:") + "<c r=\"B2\"><v>1234.5</v></c></row>"
+            "<row r=\"4\">" + text("A4", "Date") + text("B4", "Payee") + text("C4", "Amount") + "</row>"
+            "<row r=\"5\"><c r=\"A5\" s=\"1\"><v>44197</v></c>" + text("B5", "Shop") + "<c r=\"C5\"><v>-12.5</v></c></row>"
+            "<row r=\"6\"/>"
+            "<row r=\"8\"><c r=\"A8\" s=\"1\"><v>44198</v></c>" + text("B8", "Rent") + "<c r=\"C8\"><v>-800</v></c></row>";
+        const QString file = handSheet(QStringLiteral("bank.xlsx"), rows);
+        ReadOptions o;
+        o.batchRows = 1;
+        auto reader = TableReader::open(file, o);
+        REQUIRE_OK(reader);
+        const SourceInfo &info = (*reader)->info();
+        QVERIFY(info.hasHeader);
+        QCOMPARE(info.skippedLines, 3);
+        QCOMPARE((*reader)->columns().size(), 3);
+        QCOMPARE((*reader)->columns()[0].name, QStringLiteral("Date"));
+        QCOMPARE((*reader)->columns()[2].type, ColumnType::Decimal);
+        QCOMPARE(info.skipped.size(), 1);
+        QCOMPARE(info.skipped[0].reason, SkipReason::AboveHeader);
+        QCOMPARE(info.skipped[0].count, qint64(3));
+        QCOMPARE(info.skipped[0].examples, (QList<qint64>{1, 2, 3}));
+        QVERIFY2(info.warnings.join(u'\n').contains(u"skipped 3 rows above the table (rows 1 to 3)"),
+                 qPrintable(info.warnings.join(u'\n')));
+
+        // Every row of the sheet is accounted for, in order: rows left out come with the batches.
+        QList<QPair<qint64, int>> seen; // (row, -1 for data or the SkipReason)
+        RowBatch batch;
+        for (;;) {
+            auto more = (*reader)->readBatch(batch, nullptr);
+            REQUIRE_OK(more);
+            for (const SkippedLine &l : batch.skipped())
+                seen.append({l.line, int(l.reason)});
+            for (int r = 0; r < batch.rowCount(); ++r)
+                seen.append({batch.sourceLine(r), -1});
+            if (!*more)
+                break;
+        }
+        const int above = int(SkipReason::AboveHeader), blank = int(SkipReason::Blank);
+        QCOMPARE(seen, (QList<QPair<qint64, int>>{{1, above}, {2, above}, {3, above}, {5, -1}, {6, blank},
+                                                  {7, blank}, {8, -1}}));
+        QCOMPARE((*reader)->info().skipped.size(), 2);
+        QCOMPARE((*reader)->info().skipped[1].reason, SkipReason::Blank);
+        QCOMPARE((*reader)->info().skipped[1].count, qint64(2));
+    }
+
+    void errorCellsAreValues()
+    {
+        const QByteArray rows =
+            "<row r=\"1\"><c t=\"inlineStr\"><is><t>Id</t></is></c><c t=\"inlineStr\"><is><t>Price</t></is></c></row>"
+            "<row r=\"2\"><c><v>1</v></c><c t=\"e\"><v>#N/A</v></c></row>"
+            "<row r=\"3\"><c><v>2</v></c><c><v>4.5</v></c></row>"
+            "<row r=\"4\"><c><v>3</v></c><c t=\"e\"><f>1/0</f><v>#DIV/0!</v></c></row>";
+        auto t = readTable(handSheet(QStringLiteral("errors.xlsx"), rows));
+        REQUIRE_OK(t);
+        QCOMPARE(columnTexts(*t, 1), strings({"#N/A", "4.5", "#DIV/0!"}));
+        QCOMPARE(columnValues(*t, 1).at(0).kind, Value::Kind::Error);
+        QCOMPARE(t->columns[1].type, ColumnType::Decimal); // errors do not make it a text column
+
+        // The data-quality report counts them per column, as errors, not blanks.
+        analysis::DataQuality q;
+        q.setColumns(t->columns, {true, true});
+        for (const auto &b : t->batches)
+            q.countBlanks(*b);
+        analysis::AnalysisResult result;
+        q.finish(analysis::Parameters{}, t->rowCount(), result);
+        bool found = false;
+        for (const auto &row : result.quality.rows) {
+            if (row[0].text == u"blank cells" && row[1].text == u"Price")
+                QCOMPARE(row[3].number, 0.0);
+            if (row[0].text == u"error cells") {
+                found = true;
+                QCOMPARE(row[1].text, QStringLiteral("Price"));
+                QCOMPARE(row[3].number, 2.0);
+                QCOMPARE(row[5].text, QStringLiteral("2, 4"));
+                QVERIFY(row[6].text.contains(u"#N/A"));
+            }
+        }
+        QVERIFY(found);
+
+        // A sheet of nothing but error cells is not empty.
+        t = readTable(handSheet(QStringLiteral("allerrors.xlsx"),
+                                "<row r=\"1\"><c t=\"e\"><v>#REF!</v></c><c t=\"e\"><v>#NAME?</v></c></row>"
+                                "<row r=\"2\"><c t=\"e\"><v>#NUM!</v></c><c t=\"e\"><v>#NULL!</v></c></row>"));
+        REQUIRE_OK(t);
+        QCOMPARE(t->rowCount() + (t->info.hasHeader ? 1 : 0), qint64(2));
+    }
+
+    void durations()
+    {
+        const QByteArray rows =
+            "<row r=\"1\"><c t=\"inlineStr\"><is><t>Task</t></is></c><c t=\"inlineStr\"><is><t>Time</t></is></c>"
+            "<c t=\"inlineStr\"><is><t>Lap</t></is></c><c t=\"inlineStr\"><is><t>Built-in</t></is></c></row>"
+            "<row r=\"2\"><c t=\"inlineStr\"><is><t>a</t></is></c><c s=\"5\"><v>10.6320601851852</v></c>"
+            "<c s=\"6\"><v>0.00356481481481481</v></c><c s=\"7\"><v>1.5</v></c></row>";
+        auto t = readTable(handSheet(QStringLiteral("durations.xlsx"), rows));
+        REQUIRE_OK(t);
+        QCOMPARE(columnTexts(*t, 1), strings({"255:10:10"}));
+        QCOMPARE(columnTexts(*t, 2), strings({"05:08"}));
+        QCOMPARE(columnTexts(*t, 3), strings({"36:00:00"}));
+        QCOMPARE(t->columns[1].type, ColumnType::Text);
+    }
+
+    void crcAndBitFlipsRefused()
+    {
+        // A sheet stored uncompressed, with content after </sheetData> as Excel writes it.
+        HandBook b;
+        QByteArray sheet = sheetXml("<row r=\"1\"><c t=\"inlineStr\"><is><t>Amount</t></is></c></row>"
+                                    "<row r=\"2\"><c><v>1000</v></c></row>");
+        sheet.replace("</worksheet>", "<pageMargins left=\"0.7\" right=\"0.7\"/></worksheet>");
+        b.sheets = {sheet};
+        const QString good = path(QStringLiteral("stored.xlsx"));
+        QVERIFY(writeHandBook(good, b, 0));
+        REQUIRE_OK(readTable(good));
+        const QByteArray bytes = readAll(good);
+
+        // One flipped bit in a value: 1000 becomes 1001.
+        QByteArray flipped = bytes;
+        const qsizetype at = flipped.indexOf("<v>1000</v>");
+        QVERIFY(at > 0);
+        flipped[at + 6] = char(flipped[at + 6] ^ 1);
+        Error e = openOrReadFails(writeFixture(path(QStringLiteral("flipped.xlsx")), flipped));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"\"flipped.xlsx\" is damaged"), qPrintable(e.toString()));
+
+        // A wrong checksum, the same in both headers: found at the end of the entry, past the data.
+        QByteArray crc = bytes;
+        QVERIFY(patchCentralDirectory(crc, "xl/worksheets/sheet1.xml", 16, 0x12345678));
+        QVERIFY(patchLocalHeader(crc, "xl/worksheets/sheet1.xml", 14, 0x12345678));
+        e = openOrReadFails(writeFixture(path(QStringLiteral("crc.xlsx")), crc));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"\"crc.xlsx\" is damaged") && e.detail.contains(u"checksum"), qPrintable(e.toString()));
+        // Only in the directory: the headers disagree.
+        QByteArray directory = bytes;
+        QVERIFY(patchCentralDirectory(directory, "xl/worksheets/sheet1.xml", 16, 0x12345678));
+        e = openOrReadFails(writeFixture(path(QStringLiteral("crc2.xlsx")), directory));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+    }
+
+    void nonsenseRefused()
+    {
+        const QByteArray head = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+        // A0 names no cell: it would overwrite A1.
+        Error e = openOrReadFails(handSheet(QStringLiteral("a0.xlsx"), head + "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"A0\"><v>2</v></c></row>"));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.toString().contains(u"\"A0\""), qPrintable(e.toString()));
+        e = openOrReadFails(handSheet(QStringLiteral("twice.xlsx"), head + "<row r=\"2\"><c r=\"B2\"><v>1</v></c><c r=\"B2\"><v>2</v></c></row>"));
+        QVERIFY2(e.toString().contains(u"cell B2 comes again"), qPrintable(e.toString()));
+
+        // A shared-string index must be a whole number.
+        e = openOrReadFails(handSheet(QStringLiteral("half.xlsx"), head + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0.5</v></c></row>", {"a"}));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.message.contains(u"cell A2") && e.detail.contains(u"\"0.5\""), qPrintable(e.toString()));
+
+        // <v/> in a shared-string cell is an empty cell.
+        auto t = readTable(handSheet(QStringLiteral("emptyv.xlsx"),
+                                     head + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v/></c><c r=\"B2\"><v>3</v></c></row>", {"a"}));
+        REQUIRE_OK(t);
+        QVERIFY(columnValues(*t, 0).front().isBlank());
+
+        // An undefined entity: refused in shared strings (XML says so), kept with a warning in cells.
+        HandBook b;
+        b.sheets = {sheetXml(head)};
+        b.sstXml = "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>a&foo;b</t></si></sst>";
+        e = openOrReadFails(handBook(QStringLiteral("entity.xlsx"), b));
+        QCOMPARE(e.code, Error::Code::Corrupt);
+        QVERIFY2(e.detail.contains(u"foo"), qPrintable(e.toString()));
+        t = readTable(handSheet(QStringLiteral("entity2.xlsx"),
+                                head + "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>a&foo;b</t></is></c></row>"));
+        REQUIRE_OK(t);
+        QCOMPARE(columnTexts(*t, 0), strings({"a&foo;b"}));
+        QVERIFY2(t->info.warnings.join(u'\n').contains(u"not define"), qPrintable(t->info.warnings.join(u'\n')));
+    }
+
+    void longCellsCut()
+    {
+        // 100,000 characters split by comments into one cell: cut to Excel's 32,767, with a warning.
+        HandBook b;
+        const QByteArray piece = QByteArray(1000, 'x') + "<!-- -->";
+        b.sheets = {sheetXml("<row r=\"1\"><c t=\"inlineStr\"><is><t>Note</t></is></c></row>"
+                             "<row r=\"2\"><c t=\"inlineStr\"><is><t>" + piece.repeated(100) + "</t></is></c></row>")};
+        b.sstXml = "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>"
+            + QByteArray(40000, 'y') + "</t></si></sst>";
+        auto t = readTable(handBook(QStringLiteral("long.xlsx"), b));
+        REQUIRE_OK(t);
+        QCOMPARE(columnTexts(*t, 0).front().size(), 32767);
+        const QString warnings = t->info.warnings.join(u'\n');
+        QVERIFY2(warnings.contains(u"1 cell held more than Excel's 32,767 characters (the first at A2)"), qPrintable(warnings));
+        QVERIFY2(warnings.contains(u"1 item of the workbook's shared text"), qPrintable(warnings));
+    }
+
+    void otherFormatsNamed()
+    {
+        const QString expected = QStringLiteral("a format finpipe does not read yet");
+        // By name, whatever the content.
+        Error e = openFails(writeFixture(path(QStringLiteral("book.xlsb")), "not really"));
+        QCOMPARE(e.code, Error::Code::Unsupported);
+        QVERIFY2(e.message.contains(expected) && e.message.contains(u".xlsx"), qPrintable(e.message));
+        e = openFails(writeFixture(path(QStringLiteral("book.ods")), "garbage"));
+        QVERIFY2(e.message.contains(expected) && e.message.contains(u"OpenDocument"), qPrintable(e.message));
+        // By content, whatever the name.
+        const QString ods = path(QStringLiteral("calc.xlsx"));
+        QVERIFY(writeZip(ods, {{QStringLiteral("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"},
+                               {QStringLiteral("content.xml"), "<office:document-content/>"}}));
+        e = openFails(ods);
+        QCOMPARE(e.code, Error::Code::Unsupported);
+        QVERIFY2(e.message.contains(expected) && e.message.contains(u"OpenDocument"), qPrintable(e.message));
+        const QString xlsb = path(QStringLiteral("binary.xlsx"));
+        QVERIFY(writeZip(xlsb, {{QStringLiteral("_rels/.rels"),
+                                 "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                                 "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+                                 "Target=\"xl/workbook.bin\"/></Relationships>"},
+                                {QStringLiteral("xl/workbook.bin"), QByteArray(64, '\x01')}}));
+        e = openFails(xlsb);
+        QCOMPARE(e.code, Error::Code::Unsupported);
+        QVERIFY2(e.message.contains(expected) && e.message.contains(u".xlsb"), qPrintable(e.message));
+
+        // Part names written with backslashes are read.
+        HandBook b;
+        b.sheets = {sheetXml("<row r=\"1\"><c t=\"inlineStr\"><is><t>Name</t></is></c></row>"
+                             "<row r=\"2\"><c t=\"inlineStr\"><is><t>ok</t></is></c></row>")};
+        ZipEntries entries = handBookEntries(b);
+        for (auto &entry : entries)
+            entry.first.replace(u'/', u'\\');
+        const QString windows = path(QStringLiteral("windows.xlsx"));
+        QVERIFY(writeZip(windows, entries));
+        auto t = readTable(windows);
+        REQUIRE_OK(t);
+        QCOMPARE(columnTexts(*t, 0), strings({"ok"}));
     }
 };
 

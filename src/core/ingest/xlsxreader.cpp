@@ -225,8 +225,8 @@ Result<void> XlsxReader::loadWorkbook()
             if (rel.type == u"officeDocument" && m_zip->find(rel.target))
                 workbookPart = rel.target;
     }
-    if (!m_zip->find(workbookPart)) {
-        if (m_zip->find(QStringLiteral("xl/workbook.bin")))
+    if (!m_zip->find(workbookPart) || workbookPart.endsWith(QLatin1StringView(".bin"), Qt::CaseInsensitive)) {
+        if (m_zip->find(QStringLiteral("xl/workbook.bin")) || workbookPart.endsWith(QLatin1StringView(".bin"), Qt::CaseInsensitive))
             return Error::make(Error::Code::Unsupported,
                                QStringLiteral("\"%1\" is an Excel binary workbook (.xlsb), a format finpipe does "
                                               "not read yet. Open it in Excel and save it as .xlsx, then try again.")
