@@ -928,6 +928,42 @@ private Q_SLOTS:
         QCOMPARE((*reader)->info().skipped[1].count, qint64(2));
     }
 
+    void furtherTablesBelow()
+    {
+        auto text = [](const char *s) { return QByteArray("<c t=\"inlineStr\"><is><t>") + s + "</t></is></c>"; };
+        const QByteArray rows =
+            "<row r=\"1\">" + text("Date") + text("Amount") + "</row>"
+            "<row r=\"2\"><c s=\"1\"><v>44197</v></c><c><v>10</v></c></row>"
+            "<row r=\"3\"><c s=\"1\"><v>44198</v></c><c><v>12.5</v></c></row>"
+            // A summary table under a blank row: words over the numbers and dates.
+            "<row r=\"5\">" + text("Region") + text("Total") + "</row>"
+            "<row r=\"6\">" + text("North") + "<c><v>5</v></c></row>"
+            "<row r=\"8\">" + text("Checked by") + text("Date") + "</row>"
+            "<row r=\"9\">" + text("ann") + text("today") + "</row>";
+        auto t = readTable(handSheet(QStringLiteral("stacked.xlsx"), rows));
+        REQUIRE_OK(t);
+        QCOMPARE(columnNames(*t), strings({"Date", "Amount"}));
+        QCOMPARE(t->rowCount(), qint64(2));
+        QCOMPARE(t->columns[0].type, ColumnType::Date);
+        QCOMPARE(t->columns[1].type, ColumnType::Decimal);
+        QCOMPARE(t->info.moreTablesAt, (QList<qint64>{5, 8}));
+        const auto after = std::find_if(t->info.skipped.begin(), t->info.skipped.end(),
+                                        [](const SkippedSummary &s) { return s.reason == SkipReason::AfterTable; });
+        QVERIFY(after != t->info.skipped.end());
+        QCOMPARE(after->count, qint64(5)); // rows 5 to 9
+        QCOMPARE(after->examples.front(), qint64(5));
+        QVERIFY2(t->info.warnings.join(u'\n').contains(u"another table starts at row 5, 8; only the first table (rows 1 to 3)"),
+                 qPrintable(t->info.warnings.join(u'\n')));
+
+        // A row of words after a gap in a text column is data, not another table.
+        t = readTable(handSheet(QStringLiteral("notes.xlsx"),
+                                "<row r=\"1\">" + text("Name") + text("Note") + "</row><row r=\"2\">" + text("a") + text("b")
+                                    + "</row><row r=\"4\">" + text("c") + text("d") + "</row>"));
+        REQUIRE_OK(t);
+        QCOMPARE(t->rowCount(), qint64(2));
+        QVERIFY(t->info.moreTablesAt.isEmpty());
+    }
+
     void errorCellsAreValues()
     {
         const QByteArray rows =

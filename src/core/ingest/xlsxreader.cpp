@@ -135,13 +135,27 @@ public:
 private:
     //! A pass over the chosen sheet, positioned after the header row.
     struct Cursor {
+        explicit Cursor(const XlsxReader *reader) : boundary(&XlsxReader::blankIn, reader) {}
         std::unique_ptr<SheetScanner> scanner;
         RawRow row;
         qint64 lastRow = 0;
         //! The rows from here to row.number - 1 were left out (blank, or missing from the file).
         qint64 gapFrom = 0;
         CellStats stats;
+        //! Stop at a further table below this one (not while looking for the header).
+        bool detectTables = true;
+        TableBoundary boundary;
+        qint64 tableRows = 0;
+        //! The row where another table starts, once met; the data ends there.
+        qint64 anotherTableAt = 0;
     };
+    static bool blankIn(const void *reader, const RawCell &cell)
+    {
+        return static_cast<const XlsxReader *>(reader)->isBlank(cell);
+    }
+    //! After the table: records where further tables start and leaves every row from the first
+    //! of them to the sheet's last row with content out (AfterTable), reading the sheet to its end.
+    Result<void> skipFurtherTables(Cursor &c, RowBatch &batch);
 
     Result<void> openWorkbook();
     Result<bool> readRows(RowBatch &batch, Feedback *feedback);
@@ -419,7 +433,7 @@ Result<std::unique_ptr<XlsxReader::Cursor>> XlsxReader::openCursor()
     auto stream = m_zip->openStream(m_sheetPart, limits);
     if (!stream)
         return stream.error();
-    auto c = std::make_unique<Cursor>();
+    auto c = std::make_unique<Cursor>(this);
     c->scanner = std::make_unique<SheetScanner>(std::move(*stream), m_name, m_sheetName, m_options.maxCells);
     c->lastRow = m_firstDataRow - 1;
     return c;
@@ -444,6 +458,8 @@ bool XlsxReader::isBlank(const RawCell &cell) const
 
 Result<bool> XlsxReader::nextDataRow(Cursor &c)
 {
+    if (c.anotherTableAt)
+        return false;
     for (;;) {
         auto more = c.scanner->next(c.row);
         if (!more || !*more)
@@ -455,6 +471,14 @@ Result<bool> XlsxReader::nextDataRow(Cursor &c)
             blank = isBlank(c.row.cells[size_t(i)]);
         if (blank)
             continue; // a declared range larger than the data, or empty rows between data
+        if (c.detectTables && c.tableRows > 0 && c.row.number > c.lastRow + 1 && c.boundary.startsAnotherTable(c.row)) {
+            c.anotherTableAt = c.row.number;
+            return false;
+        }
+        if (c.detectTables) {
+            c.boundary.add(c.row);
+            ++c.tableRows;
+        }
         c.stats.innerBlankRows += c.row.number - c.lastRow - 1;
         c.gapFrom = c.lastRow + 1;
         c.lastRow = c.row.number;
@@ -648,6 +672,7 @@ Result<void> XlsxReader::readHeader()
         return cursor.error();
     Cursor &c = **cursor;
     c.lastRow = 0;
+    c.detectTables = false; // the header is not known yet
     // The opening rows with anything in them: where each is and how wide it is. The first few are
     // kept whole: the header is among them, below any block of metadata.
     constexpr size_t kMaxRowsAbove = 50;
@@ -859,7 +884,54 @@ Result<bool> XlsxReader::sampleRows(RowBatch &batch, int maxRows)
         if (auto r = emitRow(c, batch, false); !r.ok())
             return r.error();
     }
+    if (c.anotherTableAt && !m_info.moreTablesAt.contains(c.anotherTableAt))
+        m_info.moreTablesAt.append(c.anotherTableAt); // known early when it is among the first rows
     return batch.rowCount() > 0;
+}
+
+Result<void> XlsxReader::skipFurtherTables(Cursor &c, RowBatch &batch)
+{
+    if (!c.anotherTableAt)
+        return {};
+    if (!m_info.moreTablesAt.contains(c.anotherTableAt))
+        m_info.moreTablesAt.append(c.anotherTableAt);
+    // Each further table's first row is its header: its data rows decide where the next starts.
+    TableBoundary table(&XlsxReader::blankIn, this);
+    qint64 last = c.row.number, rows = 0;
+    for (;;) {
+        auto more = c.scanner->next(c.row);
+        if (!more)
+            return more.error();
+        if (!*more)
+            break;
+        bool blank = true;
+        for (int i = 0; i < c.row.count && blank; ++i)
+            blank = isBlank(c.row.cells[size_t(i)]);
+        if (blank || c.row.number <= last)
+            continue;
+        const bool gap = c.row.number > last + 1;
+        last = c.row.number;
+        if (rows > 0 && gap && table.startsAnotherTable(c.row)) {
+            if (!m_info.moreTablesAt.contains(c.row.number))
+                m_info.moreTablesAt.append(c.row.number);
+            table.reset();
+            rows = 0;
+            continue;
+        }
+        table.add(c.row);
+        ++rows;
+    }
+    for (qint64 row = c.anotherTableAt; row <= last; ++row)
+        noteSkipped(row, SkipReason::AfterTable, &batch);
+    QStringList starts;
+    for (qint64 at : std::as_const(m_info.moreTablesAt))
+        starts.append(QString::number(at));
+    m_info.warnings.append(QStringLiteral("Sheet \"%1\": another table starts at row %2; only the first table "
+                                          "(rows %3 to %4) was read.")
+                               .arg(m_sheetName, starts.join(QStringLiteral(", ")))
+                               .arg(m_headerRow)
+                               .arg(c.lastRow));
+    return {};
 }
 
 void XlsxReader::finish()
@@ -945,6 +1017,8 @@ Result<bool> XlsxReader::readRows(RowBatch &batch, Feedback *feedback)
         if (!more)
             return more.error();
         if (!*more) {
+            if (auto r = skipFurtherTables(*m_main, batch); !r.ok())
+                return r.error();
             if (feedback)
                 feedback->setProgress(m_main->scanner->compressedTotal(), m_main->scanner->compressedTotal());
             finish();

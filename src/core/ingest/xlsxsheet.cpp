@@ -189,6 +189,41 @@ bool appendText(std::string &out, std::string_view s)
 
 } // namespace
 
+bool TableBoundary::isText(const RawCell &cell)
+{
+    return cell.type == RawCell::Type::SharedString || cell.type == RawCell::Type::InlineString
+        || cell.type == RawCell::Type::FormulaString;
+}
+
+void TableBoundary::add(const RawRow &row)
+{
+    for (int i = 0; i < row.count; ++i) {
+        const RawCell &cell = row.cells[size_t(i)];
+        if (cell.type == RawCell::Type::Error || m_blank(m_context, cell))
+            continue;
+        if (size_t(cell.column) >= m_columns.size())
+            m_columns.resize(size_t(cell.column) + 1, 0);
+        m_columns[size_t(cell.column)] |= isText(cell) ? Text : Typed;
+    }
+}
+
+bool TableBoundary::startsAnotherTable(const RawRow &row) const
+{
+    int words = 0;
+    bool overTyped = false;
+    for (int i = 0; i < row.count; ++i) {
+        const RawCell &cell = row.cells[size_t(i)];
+        if (m_blank(m_context, cell))
+            continue;
+        if (!isText(cell))
+            return false;
+        ++words;
+        overTyped = overTyped
+            || (size_t(cell.column) < m_columns.size() && m_columns[size_t(cell.column)] == Typed);
+    }
+    return words >= 2 && overTyped;
+}
+
 SheetScanner::SheetScanner(std::unique_ptr<ZipEntryStream> stream, QString fileName, QString sheetName,
                            qint64 maxCells)
     : m_stream(std::move(stream)),

@@ -50,6 +50,29 @@ struct RawRow {
     int count = 0;
 };
 
+//! Where a worksheet's table ends when another one follows it: a row after blank rows that reads
+//! like a new header (two or more cells, all words) over a column that held only numbers, dates
+//! or booleans so far. `blank` tells which cells count as empty (shared strings need the workbook).
+class TableBoundary
+{
+public:
+    using BlankTest = bool (*)(const void *context, const RawCell &cell);
+    TableBoundary(BlankTest blank, const void *context) : m_blank(blank), m_context(context) {}
+
+    void reset() { m_columns.clear(); }
+    //! Notes a row of the current table.
+    void add(const RawRow &row);
+    //! Whether `row`, met after a gap, starts another table.
+    bool startsAnotherTable(const RawRow &row) const;
+
+private:
+    enum : quint8 { Typed = 1, Text = 2 };
+    static bool isText(const RawCell &cell);
+    BlankTest m_blank;
+    const void *m_context;
+    std::vector<quint8> m_columns;
+};
+
 //! Streams a worksheet's rows out of its zip entry without holding the sheet in memory. Handles
 //! rows and cells without r= attributes, inline strings with rich-text runs, and refuses cell
 //! positions beyond Excel's grid or more cells than `maxCells`. Cell references that name no cell
