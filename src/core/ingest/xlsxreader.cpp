@@ -2,6 +2,7 @@
 
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
+#include "ingest/xlsxcells.h"
 #include "ingest/xlsxparts.h"
 #include "ingest/xlsxsheet.h"
 #include "ingest/xlsxstyles.h"
@@ -40,58 +41,6 @@ struct SheetEntry {
     QString part;
     QString kind; //!< relationship type: "worksheet", "chartsheet", "dialogsheet", ...
 };
-
-//! Things counted while converting cells, reported as warnings after a full read.
-struct CellStats {
-    qint64 errorCells = 0;
-    QString firstError;
-    qint64 truncated = 0;
-    QString firstTruncated;
-    qint64 unknownEntities = 0;
-    QString firstUnknownEntity;
-    qint64 durations = 0;
-    QString firstDuration;
-    QString durationExample;
-    qint64 phantomDates = 0;
-    QString firstPhantom;
-    qint64 beyondColumns = 0;
-    QString firstBeyond;
-    qint64 innerBlankRows = 0;
-};
-
-ColumnType columnTypeOf(Value::Kind kind)
-{
-    switch (kind) {
-    case Value::Kind::Integer: return ColumnType::Integer;
-    case Value::Kind::Decimal: return ColumnType::Decimal;
-    case Value::Kind::Date: return ColumnType::Date;
-    case Value::Kind::DateTime: return ColumnType::DateTime;
-    case Value::Kind::Boolean: return ColumnType::Boolean;
-    default: return ColumnType::Text;
-    }
-}
-
-//! integer -> decimal -> text; date -> datetime; anything else mixed -> text.
-void widen(std::optional<ColumnType> &type, Value::Kind kind)
-{
-    if (kind == Value::Kind::Blank || kind == Value::Kind::Error)
-        return; // an error cell (#N/A) says nothing about the column's type
-    const ColumnType k = columnTypeOf(kind);
-    if (!type) {
-        type = k;
-        return;
-    }
-    const ColumnType t = *type;
-    if (t == k || t == ColumnType::Text)
-        return;
-    auto either = [&](ColumnType a, ColumnType b) { return (t == a && k == b) || (t == b && k == a); };
-    if (either(ColumnType::Integer, ColumnType::Decimal))
-        type = ColumnType::Decimal;
-    else if (either(ColumnType::Date, ColumnType::DateTime))
-        type = ColumnType::DateTime;
-    else
-        type = ColumnType::Text;
-}
 
 class XlsxReader final : public TableReader
 {
@@ -151,7 +100,7 @@ private:
     };
     static bool blankIn(const void *reader, const RawCell &cell)
     {
-        return static_cast<const XlsxReader *>(reader)->isBlank(cell);
+        return static_cast<const XlsxReader *>(reader)->m_cells.isBlank(cell);
     }
     //! After the table: records where further tables start and leaves every row from the first
     //! of them to the sheet's last row with content out (AfterTable), reading the sheet to its end.
@@ -165,17 +114,17 @@ private:
     Result<void> chooseSheet();
     Result<void> readHeader();
     Result<void> readSharedStrings();
-    //! Whether the table's first row is a header: not when its cells have the kind of the typed
-    //! data below them (numbers over numbers), nor when it is the only row and holds no text.
-    bool looksLikeHeader(const RowBatch &first, const RowBatch &below) const;
     //! Records a row left out of the table in info().skipped (and in `batch`, when given).
     void noteSkipped(qint64 row, SkipReason reason, RowBatch *batch);
     Result<std::unique_ptr<Cursor>> openCursor();
     //! The next non-blank data row of `c`, or false at the end.
     Result<bool> nextDataRow(Cursor &c);
     Result<void> emitRow(Cursor &c, RowBatch &batch, bool trackTypes);
-    bool isBlank(const RawCell &cell) const;
-    Result<void> convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const;
+    bool isBlank(const RawCell &cell) const { return m_cells.isBlank(cell); }
+    Result<void> convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const
+    {
+        return m_cells.convert(cell, row, v, batch, stats);
+    }
     void finish();
 
     Error partDamaged(const QString &part, const QString &detail) const
@@ -204,6 +153,7 @@ private:
     SharedStrings m_strings;
     QString m_stylesPart;
     QString m_stringsPart;
+    CellConverter m_cells{m_styles, m_strings};
 
     qint64 m_headerRow = 0;    //!< the table's first row (its header, when it has one)
     qint64 m_firstDataRow = 0; //!< the header row + 1, or the first row itself without a header
@@ -320,6 +270,7 @@ Result<void> XlsxReader::loadWorkbook()
     }
     if (r.hasError())
         return partDamaged(workbookPart, r.errorString());
+    m_cells.setWorkbook(m_name, m_date1904);
 
     // Writers that leave out the workbook relationships still use the conventional names.
     if (rels.isEmpty()) {
@@ -416,6 +367,7 @@ Result<void> XlsxReader::chooseSheet()
         }
     }
     m_sheetName = chosen->name;
+    m_cells.setSheet(m_sheetName);
     m_sheetPart = chosen->part;
     m_info.sheet = m_sheetName;
     if (!m_zip->find(m_sheetPart))
@@ -437,23 +389,6 @@ Result<std::unique_ptr<XlsxReader::Cursor>> XlsxReader::openCursor()
     c->scanner = std::make_unique<SheetScanner>(std::move(*stream), m_name, m_sheetName, m_options.maxCells);
     c->lastRow = m_firstDataRow - 1;
     return c;
-}
-
-bool XlsxReader::isBlank(const RawCell &cell) const
-{
-    switch (cell.type) {
-    case RawCell::Type::SharedString: {
-        if (cell.value.empty())
-            return true; // <v/>: no text at all
-        size_t index = 0;
-        const char *end = cell.value.data() + cell.value.size();
-        const auto [p, ec] = std::from_chars(cell.value.data(), end, index);
-        // A bad index is not blank: converting it reports the damage.
-        return ec == std::errc() && p == end && index < m_strings.size() && m_strings.at(index).empty();
-    }
-    default:
-        return cell.value.empty();
-    }
 }
 
 Result<bool> XlsxReader::nextDataRow(Cursor &c)
@@ -486,122 +421,6 @@ Result<bool> XlsxReader::nextDataRow(Cursor &c)
     }
 }
 
-Result<void> XlsxReader::convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const
-{
-    auto setText = [&](std::string_view s) {
-        if (s.empty())
-            return; // empty strings are blanks (raw exports store blanks that way)
-        v.kind = Value::Kind::Text;
-        v.text = batch.store(s);
-    };
-    if (cell.truncated && stats.truncated++ == 0)
-        stats.firstTruncated = cellName(cell.column, row);
-    if (cell.unknownEntity && stats.unknownEntities++ == 0)
-        stats.firstUnknownEntity = cellName(cell.column, row);
-    switch (cell.type) {
-    case RawCell::Type::SharedString: {
-        if (cell.value.empty())
-            return {}; // <v/>: an empty cell
-        size_t index = 0;
-        const char *end = cell.value.data() + cell.value.size();
-        const auto [p, ec] = std::from_chars(cell.value.data(), end, index);
-        if (ec != std::errc() || p != end || index >= m_strings.size())
-            return Error::make(Error::Code::Corrupt,
-                               QStringLiteral("Sheet \"%1\" in \"%2\" is damaged: cell %3 refers to text that is "
-                                              "missing from the workbook.")
-                                   .arg(m_sheetName, m_name, cellName(cell.column, row)),
-                               QStringLiteral("shared string index \"%1\"; the workbook has %2")
-                                   .arg(QString::fromUtf8(cell.value.data(), qsizetype(std::min<size_t>(cell.value.size(), 40))))
-                                   .arg(plural(qint64(m_strings.size()), "shared string", "shared strings")));
-        setText(m_strings.at(index));
-        return {};
-    }
-    case RawCell::Type::InlineString:
-    case RawCell::Type::FormulaString:
-        setText(cell.value);
-        return {};
-    case RawCell::Type::Boolean:
-        if (cell.value.empty())
-            return {};
-        v.kind = Value::Kind::Boolean;
-        v.number = (cell.value == "1" || cell.value == "true") ? 1 : 0;
-        v.text = v.number != 0 ? std::string_view("TRUE") : std::string_view("FALSE");
-        return {};
-    case RawCell::Type::Error:
-        // #N/A, #DIV/0!, #VALUE!...: a value of its own, shown as Excel shows it, never a blank.
-        if (cell.value.empty())
-            return {};
-        if (stats.errorCells++ == 0)
-            stats.firstError = cellName(cell.column, row);
-        v.kind = Value::Kind::Error;
-        v.text = batch.store(cell.value);
-        return {};
-    case RawCell::Type::IsoDate: {
-        const QDateTime dt = QDateTime::fromString(QString::fromStdString(cell.value), Qt::ISODateWithMs);
-        if (!dt.isValid()) {
-            setText(cell.value);
-            return {};
-        }
-        const QDateTime naive(dt.date(), dt.time(), Qt::UTC);
-        v.msecs = naive.toMSecsSinceEpoch();
-        const bool withTime = dt.time() != QTime(0, 0);
-        v.kind = withTime ? Value::Kind::DateTime : Value::Kind::Date;
-        char buf[32];
-        v.text = batch.store({buf, ExcelDate::format(v.msecs, withTime, buf)});
-        return {};
-    }
-    case RawCell::Type::Number:
-        break;
-    }
-    if (cell.value.empty())
-        return {};
-    double x = 0;
-    const char *begin = cell.value.data();
-    const char *end = begin + cell.value.size();
-    const auto [p, ec] = std::from_chars(begin, end, x);
-    if (ec != std::errc() || p != end || !std::isfinite(x)) {
-        setText(cell.value); // not a number after all: keep what the file says
-        return {};
-    }
-    if (const DateFormat fmt = m_styles.dateFormat(cell.style); fmt == DateFormat::Duration) {
-        // An elapsed time (255:10:10) is no calendar day: the text Excel shows.
-        const QByteArray shown = formatDuration(x, m_styles.formatCode(cell.style)).toUtf8();
-        if (stats.durations++ == 0) {
-            stats.firstDuration = cellName(cell.column, row);
-            stats.durationExample = QString::fromUtf8(shown);
-        }
-        setText({shown.constData(), size_t(shown.size())});
-        return {};
-    } else if (fmt != DateFormat::None) {
-        if (auto ms = ExcelDate::toMsecs(x, m_date1904)) {
-            qint64 msecs = *ms;
-            const qint64 day = ExcelDate::kMsecsPerDay;
-            // A date-only format shows the day; a time part hidden by the format is not data.
-            if (fmt == DateFormat::Date)
-                msecs -= ((msecs % day) + day) % day;
-            const bool withTime = msecs % day != 0;
-            v.kind = withTime ? Value::Kind::DateTime : Value::Kind::Date;
-            v.msecs = msecs;
-            v.number = x;
-            char buf[32];
-            v.text = batch.store({buf, ExcelDate::format(msecs, withTime, buf)});
-            return {};
-        }
-        if (!m_date1904 && x >= 60 && x < 61) {
-            if (stats.phantomDates++ == 0)
-                stats.firstPhantom = cellName(cell.column, row);
-            return {};
-        }
-        // Out of Excel's date range: Excel shows #####; keep the number.
-    }
-    v.number = x;
-    v.kind = (x == std::trunc(x) && std::fabs(x) < 9007199254740992.0) ? Value::Kind::Integer : Value::Kind::Decimal;
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    v.text = batch.store({buf, size_t(res.ptr - buf)});
-    return {};
-}
-
 Result<void> XlsxReader::emitRow(Cursor &c, RowBatch &batch, bool trackTypes)
 {
     Value *cells = batch.appendRow(c.row.number);
@@ -618,7 +437,7 @@ Result<void> XlsxReader::emitRow(Cursor &c, RowBatch &batch, bool trackTypes)
             return r;
         if (trackTypes && v.kind != Value::Kind::Blank && v.kind != Value::Kind::Error) {
             const auto before = m_types[size_t(cell.column)];
-            widen(m_types[size_t(cell.column)], v.kind);
+            widenType(m_types[size_t(cell.column)], v.kind);
             if (m_types[size_t(cell.column)] != before)
                 m_columns[cell.column].type = *m_types[size_t(cell.column)];
         }
@@ -637,32 +456,6 @@ void XlsxReader::noteSkipped(qint64 row, SkipReason reason, RowBatch *batch)
     ++it->count;
     if (it->examples.size() < 10)
         it->examples.append(row);
-}
-
-bool XlsxReader::looksLikeHeader(const RowBatch &first, const RowBatch &below) const
-{
-    int headerVotes = 0, dataVotes = 0;
-    bool anyText = false;
-    for (int col = 0; col < first.columnCount(); ++col) {
-        const Value &head = first.at(0, col);
-        if (head.isBlank() || head.kind == Value::Kind::Error)
-            continue;
-        anyText = anyText || head.kind == Value::Kind::Text;
-        std::optional<ColumnType> data;
-        for (int row = 0; row < below.rowCount(); ++row)
-            widen(data, below.at(row, col).kind);
-        if (!data || *data == ColumnType::Text)
-            continue;
-        std::optional<ColumnType> both = data;
-        widen(both, head.kind);
-        if (*both == ColumnType::Text)
-            ++headerVotes;
-        else
-            ++dataVotes;
-    }
-    if (below.rowCount() == 0)
-        return anyText; // a lone row of numbers or dates is data, a lone row of words a header
-    return !(dataVotes > 0 && headerVotes == 0);
 }
 
 Result<void> XlsxReader::readHeader()
@@ -784,7 +577,7 @@ Result<void> XlsxReader::readHeader()
     RowBatch sample;
     if (auto r = readSample(sample, kOpenSampleRows); !r.ok())
         return r.error();
-    m_info.hasHeader = looksLikeHeader(firstRow, sample);
+    m_info.hasHeader = firstRowIsHeader(firstRow, sample);
     if (!m_info.hasHeader) {
         m_firstDataRow = m_headerRow;
         m_info.warnings.append(QStringLiteral("Sheet \"%1\": no header row was found (the first row holds data like "
@@ -817,10 +610,10 @@ Result<void> XlsxReader::readHeader()
     m_types.assign(size_t(width), std::nullopt);
     for (int row = 0; row < sample.rowCount(); ++row)
         for (int col = 0; col < width; ++col)
-            widen(m_types[size_t(col)], sample.at(row, col).kind);
+            widenType(m_types[size_t(col)], sample.at(row, col).kind);
     if (!m_info.hasHeader)
         for (int col = 0; col < width; ++col)
-            widen(m_types[size_t(col)], names[col].kind);
+            widenType(m_types[size_t(col)], names[col].kind);
     for (int col = 0; col < width; ++col)
         m_columns[col].type = m_types[size_t(col)].value_or(ColumnType::Text);
     return {};
@@ -937,42 +730,11 @@ Result<void> XlsxReader::skipFurtherTables(Cursor &c, RowBatch &batch)
 void XlsxReader::finish()
 {
     m_finished = true;
-    const CellStats &s = m_main->stats;
-    if (s.errorCells)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held Excel errors such as #N/A or #DIV/0! "
-                                              "(the first at %3); they are kept as errors, not numbers.")
-                                   .arg(m_sheetName, plural(s.errorCells, "cell", "cells"), s.firstError));
-    if (s.truncated)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held more than Excel's 32,767 characters (the "
-                                              "first at %3); %4 cut to that length.")
-                                   .arg(m_sheetName, plural(s.truncated, "cell", "cells"), s.firstTruncated,
-                                        s.truncated == 1 ? QStringLiteral("it was") : QStringLiteral("they were")));
+    m_info.warnings.append(m_main->stats.warnings(m_sheetName));
     if (m_strings.truncatedCount())
         m_info.warnings.append(QStringLiteral("\"%1\": %2 of the workbook's shared text held more than Excel's "
                                               "32,767 characters; cut to that length.")
                                    .arg(m_name, plural(m_strings.truncatedCount(), "item", "items")));
-    if (s.unknownEntities)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held an '&' code that XML does not define, such "
-                                              "as &foo; (the first at %3); kept as written.")
-                                   .arg(m_sheetName, plural(s.unknownEntities, "cell", "cells"), s.firstUnknownEntity));
-    if (s.durations)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held durations (elapsed time such as %3, the first "
-                                              "at %4); they are read as text, as Excel shows them, not as dates.")
-                                   .arg(m_sheetName, plural(s.durations, "cell", "cells"), s.durationExample,
-                                        s.firstDuration));
-    if (s.phantomDates)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 showed 29 February 1900, a day that never "
-                                              "existed (an old Excel quirk), at %3 first; read as blanks.")
-                                   .arg(m_sheetName, plural(s.phantomDates, "cell", "cells"), s.firstPhantom));
-    if (s.beyondColumns)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 to the right of the table (the first at %3) "
-                                              "%4 ignored.")
-                                   .arg(m_sheetName, plural(s.beyondColumns, "value", "values"), s.firstBeyond,
-                                        s.beyondColumns == 1 ? QStringLiteral("was") : QStringLiteral("were")));
-    if (s.innerBlankRows)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 between the data %3 skipped.")
-                                   .arg(m_sheetName, plural(s.innerBlankRows, "empty row", "empty rows"),
-                                        s.innerBlankRows == 1 ? QStringLiteral("was") : QStringLiteral("were")));
     m_main.reset();
 }
 
