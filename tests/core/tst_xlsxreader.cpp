@@ -964,6 +964,44 @@ private Q_SLOTS:
         QVERIFY(t->info.moreTablesAt.isEmpty());
     }
 
+    void footersLeftOut()
+    {
+        auto text = [](const char *s) { return QByteArray("<c t=\"inlineStr\"><is><t>") + s + "</t></is></c>"; };
+        const QByteArray rows =
+            "<row r=\"1\">" + text("Date") + text("Amount") + "</row>"
+            "<row r=\"2\"><c s=\"1\"><v>44197</v></c><c><v>10</v></c></row>"
+            // "Total" inside the data is data: rows follow it.
+            "<row r=\"3\">" + text("Total so far") + "<c><v>10</v></c></row>"
+            "<row r=\"4\"><c s=\"1\"><v>44198</v></c><c><v>12.5</v></c></row>"
+            "<row r=\"6\">" + text("Total") + "<c><f>SUM(B2:B4)</f><v>32.5</v></c></row>"
+            "<row r=\"7\">" + text("*** END ***") + "</row>";
+        ReadOptions o;
+        auto reader = TableReader::open(handSheet(QStringLiteral("footer.xlsx"), rows), o);
+        REQUIRE_OK(reader);
+        RowBatch batch;
+        QList<QPair<qint64, int>> skipped;
+        qint64 dataRows = 0;
+        for (;;) {
+            auto more = (*reader)->readBatch(batch, nullptr);
+            REQUIRE_OK(more);
+            for (const SkippedLine &l : batch.skipped())
+                skipped.append({l.line, int(l.reason)});
+            dataRows += batch.rowCount();
+            if (!*more)
+                break;
+        }
+        QCOMPARE(dataRows, qint64(3));
+        QCOMPARE(skipped, (QList<QPair<qint64, int>>{{5, int(SkipReason::Blank)}, {6, int(SkipReason::Footer)},
+                                                     {7, int(SkipReason::Footer)}}));
+        const QString warnings = (*reader)->info().warnings.join(u'\n');
+        QVERIFY2(warnings.contains(u"2 rows under the data (from row 6) read like a footer"), qPrintable(warnings));
+        // The opening sample leaves the footer out too: the amounts stay numbers.
+        auto t = readTable(handSheet(QStringLiteral("footer2.xlsx"), rows));
+        REQUIRE_OK(t);
+        QCOMPARE(t->columns[1].type, ColumnType::Decimal);
+        QCOMPARE(t->columns[0].type, ColumnType::Text); // "Total so far" is data
+    }
+
     void errorCellsAreValues()
     {
         const QByteArray rows =

@@ -112,6 +112,23 @@ bool firstRowIsHeader(const RowBatch &first, const RowBatch &below)
     return !(dataVotes > 0 && headerVotes == 0);
 }
 
+std::string_view CellConverter::textOf(const RawCell &cell) const
+{
+    switch (cell.type) {
+    case RawCell::Type::SharedString: {
+        size_t index = 0;
+        const char *end = cell.value.data() + cell.value.size();
+        const auto [p, ec] = std::from_chars(cell.value.data(), end, index);
+        return ec == std::errc() && p == end && index < m_strings.size() ? m_strings.at(index) : std::string_view();
+    }
+    case RawCell::Type::InlineString:
+    case RawCell::Type::FormulaString:
+        return cell.value;
+    default:
+        return {};
+    }
+}
+
 bool CellConverter::isBlank(const RawCell &cell) const
 {
     switch (cell.type) {

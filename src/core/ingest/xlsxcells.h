@@ -60,6 +60,8 @@ public:
     void setSheet(const QString &sheetName) { m_sheetName = sheetName; }
 
     bool isBlank(const RawCell &cell) const;
+    //! The text of a string cell (shared or inline) as stored; empty for other cells.
+    std::string_view textOf(const RawCell &cell) const;
     Result<void> convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const;
 
 private:

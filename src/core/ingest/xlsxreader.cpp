@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <map>
 #include <new>
 #include <cmath>
@@ -97,7 +98,15 @@ private:
         qint64 tableRows = 0;
         //! The row where another table starts, once met; the data ends there.
         qint64 anotherTableAt = 0;
+        //! Rows that may be a footer ("Total", "*** END ***"), held until a data row follows them
+        //! (then they are data) or the table ends (then they are the footer); with their gaps.
+        std::vector<std::pair<RawRow, qint64>> pending;
+        std::deque<std::pair<RawRow, qint64>> ready;
+        std::vector<std::pair<RawRow, qint64>> footers;
     };
+    //! The next row with content of the table (nextDataRow without footers).
+    Result<bool> nextRow(Cursor &c);
+    bool mayBeFooter(const Cursor &c) const;
     static bool blankIn(const void *reader, const RawCell &cell)
     {
         return static_cast<const XlsxReader *>(reader)->m_cells.isBlank(cell);
@@ -391,7 +400,71 @@ Result<std::unique_ptr<XlsxReader::Cursor>> XlsxReader::openCursor()
     return c;
 }
 
+bool XlsxReader::mayBeFooter(const Cursor &c) const
+{
+    if (!c.detectTables || c.tableRows == 0)
+        return false;
+    int count = 0;
+    const RawCell *first = nullptr;
+    bool wordOverNumbers = false;
+    for (int i = 0; i < c.row.count; ++i) {
+        const RawCell &cell = c.row.cells[size_t(i)];
+        if (isBlank(cell))
+            continue;
+        ++count;
+        if (!first)
+            first = &cell;
+        wordOverNumbers = TableBoundary::isText(cell) && c.boundary.typedOnly(cell.column);
+    }
+    if (!first)
+        return false;
+    // "Total", "Subtotal", "Grand total", "Sum" first: a summary row under the data.
+    const QString lead = QString::fromUtf8(m_cells.textOf(*first).substr(0, 40)).trimmed().toLower();
+    for (const char *word : {"total", "subtotal", "sub-total", "grand total", "sum"}) {
+        const QLatin1StringView w(word);
+        if (lead.startsWith(w) && (lead.size() == w.size() || !lead[w.size()].isLetter()))
+            return true;
+    }
+    // One word in a column of numbers or dates, or under a footer: "*** END ***", "Source: ...".
+    return count == 1 && (wordOverNumbers || (!c.pending.empty() && TableBoundary::isText(*first)));
+}
+
 Result<bool> XlsxReader::nextDataRow(Cursor &c)
+{
+    constexpr size_t kMaxFooterRows = 20;
+    for (;;) {
+        if (!c.ready.empty()) {
+            c.row = std::move(c.ready.front().first);
+            c.gapFrom = c.ready.front().second;
+            c.ready.pop_front();
+            c.boundary.add(c.row);
+            return true;
+        }
+        auto more = nextRow(c);
+        if (!more)
+            return more;
+        if (!*more) {
+            c.footers = std::move(c.pending);
+            c.pending.clear();
+            return false;
+        }
+        if (mayBeFooter(c) && c.pending.size() < kMaxFooterRows) {
+            c.pending.emplace_back(c.row, c.gapFrom);
+            continue;
+        }
+        if (c.pending.empty()) {
+            c.boundary.add(c.row);
+            return true;
+        }
+        // Rows after them: what looked like a footer is data.
+        for (auto &p : c.pending)
+            c.ready.push_back(std::move(p));
+        c.pending.clear();
+        c.ready.emplace_back(c.row, c.gapFrom);
+    }
+}
+
+Result<bool> XlsxReader::nextRow(Cursor &c)
 {
     if (c.anotherTableAt)
         return false;
@@ -410,10 +483,8 @@ Result<bool> XlsxReader::nextDataRow(Cursor &c)
             c.anotherTableAt = c.row.number;
             return false;
         }
-        if (c.detectTables) {
-            c.boundary.add(c.row);
+        if (c.detectTables)
             ++c.tableRows;
-        }
         c.stats.innerBlankRows += c.row.number - c.lastRow - 1;
         c.gapFrom = c.lastRow + 1;
         c.lastRow = c.row.number;
@@ -779,6 +850,23 @@ Result<bool> XlsxReader::readRows(RowBatch &batch, Feedback *feedback)
         if (!more)
             return more.error();
         if (!*more) {
+            if (!m_main->footers.empty()) {
+                const RawRow &first = m_main->footers.front().first;
+                for (const auto &[row, gapFrom] : m_main->footers) {
+                    for (qint64 blank = gapFrom; blank < row.number; ++blank)
+                        noteSkipped(blank, SkipReason::Blank, &batch);
+                    noteSkipped(row.number, SkipReason::Footer, &batch);
+                }
+                m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 under the data (from row %3) %4 like a "
+                                                      "footer, not data, and %5 left out.")
+                                           .arg(m_sheetName,
+                                                plural(qint64(m_main->footers.size()), "row", "rows"))
+                                           .arg(first.number)
+                                           .arg(m_main->footers.size() == 1 ? QStringLiteral("reads")
+                                                                            : QStringLiteral("read"),
+                                                m_main->footers.size() == 1 ? QStringLiteral("was")
+                                                                            : QStringLiteral("were")));
+            }
             if (auto r = skipFurtherTables(*m_main, batch); !r.ok())
                 return r.error();
             if (feedback)

@@ -64,10 +64,12 @@ public:
     void add(const RawRow &row);
     //! Whether `row`, met after a gap, starts another table.
     bool startsAnotherTable(const RawRow &row) const;
+    //! Whether the column has held only numbers, dates or booleans so far (and some).
+    bool typedOnly(int column) const { return size_t(column) < m_columns.size() && m_columns[size_t(column)] == Typed; }
+    static bool isText(const RawCell &cell);
 
 private:
     enum : quint8 { Typed = 1, Text = 2 };
-    static bool isText(const RawCell &cell);
     BlankTest m_blank;
     const void *m_context;
     std::vector<quint8> m_columns;
