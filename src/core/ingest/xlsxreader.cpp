@@ -31,6 +31,9 @@ namespace {
 constexpr qint64 kMaxFileBytes = 1024ll * 1024 * 1024;
 //! Rows looked at when open() decides the columns and their first types.
 constexpr int kOpenSampleRows = 2000;
+//! Cells one batch or sample may hold (80 MB of values): a sheet as wide as Excel allows gets
+//! fewer rows per batch instead of gigabytes of mostly empty cells.
+constexpr qint64 kMaxBatchCells = 2'000'000;
 
 QString plural(qint64 n, const char *one, const char *many)
 {
@@ -739,6 +742,7 @@ Result<bool> XlsxReader::sampleRows(RowBatch &batch, int maxRows)
     if (!cursor)
         return cursor.error();
     Cursor &c = **cursor;
+    maxRows = int(std::min<qint64>(maxRows, std::max<qint64>(1, kMaxBatchCells / std::max(m_width, 1))));
     while (batch.rowCount() < maxRows) {
         auto more = nextDataRow(c);
         if (!more)
@@ -837,7 +841,7 @@ Result<bool> XlsxReader::readRows(RowBatch &batch, Feedback *feedback)
     }
     if (feedback)
         feedback->setPhase("Reading");
-    const int limit = std::max(1, m_options.batchRows);
+    const int limit = int(std::clamp<qint64>(kMaxBatchCells / std::max(m_width, 1), 1, std::max(1, m_options.batchRows)));
     while (batch.rowCount() < limit) {
         if (feedback && (batch.rowCount() & 1023) == 0) {
             if (feedback->isCancelled())
