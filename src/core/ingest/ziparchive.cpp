@@ -183,7 +183,7 @@ Result<std::shared_ptr<ZipArchive>> ZipArchive::open(QByteArray data, const QStr
         e.encrypted = (info.flag & 1u) != 0;
         e.offset = pos.pos_in_zip_directory;
         e.fileNumber = pos.num_of_file;
-        // The first entry of a name wins, as in the central directory order readers agree on.
+        // A name stored twice (a crafted archive) resolves to its first entry.
         if (!zip->m_index.contains(e.name.toLower()))
             zip->m_index.insert(e.name.toLower(), int(zip->m_entries.size()));
         zip->m_entries.push_back(std::move(e));
