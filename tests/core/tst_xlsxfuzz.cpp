@@ -249,6 +249,26 @@ private Q_SLOTS:
         QVERIFY2(run.peakKb < kPeakLimitKb, qPrintable(QStringLiteral("peak %1 MB").arg(run.peakKb / 1024)));
     }
 
+    void stylesBomb()
+    {
+        // A styles part of 200 MB (parts like it are read whole): refused at 64 MB, even when
+        // the ratio limit is lifted.
+        HandBook b = seedBook();
+        const GeneratedEntry styles{QStringLiteral("xl/styles.xml"),
+                                    "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><cellXfs>",
+                                    "<xf numFmtId=\"14\"/>", 10'000'000, "</cellXfs></styleSheet>"};
+        const QString file = path(QStringLiteral("styles.xlsx"));
+        QVERIFY(writeZipGenerated(file, handBookEntries(b), styles, 1));
+        ReadOptions o;
+        o.maxCompressionRatio = 100'000;
+        const ChildRun run = readInChild(file, o);
+        QVERIFY2(run.outcome == ChildRun::Refused, qPrintable(QStringLiteral("outcome %1").arg(int(run.outcome))));
+        QCOMPARE(run.code, Error::Code::TooLarge);
+        QVERIFY2(run.message.contains(u"unpacks to more than 64.0 MB") && run.message.contains(u"xl/styles.xml"),
+                 qPrintable(run.message));
+        QVERIFY2(run.peakKb < kPeakLimitKb, qPrintable(QStringLiteral("peak %1 MB").arg(run.peakKb / 1024)));
+    }
+
     void hugeCellSplitByComments()
     {
         // One cell of 64 MB, in pieces between XML comments, stored without compression (no

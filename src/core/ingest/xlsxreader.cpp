@@ -34,6 +34,8 @@ constexpr int kOpenSampleRows = 2000;
 //! Cells one batch or sample may hold (80 MB of values): a sheet as wide as Excel allows gets
 //! fewer rows per batch instead of gigabytes of mostly empty cells.
 constexpr qint64 kMaxBatchCells = 2'000'000;
+//! Most bytes a part read whole (not streamed) may inflate to.
+constexpr qint64 kMaxHeldPartBytes = 64ll * 1024 * 1024;
 
 QString plural(qint64 n, const char *one, const char *many)
 {
@@ -178,8 +180,11 @@ private:
 
 Result<QByteArray> XlsxReader::readPart(const QString &part)
 {
-    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio,
-                     m_options.maxUncompressedBytes};
+    // Parts held whole (relationships, the workbook, styles) are small in any real workbook; a
+    // cap keeps a crafted one from filling memory. Sheets and shared strings are streamed.
+    const qint64 budget = m_options.maxUncompressedBytes - m_inflatedParts;
+    ZipLimits limits{std::min(budget, kMaxHeldPartBytes), m_options.maxCompressionRatio,
+                     budget < kMaxHeldPartBytes ? m_options.maxUncompressedBytes : kMaxHeldPartBytes};
     auto data = m_zip->readAll(part, limits);
     if (data)
         m_inflatedParts += data->size();
