@@ -3,6 +3,7 @@
 // from fixed seeds, so every run tries the same cases.
 
 #include "ingest/reader.h"
+#include "ingest/sha256.h"
 
 #include "testutil.h"
 #include "xlsxfixtures.h"
@@ -136,6 +137,75 @@ HandBook seedBook()
     sheet.replace("</worksheet>", "<mergeCells count=\"1\"><mergeCell ref=\"A40:B40\"/></mergeCells></worksheet>");
     b.sheets = {sheet};
     return b;
+}
+
+//! Writes a zip by hand, every entry stored (no compression): first `junkEntries` entries of
+//! `junkBytes` zeros each, left as holes of a sparse file (so the test writes almost nothing to
+//! disk, while the file's size and every read of it are as if the zeros were there), then
+//! `entries`, then the central directory. `badCrc` names an entry whose checksum is wrong.
+bool writeStoredZipWithJunk(const QString &path, const ZipEntries &entries, int junkEntries, qint64 junkBytes,
+                            const QString &badCrc)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    auto u16 = [](QByteArray &b, quint32 v) { b.append(char(v & 0xff)).append(char((v >> 8) & 0xff)); };
+    auto u32 = [&](QByteArray &b, quint32 v) { u16(b, v & 0xffff); u16(b, v >> 16); };
+    QByteArray directory;
+    auto add = [&](const QByteArray &name, quint32 crc, qint64 size, const QByteArray *data) {
+        const quint32 offset = quint32(f.pos());
+        QByteArray local;
+        u32(local, 0x04034b50);
+        for (quint32 v : {20u, 0u, 0u, 0u, 0x21u}) // version, flags, stored, time, date 1980-01-01
+            u16(local, v);
+        u32(local, crc);
+        u32(local, quint32(size));
+        u32(local, quint32(size));
+        u16(local, quint32(name.size()));
+        u16(local, 0);
+        local += name;
+        if (f.write(local) != local.size())
+            return false;
+        if (data ? f.write(*data) != data->size() : !f.seek(f.pos() + size))
+            return false;
+        u32(directory, 0x02014b50);
+        for (quint32 v : {20u, 20u, 0u, 0u, 0u, 0x21u})
+            u16(directory, v);
+        u32(directory, crc);
+        u32(directory, quint32(size));
+        u32(directory, quint32(size));
+        for (quint32 v : {quint32(name.size()), 0u, 0u, 0u, 0u})
+            u16(directory, v);
+        u32(directory, 0);
+        u32(directory, offset);
+        directory += name;
+        return true;
+    };
+    const QByteArray zeros(1 << 20, '\0');
+    const uLong zerosCrc = crc32(0, reinterpret_cast<const Bytef *>(zeros.constData()), uInt(zeros.size()));
+    uLong junkCrc = crc32(0, nullptr, 0);
+    for (qint64 done = 0; done < junkBytes; done += zeros.size())
+        junkCrc = crc32_combine(junkCrc, zerosCrc, z_off_t(zeros.size()));
+    for (int i = 0; i < junkEntries; ++i)
+        if (!add("xl/media/junk" + QByteArray::number(i) + ".bin", quint32(junkCrc), junkBytes, nullptr))
+            return false;
+    for (const auto &[name, data] : entries) {
+        quint32 crc = quint32(crc32(0, reinterpret_cast<const Bytef *>(data.constData()), uInt(data.size())));
+        if (name == badCrc)
+            crc ^= 0x5a5a5a5au;
+        if (!add(name.toUtf8(), crc, data.size(), &data))
+            return false;
+    }
+    const quint32 directoryAt = quint32(f.pos());
+    const quint32 count = quint32(junkEntries + entries.size());
+    QByteArray end;
+    u32(end, 0x06054b50);
+    for (quint32 v : {0u, 0u, count, count})
+        u16(end, v);
+    u32(end, quint32(directory.size()));
+    u32(end, directoryAt);
+    u16(end, 0);
+    return f.write(directory + end) == directory.size() + end.size();
 }
 
 } // namespace
@@ -311,6 +381,38 @@ private Q_SLOTS:
         auto reader = TableReader::open(file);
         QVERIFY(reader.ok());
         QCOMPARE((*reader)->columns().size(), 16384);
+    }
+
+    void largeWorkbookRefusedInBoundedMemory()
+    {
+        // 600 MB of stored media that the reader never needs, then a sheet with a wrong checksum:
+        // refused as damaged without the file ever being held in memory (it is hashed and
+        // unzipped straight from disk).
+        HandBook b = seedBook();
+        const QString file = path(QStringLiteral("large.xlsx"));
+        QVERIFY(writeStoredZipWithJunk(file, handBookEntries(b), 6, 100ll * 1024 * 1024,
+                                       QStringLiteral("xl/worksheets/sheet1.xml")));
+        QVERIFY(QFileInfo(file).size() > 600ll * 1024 * 1024);
+        QElapsedTimer timer;
+        timer.start();
+        const ChildRun run = readInChild(file);
+        qInfo("large.xlsx refused in %lld ms", timer.elapsed());
+        QVERIFY(QFile::remove(file));
+        QVERIFY2(run.outcome == ChildRun::Refused, qPrintable(QStringLiteral("outcome %1 peak %2").arg(int(run.outcome)).arg(run.peakKb / 1024)));
+        QCOMPARE(run.code, Error::Code::Corrupt);
+        QVERIFY2(run.message.contains(u"\"large.xlsx\" is damaged") && run.message.contains(u"checksum"),
+                 qPrintable(run.message));
+        QVERIFY2(run.peakKb < kPeakLimitKb, qPrintable(QStringLiteral("peak %1 MB").arg(run.peakKb / 1024)));
+
+        // The same file with a good checksum is read, with the digest of the whole file.
+        QVERIFY(writeStoredZipWithJunk(file, handBookEntries(b), 6, 100ll * 1024 * 1024, {}));
+        auto t = readTable(file);
+        QVERIFY2(t.ok(), t.ok() ? "" : qPrintable(t.error().toString()));
+        QCOMPARE(t->info.size, QFileInfo(file).size());
+        auto digest = sha256File(file);
+        QVERIFY(digest.ok());
+        QCOMPARE(t->info.sha256, *digest);
+        QVERIFY(QFile::remove(file));
     }
 
     void outOfMemoryIsAnError()

@@ -27,7 +27,8 @@ namespace finpipe::ingest {
 
 namespace {
 
-//! The whole file is held in memory (it is hashed and unzipped from the same bytes).
+//! Larger files are refused: no workbook Excel writes is near it, and hashing and unzipping
+//! one would take minutes (memory does not grow with it: the zip is read from the file).
 constexpr qint64 kMaxFileBytes = 1024ll * 1024 * 1024;
 //! Rows looked at when open() decides the columns and their first types.
 constexpr int kOpenSampleRows = 2000;
@@ -59,7 +60,7 @@ public:
     Result<void> open()
     {
         try {
-            return openWorkbook();
+            return orChanged(openWorkbook());
         } catch (const std::bad_alloc &) {
             return outOfMemory();
         }
@@ -71,10 +72,19 @@ public:
     Result<bool> readSample(RowBatch &batch, int maxRows) override
     {
         try {
-            return sampleRows(batch, maxRows);
+            return orChanged(sampleRows(batch, maxRows));
         } catch (const std::bad_alloc &) {
             return outOfMemory();
         }
+    }
+    //! A file that changed while it was read may look damaged in any way (bad XML, absurd
+    //! cells): the change is then what the analyst is told.
+    template<typename T>
+    Result<T> orChanged(Result<T> r) const
+    {
+        if (r.ok() || !m_zip || r.error().code == Error::Code::Cancelled)
+            return r;
+        return m_zip->orChanged(r.error());
     }
     //! A workbook that needs more memory than there is is refused, never a crash.
     Error outOfMemory() const
@@ -711,25 +721,28 @@ Result<void> XlsxReader::openWorkbook()
                            QStringLiteral("\"%1\" is %2, larger than finpipe reads as an Excel workbook. "
                                           "Save the sheet you need as CSV and open that instead.")
                                .arg(m_name, QLocale::c().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat)));
-    // Read once: the same bytes are hashed and unzipped.
-    QByteArray bytes = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        return readError(file);
-    if (bytes.size() != size)
-        if (auto r = checkUnchanged(file, size, modified); !r.ok())
-            return r.error();
     m_info.path = m_path;
     m_info.format = FileFormat::Xlsx;
     // Workbook parts are XML in UTF-8 (UTF-16 parts are refused as damaged).
     m_info.encoding = QStringLiteral("UTF-8");
-    m_info.size = bytes.size();
+    m_info.size = size;
     if (m_options.computeHash) {
+        // A streaming pass of its own: the zip is read entry by entry, in no useful order for
+        // hashing. The archive checks that the file stays as hashed until the last part is read.
         Sha256 hash;
-        hash.update(bytes.constData(), size_t(bytes.size()));
+        std::vector<char> buffer(1 << 20);
+        for (qint64 n; (n = file.read(buffer.data(), qint64(buffer.size()))) != 0;) {
+            if (n < 0)
+                return readError(file);
+            hash.update(buffer.data(), size_t(n));
+        }
+        if (auto r = checkUnchanged(file, size, modified); !r.ok())
+            return r.error();
         m_info.sha256 = hash.finishHex();
     }
+    file.close();
 
-    auto zip = ZipArchive::open(std::move(bytes), m_name);
+    auto zip = ZipArchive::open(m_path, m_name, size, modified);
     if (!zip)
         return zip.error();
     m_zip = std::move(*zip);
@@ -821,7 +834,7 @@ void XlsxReader::finish()
 Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
 {
     try {
-        return readRows(batch, feedback);
+        return orChanged(readRows(batch, feedback));
     } catch (const std::bad_alloc &) {
         return outOfMemory();
     }
