@@ -112,6 +112,9 @@ private Q_SLOTS:
         const jobs::JobRecord *job = w.jobModel()->job(id);
         QCOMPARE(job->state, JobState::Failed);
         QVERIFY(!job->errorMessage.isEmpty());
+        // The list says how sure detection is of the file as it is now, not of the earlier file.
+        QVERIFY2(job->level == detect::Level::Low || job->level == detect::Level::VeryLow, qPrintable(QString::number(job->confidence)));
+        QVERIFY(job->confidence < 0.8);
         QVERIFY(page->messageLabel()->text().contains(u"not sure what kind of data"));
         QVERIFY(!page->messageLabel()->text().contains(u"--type")); // no command-line advice in the app
         QVERIFY(page->findChild<QLabel *>(QStringLiteral("outcomeAdvice"))->text().startsWith(u"What to do"));

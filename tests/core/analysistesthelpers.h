@@ -124,6 +124,44 @@ inline const std::vector<analysis::Cell> *qualityRow(const analysis::AnalysisRes
     return found;
 }
 
+//! What is wrong with the data-quality row "error cells" of `column` (empty when it says `count`
+//! cells, rows `rows` and names `code`); with `column` absent from the check when `count` is 0.
+inline QString errorCellsMismatch(const analysis::AnalysisResult &r, const QString &column, double count,
+                                  const QString &rows = {}, const QString &code = {})
+{
+    const auto *row = qualityRow(r, QStringLiteral("error cells"), column);
+    if (!row)
+        return count == 0 ? QString() : QStringLiteral("no \"error cells\" row for %1").arg(column);
+    if (count == 0)
+        return QStringLiteral("an \"error cells\" row for %1, which has none").arg(column);
+    auto cell = [&](const char *name) -> const analysis::Cell & {
+        return (*row)[size_t(r.quality.columns.indexOf(QLatin1StringView(name)))];
+    };
+    if (cell("count").number != count)
+        return QStringLiteral("%1: count %2, expected %3").arg(column).arg(cell("count").number).arg(count);
+    if (!rows.isEmpty() && cell("example_rows").text != rows)
+        return QStringLiteral("%1: rows %2, expected %3").arg(column, cell("example_rows").text, rows);
+    if (!code.isEmpty() && !cell("detail").text.contains(code))
+        return QStringLiteral("%1: detail \"%2\" does not name %3").arg(column, cell("detail").text, code);
+    return {};
+}
+
+//! The count of the data-quality row "blank values" of `column`, or -1 when there is none.
+inline double blankCount(const analysis::AnalysisResult &r, const QString &column)
+{
+    const auto *row = qualityRow(r, QStringLiteral("blank values"), column);
+    return row ? (*row)[size_t(r.quality.columns.indexOf(QStringLiteral("count")))].number : -1;
+}
+
+//! The messages of `r`'s alerts.
+inline QStringList alertTexts(const analysis::AnalysisResult &r)
+{
+    QStringList out;
+    for (const auto &a : r.alerts)
+        out << a.message;
+    return out;
+}
+
 inline QList<ingest::ColumnInfo> makeColumns(const QStringList &names)
 {
     QList<ingest::ColumnInfo> columns;

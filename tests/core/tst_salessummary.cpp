@@ -433,24 +433,12 @@ private Q_SLOTS:
         QVERIFY(s.consume(*batch, lineage, nullptr).ok());
         auto result = s.finish(nullptr);
         QVERIFY(result.ok());
-        const ResultTable &q = result->quality;
-        const auto *amount = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("amount"));
-        QVERIFY(amount);
-        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("count")))].number, 2.0);
-        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("rate")))].number, 0.5);
-        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("3, 5"));
-        QVERIFY((*amount)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#N/A"));
-        const auto *price = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("price"));
-        QVERIFY(price);
-        QCOMPARE((*price)[size_t(col(q, QStringLiteral("count")))].number, 1.0);
-        QVERIFY((*price)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#DIV/0!"));
-        QVERIFY(!qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("qty")));
-        const auto *blank = qualityRow(*result, QStringLiteral("blank values"), QStringLiteral("amount"));
-        QVERIFY(blank);
-        QCOMPARE((*blank)[size_t(col(q, QStringLiteral("count")))].number, 0.0);
-        QStringList alerts;
-        for (const QualityAlert &a : result->alerts)
-            alerts << a.message;
+        QCOMPARE(errorCellsMismatch(*result, QStringLiteral("amount"), 2, QStringLiteral("3, 5"), QStringLiteral("#N/A")), QString());
+        QCOMPARE(qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("amount"))->at(size_t(col(result->quality, QStringLiteral("rate")))).number, 0.5);
+        QCOMPARE(errorCellsMismatch(*result, QStringLiteral("price"), 1, {}, QStringLiteral("#DIV/0!")), QString());
+        QCOMPARE(errorCellsMismatch(*result, QStringLiteral("qty"), 0), QString());
+        QCOMPARE(blankCount(*result, QStringLiteral("amount")), 0.0);
+        const QStringList alerts = alertTexts(*result);
         QVERIFY2(alerts.contains(QStringLiteral("Column \"amount\" has 2 Excel error value(s) such as #N/A (rows 3, 5).")),
                  qPrintable(alerts.join(u'\n')));
         QVERIFY2(alerts.contains(QStringLiteral("Column \"price\" has 1 Excel error value(s) such as #DIV/0! (rows 4).")),

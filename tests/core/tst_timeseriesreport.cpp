@@ -125,22 +125,10 @@ private Q_SLOTS:
         QVERIFY(r.consume(*batch, lineage, nullptr).ok());
         auto result = r.finish(nullptr);
         QVERIFY(result.ok());
-        const ResultTable &q = result->quality;
-        const auto *data1 = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("Data 1"));
-        QVERIFY(data1);
-        QCOMPARE((*data1)[size_t(col(q, QStringLiteral("count")))].number, 2.0);
-        QCOMPARE((*data1)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("3, 5"));
-        QVERIFY((*data1)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#N/A"));
-        const auto *data2 = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("Data 2"));
-        QVERIFY(data2);
-        QCOMPARE((*data2)[size_t(col(q, QStringLiteral("count")))].number, 1.0);
-        QCOMPARE((*data2)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("4"));
-        const auto *blank = qualityRow(*result, QStringLiteral("blank values"), QStringLiteral("Data 1"));
-        QVERIFY(blank);
-        QCOMPARE((*blank)[size_t(col(q, QStringLiteral("count")))].number, 0.0);
-        QStringList alerts;
-        for (const QualityAlert &a : result->alerts)
-            alerts << a.message;
+        QCOMPARE(errorCellsMismatch(*result, QStringLiteral("Data 1"), 2, QStringLiteral("3, 5"), QStringLiteral("#N/A")), QString());
+        QCOMPARE(errorCellsMismatch(*result, QStringLiteral("Data 2"), 1, QStringLiteral("4")), QString());
+        QCOMPARE(blankCount(*result, QStringLiteral("Data 1")), 0.0);
+        const QStringList alerts = alertTexts(*result);
         QVERIFY2(alerts.contains(QStringLiteral("Column \"Data 1\" has 2 Excel error value(s) such as #N/A (rows 3, 5).")),
                  qPrintable(alerts.join(u'\n')));
         QVERIFY2(alerts.contains(QStringLiteral("Column \"Data 2\" has 1 Excel error value(s) such as #DIV/0! (rows 4).")),

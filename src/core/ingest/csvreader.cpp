@@ -28,32 +28,6 @@ namespace finpipe::ingest {
 
 namespace csvdetail {
 
-ColumnType kindToType(Value::Kind kind)
-{
-    switch (kind) {
-    case Value::Kind::Integer: return ColumnType::Integer;
-    case Value::Kind::Decimal: return ColumnType::Decimal;
-    case Value::Kind::Date: return ColumnType::Date;
-    case Value::Kind::DateTime: return ColumnType::DateTime;
-    case Value::Kind::Boolean: return ColumnType::Boolean;
-    default: return ColumnType::Text;
-    }
-}
-
-//! The narrowest type that holds both: integer < decimal, date < datetime; else text.
-ColumnType widen(ColumnType a, ColumnType b)
-{
-    if (a == b)
-        return a;
-    auto isNum = [](ColumnType t) { return t == ColumnType::Integer || t == ColumnType::Decimal; };
-    auto isTime = [](ColumnType t) { return t == ColumnType::Date || t == ColumnType::DateTime; };
-    if (isNum(a) && isNum(b))
-        return ColumnType::Decimal;
-    if (isTime(a) && isTime(b))
-        return ColumnType::DateTime;
-    return ColumnType::Text;
-}
-
 QString lineList(const QList<qint64> &lines, qint64 count)
 {
     QStringList parts;
@@ -368,14 +342,14 @@ Result<void> CsvReader::open()
             const Value::Kind k = values::classify(r.fields[c], m_info.decimalComma);
             if (k == Value::Kind::Blank)
                 continue;
-            dataType = dataType ? widen(*dataType, kindToType(k)) : kindToType(k);
+            dataType = dataType ? widen(*dataType, columnTypeOf(k)) : columnTypeOf(k);
         }
         if (!dataType || *dataType == ColumnType::Text)
             continue;
         const Value::Kind k = values::classify(first.fields[c], m_info.decimalComma);
         if (k == Value::Kind::Blank)
             continue;
-        if (widen(*dataType, kindToType(k)) == ColumnType::Text)
+        if (widen(*dataType, columnTypeOf(k)) == ColumnType::Text)
             ++headerVotes;
         else
             ++dataVotes;
@@ -498,7 +472,7 @@ void CsvReader::decideColumns(const std::vector<const csv::SampleRecord *> &rows
             const Value::Kind k = values::classify(f, m_info.decimalComma);
             if (k == Value::Kind::Blank)
                 continue;
-            s.type = s.typed ? widen(s.type, kindToType(k)) : kindToType(k);
+            s.type = s.typed ? widen(s.type, columnTypeOf(k)) : columnTypeOf(k);
             s.typed = true;
             if (k == Value::Kind::Date || k == Value::Kind::DateTime) {
                 switch (values::dateOrderHint(f)) {

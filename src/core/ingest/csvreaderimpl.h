@@ -68,9 +68,6 @@ struct Held {
     tables::Fields values;
 };
 
-ColumnType kindToType(Value::Kind kind);
-//! The narrowest type that holds both: integer < decimal, date < datetime; else text.
-ColumnType widen(ColumnType a, ColumnType b);
 //! "3, 7, ..." for warnings.
 QString lineList(const QList<qint64> &lines, qint64 count);
 QString fromUtf8(std::string_view s);

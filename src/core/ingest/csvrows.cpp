@@ -128,7 +128,7 @@ bool CsvReader::parseFirstValue(Value &v, std::string_view text, ColumnState &c,
     if (k == Value::Kind::Blank)
         return true;
     c.typed = true;
-    c.type = kindToType(k);
+    c.type = columnTypeOf(k);
     return parseCell(v, text, c, line);
 }
 

@@ -17,6 +17,31 @@ QString columnTypeName(ColumnType type)
     return QStringLiteral("text");
 }
 
+ColumnType widen(ColumnType a, ColumnType b)
+{
+    if (a == b)
+        return a;
+    auto isNum = [](ColumnType t) { return t == ColumnType::Integer || t == ColumnType::Decimal; };
+    auto isTime = [](ColumnType t) { return t == ColumnType::Date || t == ColumnType::DateTime; };
+    if (isNum(a) && isNum(b))
+        return ColumnType::Decimal;
+    if (isTime(a) && isTime(b))
+        return ColumnType::DateTime;
+    return ColumnType::Text;
+}
+
+ColumnType columnTypeOf(Value::Kind kind)
+{
+    switch (kind) {
+    case Value::Kind::Integer: return ColumnType::Integer;
+    case Value::Kind::Decimal: return ColumnType::Decimal;
+    case Value::Kind::Date: return ColumnType::Date;
+    case Value::Kind::DateTime: return ColumnType::DateTime;
+    case Value::Kind::Boolean: return ColumnType::Boolean;
+    default: return ColumnType::Text;
+    }
+}
+
 std::string_view StringArena::store(std::string_view s)
 {
     if (s.empty())

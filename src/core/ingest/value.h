@@ -14,6 +14,9 @@ enum class ColumnType : quint8 { Integer, Decimal, Date, DateTime, Boolean, Text
 //! "integer", "decimal", "date", "datetime", "boolean", "text".
 QString columnTypeName(ColumnType type);
 
+//! The narrowest type that holds both: integer < decimal, date < datetime; else text.
+ColumnType widen(ColumnType a, ColumnType b);
+
 //! One parsed cell. Cheap to copy; `text` points into the owning RowBatch.
 struct Value {
     enum class Kind : quint8 { Blank, Integer, Decimal, Date, DateTime, Boolean, Text, Error };
@@ -32,6 +35,9 @@ struct Value {
     bool isTemporal() const { return kind == Kind::Date || kind == Kind::DateTime; }
     QString toString() const { return QString::fromUtf8(text.data(), qsizetype(text.size())); }
 };
+
+//! The column type a value of `kind` suggests (blank and error cells: text; callers skip them).
+ColumnType columnTypeOf(Value::Kind kind);
 
 //! Stable storage for cell text: views into it stay valid until clear().
 class StringArena

@@ -9,18 +9,6 @@ namespace finpipe::ingest {
 
 namespace {
 
-ColumnType columnTypeOf(Value::Kind kind)
-{
-    switch (kind) {
-    case Value::Kind::Integer: return ColumnType::Integer;
-    case Value::Kind::Decimal: return ColumnType::Decimal;
-    case Value::Kind::Date: return ColumnType::Date;
-    case Value::Kind::DateTime: return ColumnType::DateTime;
-    case Value::Kind::Boolean: return ColumnType::Boolean;
-    default: return ColumnType::Text;
-    }
-}
-
 QString plural(qint64 n, const char *one, const char *many)
 {
     return QStringLiteral("%1 %2").arg(n).arg(QLatin1StringView(n == 1 ? one : many));
@@ -37,16 +25,7 @@ void widenType(std::optional<ColumnType> &type, Value::Kind kind)
         type = k;
         return;
     }
-    const ColumnType t = *type;
-    if (t == k || t == ColumnType::Text)
-        return;
-    auto either = [&](ColumnType a, ColumnType b) { return (t == a && k == b) || (t == b && k == a); };
-    if (either(ColumnType::Integer, ColumnType::Decimal))
-        type = ColumnType::Decimal;
-    else if (either(ColumnType::Date, ColumnType::DateTime))
-        type = ColumnType::DateTime;
-    else
-        type = ColumnType::Text;
+    type = widen(*type, k);
 }
 
 QStringList CellStats::warnings(const QString &sheet) const

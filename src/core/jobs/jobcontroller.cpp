@@ -487,6 +487,17 @@ void JobController::onRunFinished(const RunOutcome &outcome)
             j.confidence = outcome.manifest.confidence;
             j.level = levelFromName(outcome.manifest.level);
             dirty = true;
+        } else if (!outcome.ok && outcome.error.code == Error::Code::Uncertain && !outcome.manifest.guesses.isEmpty()) {
+            // Detection looked at new bytes and was not sure: the list shows how sure it now is of
+            // the job's type (not the confidence of the earlier file, which no longer holds).
+            j.confidence = 0;
+            j.level = detect::Level::VeryLow;
+            for (const DetectionGuess &g : outcome.manifest.guesses)
+                if (g.datasetType == j.datasetType) {
+                    j.confidence = g.confidence;
+                    j.level = levelFromName(g.level);
+                }
+            dirty = true;
         }
         if (dirty) {
             j.state = state; // updateJob() also writes the latest run's columns
