@@ -134,6 +134,8 @@ QString analysisIdForType(const QString &datasetType)
         return QStringLiteral("sales_summary");
     if (datasetType == u"generic_table")
         return QStringLiteral("profile");
+    if (datasetType == u"bank_transactions")
+        return QStringLiteral("bank_transactions");
     return {};
 }
 
