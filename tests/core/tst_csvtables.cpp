@@ -308,6 +308,20 @@ private Q_SLOTS:
         QVERIFY(!warningWith(r.info, QStringLiteral("line 102 holds \"x0\"")).isEmpty());
     }
 
+    void heldLinesStayBoundedInBytes()
+    {
+        // Twenty 1 MB lines that do not fit: more than the look-behind keeps, so not footers.
+        QByteArray csv = "a,b\n1,2\n";
+        const QByteArray big = "1,2," + QByteArray(1 << 20, 'z') + "\n";
+        for (int i = 0; i < 20; ++i)
+            csv += big;
+        const ReadResult r = read(QStringLiteral("bigmisfits.csv"), csv);
+        QCOMPARE(r.rows.size(), 1);
+        QCOMPARE(r.skipped.size(), 20);
+        QVERIFY(!summaryOf(r.info, SkipReason::Footer));
+        QCOMPARE(summaryOf(r.info, SkipReason::WrongFieldCount)->count, 20);
+    }
+
     void oneLineFiles_data()
     {
         QTest::addColumn<QByteArray>("content");
@@ -365,6 +379,11 @@ private Q_SLOTS:
         QCOMPARE(h.names, QStringList{QStringLiteral("Amount")});
         QCOMPARE(h.rows.size(), 3);
         QCOMPARE(h.rows[1][0], QStringLiteral("2,500,000"));
+
+        // Small numbers in two columns on every line stay two columns.
+        const ReadResult pairs = read(QStringLiteral("pairs.csv"), "1,100\n2,200\n3,300\n");
+        QCOMPARE(pairs.names.size(), 2);
+        QCOMPARE(pairs.rows.size(), 3);
     }
 
     void furtherTablesEndTheRead()
@@ -387,6 +406,21 @@ private Q_SLOTS:
         QVERIFY2(w.contains(u"from line 6 and line 10; only the first was read"), qPrintable(w));
     }
 
+    void brokerSectionsWithTitles()
+    {
+        const ReadResult r = read(QStringLiteral("broker.csv"),
+                                  "Symbol;Name;Qty;Price\nAAPL;Apple;10;150,10\nMSFT;Microsoft;5;250,20\n\n"
+                                  "Cash;EUR;100;1\n\nDividends\nDate;Symbol;Amount\n2024-01-02;AAPL;1,20\n"
+                                  "2024-02-02;MSFT;2,30\n");
+        QCOMPARE(r.names, sl({"Symbol", "Name", "Qty", "Price"}));
+        QCOMPARE(r.rows.size(), 3);
+        QCOMPARE(r.rows[2], sl({"Cash", "EUR", "100", "1"}));
+        QCOMPARE(r.info.moreTablesAt, QList<qint64>{8});
+        QCOMPARE(r.skipped, skips({{4, SkipReason::Blank}, {6, SkipReason::Blank}, {7, SkipReason::AfterTable},
+                                   {8, SkipReason::AfterTable}, {9, SkipReason::AfterTable},
+                                   {10, SkipReason::AfterTable}}));
+    }
+
     void furtherTableBeyondTheHead()
     {
         QByteArray csv = "Date,Amount\n";
@@ -405,7 +439,8 @@ private Q_SLOTS:
     void recordTypeTablesAsInEnergyMarketReports()
     {
         // "I" rows head the "D" rows under them; a new "I" row of another width starts a new table.
-        QByteArray csv = "C,NEMP.WORLD,DISPATCHIS,AEMO,PUBLIC,2020/01/01,04:05:14,0000000319823925\n"
+        QByteArray csv = "C,NEMP.WORLD,DISPATCHIS,AEMO,PUBLIC,2020/01/01,04:05:14,0000000319823925,DISPATCHIS,"
+                         "0000000319823924\n"
                          "I,DISPATCH,PRICE,4,SETTLEMENTDATE,RUNNO,REGIONID,RRP\n";
         for (int i = 0; i < 5; ++i)
             csv += "D,DISPATCH,PRICE,4,\"2020/01/01 04:0" + QByteArray::number(i) + ":00\",1,NSW1,45." + QByteArray::number(i) + "\n";

@@ -75,9 +75,13 @@ private Q_SLOTS:
 
     void stackedTitlesAboveTheHeader()
     {
-        // Text lines of the table's width over data: the last one is the header.
-        const TableLocation t = locateTable(records({"Report,Monthly", "Date,Amount", "2020-01-01,5", "2020-01-02,6"}));
+        // Text lines over a header over data: the last one is the header.
+        const TableLocation t = locateTable(records({"Monthly report,for,March", "Date,Amount", "2020-01-01,5", "2020-01-02,6"}));
         QCOMPARE(t.first, size_t(1));
+        // A first row with text where numbers are expected does not make the header a title.
+        const TableLocation u = locateTable(records({"Name,Amount", "Bob,unknown", "Ann,5", "Cid,6"}));
+        QCOMPARE(u.first, size_t(0));
+        QCOMPARE(u.bodyRows, size_t(3));
     }
 
     void commentsWhenTheFileUsesThem()

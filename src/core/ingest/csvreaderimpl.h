@@ -30,6 +30,8 @@ constexpr int kSampleOffsets = 8;
 constexpr qint64 kOffsetProbeBytes = 64 * 1024;
 constexpr int kOffsetRows = 125;
 constexpr int kLinesListed = 5;
+//! Held-back records may not hold more text than this (very long lines are rows, not footers).
+constexpr size_t kMaxHeldBytes = 16u << 20;
 
 //! What the reader knows about one column while it streams.
 struct ColumnState {

@@ -192,7 +192,9 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
             }
         }
         rowsInBatch += takeRecord(batch, record, line);
-        m_afterBlank = false;
+        // A one-field title held after a blank line ("Dividends") belongs to the gap.
+        m_afterBlank = m_afterBlank && !m_held.empty() && m_held.back().kind == Held::Kind::Record
+                       && m_held.back().line == line && m_held.back().width <= 1;
     }
     for (int c = 0; c < m_columnCount; ++c)
         m_columns[c].type = m_state[size_t(c)].typed ? m_state[size_t(c)].type : ColumnType::Text;
@@ -210,14 +212,18 @@ Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
 bool CsvReader::parseRow(RowBatch &batch, std::string_view record, const std::vector<csv::FieldSpan> &fields,
                          size_t fieldCount, qint64 line, bool strict)
 {
-    m_rowScratch.assign(size_t(m_columnCount), Value{});
+    // Only the first `fieldCount` cells are parsed and later copied: a new row's cells are blank.
+    if (m_rowScratch.size() < fieldCount)
+        m_rowScratch.resize(fieldCount);
     const std::string_view stored = batch.store(record);
     for (size_t i = 0; i < fieldCount; ++i) {
         const csv::FieldSpan &f = fields[i];
         const std::string_view text = f.unescape
                                           ? batch.store(csv::fieldText(record, f, m_dialect.quote, m_scratch))
                                           : std::string_view(stored.data() + f.begin, f.end - f.begin);
-        if (!parseCell(m_rowScratch[i], text, m_state[i], line, strict))
+        Value &v = m_rowScratch[i];
+        v = Value{};
+        if (!parseCell(v, text, m_state[i], line, strict))
             return false;
     }
     return true;
@@ -226,7 +232,7 @@ bool CsvReader::parseRow(RowBatch &batch, std::string_view record, const std::ve
 void CsvReader::commitRow(RowBatch &batch, qint64 line, size_t fieldCount)
 {
     Value *row = batch.appendRow(line);
-    std::copy(m_rowScratch.begin(), m_rowScratch.end(), row);
+    std::copy(m_rowScratch.begin(), m_rowScratch.begin() + std::ptrdiff_t(fieldCount), row);
     if (fieldCount < size_t(m_columnCount)) {
         if (m_shortLines.size() < kLinesListed)
             m_shortLines << line;
@@ -272,6 +278,11 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
     // The last held record may be the header of a further table: this record confirms it when it
     // is a row of that header's width that does not fit this table (or, for a header after a blank
     // line and of another width, one exactly as wide as it).
+    if (fit == Fit::Row && m_held.empty()) { // the common case
+        commitRow(batch, line, fieldCount);
+        m_runIsRows = false;
+        return 1;
+    }
     auto lastRecord = std::find_if(m_held.rbegin(), m_held.rend(),
                                    [](const Held &h) { return h.kind == Held::Kind::Record; });
     if (lastRecord != m_held.rend() && lastRecord->startsTable && width > 0 && width <= lastRecord->width
@@ -301,7 +312,10 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
         return 1;
     }
     hold(record, line, fit == Fit::Long ? m_fields.size() : fieldCount, width, fit);
-    if (m_held.size() > tables::kMaxMisfitRun) {
+    size_t heldBytes = 0;
+    for (const Held &h : m_held)
+        heldBytes += h.text.size() + h.fields.size() * sizeof(csv::FieldSpan);
+    if (m_held.size() > tables::kMaxMisfitRun || heldBytes > kMaxHeldBytes) {
         m_runIsRows = true;
         return releaseHeldAsRows(batch);
     }
@@ -384,8 +398,16 @@ void CsvReader::releaseHeldAsFooters(RowBatch &batch, size_t count)
 
 void CsvReader::beginAfterTable(RowBatch &batch, size_t heldFrom)
 {
-    // What was held before the further table are the table's footers; the rest belongs to it.
-    releaseHeldAsFooters(batch, heldFrom);
+    // What was held before the further table are the table's footers, except one-field titles
+    // between a blank line and it ("Dividends"), which belong to the next table.
+    size_t titles = std::min(heldFrom, m_held.size());
+    while (titles > 0 && m_held[titles - 1].kind == Held::Kind::Record && m_held[titles - 1].width <= 1)
+        --titles;
+    const bool afterBlank = titles > 0 ? m_held[titles - 1].kind == Held::Kind::Blank
+                                       : !m_held.empty() && m_held.front().afterBlank;
+    if (!afterBlank)
+        titles = std::min(heldFrom, m_held.size());
+    releaseHeldAsFooters(batch, titles);
     m_afterTable = true;
     if (heldFrom < m_held.size()) {
         // The head's further tables are listed already; this one may come before them.
@@ -394,9 +416,9 @@ void CsvReader::beginAfterTable(RowBatch &batch, size_t heldFrom)
         if (at == m_info.moreTablesAt.end() || *at != start)
             m_info.moreTablesAt.insert(at, start);
         m_otherWidth = m_held[heldFrom].width;
-        for (size_t i = heldFrom; i < m_held.size(); ++i)
-            m_tally.add(batch, m_held[i].line, SkipReason::AfterTable);
     }
+    for (size_t i = titles; i < m_held.size(); ++i)
+        m_tally.add(batch, m_held[i].line, SkipReason::AfterTable);
     m_held.clear();
 }
 
@@ -431,7 +453,7 @@ void CsvReader::afterTableRecord(RowBatch &batch, std::string_view record, qint6
         }
     }
     m_otherWidth = width;
-    m_otherAfterBlank = false;
+    m_otherAfterBlank = m_otherAfterBlank && width <= 1;
 }
 
 Result<void> CsvReader::finish(RowBatch &batch)

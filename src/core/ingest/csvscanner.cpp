@@ -257,7 +257,14 @@ bool isThousandsGroup(std::string_view f, bool last)
 bool commaOnlyGroupsThousands(const std::vector<SampleRecord> &records)
 {
     bool any = false;
+    // "1,100" on every line could as well be two columns; a lone number, a decimal part or a
+    // varying number of groups tells thousands separators.
+    bool telling = false;
+    size_t firstCount = 0;
     for (const SampleRecord &r : records) {
+        if (!firstCount)
+            firstCount = r.fields.size();
+        telling = telling || r.fields.size() != firstCount;
         if (r.fields.size() < 2)
             continue;
         if (!isLeadingGroup(r.fields.front()))
@@ -265,9 +272,10 @@ bool commaOnlyGroupsThousands(const std::vector<SampleRecord> &records)
         for (size_t i = 1; i < r.fields.size(); ++i)
             if (!isThousandsGroup(r.fields[i], i + 1 == r.fields.size()))
                 return false;
+        telling = telling || r.fields.back().find('.') != std::string::npos;
         any = true;
     }
-    return any;
+    return any && telling;
 }
 
 bool isDelimiterChar(char c)

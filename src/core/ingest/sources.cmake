@@ -8,4 +8,5 @@ target_sources(finpipe_core PRIVATE
     ingest/csvscanner.h ingest/csvscanner.cpp ingest/textdecoder.h ingest/textdecoder.cpp ingest/valueparser.h ingest/valueparser.cpp
     ingest/xlsxreader.h ingest/xlsxreader.cpp
     ingest/ziparchive.h ingest/ziparchive.cpp ingest/xlsxstyles.h ingest/xlsxstyles.cpp ingest/xlsxsheet.h ingest/xlsxsheet.cpp ingest/xlsxparts.h ingest/xlsxparts.cpp
+    ingest/xlsxcells.h ingest/xlsxcells.cpp
 )

@@ -54,6 +54,14 @@ struct ColumnEvidence {
                 ++text[c];
         }
     }
+    //! The record has numbers or dates where the rows so far hold only text.
+    bool contrasts(const RecordFacts &r) const
+    {
+        for (size_t c = 0; c < r.cells.size() && c < typed.size(); ++c)
+            if (r.cells[c] == Cell::Typed && text[c] > 0 && typed[c] == 0)
+                return true;
+        return false;
+    }
     //! The record has text where the rows so far hold only numbers or dates.
     bool clashes(const RecordFacts &r) const
     {
@@ -145,10 +153,13 @@ public:
                 // Of header-like records stacked over data, the last one is the header: the ones
                 // above it are titles.
                 const std::ptrdiff_t n1 = nextRecord(h);
+                // (Unless the record heads those rows as well, at the same width: then the one
+                // below is its first row, with text where numbers are expected.)
                 if (n1 >= 0 && mayHead(m_facts[size_t(n1)])) {
                     const std::ptrdiff_t n2 = nextRecord(size_t(n1));
                     if (n2 >= 0 && !mayHead(m_facts[size_t(n2)])
-                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)])) {
+                        && headsRow(m_facts[size_t(n1)], m_facts[size_t(n2)])
+                        && (r.width != m_facts[size_t(n1)].width || !headsRow(r, m_facts[size_t(n2)]))) {
                         candidate = false;
                         forced = true;
                     }
@@ -179,7 +190,7 @@ public:
         // best (then it is a metadata block).
         for (size_t i = 0; i < best; ++i) {
             const TableLocation &t = found[i];
-            if (t.headsBody && !t.keyValue && !t.moreTables.empty() && t.bodyRows >= 3 && t.width >= 2
+            if (t.typedUnderHeader && !t.keyValue && !t.moreTables.empty() && t.bodyRows >= 2 && t.width >= 2
                 && t.width * 2 >= found[best].width) {
                 best = i;
                 break;
@@ -241,8 +252,8 @@ public:
                 nextTable = std::ptrdiff_t(j);
                 break;
             }
-            afterBlank = false;
             if (fits(j, w) && !evidence.clashes(m_facts[j])) {
+                afterBlank = false;
                 for (size_t k : held)
                     if (fits(k, w)) {
                         body.push_back(k);
@@ -252,12 +263,15 @@ public:
                 body.push_back(j);
                 evidence.add(m_facts[j]);
             } else {
+                // A one-field title after a blank line ("Dividends") belongs to the gap.
+                afterBlank = afterBlank && m_facts[j].width <= 1;
                 held.push_back(j);
                 if (held.size() > kMaxMisfitRun)
                     break;
             }
         }
         t.bodyRows = body.size();
+        t.typedUnderHeader = !body.empty() && headsRow(m_facts[h], m_facts[body.front()]);
         t.headsBody = t.headerLike || (!body.empty() && headerOver(m_facts[h], m_facts[body.front()]));
         size_t keys = m_facts[h].colonKey ? 1 : 0;
         for (size_t i : body)
@@ -287,7 +301,7 @@ public:
             return afterBlank && (clash || headsRow(r, x)) && (evidence.clashes(x) || headsRow(r, x));
         if (!(afterBlank || r.width > w || clash || !fits(j, w)))
             return false;
-        return afterBlank || !fits(size_t(k), w) || evidence.clashes(x);
+        return afterBlank || !fits(size_t(k), w) || evidence.clashes(x) || evidence.contrasts(x);
     }
 
     //! Further tables from `start` on: header-like records after a blank line or a change of width,
@@ -316,7 +330,7 @@ public:
             } else if (!mayHead(r)) {
                 w = r.width;
             }
-            afterBlank = false;
+            afterBlank = afterBlank && r.width <= 1;
         }
     }
 

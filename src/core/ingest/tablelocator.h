@@ -29,6 +29,8 @@ struct TableLocation {
     //! The first record heads the rows under it: header-like, or mostly text with text over their
     //! numbers or dates (a record-type header such as "I,DISPATCH,PRICE,4,SETTLEMENTDATE").
     bool headsBody = false;
+    //! The first record has text over numbers or dates in the first row under it.
+    bool typedUnderHeader = false;
     //! One past the table's last body record; footers after it are not part of the table.
     size_t end = 0;
     //! Body records between `first` and `end` that fit the table (a measure of its length).

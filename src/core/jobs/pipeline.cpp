@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include "common/percent.h"
 #include "common/version.h"
 #include "detect/detection.h"
 #include "detect/override.h"
@@ -9,6 +10,7 @@
 #include "outputs/csvwriter.h"
 #include "outputs/dashboard.h"
 #include "outputs/lineagewriter.h"
+#include "outputs/outputfolder.h"
 #include "outputs/xlsxoutput.h"
 
 #include <QDir>
@@ -51,7 +53,7 @@ QString uncertainMessage(const QString &inputName, const Manifest &m)
 {
     QString s = QStringLiteral("finpipe is not sure what kind of data \"%1\" holds (best guess: %2, confidence %3, %4).")
                     .arg(inputName, m.datasetType.isEmpty() ? QStringLiteral("none") : m.datasetType)
-                    .arg(m.confidence, 0, 'f', 2)
+                    .arg(wholePercent(m.confidence) / 100.0, 0, 'f', 2)
                     .arg(m.level);
     s += QStringLiteral(" Choose the type yourself with --type TYPE (and --map ROLE=COLUMN where needed).");
     return s;
@@ -157,13 +159,8 @@ public:
                                                                           : QStringLiteral("failed");
             m_manifest.error = r.error().message;
         }
-        // The manifest is written for failed jobs too: it says what was done and what went wrong.
-        if (m_outputDirReady) {
-            auto written = outputs::writeFileAtomically(QDir(m_spec.outputDir).filePath(QStringLiteral("manifest.json")),
-                                                        m_manifest.toJson());
-            if (!written && r)
-                r = written.error();
-        }
+        if (m_folder)
+            finishFolder(r);
         if (!r) {
             if (partial)
                 *partial = m_manifest;
@@ -178,6 +175,7 @@ private:
     Result<void> analyse(ingest::TableReader &reader, analysis::Analysis &analysis,
                          outputs::LineageWriter *lineage, analysis::AnalysisResult &result);
     Result<void> writeOutputs(analysis::AnalysisResult &result, outputs::LineageWriter *lineage);
+    void finishFolder(Result<void> &r);
 
     Result<void> record(const Result<outputs::WrittenFile> &written)
     {
@@ -191,14 +189,15 @@ private:
         m_manifest.outputs << o;
         return {};
     }
-    QString outPath(const QString &name) const { return QDir(m_spec.outputDir).filePath(name); }
+    //! Outputs are written into the staging folder; commit() moves them into the output folder.
+    QString outPath(const QString &name) const { return m_folder->stagingFile(name); }
     bool cancelled() const { return m_feedback && m_feedback->isCancelled(); }
 
     const JobSpec &m_spec;
     Feedback *m_feedback;
     Manifest m_manifest;
     detect::ColumnMapping m_mapping;
-    bool m_outputDirReady = false;
+    std::unique_ptr<outputs::OutputFolder> m_folder;
 };
 
 Error cancelledError()
@@ -215,14 +214,10 @@ Result<void> Job::runSteps()
     m_manifest.inputName = QFileInfo(m_spec.inputPath).fileName();
     m_manifest.inputSize = QFileInfo(m_spec.inputPath).size();
 
-    if (m_spec.outputDir.isEmpty())
-        return Error::make(Error::Code::Usage, QStringLiteral("No output folder was given."));
-    if (!QDir().mkpath(m_spec.outputDir) || !QFileInfo(m_spec.outputDir).isDir())
-        return Error::make(Error::Code::Failed,
-                           QStringLiteral("Could not create the output folder \"%1\". Check that its parent "
-                                          "exists and is writable.")
-                               .arg(QDir::toNativeSeparators(m_spec.outputDir)));
-    m_outputDirReady = true;
+    auto folder = outputs::OutputFolder::open(m_spec.outputDir, m_spec.outputLockWaitMs);
+    if (!folder)
+        return folder.error();
+    m_folder = std::move(*folder);
 
     if (m_feedback)
         m_feedback->setPhase("Opening");
@@ -477,6 +472,40 @@ Result<void> Job::writeOutputs(analysis::AnalysisResult &result, outputs::Lineag
             return r;
     }
     return {};
+}
+
+//! Makes the output folder hold this run, or leaves it as it was. A succeeded run replaces what the
+//! folder held. A failed or cancelled run replaces it too (with what it wrote and a manifest saying
+//! why it stopped), except a succeeded run's results: those are kept, and the run's own files are
+//! discarded. manifest.json is written last, so the folder is always one complete run.
+void Job::finishFolder(Result<void> &r)
+{
+    const QString dir = QDir::toNativeSeparators(m_folder->path());
+    if (!r && m_folder->previousStatus() == u"succeeded") {
+        m_folder->discard();
+        m_manifest.outputs.clear();
+        Error e = r.error();
+        e.message += QStringLiteral(" The results of the earlier run in \"%1\" were left as they were.").arg(dir);
+        r = e;
+        return;
+    }
+    Result<void> done;
+    if (auto written = outputs::writeFileAtomically(outPath(QStringLiteral("manifest.json")), m_manifest.toJson()); !written)
+        done = written.error();
+    else
+        done = m_folder->commit();
+    if (!done) {
+        m_folder->discard();
+        m_manifest.outputs.clear();
+        if (r) {
+            r = done.error();
+            m_manifest.status = QStringLiteral("failed");
+            m_manifest.error = r.error().message;
+        }
+        return;
+    }
+    for (OutputFile &o : m_manifest.outputs)
+        o.path = QDir(m_folder->path()).filePath(o.name);
 }
 
 } // namespace

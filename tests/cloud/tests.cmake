@@ -1,0 +1,16 @@
+# Cloud tests (label `cloud`): shell scripts against real servers on 127.0.0.1 — PostgreSQL 15 and
+# OpenStack Swift's S3 API — that scripts/cloud-servers.sh starts (a CTest fixture) and stops.
+# Starting them needs root and the packages of scripts/install-deps.sh.
+set(FINPIPE_CLOUD_DIR ${CMAKE_BINARY_DIR}/cloud-servers)
+set(FINPIPE_CLOUD_SERVERS ${PROJECT_SOURCE_DIR}/scripts/cloud-servers.sh)
+
+add_test(NAME cloud_servers_start COMMAND bash ${FINPIPE_CLOUD_SERVERS} start ${FINPIPE_CLOUD_DIR})
+set_tests_properties(cloud_servers_start PROPERTIES FIXTURES_SETUP cloud_servers LABELS cloud TIMEOUT 120)
+add_test(NAME cloud_servers_stop COMMAND bash ${FINPIPE_CLOUD_SERVERS} stop ${FINPIPE_CLOUD_DIR})
+set_tests_properties(cloud_servers_stop PROPERTIES FIXTURES_CLEANUP cloud_servers LABELS cloud TIMEOUT 60)
+
+foreach(name servers migrations rls queue presign)
+    add_test(NAME cloud_${name} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_${name}.sh)
+    set_tests_properties(cloud_${name} PROPERTIES FIXTURES_REQUIRED cloud_servers LABELS cloud TIMEOUT 300
+        ENVIRONMENT "FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
+endforeach()
