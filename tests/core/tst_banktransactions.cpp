@@ -75,6 +75,13 @@ QList<QMap<QString, QString>> table(const QString &dir, const QString &name)
     return out;
 }
 
+//! manifest.json's verdict for the reconciliation: {"outcome", "failures", "message"}.
+QJsonObject reconciliationVerdict(const QString &dir)
+{
+    const QJsonObject root = QJsonDocument::fromJson(readAll(QDir(dir).filePath(QStringLiteral("manifest.json")))).object();
+    return root.value(u"verdicts").toObject().value(u"reconciliation").toObject();
+}
+
 qint64 cents(const QString &text)
 {
     return qRound64(text.toDouble() * 100);
@@ -171,9 +178,13 @@ class TestBankTransactions : public QObject
             QCOMPARE(cents(rec[0].value(QStringLiteral("closing_balance"))), s.closingCents());
             QCOMPARE(rec[0].value(QStringLiteral("breaks")), QStringLiteral("0"));
             QVERIFY(rec[0].value(QStringLiteral("verdict")).startsWith(QStringLiteral("reconciled")));
+            QCOMPARE(reconciliationVerdict(run.out).value(u"outcome").toString(), QStringLiteral("passed"));
         } else {
             QVERIFY(rec[0].value(QStringLiteral("verdict")).startsWith(QStringLiteral("not possible")));
             QVERIFY(run.manifest.alerts.join(u'\n').contains(QStringLiteral("Reconciliation was not possible")));
+            const QJsonObject verdict = reconciliationVerdict(run.out);
+            QCOMPARE(verdict.value(u"outcome").toString(), QStringLiteral("not_possible"));
+            QVERIFY(verdict.value(u"message").toString().contains(QStringLiteral("no balance column")));
         }
 
         // Counterparties: the generator's payees, whatever the descriptions around them.
@@ -372,6 +383,9 @@ private Q_SLOTS:
         const QString alerts = run.manifest.alerts.join(u'\n');
         QVERIFY2(alerts.contains(QStringLiteral("do not reconcile")) && alerts.contains(QString::number(broken + 2)),
                  qPrintable(alerts));
+        const QJsonObject verdict = reconciliationVerdict(run.out);
+        QCOMPARE(verdict.value(u"outcome").toString(), QStringLiteral("failed"));
+        QCOMPARE(verdict.value(u"failures").toInt(), 1);
     }
 
     //! The same statement written newest first and oldest first gives the same figures.

@@ -192,26 +192,36 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         result.tables.push_back(std::move(t));
         if (withBalance)
             result.tables.push_back(std::move(b));
-        if (!withBalance) {
-            result.alerts.append({QualityAlert::Severity::Info,
-                                  QStringLiteral("Reconciliation was not possible: the statement has no balance "
-                                                 "column.")});
+        const bool anyBalance = std::any_of(ledgers.begin(), ledgers.end(),
+                                            [](const LedgerView &v) { return v.ledger->balances > 0; });
+        Verdict verdict{QStringLiteral("reconciliation"), Verdict::Outcome::NotPossible, totalBreaks, {}};
+        if (!withBalance || !anyBalance) {
+            verdict.message = withBalance ? QStringLiteral("Reconciliation was not possible: no row has a balance.")
+                                          : QStringLiteral("Reconciliation was not possible: the statement has no "
+                                                           "balance column.");
+            result.alerts.append({QualityAlert::Severity::Info, verdict.message});
         } else if (totalBreaks == 0) {
-            result.alerts.append({QualityAlert::Severity::Info,
-                                  QStringLiteral("Reconciled: every balance follows from the previous balance and the "
-                                                 "amounts.")});
+            verdict.outcome = Verdict::Outcome::Passed;
+            verdict.message = QStringLiteral("Reconciled: every balance follows from the previous balance and the "
+                                             "amounts.");
+            if (ledgers.size() == 1)
+                verdict.message += QStringLiteral(" Opening balance %1, closing balance %2.")
+                                       .arg(money(rounded(openings[0])), money(rounded(closings[0])));
+            result.alerts.append({QualityAlert::Severity::Info, verdict.message});
         } else {
             QStringList rows;
             for (const LedgerView &v : ledgers)
                 for (const bank::BalanceBreak &br : v.chain->breaks())
                     if (rows.size() < 5)
                         rows << QString::number(br.row);
-            result.alerts.append({QualityAlert::Severity::Warning,
-                                  QStringLiteral("The balances do not reconcile: %1 break(s), first on row(s) %2; see "
-                                                 "reconciliation_breaks.csv.")
-                                      .arg(totalBreaks)
-                                      .arg(rows.join(QStringLiteral(", ")))});
+            verdict.outcome = Verdict::Outcome::Failed;
+            verdict.message = QStringLiteral("The balances do not reconcile: %1 break(s), first on row(s) %2; see "
+                                             "reconciliation_breaks.csv.")
+                                  .arg(totalBreaks)
+                                  .arg(rows.join(QStringLiteral(", ")));
+            result.alerts.append({QualityAlert::Severity::Warning, verdict.message});
         }
+        result.verdicts.append(verdict);
     }
 
     // Balance over time: the end-of-day balance (or, without one, the cumulative net).
@@ -381,14 +391,19 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         result.kpis.append({QStringLiteral("Net") + cur, money(rounded(in - out)),
                             QStringLiteral("%1 transactions").arg(n), in >= out ? Kpi::Tone::Good : Kpi::Tone::Bad});
     }
-    result.kpis.append({QStringLiteral("Reconciliation"),
-                        !withBalance ? QStringLiteral("not possible")
-                                     : totalBreaks == 0 ? QStringLiteral("reconciled")
-                                                        : QStringLiteral("%1 break(s)").arg(totalBreaks),
-                        !withBalance ? QStringLiteral("no balance column")
-                                     : totalBreaks == 0 ? QStringLiteral("every balance follows from the amounts")
-                                                        : QStringLiteral("see reconciliation_breaks.csv"),
-                        !withBalance ? Kpi::Tone::Neutral : totalBreaks == 0 ? Kpi::Tone::Good : Kpi::Tone::Bad});
+    {
+        const Verdict &v = result.verdicts.constLast();
+        const bool passed = v.outcome == Verdict::Outcome::Passed, failed = v.outcome == Verdict::Outcome::Failed;
+        result.kpis.append({QStringLiteral("Reconciliation"),
+                            passed   ? QStringLiteral("reconciled")
+                            : failed ? QStringLiteral("%1 break(s)").arg(v.failures)
+                                     : QStringLiteral("not possible"),
+                            passed   ? QStringLiteral("every balance follows from the amounts")
+                            : failed ? QStringLiteral("see reconciliation_breaks.csv")
+                                     : (withBalance ? QStringLiteral("no row has a balance")
+                                                    : QStringLiteral("no balance column")),
+                            passed ? Kpi::Tone::Good : failed ? Kpi::Tone::Bad : Kpi::Tone::Neutral});
+    }
     result.kpis.append({QStringLiteral("Recurring payments"), QString::number(recurringOut),
                         QStringLiteral("payments out that repeat"), Kpi::Tone::Neutral});
 

@@ -423,8 +423,12 @@ void Rules::loadDir(const QString &dir)
             continue;
         }
         const QByteArray bytes = f.readAll();
-        if (name == categoriesFileName())
-            continue; // bank statement categories (analysis/bankcategories), not a dataset type
+        if (name == categoriesFileName()) {
+            // Bank statement categories (analysis/bankcategories), not a dataset type; the rules
+            // version covers them, as they shape categories.csv.
+            m_hashInput += "categories\n" + bytes;
+            continue;
+        }
         if (name == kSettingsFile) {
             if (auto problem = parseSettings(bytes, path, m_settings))
                 m_problems << *problem;
