@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -71,7 +72,8 @@ private Q_SLOTS:
         const QJsonObject verdict = manifest.value(u"verdicts").toObject().value(u"reconciliation").toObject();
         QCOMPARE(verdict.value(u"outcome").toString(), QStringLiteral("passed"));
         // The closing balance the generator wrote, in the verdict as the analyst reads it.
-        const QString closing = QString::number(double(s.closingCents()) / 100.0, 'f', 2);
+        QVERIFY(s.closingCents() > 0);
+        const QString closing = QLocale(QLocale::English).toString(double(s.closingCents()) / 100.0, 'f', 2);
         QVERIFY2(verdict.value(u"message").toString().contains(closing), qPrintable(verdict.value(u"message").toString()));
         const QByteArray html = readAll(QDir(out).filePath(QStringLiteral("dashboard.html")));
         QVERIFY(html.contains("id=\"kpis\""));

@@ -3,8 +3,6 @@
 
 #include "ingest/valueparser.h"
 
-#include <QLocale>
-
 #include <algorithm>
 #include <cmath>
 
@@ -14,9 +12,24 @@ namespace {
 
 using ingest::values::kMsecsPerDay;
 
+//! "12,345.67", "−950.00": grouped thousands and a real minus sign, for the headline cards.
 QString money(double v)
 {
-    return QLocale::c().toString(v, 'f', 2).replace(QStringLiteral("-"), QStringLiteral("−"));
+    QString digits = QString::number(std::abs(v), 'f', 2);
+    for (qsizetype i = digits.indexOf(u'.') - 3; i > 0; i -= 3)
+        digits.insert(i, u',');
+    return (v < 0 && digits != u"0.00" ? QStringLiteral("−") : QString()) + digits;
+}
+
+//! Takes a column out of a table (the account column of a statement without one).
+void dropColumn(ResultTable &t, const QString &name)
+{
+    const qsizetype i = t.columns.indexOf(name);
+    if (i < 0)
+        return;
+    t.columns.removeAt(i);
+    for (auto &row : t.rows)
+        row.erase(row.begin() + i);
 }
 
 Cell dayCell(qint64 day)
@@ -106,16 +119,16 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         const bool datesDown = l.firstDate > l.lastDate, datesUp = l.firstDate < l.lastDate;
         const qint64 up = l.oldestFirst.breakCount(), down = l.newestFirst.breakCount();
         if (l.balances >= 2 && up != down) {
+            // The balances decide: under the wrong order nearly every balance breaks.
             v.newestFirst = down < up;
-            v.orderWhy = QStringLiteral("the balances follow the amounts %1").arg(v.newestFirst ? QStringLiteral("newest first")
-                                                                                                : QStringLiteral("oldest first"));
-            if ((v.newestFirst && datesDown) || (!v.newestFirst && datesUp))
-                v.orderWhy += QStringLiteral(", as the dates do");
+            const bool datesAgree = v.newestFirst ? datesDown : datesUp;
+            const bool datesDisagree = v.newestFirst ? datesUp : datesDown;
+            v.orderWhy = datesAgree      ? QStringLiteral("balances and dates")
+                         : datesDisagree ? QStringLiteral("balances (the dates run the other way)")
+                                         : QStringLiteral("balances");
         } else {
             v.newestFirst = datesDown;
-            v.orderWhy = datesDown || datesUp ? QStringLiteral("the dates run %1").arg(datesDown ? QStringLiteral("newest first")
-                                                                                                   : QStringLiteral("oldest first"))
-                                              : QStringLiteral("all on one date: taken as oldest first");
+            v.orderWhy = datesDown || datesUp ? QStringLiteral("dates") : QStringLiteral("assumed: all on one date");
         }
         v.chain = v.newestFirst ? &l.newestFirst : &l.oldestFirst;
         ledgers.push_back(v);
@@ -132,7 +145,8 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         t.id = QStringLiteral("reconciliation");
         t.title = QStringLiteral("Reconciliation: does each balance follow from the amounts?");
         t.columns = {QStringLiteral("account"),         QStringLiteral("currency"),
-                     QStringLiteral("order"),           QStringLiteral("first_date"),
+                     QStringLiteral("order"),           QStringLiteral("order_found_from"),
+                     QStringLiteral("first_date"),
                      QStringLiteral("last_date"),       QStringLiteral("transactions"),
                      QStringLiteral("opening_balance"), QStringLiteral("money_in"),
                      QStringLiteral("money_out"),       QStringLiteral("sum_of_amounts"),
@@ -153,7 +167,7 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
             if (!withBalance || l.balances == 0) {
                 row.insert(row.end(), {Cell::str(v.newestFirst ? QStringLiteral("newest first")
                                                                : QStringLiteral("oldest first")),
-                                       Cell::date(first), Cell::date(last), Cell::integer(l.rows), Cell::blank(),
+                                       Cell::str(v.orderWhy), Cell::date(first), Cell::date(last), Cell::integer(l.rows), Cell::blank(),
                                        amountCell(l.in), amountCell(l.out), amountCell(l.sum), Cell::blank(),
                                        Cell::blank(), Cell::blank(), Cell::blank(),
                                        Cell::str(withBalance ? QStringLiteral("not possible: no row has a balance")
@@ -176,9 +190,8 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
                 breaks == 0 ? QStringLiteral("reconciled: %1 balances follow from the amounts").arg(v.chain->checked() + 1)
                             : QStringLiteral("%1 break(s): see reconciliation_breaks.csv").arg(breaks);
             row.insert(row.end(),
-                       {Cell::str((v.newestFirst ? QStringLiteral("newest first (") : QStringLiteral("oldest first ("))
-                                  + v.orderWhy + u')'),
-                        Cell::date(first), Cell::date(last), Cell::integer(l.rows), amountCell(opening), amountCell(l.in),
+                       {Cell::str(v.newestFirst ? QStringLiteral("newest first") : QStringLiteral("oldest first")),
+                        Cell::str(v.orderWhy), Cell::date(first), Cell::date(last), Cell::integer(l.rows), amountCell(opening), amountCell(l.in),
                         amountCell(l.out), amountCell(l.sum), amountCell(expected), amountCell(closing),
                         amountCell(closing - expected), Cell::integer(breaks), Cell::str(verdict)});
             t.rows.push_back(std::move(row));
@@ -189,6 +202,10 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         }
         std::sort(b.rows.begin(), b.rows.end(),
                   [](const auto &x, const auto &y) { return x[0].number < y[0].number; });
+        if (!mapped(Account)) {
+            dropColumn(t, QStringLiteral("account"));
+            dropColumn(b, QStringLiteral("account"));
+        }
         result.tables.push_back(std::move(t));
         if (withBalance)
             result.tables.push_back(std::move(b));
@@ -247,6 +264,8 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
                 }
             }
         }
+        if (!mapped(Account))
+            dropColumn(t, QStringLiteral("account"));
         if (ledgers.size() == 1)
             result.charts.prepend({ChartSpec::Kind::TimeSeries, t.id, t.title, QStringLiteral("date"), {t.columns.last()}});
         result.tables.insert(result.tables.begin() + 1, std::move(t));
