@@ -268,7 +268,8 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
             dropColumn(t, QStringLiteral("account"));
         if (ledgers.size() == 1)
             result.charts.prepend({ChartSpec::Kind::TimeSeries, t.id, t.title, QStringLiteral("date"), {t.columns.last()}});
-        result.tables.insert(result.tables.begin() + 1, std::move(t));
+        // First on the page: the balance over time is what an analyst looks at first.
+        result.tables.insert(result.tables.begin(), std::move(t));
     }
 
     // Counterparties: top first (money in and out together), per currency.
