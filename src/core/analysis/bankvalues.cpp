@@ -3,7 +3,6 @@
 #include "analysis/cellvalues.h"
 #include "ingest/valueparser.h"
 
-#include <QRegularExpression>
 #include <QSet>
 
 #include <cmath>
@@ -13,20 +12,9 @@ namespace finpipe::analysis::bank {
 
 namespace {
 
-using ingest::values::daysFromCivil;
 using ingest::values::kMsecsPerDay;
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; }
-
-bool endsWithNoCase(std::string_view s, std::string_view suffix)
-{
-    if (s.size() < suffix.size())
-        return false;
-    for (size_t i = 0; i < suffix.size(); ++i)
-        if (lower(s[s.size() - suffix.size() + i]) != suffix[i])
-            return false;
-    return true;
-}
 
 bool parsePlain(std::string_view s, double &out)
 {
@@ -36,41 +24,6 @@ bool parsePlain(std::string_view s, double &out)
     if (parseNumber(s, hint == SeparatorHint::DecimalComma, out, integer))
         return std::isfinite(out);
     return false;
-}
-
-//! Month number of a month name's start (English, German, French, Spanish, Dutch), 0 if none.
-int monthOf(const QString &word)
-{
-    static const struct {
-        const char *prefix;
-        int month;
-    } kMonths[] = {
-        {"jan", 1}, {"ene", 1}, {"feb", 2}, {"fév", 2}, {"fev", 2}, {"mär", 3}, {"mrz", 3}, {"mrt", 3}, {"mar", 3},
-        {"apr", 4}, {"avr", 4}, {"abr", 4}, {"may", 5}, {"mai", 5}, {"mei", 5}, {"juin", 6}, {"jun", 6},
-        {"juil", 7}, {"jul", 7}, {"aug", 8}, {"aoû", 8}, {"aou", 8}, {"ago", 8}, {"sep", 9}, {"oct", 10},
-        {"okt", 10}, {"nov", 11}, {"dec", 12}, {"déc", 12}, {"dez", 12}, {"dic", 12},
-    };
-    const QString w = word.toLower();
-    if (w.size() < 3)
-        return 0;
-    for (const auto &m : kMonths)
-        if (w.startsWith(QString::fromUtf8(m.prefix)))
-            return m.month;
-    return 0;
-}
-
-bool validDate(int y, int m, int d)
-{
-    static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1])
-        return false;
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
-
-int fullYear(int y, qsizetype digits)
-{
-    return digits <= 2 ? (y < 70 ? 2000 + y : 1900 + y) : y;
 }
 
 } // namespace
@@ -86,13 +39,9 @@ bool amountOf(const ingest::Value &v, double &out)
     std::string_view s = cells::trim(v.text);
     if (s.empty())
         return false;
+    // "12.50 DR" / "12.50 CR" are read by the value parser; some banks put the side first.
     int sign = 1;
-    if (endsWithNoCase(s, "cr") || endsWithNoCase(s, "dr")) {
-        sign = lower(s[s.size() - 2]) == 'd' ? -1 : 1;
-        s = cells::trim(s.substr(0, s.size() - 2));
-        if (!s.empty() && s.back() == '.') // "12.50 Cr."
-            s.remove_suffix(1);
-    } else if (s.size() > 3 && (lower(s[0]) == 'c' || lower(s[0]) == 'd') && lower(s[1]) == 'r' && s[2] == ' ') {
+    if (s.size() > 3 && (lower(s[0]) == 'c' || lower(s[0]) == 'd') && lower(s[1]) == 'r' && s[2] == ' ') {
         sign = lower(s[0]) == 'd' ? -1 : 1; // "DR 12.50"
         s = cells::trim(s.substr(3));
     }
@@ -117,27 +66,7 @@ bool dateOf(const ingest::Value &v, qint64 &msecs)
         msecs = ingest::values::dayOf(msecs) * kMsecsPerDay;
         return true;
     }
-    // Month names: "04 Nov 2009", "4-Nov-09", "04. März 2021", "Nov 4, 2009", "4 de noviembre de 2009".
-    static const QRegularExpression dayFirst(
-        QStringLiteral("^(\\d{1,2})[.]?[ \\-/]+(?:de )?(\\p{L}{3,})[.]?[ \\-/,]+(?:de )?(\\d{4}|\\d{2})$"),
-        QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression monthFirst(QStringLiteral("^(\\p{L}{3,})[.]? (\\d{1,2}),? (\\d{4})$"),
-                                               QRegularExpression::CaseInsensitiveOption);
-    const QString text = cells::qs(s);
-    int y = 0, m = 0, d = 0;
-    if (const auto match = dayFirst.match(text); match.hasMatch()) {
-        d = match.captured(1).toInt();
-        m = monthOf(match.captured(2));
-        y = fullYear(match.captured(3).toInt(), match.capturedLength(3));
-    } else if (const auto match2 = monthFirst.match(text); match2.hasMatch()) {
-        m = monthOf(match2.captured(1));
-        d = match2.captured(2).toInt();
-        y = match2.captured(3).toInt();
-    }
-    if (!validDate(y, m, d))
-        return false;
-    msecs = daysFromCivil(y, m, d) * kMsecsPerDay;
-    return true;
+    return false;
 }
 
 QString normaliseCounterparty(std::string_view description)
