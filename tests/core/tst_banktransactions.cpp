@@ -408,6 +408,78 @@ private Q_SLOTS:
             QCOMPARE(a.value(key), b.value(key));
     }
 
+    //! Two currencies in one file: every total is per currency, never added across, and each
+    //! currency's balance is reconciled on its own.
+    void currenciesAreNeverMixed()
+    {
+        const bankgen::Statement gbp = bankgen::makeStatement(kFrom, 90, 21);
+        bankgen::Statement eur = bankgen::makeStatement(kFrom, 90, 22);
+        eur.openingCents = 50000;
+        // Both written as one file in date order, each with its own running balance.
+        struct Line {
+            QDate date;
+            QByteArray text;
+        };
+        QList<Line> lines;
+        const std::pair<const bankgen::Statement *, const char *> ledgers[] = {{&gbp, "GBP"}, {&eur, "EUR"}};
+        for (const auto &[st, currency] : ledgers) {
+            qint64 balance = st->openingCents;
+            for (const auto &b : st->bookings) {
+                balance += b.cents;
+                const QString text = QStringLiteral("%1,%2,%3,%4,%5")
+                                         .arg(b.date.toString(Qt::ISODate), b.description, bankgen::plain(b.cents),
+                                              bankgen::plain(balance), QString::fromLatin1(currency));
+                lines.append(Line{b.date, text.toUtf8()});
+            }
+        }
+        std::stable_sort(lines.begin(), lines.end(), [](const Line &a, const Line &b) { return a.date < b.date; });
+        QByteArray csv = "Date,Description,Amount,Balance,Currency\n";
+        for (const Line &l : lines)
+            csv += l.text + '\n';
+        Run run;
+        QVERIFY2(analyse(csv, QStringLiteral("two_currencies.csv"), run), qPrintable(m_error));
+        QCOMPARE(run.detection.type, QStringLiteral("bank_transactions"));
+
+        const std::map<QString, const bankgen::Statement *> byCurrency{{QStringLiteral("GBP"), &gbp},
+                                                                      {QStringLiteral("EUR"), &eur}};
+        const auto cash = table(run.out, QStringLiteral("cashflow_by_month.csv"));
+        qsizetype expectedRows = 0;
+        for (const auto &[currency, st] : byCurrency) {
+            std::map<QString, std::array<qint64, 3>> months;
+            for (const auto &b : st->bookings) {
+                auto &m = months[b.date.toString(QStringLiteral("yyyy-MM"))];
+                (b.cents >= 0 ? m[0] : m[1]) += std::abs(b.cents);
+                ++m[2];
+            }
+            expectedRows += qsizetype(months.size());
+            for (const auto &row : cash) {
+                if (row.value(QStringLiteral("currency")) != currency)
+                    continue;
+                const auto &m = months.at(row.value(QStringLiteral("month")));
+                QCOMPARE(cents(row.value(QStringLiteral("money_in"))), m[0]);
+                QCOMPARE(cents(row.value(QStringLiteral("money_out"))), m[1]);
+                QCOMPARE(row.value(QStringLiteral("transactions")).toLongLong(), m[2]);
+            }
+        }
+        QCOMPARE(cash.size(), expectedRows);
+
+        const auto rec = table(run.out, QStringLiteral("reconciliation.csv"));
+        QCOMPARE(rec.size(), 2);
+        for (const auto &row : rec) {
+            const bankgen::Statement *st = byCurrency.at(row.value(QStringLiteral("currency")));
+            QCOMPARE(cents(row.value(QStringLiteral("opening_balance"))), st->openingCents);
+            QCOMPARE(cents(row.value(QStringLiteral("closing_balance"))), st->closingCents());
+            QCOMPARE(row.value(QStringLiteral("breaks")), QStringLiteral("0"));
+        }
+        QCOMPARE(reconciliationVerdict(run.out).value(u"outcome").toString(), QStringLiteral("passed"));
+        // Counterparties and categories are per currency too: Tesco appears once in each.
+        qsizetype tesco = 0;
+        for (const auto &row : table(run.out, QStringLiteral("counterparties.csv")))
+            tesco += row.value(QStringLiteral("counterparty")) == u"TESCO STORES";
+        QCOMPARE(tesco, 2);
+        QVERIFY(run.manifest.warnings.join(u'\n').contains(QStringLiteral("2 currencies")));
+    }
+
     //! A booking repeated on the same day is reported with its row; unreadable dates and amounts too.
     void duplicatesAndUnreadableCells()
     {
