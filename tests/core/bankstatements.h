@@ -125,6 +125,7 @@ enum class Layout {
     French,         //!< Date;Libellé;Montant;Solde; 31/01/2024; decimal comma
     Spanish,        //!< Fecha;Concepto;Importe;Saldo
     Dutch,          //!< Datum;Omschrijving;Bedrag;Saldo na boeking; 31-01-2024
+    SparkasseCamt,  //!< "Auftragskonto";"Buchungstag";...;"Betrag";"Waehrung" quoted, 31.01.24, no balance
 };
 
 //! The statement's bytes. `newestFirst` writes the bookings in reverse. `breakRow`: the booking (index
@@ -142,7 +143,7 @@ inline QByteArray write(const Statement &s, Layout layout, bool newestFirst = fa
         order << (newestFirst ? int(s.bookings.size()) - 1 - i : i);
     QString out;
     const bool semicolons = layout == Layout::GermanCp1252 || layout == Layout::French || layout == Layout::Spanish
-        || layout == Layout::Dutch;
+        || layout == Layout::Dutch || layout == Layout::SparkasseCamt;
     switch (layout) {
     case Layout::IsoSigned: out = QStringLiteral("Date,Description,Amount,Balance,Currency\n"); break;
     case Layout::DebitCredit:
@@ -161,6 +162,10 @@ inline QByteArray write(const Statement &s, Layout layout, bool newestFirst = fa
     case Layout::French: out = QStringLiteral("Date;Libellé;Montant;Solde\n"); break;
     case Layout::Spanish: out = QStringLiteral("Fecha;Concepto;Importe;Saldo\n"); break;
     case Layout::Dutch: out = QStringLiteral("Datum;Omschrijving;Bedrag;Saldo na boeking\n"); break;
+    case Layout::SparkasseCamt:
+        out = QStringLiteral("\"Auftragskonto\";\"Buchungstag\";\"Valutadatum\";\"Buchungstext\";\"Verwendungszweck\";"
+                             "\"Beguenstigter/Zahlungspflichtiger\";\"Betrag\";\"Waehrung\";\"Info\"\n");
+        break;
     }
     static const char *const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -213,6 +218,13 @@ inline QByteArray write(const Statement &s, Layout layout, bool newestFirst = fa
             out += QStringLiteral("%1;%2;%3;%4\n")
                        .arg(k.date.toString(QStringLiteral("dd-MM-yyyy")), desc, german(k.cents).remove(u'.'),
                             german(bal).remove(u'.'));
+            break;
+        case Layout::SparkasseCamt:
+            out += QStringLiteral("\"DE44500105175407324931\";\"%1\";\"%1\";\"%2\";\"%3\";\"%4\";\"%5\";\"EUR\";"
+                                  "\"Umsatz gebucht\"\n")
+                       .arg(k.date.toString(QStringLiteral("dd.MM.yy")),
+                            k.cents < 0 ? QStringLiteral("FOLGELASTSCHRIFT") : QStringLiteral("GUTSCHRIFT"), desc,
+                            k.payee, german(k.cents).remove(u'.'));
             break;
         }
     }

@@ -328,6 +328,10 @@ private Q_SLOTS:
         QTest::newRow("Dutch") << int(Layout::Dutch) << false << QStringLiteral("mutaties.csv")
             << roles({{"booking_date", "Datum"}, {"description", "Omschrijving"}, {"amount", "Bedrag"}, {"balance", "Saldo na boeking"}})
             << true << QStringLiteral("(unspecified)");
+        QTest::newRow("Sparkasse CSV-CAMT, dd.mm.yy, quoted") << int(Layout::SparkasseCamt) << true << QStringLiteral("20240301-umsatz.csv")
+            << roles({{"account", "Auftragskonto"}, {"booking_date", "Buchungstag"}, {"value_date", "Valutadatum"},
+                      {"description", "Verwendungszweck"}, {"amount", "Betrag"}, {"currency", "Waehrung"}})
+            << false << QStringLiteral("EUR");
     }
 
     //! Each layout is recognised with high confidence and the right mapping, and every output adds up.

@@ -108,6 +108,9 @@ private Q_SLOTS:
         QTest::newRow("wrong order") << QByteArray("12/31/2024") << dayFirst << false << qint64(0) << false;
         QTest::newRow("bad time") << QByteArray("2024-01-01 25:00") << dayFirst << false << qint64(0) << false;
         QTest::newRow("number") << QByteArray("44197") << dayFirst << false << qint64(0) << false;
+        QTest::newRow("two-digit year, dots") << QByteArray("15.01.24") << dayFirst << true << ms(2024, 1, 15) << false;
+        QTest::newRow("two-digit year, slashes") << QByteArray("01/02/99") << monthFirst << true << ms(1999, 1, 2) << false;
+        QTest::newRow("three-digit year") << QByteArray("15.01.024") << dayFirst << false << qint64(0) << false;
         QTest::newRow("month name") << QByteArray("04 Nov 2009") << dayFirst << true << ms(2009, 11, 4) << false;
         QTest::newRow("month name, dashes, 2-digit year") << QByteArray("4-Nov-09") << monthFirst << true << ms(2009, 11, 4) << false;
         QTest::newRow("month name, full") << QByteArray("4 November 2009 13:45") << dayFirst << true << ms(2009, 11, 4, 13, 45) << true;

@@ -322,11 +322,12 @@ bool splitDate(const char *p, const char *e, DateParts &d)
     d.lenC = readNumber(p, e, 4, d.c);
     if (d.lenC == 0 || (p < e && isDigit(*p)))
         return false;
-    // A year is four digits; a day or month one or two.
+    // A year is four digits, or two after a day and a month (bank exports' "15.01.24"); a day or
+    // month one or two.
     if (d.lenA == 4) {
         if (d.lenC > 2)
             return false;
-    } else if (d.lenA > 2 || d.lenC != 4) {
+    } else if (d.lenA > 2 || (d.lenC != 4 && d.lenC != 2)) {
         return false;
     }
     d.rest = p;
@@ -735,7 +736,7 @@ bool parseDateTime(std::string_view s, DateOrder order, qint64 &msecs, bool &has
         m = d.b;
         day = d.c;
     } else {
-        y = d.c;
+        y = d.lenC == 2 ? d.c + (d.c < 70 ? 2000 : 1900) : d.c;
         bool dayFirst = true;
         if (d.sep != '.') {
             if (order == DateOrder::MonthFirst)

@@ -81,7 +81,8 @@ enum class OrderHint : quint8 { NotDate, Fixed, Ambiguous, DayFirst, MonthFirst 
 OrderHint dateOrderHint(std::string_view s);
 
 //! Parses a date or date-time: yyyy-mm-dd, yyyy/mm/dd, dd/mm/yyyy or mm/dd/yyyy (by `order`;
-//! Unknown accepts either, day first when both fit), dd-mm-yyyy, dd.mm.yyyy; optionally followed
+//! Unknown accepts either, day first when both fit), dd-mm-yyyy, dd.mm.yyyy (also with a two-digit
+//! year, 00-69 being 2000-2069: "15.01.24"); optionally followed
 //! by a space or 'T' and HH:MM[:SS[.fff]] and a 'Z'; and dates with a month name in English,
 //! German, French, Spanish or Dutch ("04 Nov 2009", "4-Nov-09", "04. März 2021", "Nov 4, 2009").
 //! `msecs` is on a naive clock since 1970.
