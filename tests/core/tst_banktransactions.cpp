@@ -392,6 +392,39 @@ private Q_SLOTS:
         QCOMPARE(verdict.value(u"failures").toInt(), 1);
     }
 
+    //! Balances on some rows only (many banks give one a day): the amounts in between are carried to
+    //! the next balance, the statement reconciles, opening and closing balances are still right.
+    void balancesOnSomeRowsOnly_data()
+    {
+        QTest::addColumn<bool>("newestFirst");
+        QTest::newRow("oldest first") << false;
+        QTest::newRow("newest first") << true;
+    }
+    void balancesOnSomeRowsOnly()
+    {
+        QFETCH(bool, newestFirst);
+        const bankgen::Statement s = bankgen::makeStatement(kFrom, 150, 5);
+        QList<QByteArray> lines = bankgen::write(s, Layout::IsoSigned, newestFirst).split('\n');
+        // Keep the balance on every third booking; never on the first or last row of the file.
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            QList<QByteArray> fields = lines[i].split(',');
+            if (fields.size() == 5 && (i % 3 != 0 || i == 1 || i == lines.size() - 2)) {
+                fields[3].clear();
+                lines[i] = fields.join(',');
+            }
+        }
+        Run run;
+        QVERIFY2(analyse(lines.join('\n'), QStringLiteral("sparse%1.csv").arg(newestFirst), run), qPrintable(m_error));
+        const auto rec = table(run.out, QStringLiteral("reconciliation.csv"));
+        QCOMPARE(rec.size(), 1);
+        QCOMPARE(rec[0].value(QStringLiteral("breaks")), QStringLiteral("0"));
+        QCOMPARE(cents(rec[0].value(QStringLiteral("opening_balance"))), s.openingCents);
+        QCOMPARE(cents(rec[0].value(QStringLiteral("closing_balance"))), s.closingCents());
+        QVERIFY(rec[0].value(QStringLiteral("order")).startsWith(newestFirst ? QStringLiteral("newest first")
+                                                                             : QStringLiteral("oldest first")));
+        QCOMPARE(reconciliationVerdict(run.out).value(u"outcome").toString(), QStringLiteral("passed"));
+    }
+
     //! The same statement written newest first and oldest first gives the same figures.
     void newestAndOldestFirstAgree()
     {
