@@ -39,26 +39,51 @@ Cell dayCell(qint64 day)
 
 } // namespace
 
+QString BankTransactions::currencyText(int c) const
+{
+    return cells::qs(m_currencies.text(c));
+}
+
+QString BankTransactions::accountText(int a) const
+{
+    return cells::qs(m_accounts.text(a));
+}
+
 Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
 {
     Q_UNUSED(feedback);
-    AnalysisResult result;
-    result.analysisId = id();
-    result.rowsRead = m_rowsRead;
-    result.rowsUsed = m_rowsUsed;
-    result.rowsSkipped = m_rowsSkipped;
-    auto amountCell = [this](double v) { return Cell::num(rounded(v) + 0.0); }; // + 0.0: never "-0.0"
-    auto currencyText = [this](int c) { return cells::qs(m_currencies.text(c)); };
-    auto accountText = [this](int a) { return cells::qs(m_accounts.text(a)); };
-
-    std::vector<int> currencies(size_t(m_currencies.size()));
+    Summary s;
+    s.result.analysisId = id();
+    s.result.rowsRead = m_rowsRead;
+    s.result.rowsUsed = m_rowsUsed;
+    s.result.rowsSkipped = m_rowsSkipped;
+    s.currencies.resize(size_t(m_currencies.size()));
     for (int i = 0; i < m_currencies.size(); ++i)
-        currencies[size_t(i)] = i;
-    std::sort(currencies.begin(), currencies.end(),
+        s.currencies[size_t(i)] = i;
+    std::sort(s.currencies.begin(), s.currencies.end(),
               [this](int a, int b) { return m_currencies.text(a) < m_currencies.text(b); });
-    const bool oneCurrency = currencies.size() == 1;
-    const QString currencyNote = oneCurrency ? QStringLiteral(" (%1)").arg(currencyText(currencies.front())) : QString();
+    if (s.currencies.size() == 1)
+        s.currencyNote = QStringLiteral(" (%1)").arg(currencyText(s.currencies.front()));
 
+    addWarnings(s);
+    addCashflow(s);
+    findLedgers(s);
+    addReconciliation(s);
+    addVerdict(s);
+    addBalanceByDay(s);
+    addCounterparties(s);
+    addRecurring(s);
+    addCategories(s);
+    addHeadline(s);
+    addQuality(s);
+    return std::move(s.result);
+}
+
+//! How the amounts were read, currencies, skipped rows, problems with the category files.
+void BankTransactions::addWarnings(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const std::vector<int> &currencies = s.currencies;
     result.warnings << (mapped(Amount)
                             ? QStringLiteral("Amounts are read from one signed column, \"%1\" (money in positive, "
                                              "money out negative).")
@@ -83,8 +108,14 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
                                .arg(m_rowsRead);
     for (const QString &p : std::as_const(m_categoryProblems))
         result.warnings << QStringLiteral("Category keywords: %1.").arg(p);
+}
 
-    // Cash flow by month.
+//! cashflow_by_month: money in and out per month and currency.
+void BankTransactions::addCashflow(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const bool oneCurrency = s.currencies.size() == 1;
+    const QString &currencyNote = s.currencyNote;
     {
         ResultTable t;
         t.id = QStringLiteral("cashflow_by_month");
@@ -104,16 +135,12 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
                                   QStringLiteral("Money in and out by month") + currencyNote, QStringLiteral("month"),
                                   {QStringLiteral("money_in"), QStringLiteral("money_out")}});
     }
+}
 
-    // Reconciliation, per account and currency.
-    struct LedgerView {
-        int account, currency;
-        const Ledger *ledger;
-        bool newestFirst;
-        const bank::BalanceChain *chain;
-        QString orderWhy;
-    };
-    std::vector<LedgerView> ledgers;
+//! Each account and currency's order (oldest or newest first), from its balances and dates.
+void BankTransactions::findLedgers(Summary &s) const
+{
+    std::vector<LedgerView> &ledgers = s.ledgers;
     for (const auto &[k, l] : m_ledgers) {
         LedgerView v{int(k >> 32), int(k & 0xffffffffu), &l, false, nullptr, {}};
         const bool datesDown = l.firstDate > l.lastDate, datesUp = l.firstDate < l.lastDate;
@@ -137,9 +164,18 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         return std::pair(accountText(a.account), currencyText(a.currency))
             < std::pair(accountText(b.account), currencyText(b.currency));
     });
+}
+
+//! reconciliation and reconciliation_breaks, the verdict and its alert.
+void BankTransactions::addReconciliation(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const std::vector<LedgerView> &ledgers = s.ledgers;
     const bool withBalance = mapped(Balance);
-    qint64 totalBreaks = 0;
-    std::vector<double> openings(ledgers.size()), closings(ledgers.size());
+    qint64 &totalBreaks = s.totalBreaks;
+    std::vector<double> &openings = s.openings, &closings = s.closings;
+    openings.assign(ledgers.size(), 0);
+    closings.assign(ledgers.size(), 0);
     {
         ResultTable t;
         t.id = QStringLiteral("reconciliation");
@@ -209,39 +245,56 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         result.tables.push_back(std::move(t));
         if (withBalance)
             result.tables.push_back(std::move(b));
-        const bool anyBalance = std::any_of(ledgers.begin(), ledgers.end(),
-                                            [](const LedgerView &v) { return v.ledger->balances > 0; });
-        Verdict verdict{QStringLiteral("reconciliation"), Verdict::Outcome::NotPossible, totalBreaks, {}};
-        if (!withBalance || !anyBalance) {
-            verdict.message = withBalance ? QStringLiteral("Reconciliation was not possible: no row has a balance.")
-                                          : QStringLiteral("Reconciliation was not possible: the statement has no "
-                                                           "balance column.");
-            result.alerts.append({QualityAlert::Severity::Info, verdict.message});
-        } else if (totalBreaks == 0) {
-            verdict.outcome = Verdict::Outcome::Passed;
-            verdict.message = QStringLiteral("Reconciled: every balance follows from the previous balance and the "
-                                             "amounts.");
-            if (ledgers.size() == 1)
-                verdict.message += QStringLiteral(" Opening balance %1, closing balance %2.")
-                                       .arg(money(rounded(openings[0])), money(rounded(closings[0])));
-            result.alerts.append({QualityAlert::Severity::Info, verdict.message});
-        } else {
-            QStringList rows;
-            for (const LedgerView &v : ledgers)
-                for (const bank::BalanceBreak &br : v.chain->breaks())
-                    if (rows.size() < 5)
-                        rows << QString::number(br.row);
-            verdict.outcome = Verdict::Outcome::Failed;
-            verdict.message = QStringLiteral("The balances do not reconcile: %1 break(s), first on row(s) %2; see "
-                                             "reconciliation_breaks.csv.")
-                                  .arg(totalBreaks)
-                                  .arg(rows.join(QStringLiteral(", ")));
-            result.alerts.append({QualityAlert::Severity::Warning, verdict.message});
-        }
-        result.verdicts.append(verdict);
     }
+}
 
-    // Balance over time: the end-of-day balance (or, without one, the cumulative net).
+//! The reconciliation's verdict (manifest.json's "verdicts") and its alert.
+void BankTransactions::addVerdict(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const std::vector<LedgerView> &ledgers = s.ledgers;
+    const bool withBalance = mapped(Balance);
+    const qint64 totalBreaks = s.totalBreaks;
+    const std::vector<double> &openings = s.openings, &closings = s.closings;
+    const bool anyBalance = std::any_of(ledgers.begin(), ledgers.end(),
+                                        [](const LedgerView &v) { return v.ledger->balances > 0; });
+    Verdict verdict{QStringLiteral("reconciliation"), Verdict::Outcome::NotPossible, totalBreaks, {}};
+    if (!withBalance || !anyBalance) {
+        verdict.message = withBalance ? QStringLiteral("Reconciliation was not possible: no row has a balance.")
+                                      : QStringLiteral("Reconciliation was not possible: the statement has no "
+                                                       "balance column.");
+        result.alerts.append({QualityAlert::Severity::Info, verdict.message});
+    } else if (totalBreaks == 0) {
+        verdict.outcome = Verdict::Outcome::Passed;
+        verdict.message = QStringLiteral("Reconciled: every balance follows from the previous balance and the "
+                                         "amounts.");
+        if (ledgers.size() == 1)
+            verdict.message += QStringLiteral(" Opening balance %1, closing balance %2.")
+                                   .arg(money(rounded(openings[0])), money(rounded(closings[0])));
+        result.alerts.append({QualityAlert::Severity::Info, verdict.message});
+    } else {
+        QStringList rows;
+        for (const LedgerView &v : ledgers)
+            for (const bank::BalanceBreak &br : v.chain->breaks())
+                if (rows.size() < 5)
+                    rows << QString::number(br.row);
+        verdict.outcome = Verdict::Outcome::Failed;
+        verdict.message = QStringLiteral("The balances do not reconcile: %1 break(s), first on row(s) %2; see "
+                                         "reconciliation_breaks.csv.")
+                              .arg(totalBreaks)
+                              .arg(rows.join(QStringLiteral(", ")));
+        result.alerts.append({QualityAlert::Severity::Warning, verdict.message});
+    }
+    result.verdicts.append(verdict);
+}
+
+//! balance_by_day: the end-of-day balance (or, without one, the cumulative net), charted.
+void BankTransactions::addBalanceByDay(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const std::vector<LedgerView> &ledgers = s.ledgers;
+    const bool withBalance = mapped(Balance);
+    const QString &currencyNote = s.currencyNote;
     {
         ResultTable t;
         t.id = QStringLiteral("balance_by_day");
@@ -271,13 +324,15 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         // First on the page: the balance over time is what an analyst looks at first.
         result.tables.insert(result.tables.begin(), std::move(t));
     }
+}
 
-    // Counterparties: top first (money in and out together), per currency.
-    struct CpEntry {
-        int currency, name;
-        const CounterpartyTotals *t;
-    };
-    std::vector<CpEntry> cps;
+//! counterparties (top first per currency) and top_payees, charted.
+void BankTransactions::addCounterparties(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const bool oneCurrency = s.currencies.size() == 1;
+    const QString &currencyNote = s.currencyNote;
+    std::vector<CpEntry> &cps = s.counterparties;
     cps.reserve(m_counterparties.size());
     for (const auto &[k, t] : m_counterparties)
         cps.push_back({int(k >> 32), int(k & 0xffffffffu), &t});
@@ -321,9 +376,14 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
             result.tables.push_back(std::move(top));
         }
     }
+}
 
-    // Recurring payments.
-    qint64 recurringOut = 0;
+//! recurring: payments of one counterparty at a regular cadence.
+void BankTransactions::addRecurring(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const std::vector<CpEntry> &cps = s.counterparties;
+    qint64 &recurringOut = s.recurringOut;
     {
         ResultTable t;
         t.id = QStringLiteral("recurring");
@@ -346,8 +406,14 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         }
         result.tables.push_back(std::move(t));
     }
+}
 
-    // Spending by category.
+//! categories: spending by category, charted.
+void BankTransactions::addCategories(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const bool oneCurrency = s.currencies.size() == 1;
+    const QString &currencyNote = s.currencyNote;
     {
         ResultTable t;
         t.id = QStringLiteral("categories");
@@ -380,8 +446,17 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
                                   QStringLiteral("Spending by category") + currencyNote, QStringLiteral("category"),
                                   {QStringLiteral("money_out")}});
     }
+}
 
-    // Headline figures: per currency (the first three), balances when there is one account.
+//! The dashboard's cards: per currency (the first three), balances when there is one account.
+void BankTransactions::addHeadline(Summary &s) const
+{
+    AnalysisResult &result = s.result;
+    const std::vector<int> &currencies = s.currencies;
+    const std::vector<LedgerView> &ledgers = s.ledgers;
+    const bool withBalance = mapped(Balance);
+    const std::vector<double> &openings = s.openings, &closings = s.closings;
+    const qint64 recurringOut = s.recurringOut;
     for (size_t ci = 0; ci < currencies.size() && ci < 3; ++ci) {
         const int c = currencies[ci];
         const QString cur = currencies.size() > 1 || currencyText(c) != unspecifiedCurrency()
@@ -426,8 +501,12 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
     }
     result.kpis.append({QStringLiteral("Recurring payments"), QString::number(recurringOut),
                         QStringLiteral("payments out that repeat"), Kpi::Tone::Neutral});
+}
 
-    // Data quality and alerts.
+//! Alerts from the quality log and data_quality.csv.
+void BankTransactions::addQuality(Summary &s) const
+{
+    AnalysisResult &result = s.result;
     result.alerts += m_quality.blankAlerts(m_rowsRead, m_parameters.blankRateAlert);
     struct AlertRule {
         QString check;
@@ -455,7 +534,6 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
             result.alerts.append({QualityAlert::Severity::Warning, rule.text.arg(f->count).arg(QualityLog::exampleText(*f))});
     }
     result.quality = m_quality.table(m_rowsRead);
-    return result;
 }
 
 } // namespace finpipe::analysis

@@ -73,6 +73,44 @@ private:
         std::map<qint64, double> dayNet;
     };
 
+    //! One account and currency as the tables show it: its order and the chain that checks it.
+    struct LedgerView {
+        int account, currency;
+        const Ledger *ledger;
+        bool newestFirst;
+        const bank::BalanceChain *chain;
+        QString orderWhy; //!< what the order was found from
+    };
+    struct CpEntry {
+        int currency, name;
+        const CounterpartyTotals *t;
+    };
+    //! What finish()'s table builders share.
+    struct Summary {
+        AnalysisResult result;
+        std::vector<int> currencies; //!< by code
+        QString currencyNote;        //!< " (GBP)" when there is one currency
+        std::vector<LedgerView> ledgers;
+        std::vector<double> openings, closings; //!< per ledger; NaN without balances
+        qint64 totalBreaks = 0;
+        std::vector<CpEntry> counterparties; //!< top first, per currency
+        qint64 recurringOut = 0;
+    };
+    void addWarnings(Summary &s) const;
+    void addCashflow(Summary &s) const;
+    void findLedgers(Summary &s) const;
+    void addReconciliation(Summary &s) const;
+    void addVerdict(Summary &s) const;
+    void addBalanceByDay(Summary &s) const;
+    void addCounterparties(Summary &s) const;
+    void addRecurring(Summary &s) const;
+    void addCategories(Summary &s) const;
+    void addHeadline(Summary &s) const;
+    void addQuality(Summary &s) const;
+    Cell amountCell(double v) const { return Cell::num(rounded(v) + 0.0); } // + 0.0: never "-0.0"
+    QString currencyText(int c) const;
+    QString accountText(int a) const;
+
     static quint64 pairKey(int a, int b) { return (quint64(quint32(a)) << 32) | quint32(b); }
     int column(Role r) const { return m_columns[size_t(r)]; }
     bool mapped(Role r) const { return m_columns[size_t(r)] >= 0; }
