@@ -126,6 +126,7 @@ enum class Layout {
     Spanish,        //!< Fecha;Concepto;Importe;Saldo
     Dutch,          //!< Datum;Omschrijving;Bedrag;Saldo na boeking; 31-01-2024
     SparkasseCamt,  //!< "Auftragskonto";"Buchungstag";...;"Betrag";"Waehrung" quoted, 31.01.24, no balance
+    AfBij,          //!< ING-like: unsigned "Bedrag (EUR)" with an "Af Bij" column; 31-01-2024
 };
 
 //! The statement's bytes. `newestFirst` writes the bookings in reverse. `breakRow`: the booking (index
@@ -143,7 +144,7 @@ inline QByteArray write(const Statement &s, Layout layout, bool newestFirst = fa
         order << (newestFirst ? int(s.bookings.size()) - 1 - i : i);
     QString out;
     const bool semicolons = layout == Layout::GermanCp1252 || layout == Layout::French || layout == Layout::Spanish
-        || layout == Layout::Dutch || layout == Layout::SparkasseCamt;
+        || layout == Layout::Dutch || layout == Layout::SparkasseCamt || layout == Layout::AfBij;
     switch (layout) {
     case Layout::IsoSigned: out = QStringLiteral("Date,Description,Amount,Balance,Currency\n"); break;
     case Layout::DebitCredit:
@@ -162,6 +163,10 @@ inline QByteArray write(const Statement &s, Layout layout, bool newestFirst = fa
     case Layout::French: out = QStringLiteral("Date;Libellé;Montant;Solde\n"); break;
     case Layout::Spanish: out = QStringLiteral("Fecha;Concepto;Importe;Saldo\n"); break;
     case Layout::Dutch: out = QStringLiteral("Datum;Omschrijving;Bedrag;Saldo na boeking\n"); break;
+    case Layout::AfBij:
+        out = QStringLiteral("\"Datum\";\"Naam / Omschrijving\";\"Rekening\";\"Tegenrekening\";\"Af Bij\";"
+                             "\"Bedrag (EUR)\";\"Mededelingen\"\n");
+        break;
     case Layout::SparkasseCamt:
         out = QStringLiteral("\"Auftragskonto\";\"Buchungstag\";\"Valutadatum\";\"Buchungstext\";\"Verwendungszweck\";"
                              "\"Beguenstigter/Zahlungspflichtiger\";\"Betrag\";\"Waehrung\";\"Info\"\n");
@@ -218,6 +223,13 @@ inline QByteArray write(const Statement &s, Layout layout, bool newestFirst = fa
             out += QStringLiteral("%1;%2;%3;%4\n")
                        .arg(k.date.toString(QStringLiteral("dd-MM-yyyy")), desc, german(k.cents).remove(u'.'),
                             german(bal).remove(u'.'));
+            break;
+        case Layout::AfBij:
+            out += QStringLiteral("\"%1\";\"%2\";\"NL20INGB0001234567\";\"NL69ABNA0417164300\";\"%3\";\"%4\";"
+                                  "\"Omschrijving: %5\"\n")
+                       .arg(k.date.toString(QStringLiteral("dd-MM-yyyy")), desc,
+                            k.cents < 0 ? QStringLiteral("Af") : QStringLiteral("Bij"),
+                            german(std::llabs(k.cents)).remove(u'.'), k.payee);
             break;
         case Layout::SparkasseCamt:
             out += QStringLiteral("\"DE44500105175407324931\";\"%1\";\"%1\";\"%2\";\"%3\";\"%4\";\"%5\";\"EUR\";"

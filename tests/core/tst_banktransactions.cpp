@@ -332,6 +332,10 @@ private Q_SLOTS:
             << roles({{"account", "Auftragskonto"}, {"booking_date", "Buchungstag"}, {"value_date", "Valutadatum"},
                       {"description", "Verwendungszweck"}, {"amount", "Betrag"}, {"currency", "Waehrung"}})
             << false << QStringLiteral("EUR");
+        QTest::newRow("Dutch, unsigned amounts with Af Bij") << int(Layout::AfBij) << false << QStringLiteral("NL20INGB0001234567_01-01-2023_01-03-2024.csv")
+            << roles({{"booking_date", "Datum"}, {"description", "Naam / Omschrijving"}, {"account", "Rekening"},
+                      {"direction", "Af Bij"}, {"amount", "Bedrag (EUR)"}})
+            << false << QStringLiteral("(unspecified)");
     }
 
     //! Each layout is recognised with high confidence and the right mapping, and every output adds up.

@@ -84,7 +84,11 @@ void BankTransactions::addWarnings(Summary &s) const
 {
     AnalysisResult &result = s.result;
     const std::vector<int> &currencies = s.currencies;
-    result.warnings << (mapped(Amount)
+    result.warnings << (mapped(Amount) && mapped(Direction)
+                            ? QStringLiteral("Amounts are read from \"%1\", signed by the debit/credit indicator in "
+                                             "\"%2\".")
+                                  .arg(columnName(Amount), columnName(Direction))
+                        : mapped(Amount)
                             ? QStringLiteral("Amounts are read from one signed column, \"%1\" (money in positive, "
                                              "money out negative).")
                                   .arg(columnName(Amount))
@@ -523,6 +527,9 @@ void BankTransactions::addQuality(Summary &s) const
         {QStringLiteral("unparseable amount"), Debit, QStringLiteral("%1 debit amounts could not be read, e.g. rows %2.")},
         {QStringLiteral("unparseable amount"), Credit, QStringLiteral("%1 credit amounts could not be read, e.g. rows %2.")},
         {QStringLiteral("unparseable balance"), Balance, QStringLiteral("%1 balances could not be read, e.g. rows %2.")},
+        {QStringLiteral("unreadable debit/credit indicator"), Direction,
+         QStringLiteral("%1 rows have a debit/credit indicator that is neither, e.g. rows %2; their amounts keep their "
+                        "own sign.")},
         {QStringLiteral("debit and credit both filled"), Debit,
          QStringLiteral("%1 rows have both a debit and a credit, e.g. rows %2.")},
     };

@@ -17,6 +17,25 @@ const QString kUnparseableBalance = QStringLiteral("unparseable balance");
 const QString kSkipped = QStringLiteral("rows skipped");
 const QString kDuplicate = QStringLiteral("suspected duplicate transaction");
 const QString kBothSides = QStringLiteral("debit and credit both filled");
+const QString kUnreadableDirection = QStringLiteral("unreadable debit/credit indicator");
+
+//! The sign a debit/credit indicator gives ("Af"/"Bij", "S"/"H", "DR"/"CR", ...): -1 money out,
+//! +1 money in, 0 when the cell says neither.
+int directionOf(std::string_view text)
+{
+    std::string t;
+    for (const char c : cells::trim(text))
+        t += char(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    static const char *const kOut[] = {"af", "d", "dr", "debit", "s", "soll", "dbit", "debe", "out", "-"};
+    static const char *const kIn[] = {"bij", "c", "cr", "credit", "h", "haben", "crdt", "haber", "in", "+"};
+    for (const char *w : kOut)
+        if (t == w)
+            return -1;
+    for (const char *w : kIn)
+        if (t == w)
+            return 1;
+    return 0;
+}
 
 } // namespace
 
@@ -34,6 +53,7 @@ QString BankTransactions::roleName(Role role)
     case Reference: return QStringLiteral("reference");
     case Category: return QStringLiteral("category");
     case Account: return QStringLiteral("account");
+    case Direction: return QStringLiteral("direction");
     case RoleCount: break;
     }
     return {};
@@ -50,18 +70,12 @@ Result<void> BankTransactions::start(const QList<ingest::ColumnInfo> &columns, c
     m_fileColumns = columns;
     m_parameters = parameters;
     m_columns.assign(RoleCount, -1);
-    m_fieldRoles.clear();
-    m_fieldNames.clear();
     for (int r = 0; r < RoleCount; ++r) {
         const Role role = Role(r);
         auto index = cells::resolveRole(columns, mapping, roleName(role), role == BookingDate || role == Description);
         if (!index.ok())
             return index.error();
         m_columns[size_t(r)] = *index;
-        if (*index >= 0) {
-            m_fieldRoles.push_back(role);
-            m_fieldNames << roleName(role);
-        }
     }
     if (!mapped(Amount) && !(mapped(Debit) && mapped(Credit)))
         return Error::make(Error::Code::Invalid,
@@ -72,10 +86,16 @@ Result<void> BankTransactions::start(const QList<ingest::ColumnInfo> &columns, c
         // One signed column wins over debit and credit.
         for (Role r : {Debit, Credit})
             m_columns[size_t(r)] = -1;
-        std::erase_if(m_fieldRoles, [](Role r) { return r == Debit || r == Credit; });
-        m_fieldNames.clear();
-        for (Role r : m_fieldRoles)
-            m_fieldNames << roleName(r);
+    } else {
+        m_columns[size_t(Direction)] = -1; // an indicator only signs a single amount column
+    }
+    m_fieldRoles.clear();
+    m_fieldNames.clear();
+    for (int r = 0; r < RoleCount; ++r) {
+        if (mapped(Role(r))) {
+            m_fieldRoles.push_back(Role(r));
+            m_fieldNames << roleName(Role(r));
+        }
     }
     m_fields.assign(m_fieldRoles.size(), {});
     m_quality.setColumns(columns);
@@ -116,6 +136,21 @@ bool BankTransactions::amountOfRow(const ingest::RowBatch &batch, int row, doubl
             why = QStringLiteral("unparseable amount");
             noteUnparseable(Amount, v, line, QStringLiteral("the row is skipped"));
             return false;
+        }
+        if (mapped(Direction)) {
+            // Unsigned amounts with an indicator column (ING's "Af Bij", German "S"/"H").
+            const ingest::Value &d = batch.at(row, column(Direction));
+            const int sign = directionOf(d.text);
+            if (sign == 0) {
+                QualityFinding &f = m_quality.finding(kUnreadableDirection, columnName(Direction));
+                if (f.detail.isEmpty())
+                    f.detail = QStringLiteral("e.g. \"%1\" on row %2; the amount's own sign is kept")
+                                   .arg(cells::qs(cells::trim(d.text)))
+                                   .arg(line);
+                f.add(line);
+            } else {
+                amount = sign * std::abs(amount);
+            }
         }
         return true;
     }

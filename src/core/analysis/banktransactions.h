@@ -23,7 +23,7 @@ class BankTransactions final : public Analysis
 public:
     //! The roles, in the order their fields appear in the audit lineage and the row hash.
     enum Role { BookingDate, ValueDate, Description, Amount, Debit, Credit, Balance, Currency, Reference, Category,
-                Account, RoleCount };
+                Account, Direction, RoleCount };
     static QString roleName(Role role);
 
     //! The category keywords; by default the shipped categories.json and the user's rules folder's.
