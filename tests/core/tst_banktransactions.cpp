@@ -2,6 +2,7 @@
 // detected as bank_transactions (type and mapping) and analysed; every output is checked against
 // figures computed here from the generator's bookings, not from the analysis.
 #include "analysis/bankcategories.h"
+#include "analysis/bankrecurring.h"
 #include "analysis/bankvalues.h"
 #include "bankstatements.h"
 #include "detect/detection.h"
@@ -621,6 +622,31 @@ private Q_SLOTS:
         bad.text = "31 Feb 2009";
         qint64 ms = 0;
         QVERIFY(!analysis::bank::dateOf(bad, ms));
+    }
+
+    //! A recurrence needs evidence: two refunds a year apart at nearly the same amount are chance,
+    //! the same amount to the cent is a yearly payment; a monthly subscription is found with its next date.
+    void recurrenceNeedsEvidence()
+    {
+        using analysis::bank::findRecurrence;
+        const qint64 d0 = QDate(2023, 2, 1).toJulianDay() - 2440588;
+        QVERIFY(!findRecurrence({{d0, -157.06}, {d0 + 100, -40.10}, {d0 + 200, -310.00}, {d0 + 371, -157.00}}));
+        QVERIFY(!findRecurrence({{d0, -157.06}, {d0 + 371, -157.00}}));
+        const auto yearly = findRecurrence({{d0, -169.50}, {d0 + 365, -169.50}});
+        QVERIFY(yearly);
+        QCOMPARE(yearly->cadence, QStringLiteral("yearly"));
+        QCOMPARE(yearly->nextDay, QDate(2025, 2, 1).toJulianDay() - 2440588);
+        std::vector<std::pair<qint64, double>> monthly;
+        for (int m = 0; m < 6; ++m)
+            monthly.push_back({QDate(2023, 1, 31).addMonths(m).toJulianDay() - 2440588, -15.99});
+        const auto sub = findRecurrence(monthly);
+        QVERIFY(sub);
+        QCOMPARE(sub->cadence, QStringLiteral("monthly"));
+        QCOMPARE(sub->occurrences, 6);
+        QCOMPARE(sub->typicalAmount, -15.99);
+        // The last booking was on 30 June (31 January plus five months); next, 30 July.
+        QCOMPARE(sub->lastDay, QDate(2023, 6, 30).toJulianDay() - 2440588);
+        QCOMPARE(sub->nextDay, QDate(2023, 7, 30).toJulianDay() - 2440588);
     }
 
     //! Either an amount or a debit and a credit: a mapping with neither is refused, in words.

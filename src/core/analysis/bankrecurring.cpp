@@ -90,12 +90,25 @@ std::optional<Recurrence> findRecurrence(const std::vector<std::pair<qint64, dou
     }
     if (days.size() < 2)
         return std::nullopt;
+    // A payee's repeat payment is either most of what goes to it (rent, a salary) or the same
+    // amount each time (a subscription among irregular purchases); two similar amounts among many
+    // different ones are chance.
+    const double same = median(similar);
+    const bool exact = std::all_of(similar.begin(), similar.end(), [&](double a) {
+        return std::abs(a - same) <= std::max(0.01, std::abs(same) * 0.01);
+    });
+    if (!exact && similar.size() * 2 < byDate.size())
+        return std::nullopt;
+    const bool identical = std::all_of(similar.begin(), similar.end(), [&](double a) { return std::abs(a - same) < 0.005; });
     std::vector<qint64> gaps;
     for (size_t i = 1; i < days.size(); ++i)
         gaps.push_back(days[i] - days[i - 1]);
     for (const Cadence &c : kCadences) {
         if (int(days.size()) < c.minCount)
             continue;
+        if (int(days.size()) == 2 && !identical)
+            continue; // two bookings a year apart are a cadence only at the very same amount
+
         const auto fits = std::count_if(gaps.begin(), gaps.end(), [&](qint64 g) { return g >= c.minGap && g <= c.maxGap; });
         if (fits * 4 < qint64(gaps.size()) * 3)
             continue;

@@ -36,8 +36,9 @@ struct Recurrence {
 };
 
 //! A recurrence in the bookings, if there is one: the amounts within 10% (at least 1.00) of their
-//! median, on distinct days, whose gaps are mostly (three in four, after the first) one cadence's.
-//! Weekly and fortnightly need 4 bookings, monthly and quarterly 3, yearly 2.
+//! median, on distinct days, whose gaps are mostly (three in four, after the first) one cadence's;
+//! they must be at least half of the bookings, or all within 1% of one amount.
+//! Weekly and fortnightly need 4 bookings, monthly and quarterly 3, yearly 2 (to the cent the same amount).
 std::optional<Recurrence> findRecurrence(const std::vector<std::pair<qint64, double>> &byDate);
 
 } // namespace finpipe::analysis::bank
