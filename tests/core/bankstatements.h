@@ -3,7 +3,8 @@
 // A generator of bank statements with known answers, for tst_banktransactions and the benchmark:
 // one chronological list of bookings (a salary, rent, subscriptions, groceries, coffee, ...), written
 // in the layouts banks export (signed amounts with ISO dates, debit and credit with dd/mm/yyyy, month
-// names under an account block, German semicolons in Windows-1252, CR/DR, parentheses, newest first).
+// names under an account block, German semicolons in Windows-1252, CR/DR, parentheses, French,
+// Spanish and Dutch headers, Sparkasse's quoted dd.mm.yy, ING-like "Af Bij", newest first).
 
 #include <QByteArray>
 #include <QDate>
