@@ -1,7 +1,9 @@
 // finpipe-bench-analyze: `finpipe-cli analyze` on the 2-million-row readings file (station pivot
 // with per-row lineage, every output except results.xlsx), measured as the analyst runs it: a
-// separate process, wall time and peak RSS from wait4(). Optional 20-million-row scaling run.
+// separate process, wall time and peak RSS from wait4(). Optional 20-million-row scaling run, and
+// (--bank) a 1-million-transaction bank statement beside the pivot's figures.
 #include "readingsgen.h"
+#include "statementgen.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -67,14 +69,15 @@ double loadAverage()
 }
 
 //! Best of `repeats` runs (least disturbed by other processes); prints every run.
-Run measure(const QString &cli, const QString &input, const QString &outDir, qint64 rows, int repeats)
+Run measure(const QString &cli, const QString &input, const QString &outDir, qint64 rows, int repeats,
+            const QString &type = QStringLiteral("station_readings"))
 {
     const double mb = double(QFileInfo(input).size()) / 1e6;
     Run best;
     for (int i = 0; i < repeats; ++i) {
         QDir(outDir).removeRecursively();
-        const Run r = runCli(cli, {QStringLiteral("analyze"), input, QStringLiteral("--type"),
-                                   QStringLiteral("station_readings"), QStringLiteral("--out"), outDir,
+        const Run r = runCli(cli, {QStringLiteral("analyze"), input, QStringLiteral("--type"), type,
+                                   QStringLiteral("--out"), outDir,
                                    QStringLiteral("--format"), QStringLiteral("csv,html"), QStringLiteral("--quiet")});
         if (!r.ok) {
             std::fprintf(stderr, "finpipe-cli analyze failed on %s\n", qPrintable(input));
@@ -101,6 +104,7 @@ int main(int argc, char *argv[])
     QStringList args = QCoreApplication::arguments().mid(1);
     const bool scaling = args.removeAll(QStringLiteral("--scaling")) > 0;
     const bool unsorted = args.removeAll(QStringLiteral("--unsorted")) > 0;
+    const bool bank = args.removeAll(QStringLiteral("--bank")) > 0;
     int repeats = 3;
     QString dir;
     for (int i = 0; i + 1 < args.size(); ++i) {
@@ -110,11 +114,13 @@ int main(int argc, char *argv[])
             dir = args[i + 1];
     }
     if (args.contains(QStringLiteral("--help"))) {
-        std::printf("usage: finpipe-bench-analyze [--repeat N] [--dir DIR] [--scaling] [--unsorted]\n"
+        std::printf("usage: finpipe-bench-analyze [--repeat N] [--dir DIR] [--scaling] [--unsorted] [--bank]\n"
                     "  Generates the 2,000,000-row readings CSV (~78 MB) in DIR (default: a temporary folder)\n"
                     "  and times `finpipe-cli analyze` on it with every output except results.xlsx.\n"
                     "  --scaling also runs 20,000,000 rows (needs ~780 MB of disk plus ~2.3 GB of lineage).\n"
-                    "  --unsorted also runs the 2,000,000 readings written newest first.\n");
+                    "  --unsorted also runs the 2,000,000 readings written newest first.\n"
+                    "  --bank also runs a 1,000,000-transaction bank statement (~60 MB; reconciliation,\n"
+                    "  counterparties, recurring payments, categories, duplicates) beside the pivot's figures.\n");
         return 0;
     }
     QTemporaryDir temp;
@@ -185,6 +191,28 @@ int main(int argc, char *argv[])
             return 1;
         std::printf("  %.2fx the time and %.2fx the peak RSS of the file in time order\n", u.wallS / r.wallS,
                     double(u.peakRssKb) / double(r.peakRssKb));
+    }
+    if (bank) {
+        const qint64 bookings = 1'000'000;
+        const QString statement = QDir(dir).filePath(QStringLiteral("statement_%1.csv").arg(bookings));
+        if (!QFileInfo::exists(statement)) {
+            std::printf("generating %s ...\n", qPrintable(statement));
+            if (finpipe::bench::writeStatement(statement, bookings) < 0) {
+                std::fprintf(stderr, "cannot write %s\n", qPrintable(statement));
+                return 3;
+            }
+        }
+        std::printf("bank statement, 1,000,000 transactions (statement analysis + lineage + data quality + "
+                    "dashboard):\n");
+        const Run b = measure(cli, statement, QDir(dir).filePath(QStringLiteral("out")), bookings, repeats,
+                              QStringLiteral("bank_transactions"));
+        if (!b.ok)
+            return 1;
+        std::printf("  %-34s %8s %10s %12s\n", "", "wall", "peak RSS", "rows/s");
+        std::printf("  %-34s %6.3f s %7.0f MB %10.2f M\n", "station pivot, 2,000,000 readings", r.wallS, rssMb,
+                    double(rows) / r.wallS / 1e6);
+        std::printf("  %-34s %6.3f s %7.0f MB %10.2f M\n", "bank statement, 1,000,000 bookings", b.wallS,
+                    double(b.peakRssKb) / 1024.0, double(bookings) / b.wallS / 1e6);
     }
     QDir(QDir(dir).filePath(QStringLiteral("out"))).removeRecursively();
     return 0;

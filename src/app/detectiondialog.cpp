@@ -14,6 +14,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 
+#include <algorithm>
+
 namespace finpipe::app {
 
 namespace {
@@ -191,7 +193,12 @@ void DetectionDialog::fillMapping(const QMap<QString, QString> &roles)
         name->setFlags(Qt::ItemIsEnabled);
         name->setToolTip(tr("Expects %1").arg(detect::roleKindName(role.kind)));
         table->setItem(r, 0, name);
-        auto *req = new QTableWidgetItem(role.required ? tr("required") : tr("optional"));
+        // Roles of which one alternative is needed (a statement's amount, or its debit and credit).
+        const bool oneOf = std::any_of(t->requiredOneOf.cbegin(), t->requiredOneOf.cend(),
+                                       [&](const QStringList &alt) { return alt.contains(role.name); });
+        auto *req = new QTableWidgetItem(role.required ? tr("required")
+                                         : oneOf       ? tr("required: %1").arg(t->alternativesText())
+                                                       : tr("optional"));
         req->setFlags(Qt::ItemIsEnabled);
         table->setItem(r, 1, req);
         if (role.isGroup()) {

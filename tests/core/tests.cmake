@@ -6,6 +6,7 @@ finpipe_add_test(NAME tst_detect_corpus SOURCES core/tst_detect_corpus.cpp LABEL
 finpipe_add_test(NAME tst_csvreader SOURCES core/tst_csvreader.cpp LABELS core)
 finpipe_add_test(NAME tst_valueparser SOURCES core/tst_valueparser.cpp LABELS core)
 finpipe_add_test(NAME tst_salessummary SOURCES core/tst_salessummary.cpp LABELS core)
+finpipe_add_test(NAME tst_banktransactions SOURCES core/tst_banktransactions.cpp core/bankstatements.h LABELS core)
 finpipe_add_test(NAME tst_detect SOURCES core/tst_detect.cpp LABELS core)
 finpipe_add_test(NAME tst_xlsxreader SOURCES core/tst_xlsxreader.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::XLSXWRITER PkgConfig::MINIZIP)
 finpipe_add_test(NAME tst_xlsxfuzz SOURCES core/tst_xlsxfuzz.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::MINIZIP)

@@ -211,6 +211,25 @@ private Q_SLOTS:
         QVERIFY(island.contains("\\u2028"));
     }
 
+    //! Headline cards (bank statements): label, value and detail are text, whatever a file put in them.
+    void headlineCardsAreEscaped()
+    {
+        analysis::AnalysisResult r = sampleResult();
+        r.kpis.append({QStringLiteral("Money in (<b>X</b>)"), QStringLiteral("1,234.56"),
+                       QStringLiteral("<img src=x onerror=alert(1)>"), analysis::Kpi::Tone::Good});
+        r.kpis.append({QStringLiteral("Reconciliation"), QStringLiteral("1 break(s)"), QString(), analysis::Kpi::Tone::Bad});
+        const QByteArray html = renderDashboard(sampleInfo(), r);
+        QVERIFY(!html.contains("<b>X</b>"));
+        QVERIFY(!html.contains("<img"));
+        QVERIFY(html.contains("<section id=\"kpis\" class=\"kpis\""));
+        QVERIFY(html.contains("<div class=\"kpi tone-good\"><div class=\"kpi-label\">Money in (&lt;b&gt;X&lt;/b&gt;)</div>"
+                              "<div class=\"kpi-value\">1,234.56</div><div class=\"kpi-detail\">&lt;img src=x "
+                              "onerror=alert(1)&gt;</div></div>"));
+        QVERIFY(html.contains("<div class=\"kpi tone-bad\">"));
+        // No cards, no section.
+        QVERIFY(!renderDashboard(sampleInfo(), sampleResult()).contains("id=\"kpis\""));
+    }
+
     void htmlEscapeHandlesAttributes()
     {
         QCOMPARE(htmlEscape(u"a&b<c>d\"e'f"), QStringLiteral("a&amp;b&lt;c&gt;d&quot;e&#39;f"));

@@ -62,6 +62,12 @@ private Q_SLOTS:
         QTest::newRow("word") << QByteArray("Data 1") << false << false << 0.0 << false;
         QTest::newRow("date") << QByteArray("2024-01-05") << false << false << 0.0 << false;
         QTest::newRow("lone sign") << QByteArray("-") << false << false << 0.0 << false;
+        QTest::newRow("statement DR") << QByteArray("1,234.56 DR") << false << true << -1234.56 << false;
+        QTest::newRow("statement CR") << QByteArray("12.50 CR") << false << true << 12.5 << false;
+        QTest::newRow("statement Cr.") << QByteArray("99.00Cr.") << false << true << 99.0 << false;
+        QTest::newRow("statement dr, decimal comma") << QByteArray("1.234,50 dr") << true << true << -1234.5 << false;
+        QTest::newRow("DR alone") << QByteArray("DR") << false << false << 0.0 << false;
+        QTest::newRow("word ending in dr") << QByteArray("12 ADR") << false << false << 0.0 << false;
     }
 
     void numbers()
@@ -102,6 +108,21 @@ private Q_SLOTS:
         QTest::newRow("wrong order") << QByteArray("12/31/2024") << dayFirst << false << qint64(0) << false;
         QTest::newRow("bad time") << QByteArray("2024-01-01 25:00") << dayFirst << false << qint64(0) << false;
         QTest::newRow("number") << QByteArray("44197") << dayFirst << false << qint64(0) << false;
+        QTest::newRow("two-digit year, dots") << QByteArray("15.01.24") << dayFirst << true << ms(2024, 1, 15) << false;
+        QTest::newRow("two-digit year, slashes") << QByteArray("01/02/99") << monthFirst << true << ms(1999, 1, 2) << false;
+        QTest::newRow("three-digit year") << QByteArray("15.01.024") << dayFirst << false << qint64(0) << false;
+        QTest::newRow("month name") << QByteArray("04 Nov 2009") << dayFirst << true << ms(2009, 11, 4) << false;
+        QTest::newRow("month name, dashes, 2-digit year") << QByteArray("4-Nov-09") << monthFirst << true << ms(2009, 11, 4) << false;
+        QTest::newRow("month name, full") << QByteArray("4 November 2009 13:45") << dayFirst << true << ms(2009, 11, 4, 13, 45) << true;
+        QTest::newRow("German month") << QByteArray("04. M\xC3\xA4rz 2021") << dayFirst << true << ms(2021, 3, 4) << false;
+        QTest::newRow("French month") << QByteArray("1 ao\xC3\xBBt 2022") << dayFirst << true << ms(2022, 8, 1) << false;
+        QTest::newRow("Spanish month") << QByteArray("4 de noviembre de 2009") << dayFirst << true << ms(2009, 11, 4) << false;
+        QTest::newRow("Dutch month") << QByteArray("12 mrt 2024") << dayFirst << true << ms(2024, 3, 12) << false;
+        QTest::newRow("month first") << QByteArray("Nov 4, 2009") << dayFirst << true << ms(2009, 11, 4) << false;
+        QTest::newRow("no such day") << QByteArray("31 Nov 2009") << dayFirst << false << qint64(0) << false;
+        QTest::newRow("ambiguous month") << QByteArray("4 jui 2009") << dayFirst << false << qint64(0) << false;
+        QTest::newRow("text with a month") << QByteArray("1 May 2020 rent") << dayFirst << false << qint64(0) << false;
+        QTest::newRow("a word") << QByteArray("March") << dayFirst << false << qint64(0) << false;
     }
 
     void dates()

@@ -1,5 +1,6 @@
 #include "analysis.h"
 
+#include "analysis/banktransactions.h"
 #include "analysis/stationpivot.h"
 #include "analysis/salessummary.h"
 #include "analysis/profile.h"
@@ -46,6 +47,8 @@ std::unique_ptr<Analysis> createAnalysis(const QString &analysisId)
         return std::make_unique<Profile>();
     if (analysisId == u"timeseries_report")
         return std::make_unique<TimeSeriesReport>();
+    if (analysisId == u"bank_transactions")
+        return std::make_unique<BankTransactions>();
     return nullptr;
 }
 

@@ -51,6 +51,25 @@ struct QualityAlert {
     QString message;      //!< in the analyst's words
 };
 
+//! A headline figure the dashboard shows as a card above the tables (opening balance, money in, ...).
+struct Kpi {
+    enum class Tone { Neutral, Good, Bad };
+    QString label;   //!< e.g. "Closing balance (EUR)"
+    QString value;   //!< already formatted, e.g. "12,345.67"
+    QString detail;  //!< a short line under the value, may be empty
+    Tone tone = Tone::Neutral;
+};
+
+//! The outcome of a check the analyst reads first (a statement's reconciliation); the manifest
+//! carries it under "verdicts".
+struct Verdict {
+    enum class Outcome { Passed, Failed, NotPossible };
+    QString check;     //!< e.g. "reconciliation"
+    Outcome outcome = Outcome::NotPossible;
+    qint64 failures = 0; //!< what failed (balance breaks); 0 when passed or not possible
+    QString message;   //!< in the analyst's words
+};
+
 //! Everything an analysis produced, except the audit lineage, which is streamed to its file.
 struct AnalysisResult {
     QString analysisId;                //!< "station_pivot", "sales_summary", "timeseries_report", "profile"
@@ -58,6 +77,10 @@ struct AnalysisResult {
     ResultTable quality;               //!< data_quality.csv
     QList<QualityAlert> alerts;
     QList<ChartSpec> charts;
+    //! Headline cards for the dashboard; empty for analyses that have none.
+    QList<Kpi> kpis;
+    //! Checks with a verdict (bank statements: the reconciliation); empty for most analyses.
+    QList<Verdict> verdicts;
     QStringList warnings;              //!< things the analyst should know (e.g. dropped parameters)
     qint64 rowsRead = 0;
     qint64 rowsUsed = 0;

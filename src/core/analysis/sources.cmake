@@ -11,3 +11,8 @@ target_sources(finpipe_core PRIVATE
     analysis/dataquality.h analysis/dataquality.cpp
     analysis/stationpivot.h analysis/stationpivot.cpp
 )
+target_sources(finpipe_core PRIVATE
+    analysis/banktransactions.h analysis/banktransactions.cpp analysis/bankresult.cpp
+    analysis/bankvalues.h analysis/bankvalues.cpp analysis/bankcategories.h analysis/bankcategories.cpp
+    analysis/bankreconcile.h analysis/bankreconcile.cpp analysis/bankrecurring.h analysis/bankrecurring.cpp
+)

@@ -104,6 +104,8 @@ Result<ColumnMapping> validateMapping(const ColumnMapping &mapping, const QList<
                             .arg(type->name, role.name, roleKindName(role.kind));
         }
     }
+    if (!type->requiredOneOf.isEmpty() && type->satisfiedAlternative(mapping.roles).isEmpty())
+        problems << QStringLiteral("%1 needs columns for %2; none is chosen.").arg(type->name, type->alternativesText());
     if (!problems.isEmpty())
         return invalid(problems, type->id);
     ColumnMapping out = mapping;

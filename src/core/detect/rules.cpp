@@ -183,7 +183,31 @@ public:
                 fail(u'"' + r.name + u'"', QStringLiteral("the role \"%1\" is listed twice").arg(r.name));
             t.roles << r;
         }
-        if (!t.fallback && t.requiredRoles().isEmpty())
+        const QJsonValue oneOf = o.value(u"required_one_of");
+        if (!oneOf.isUndefined()) {
+            const QString where = QStringLiteral("\"required_one_of\"");
+            if (!oneOf.isArray())
+                fail(where, QStringLiteral("\"required_one_of\" must be a list of lists of role names"));
+            for (const QJsonValue &alt : oneOf.toArray()) {
+                QStringList names;
+                for (const QJsonValue &n : alt.toArray())
+                    names << n.toString();
+                if (!alt.isArray() || names.isEmpty() || names.contains(QString()))
+                    fail(where, QStringLiteral("\"required_one_of\" must be a list of lists of role names, "
+                                               "e.g. [[\"amount\"], [\"debit\", \"credit\"]]"));
+                for (const QString &n : std::as_const(names)) {
+                    const Role *r = t.role(n);
+                    if (!r)
+                        fail(where, QStringLiteral("\"required_one_of\" names the role \"%1\", which the type "
+                                                   "does not have").arg(n));
+                    else if (r->required || r->isGroup())
+                        fail(where, QStringLiteral("\"required_one_of\": the role \"%1\" must be a single-column "
+                                                   "role that is not \"required\" on its own").arg(n));
+                }
+                t.requiredOneOf << names;
+            }
+        }
+        if (!t.fallback && t.requiredRoles().isEmpty() && t.requiredOneOf.isEmpty())
             fail(QStringLiteral("\"roles\""),
                  QStringLiteral("the type \"%1\" has no required role, so any file would match it; mark at "
                                 "least one role \"required\": true (or the type \"fallback\": true)")
@@ -286,6 +310,29 @@ QStringList DatasetType::requiredRoles() const
     return out;
 }
 
+QStringList DatasetType::satisfiedAlternative(const QMap<QString, QString> &columns) const
+{
+    for (const QStringList &alt : requiredOneOf) {
+        const bool all = std::all_of(alt.begin(), alt.end(),
+                                     [&](const QString &r) { return !columns.value(r).isEmpty(); });
+        if (all)
+            return alt;
+    }
+    return {};
+}
+
+QString DatasetType::alternativesText() const
+{
+    QStringList parts;
+    for (const QStringList &alt : requiredOneOf) {
+        QString p = alt.first();
+        for (qsizetype i = 1; i < alt.size(); ++i)
+            p += (i + 1 == alt.size() ? QStringLiteral(" and ") : QStringLiteral(", ")) + alt[i];
+        parts << p;
+    }
+    return parts.join(QStringLiteral(", or "));
+}
+
 QString RulesProblem::toString() const
 {
     return line > 0 ? QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message)
@@ -326,6 +373,19 @@ QString Rules::shippedDir()
     return QStringLiteral(":/finpipe/rules");
 }
 
+QStringList Rules::categoriesFiles(const RulesOptions &options)
+{
+    initShippedRulesResource();
+    QStringList files{shippedDir() + u'/' + categoriesFileName()};
+    if (options.includeUser) {
+        const QString user = (options.userDir.isEmpty() ? defaultUserDir() : options.userDir) + u'/'
+            + categoriesFileName();
+        if (QFileInfo(user).isFile())
+            files << user;
+    }
+    return files;
+}
+
 Rules Rules::load(const RulesOptions &options)
 {
     initShippedRulesResource();
@@ -363,6 +423,12 @@ void Rules::loadDir(const QString &dir)
             continue;
         }
         const QByteArray bytes = f.readAll();
+        if (name == categoriesFileName()) {
+            // Bank statement categories (analysis/bankcategories), not a dataset type; the rules
+            // version covers them, as they shape categories.csv.
+            m_hashInput += "categories\n" + bytes;
+            continue;
+        }
         if (name == kSettingsFile) {
             if (auto problem = parseSettings(bytes, path, m_settings))
                 m_problems << *problem;

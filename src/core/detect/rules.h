@@ -70,6 +70,9 @@ struct DatasetType {
     QString analysis;
     QList<Role> roles;
     QStringList fileNameHints;
+    //! Alternatives of which at least one must have every role mapped ("required_one_of"): a
+    //! statement needs an amount, or a debit and a credit. Roles listed here are optional one by one.
+    QList<QStringList> requiredOneOf;
     StructureRule structure;
     //! The fallback type (generic_table): never wins with a high confidence.
     bool fallback = false;
@@ -78,6 +81,11 @@ struct DatasetType {
 
     const Role *role(const QString &name) const;
     QStringList requiredRoles() const;
+    //! The first alternative of requiredOneOf whose roles all have a column in `roles` (role -> column),
+    //! or an empty list when none has (or the type lists none).
+    QStringList satisfiedAlternative(const QMap<QString, QString> &roles) const;
+    //! "amount, or debit and credit": requiredOneOf in words.
+    QString alternativesText() const;
 };
 
 //! Detection settings (settings.json): strategy weights and level thresholds.
@@ -130,6 +138,11 @@ public:
     static QString defaultUserDir();
     //! The folder of the rules built into the application (a Qt resource path).
     static QString shippedDir();
+    //! The category keyword files for bank statements ("categories.json"): the shipped one, then the
+    //! user's rules folder's when there is one (a later file's categories replace an earlier one's).
+    static QStringList categoriesFiles(const RulesOptions &options = {});
+    //! Not a dataset type: the name of the category keywords file kept beside the types.
+    static QString categoriesFileName() { return QStringLiteral("categories.json"); }
 
     //! Types in a stable order (by id), the fallback type last.
     const QList<DatasetType> &types() const { return m_types; }

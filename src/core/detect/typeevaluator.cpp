@@ -126,6 +126,9 @@ Evaluation TypeEvaluator::evaluate(bool withValues, QString *whyNot)
         }
     }
     e.match.blankColumns = blankColumns(mapped, used);
+    // An amount, or a debit and a credit: one of the alternatives must be mapped in full.
+    if (!t.requiredOneOf.isEmpty() && t.satisfiedAlternative(e.match.mapping.roles).isEmpty())
+        e.match.missingRoles << t.alternativesText();
 
     e.strategies.insert(kStructure, structure());
     e.byValues = byValues && recognisedByValues(mapped, used, e, whyNot);
@@ -149,7 +152,7 @@ Evaluation TypeEvaluator::evaluate(bool withValues, QString *whyNot)
     }
     e.raw = weights > 0 ? sum / weights : 0;
     e.match.score = e.raw;
-    const int required = int(t.requiredRoles().size());
+    const int required = int(t.requiredRoles().size() + t.requiredOneOf.size());
     if (!e.match.missingRoles.isEmpty() && required > 0) {
         e.coverage = double(required - e.match.missingRoles.size()) / required;
         e.match.score = e.raw * settings.missingRequiredFactor * e.coverage;

@@ -1,8 +1,10 @@
 #include "valueparser.h"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <string>
 
 namespace finpipe::ingest::values {
 
@@ -96,6 +98,24 @@ bool stripMinus(std::string_view &s)
     return false;
 }
 
+//! Takes a trailing "CR"/"DR" (any case, "Cr." too) off a figure; a debit flips `negative`.
+bool stripCreditDebit(std::string_view &s, bool &negative)
+{
+    std::string_view t = s;
+    if (!t.empty() && t.back() == '.')
+        t.remove_suffix(1);
+    if (t.size() < 3)
+        return false;
+    const char a = char(t[t.size() - 2] | 0x20), b = char(t[t.size() - 1] | 0x20);
+    const char before = t[t.size() - 3];
+    if (b != 'r' || (a != 'c' && a != 'd') || !(before == ' ' || isDigit(before)))
+        return false;
+    s = trim(t.substr(0, t.size() - 2));
+    if (a == 'd')
+        negative = !negative;
+    return true;
+}
+
 //! The digits-and-separators core of a number-like cell with signs, currency, parentheses and
 //! percent taken off.
 struct NumberCore {
@@ -131,6 +151,11 @@ NumberCore numberCore(std::string_view s)
         s = trim(s.substr(0, s.size() - 1));
     }
     stripCurrencySuffix(s);
+    // Bank statements mark the side after the figure: "12.50 DR" is money out, "12.50 CR" in.
+    if (!signSeen && stripCreditDebit(s, r.negative)) {
+        signSeen = true;
+        stripCurrencySuffix(s);
+    }
     // SAP and some bank exports put the minus at the end: "1.234,50-".
     if (!signSeen && s.size() > 1 && s.back() == '-') {
         r.negative = !r.negative;
@@ -297,11 +322,12 @@ bool splitDate(const char *p, const char *e, DateParts &d)
     d.lenC = readNumber(p, e, 4, d.c);
     if (d.lenC == 0 || (p < e && isDigit(*p)))
         return false;
-    // A year is four digits; a day or month one or two.
+    // A year is four digits, or two after a day and a month (bank exports' "15.01.24"); a day or
+    // month one or two.
     if (d.lenA == 4) {
         if (d.lenC > 2)
             return false;
-    } else if (d.lenA > 2 || d.lenC != 4) {
+    } else if (d.lenA > 2 || (d.lenC != 4 && d.lenC != 2)) {
         return false;
     }
     d.rest = p;
@@ -579,6 +605,120 @@ int parseIsoFixed(std::string_view s, qint64 &msecs, bool &hasTime)
     return 1;
 }
 
+//! The month a month name or its abbreviation (at least three letters, lower case) stands for, in
+//! English, German, French, Spanish or Dutch; 0 when none or more than one ("jui").
+int monthOfName(std::string_view word)
+{
+    static constexpr std::string_view kNames[12][9] = {
+        {"january", "januar", "janvier", "enero", "januari"},
+        {"february", "februar", "f\xC3\xA9vrier", "fevrier", "febrero", "februari"},
+        {"march", "m\xC3\xA4rz", "maerz", "mrz", "mars", "marzo", "maart", "mrt"},
+        {"april", "avril", "abril"},
+        {"may", "mai", "mayo", "mei"},
+        {"june", "juni", "juin", "junio"},
+        {"july", "juli", "juillet", "julio"},
+        {"august", "ao\xC3\xBBt", "aout", "agosto", "augustus"},
+        {"september", "septembre", "septiembre", "setiembre"},
+        {"october", "oktober", "octobre", "octubre"},
+        {"november", "novembre", "noviembre"},
+        {"december", "dezember", "d\xC3\xA9" "cembre", "decembre", "diciembre"},
+    };
+    if (word.size() < 3)
+        return 0;
+    int found = 0;
+    for (int m = 0; m < 12; ++m)
+        for (std::string_view name : kNames[m])
+            if (!name.empty() && startsWith(name, word)) {
+                if (found && found != m + 1)
+                    return 0;
+                found = m + 1;
+            }
+    return found;
+}
+
+//! A word of letters (ASCII or UTF-8) at `p`, lower-cased into `out`; false when too long.
+bool readWord(const char *&p, const char *e, std::string &out)
+{
+    out.clear();
+    while (p < e && (std::isalpha(static_cast<unsigned char>(*p)) || static_cast<unsigned char>(*p) >= 0x80)) {
+        if (out.size() >= 12)
+            return false;
+        out += char(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        ++p;
+    }
+    return true;
+}
+
+//! Dates with a month name, as statements write them: "04 Nov 2009", "4-Nov-09", "04. März 2021",
+//! "4 de noviembre de 2009", "Nov 4, 2009"; a time may follow after a space.
+bool parseMonthNameDate(std::string_view s, qint64 &msecs, bool &hasTime)
+{
+    const char *p = s.data();
+    const char *e = p + s.size();
+    if (p == e)
+        return false;
+    int day = 0, year = 0, month = 0, yearDigits = 0;
+    std::string word;
+    auto skipSeparators = [&](bool allowComma) {
+        const char *start = p;
+        while (p < e && (*p == ' ' || *p == '-' || *p == '/' || *p == '.' || (allowComma && *p == ',')))
+            ++p;
+        return p > start;
+    };
+    auto skipDe = [&]() { // Spanish "4 de noviembre de 2009"
+        if (e - p > 3 && (p[0] | 0x20) == 'd' && (p[1] | 0x20) == 'e' && p[2] == ' ')
+            p += 3;
+    };
+    if (isDigit(*p)) {
+        if (readNumber(p, e, 2, day) == 0 || (p < e && isDigit(*p)) || !skipSeparators(false))
+            return false;
+        skipDe();
+        if (!readWord(p, e, word) || (month = monthOfName(word)) == 0)
+            return false;
+        if (p < e && *p == '.')
+            ++p;
+        if (!skipSeparators(true))
+            return false;
+        skipDe();
+        yearDigits = readNumber(p, e, 4, year);
+    } else {
+        if (!readWord(p, e, word) || (month = monthOfName(word)) == 0)
+            return false;
+        if (p < e && *p == '.')
+            ++p;
+        if (p >= e || *p != ' ')
+            return false;
+        ++p;
+        if (readNumber(p, e, 2, day) == 0 || p >= e)
+            return false;
+        if (*p == ',')
+            ++p;
+        if (p >= e || *p != ' ')
+            return false;
+        ++p;
+        yearDigits = readNumber(p, e, 4, year);
+    }
+    if (yearDigits == 2)
+        year += year < 70 ? 2000 : 1900;
+    else if (yearDigits != 4 || year < 1000)
+        return false;
+    if (p < e && isDigit(*p))
+        return false;
+    if (day < 1 || day > daysInMonth(year, month))
+        return false;
+    qint64 ms = daysFromCivil(year, month, day) * kMsecsPerDay;
+    hasTime = false;
+    if (p != e) {
+        qint64 ofDay = 0;
+        if (*p != ' ' || !parseTime(p + 1, e, ofDay))
+            return false;
+        ms += ofDay;
+        hasTime = true;
+    }
+    msecs = ms;
+    return true;
+}
+
 } // namespace
 
 bool parseDateTime(std::string_view s, DateOrder order, qint64 &msecs, bool &hasTime)
@@ -589,14 +729,14 @@ bool parseDateTime(std::string_view s, DateOrder order, qint64 &msecs, bool &has
     const char *e = p + s.size();
     DateParts d;
     if (!splitDate(p, e, d))
-        return false;
+        return parseMonthNameDate(s, msecs, hasTime);
     int y = 0, m = 0, day = 0;
     if (d.lenA == 4) {
         y = d.a;
         m = d.b;
         day = d.c;
     } else {
-        y = d.c;
+        y = d.lenC == 2 ? d.c + (d.c < 70 ? 2000 : 1900) : d.c;
         bool dayFirst = true;
         if (d.sep != '.') {
             if (order == DateOrder::MonthFirst)

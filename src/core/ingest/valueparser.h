@@ -62,7 +62,8 @@ std::string_view trim(std::string_view s);
 
 //! Parses a number as written in finance exports: sign or parentheses for negatives, a currency
 //! sign (€ $ £ ¥ ₹) or ISO code before or after, thousands separators, a decimal point or (when
-//! `decimalComma`) comma, a trailing minus, and a percent sign (12.5% is 0.125).
+//! `decimalComma`) comma, a trailing minus, a trailing CR or DR as bank statements write them
+//! ("12.50 DR" is -12.5), and a percent sign (12.5% is 0.125).
 //! `isInteger` is set when the written value has no fraction and no percent.
 bool parseNumber(std::string_view s, bool decimalComma, double &out, bool &isInteger);
 
@@ -80,8 +81,11 @@ enum class OrderHint : quint8 { NotDate, Fixed, Ambiguous, DayFirst, MonthFirst 
 OrderHint dateOrderHint(std::string_view s);
 
 //! Parses a date or date-time: yyyy-mm-dd, yyyy/mm/dd, dd/mm/yyyy or mm/dd/yyyy (by `order`;
-//! Unknown accepts either, day first when both fit), dd-mm-yyyy, dd.mm.yyyy; optionally followed
-//! by a space or 'T' and HH:MM[:SS[.fff]] and a 'Z'. `msecs` is on a naive clock since 1970.
+//! Unknown accepts either, day first when both fit), dd-mm-yyyy, dd.mm.yyyy (also with a two-digit
+//! year, 00-69 being 2000-2069: "15.01.24"); optionally followed
+//! by a space or 'T' and HH:MM[:SS[.fff]] and a 'Z'; and dates with a month name in English,
+//! German, French, Spanish or Dutch ("04 Nov 2009", "4-Nov-09", "04. März 2021", "Nov 4, 2009").
+//! `msecs` is on a naive clock since 1970.
 bool parseDateTime(std::string_view s, DateOrder order, qint64 &msecs, bool &hasTime);
 
 //! The kind a lone cell would have with no column context (used when sniffing).

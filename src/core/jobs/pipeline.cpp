@@ -59,6 +59,16 @@ QString uncertainMessage(const QString &inputName, const Manifest &m)
     return s;
 }
 
+QString outcomeName(analysis::Verdict::Outcome outcome)
+{
+    switch (outcome) {
+    case analysis::Verdict::Outcome::Passed: return QStringLiteral("passed");
+    case analysis::Verdict::Outcome::Failed: return QStringLiteral("failed");
+    case analysis::Verdict::Outcome::NotPossible: break;
+    }
+    return QStringLiteral("not_possible");
+}
+
 } // namespace
 
 QByteArray Manifest::toJson() const
@@ -117,6 +127,14 @@ QByteArray Manifest::toJson() const
         {QStringLiteral("alerts"), QJsonArray::fromStringList(alerts)},
         {QStringLiteral("outputs"), outputArray},
     };
+    if (!verdicts.isEmpty()) {
+        QJsonObject v;
+        for (const analysis::Verdict &verdict : verdicts)
+            v.insert(verdict.check, QJsonObject{{QStringLiteral("outcome"), outcomeName(verdict.outcome)},
+                                                {QStringLiteral("failures"), double(verdict.failures)},
+                                                {QStringLiteral("message"), verdict.message}});
+        root.insert(QStringLiteral("verdicts"), v);
+    }
     if (!error.isEmpty())
         root.insert(QStringLiteral("error"), error);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
@@ -136,6 +154,8 @@ QString analysisIdForType(const QString &datasetType)
         return QStringLiteral("sales_summary");
     if (datasetType == u"generic_table")
         return QStringLiteral("profile");
+    if (datasetType == u"bank_transactions")
+        return QStringLiteral("bank_transactions");
     return {};
 }
 
@@ -409,6 +429,7 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
     }
     for (const auto &a : std::as_const(result.alerts))
         m_manifest.alerts << severityName(a.severity) + QStringLiteral(": ") + a.message;
+    m_manifest.verdicts = result.verdicts;
     return {};
 }
 

@@ -103,6 +103,8 @@ struct Manifest {
     QList<ingest::SkippedSummary> leftOut;
     QStringList warnings;
     QStringList alerts;  //!< data-quality alerts, in the analyst's words
+    //! Verdicts of the analysis's checks (a statement's reconciliation), in "verdicts" when any.
+    QList<analysis::Verdict> verdicts;
     QList<OutputFile> outputs;
 
     //! manifest.json's content (UTF-8, indented, stable key order).

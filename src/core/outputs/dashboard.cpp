@@ -60,6 +60,7 @@ QString analysisName(const QString &id)
         {QStringLiteral("sales_summary"), QStringLiteral("Sales summary")},
         {QStringLiteral("timeseries_report"), QStringLiteral("Time-series report")},
         {QStringLiteral("profile"), QStringLiteral("Column profile")},
+        {QStringLiteral("bank_transactions"), QStringLiteral("Statement analysis")},
     };
     const QString name = names.value(id);
     return name.isEmpty() ? id : name;
@@ -184,6 +185,21 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
     h += u"<div id=\"render-status\" data-status=\"pending\" role=\"status\"></div>"_s;
     h += u"<noscript><p class=\"notice\">Charts and tables need JavaScript; the result files "
          u"(CSV, XLSX) hold the same data.</p></noscript>"_s;
+
+    if (!result.kpis.isEmpty()) {
+        h += u"<section id=\"kpis\" class=\"kpis\" aria-label=\"Headline figures\">"_s;
+        for (const auto &k : result.kpis) {
+            const QString tone = k.tone == analysis::Kpi::Tone::Good  ? u"good"_s
+                                 : k.tone == analysis::Kpi::Tone::Bad ? u"bad"_s
+                                                                      : u"neutral"_s;
+            h += u"<div class=\"kpi tone-"_s + tone + u"\"><div class=\"kpi-label\">"_s + htmlEscape(k.label)
+                 + u"</div><div class=\"kpi-value\">"_s + htmlEscape(k.value) + u"</div>"_s;
+            if (!k.detail.isEmpty())
+                h += u"<div class=\"kpi-detail\">"_s + htmlEscape(k.detail) + u"</div>"_s;
+            h += u"</div>"_s;
+        }
+        h += u"</section>"_s;
+    }
 
     if (!result.warnings.isEmpty()) {
         h += u"<section id=\"warnings\" class=\"card\"><h2>Warnings</h2><ul class=\"warning-list\">"_s;
