@@ -1,0 +1,228 @@
+#include "cloud/s3/client.h"
+
+#include <QCoroFuture>
+#include <QCoroNetworkReply>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QNetworkReply>
+#include <QXmlStreamReader>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+
+namespace finpipe::cloud::s3 {
+
+namespace {
+
+constexpr int kTransferTimeoutMs = 60000;
+
+int statusOf(QNetworkReply *reply)
+{
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+//! The <Code> and <Message> of an S3 error document.
+std::pair<QString, QString> parseError(const QByteArray &body)
+{
+    QXmlStreamReader xml(body);
+    QString code, message;
+    while (!xml.atEnd()) {
+        if (xml.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        if (xml.name() == u"Code")
+            code = xml.readElementText();
+        else if (xml.name() == u"Message")
+            message = xml.readElementText();
+    }
+    return {code, message};
+}
+
+Result<QByteArray> hashFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error::make(Error::Code::NotFound, QStringLiteral("cannot read %1").arg(path), f.errorString());
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&f))
+        return Error::make(Error::Code::Unreadable, QStringLiteral("cannot read %1").arg(path), f.errorString());
+    return hash.result().toHex();
+}
+
+} // namespace
+
+Client::Client(Settings settings, QObject *parent) : QObject(parent), m_signer(std::move(settings))
+{
+    m_nam.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+}
+
+QNetworkRequest Client::signedRequest(const QByteArray &method, const QString &key, const QByteArray &payloadSha256Hex,
+                                      const Headers &extra) const
+{
+    QNetworkRequest request(m_signer.objectUrl(key));
+    request.setTransferTimeout(kTransferTimeoutMs);
+    request.setRawHeader("Accept-Encoding", "identity");
+    for (const auto &[name, value] : extra)
+        request.setRawHeader(name, value);
+    const Headers auth = m_signer.sign(method, key, payloadSha256Hex, QDateTime::currentDateTimeUtc(), extra);
+    for (const auto &[name, value] : auth)
+        request.setRawHeader(name, value);
+    return request;
+}
+
+Error Client::errorFor(QNetworkReply *reply, const QByteArray &body, const QString &key) const
+{
+    const Settings &s = m_signer.settings();
+    const int status = statusOf(reply);
+    if (status == 0)
+        return Error::make(Error::Code::Permission, QStringLiteral("cannot reach the storage at %1").arg(s.endpoint),
+                           reply->errorString());
+    const auto [code, message] = parseError(body);
+    const QString detail = QStringLiteral("HTTP %1 %2").arg(status).arg(code).trimmed()
+        + (message.isEmpty() ? QString() : QStringLiteral(": ") + message);
+    if (code == u"SignatureDoesNotMatch")
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("the storage refused the request's signature: FINPIPE_S3_SECRET_KEY is probably wrong"),
+                           detail);
+    if (code == u"InvalidAccessKeyId")
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("the storage does not know the access key %1 (FINPIPE_S3_ACCESS_KEY)").arg(s.accessKey),
+                           detail);
+    if (code == u"NoSuchBucket")
+        return Error::make(Error::Code::NotFound,
+                           QStringLiteral("the bucket %1 does not exist at %2").arg(s.bucket, s.endpoint), detail);
+    if (status == 404)
+        return Error::make(Error::Code::NotFound, QStringLiteral("the storage has no object %1").arg(key), detail);
+    if (status == 401 || status == 403)
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("the storage at %1 refused access to %2").arg(s.endpoint, key), detail);
+    return Error::make(Error::Code::Failed, QStringLiteral("the storage failed the request for %1").arg(key), detail);
+}
+
+QCoro::Task<Result<void>> Client::put(QString key, QByteArray bytes)
+{
+    const QByteArray hash = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+    QNetworkRequest request = signedRequest("PUT", key, hash);
+    request.setHeader(QNetworkRequest::ContentLengthHeader, bytes.size());
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.put(request, bytes));
+    const QByteArray body = reply->readAll();
+    if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2)
+        co_return errorFor(reply.get(), body, key);
+    co_return Result<void>();
+}
+
+QCoro::Task<Result<void>> Client::putFile(QString key, QString path)
+{
+    Result<QByteArray> hash = co_await QtConcurrent::run(hashFile, path);
+    if (!hash)
+        co_return hash.error();
+    auto file = std::make_unique<QFile>(path);
+    if (!file->open(QIODevice::ReadOnly))
+        co_return Error::make(Error::Code::NotFound, QStringLiteral("cannot read %1").arg(path), file->errorString());
+    QNetworkRequest request = signedRequest("PUT", key, *hash);
+    request.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.put(request, file.get()));
+    const QByteArray body = reply->readAll();
+    if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2)
+        co_return errorFor(reply.get(), body, key);
+    co_return Result<void>();
+}
+
+QCoro::Task<Result<ObjectInfo>> Client::head(QString key)
+{
+    const QNetworkRequest request = signedRequest("HEAD", key, Signer::emptyPayloadHash());
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.head(request));
+    if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2)
+        co_return errorFor(reply.get(), {}, key);
+    ObjectInfo info;
+    info.size = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+    info.etag = QString::fromLatin1(reply->rawHeader("ETag"));
+    co_return info;
+}
+
+QCoro::Task<Result<QByteArray>> Client::get(QString key)
+{
+    const QNetworkRequest request = signedRequest("GET", key, Signer::emptyPayloadHash());
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.get(request));
+    QByteArray body = reply->readAll();
+    if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2)
+        co_return errorFor(reply.get(), body, key);
+    co_return body;
+}
+
+QCoro::Task<Result<void>> Client::getFile(QString key, QString path, bool resume)
+{
+    const qint64 have = resume && QFileInfo::exists(path) ? QFileInfo(path).size() : 0;
+    Headers extra;
+    if (have > 0)
+        extra.append({"Range", "bytes=" + QByteArray::number(have) + '-'});
+    const QNetworkRequest request = signedRequest("GET", key, Signer::emptyPayloadHash(), extra);
+    QFile file(path);
+    QByteArray errorBody;
+    bool writing = false;
+    bool writeFailed = false;
+    std::unique_ptr<QNetworkReply> reply(m_nam.get(request));
+    // Stream the body to the file as it arrives (the status is known by the first readyRead).
+    QObject::connect(reply.get(), &QNetworkReply::readyRead, this, [&] {
+        const int status = statusOf(reply.get());
+        if (status != 200 && status != 206) {
+            errorBody += reply->readAll();
+            return;
+        }
+        if (!writing && !writeFailed) {
+            // 206: continue after the bytes we have; 200: the whole object, start again.
+            const auto mode = status == 206 ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate;
+            writing = file.open(mode);
+            writeFailed = !writing;
+        }
+        const QByteArray chunk = reply->readAll();
+        if (writing && file.write(chunk) != chunk.size()) {
+            writeFailed = true;
+            reply->abort();
+        }
+    });
+    co_await qCoro(reply.get()).waitForFinished();
+    const int status = statusOf(reply.get());
+    errorBody += reply->bytesAvailable() > 0 && !writing ? reply->readAll() : QByteArray();
+    if (writing && reply->bytesAvailable() > 0) {
+        const QByteArray rest = reply->readAll();
+        writeFailed = writeFailed || file.write(rest) != rest.size();
+    }
+    if (file.isOpen())
+        file.close();
+    if (writeFailed)
+        co_return Error::make(Error::Code::Permission, QStringLiteral("cannot write %1").arg(path), file.errorString());
+    if (status == 416 && have > 0) {
+        // Nothing after the bytes we have: complete when the object is exactly that long.
+        Result<ObjectInfo> info = co_await head(key);
+        if (!info)
+            co_return info.error();
+        if (info->size == have)
+            co_return Result<void>();
+        co_return Error::make(Error::Code::Corrupt,
+                              QStringLiteral("%1 is longer than the object %2 in the storage").arg(path, key));
+    }
+    if (reply->error() != QNetworkReply::NoError || (status != 200 && status != 206))
+        co_return errorFor(reply.get(), errorBody, key);
+    if (!writing) { // an empty object: no readyRead at all
+        if (!file.open(status == 206 ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate))
+            co_return Error::make(Error::Code::Permission, QStringLiteral("cannot write %1").arg(path), file.errorString());
+        file.close();
+    }
+    co_return Result<void>();
+}
+
+QCoro::Task<Result<void>> Client::del(QString key)
+{
+    const QNetworkRequest request = signedRequest("DELETE", key, Signer::emptyPayloadHash());
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.deleteResource(request));
+    const QByteArray body = reply->readAll();
+    const int status = statusOf(reply.get());
+    if (status == 404 && parseError(body).first != u"NoSuchBucket")
+        co_return Result<void>();
+    if (reply->error() != QNetworkReply::NoError || status / 100 != 2)
+        co_return errorFor(reply.get(), body, key);
+    co_return Result<void>();
+}
+
+} // namespace finpipe::cloud::s3
