@@ -39,15 +39,16 @@ void AppSettings::setAutoProceedLevel(const QString &level)
     s().setValue(QStringLiteral("detection/autoProceed"), level);
 }
 
-bool AppSettings::proceedsAutomatically(const QString &level, bool ambiguous) const
+bool AppSettings::proceedsAutomatically(detect::Level level, bool ambiguous) const
 {
     if (ambiguous)
         return false;
+    // The setting is stored by name; inside, levels are compared as levels.
     const QString setting = autoProceedLevel();
     if (setting == u"high")
-        return level == u"high";
+        return level == detect::Level::High;
     if (setting == u"medium")
-        return level == u"high" || level == u"medium";
+        return level == detect::Level::High || level == detect::Level::Medium;
     return false;
 }
 

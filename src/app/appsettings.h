@@ -1,5 +1,7 @@
 #pragma once
 
+#include "detect/detection.h"
+
 #include <QSettings>
 #include <QString>
 #include <QStringList>
@@ -26,7 +28,7 @@ public:
     QString autoProceedLevel() const;
     void setAutoProceedLevel(const QString &level);
     //! True when a detection at `level` (not ambiguous) may proceed without the dialog.
-    bool proceedsAutomatically(const QString &level, bool ambiguous) const;
+    bool proceedsAutomatically(detect::Level level, bool ambiguous) const;
 
     //! The folder under which each job's output folder is made; empty means the store's default.
     QString outputRoot() const;

@@ -5,6 +5,7 @@
 #include "jobmodel.h"
 #include "localonlyinterceptor.h"
 #include "resultsmodel.h"
+#include "runviews.h"
 #include "common/percent.h"
 
 #include <QBarCategoryAxis>
@@ -140,10 +141,10 @@ QWidget *DetailTabs::makeDashboardTab()
     m_profile->settings()->setAttribute(QWebEngineSettings::LocalContentCanAccessFileUrls, true);
 
     m_dashboardStack = new QStackedWidget;
-    m_dashboardMessage = new QLabel;
-    m_dashboardMessage->setAlignment(Qt::AlignCenter);
-    m_dashboardMessage->setWordWrap(true);
-    m_dashboardMessage->setObjectName(QStringLiteral("dashboardMessage"));
+    m_outcome = new RunOutcomePage;
+    connect(m_outcome, &RunOutcomePage::runRequested, this, &DetailTabs::runRequested);
+    connect(m_outcome, &RunOutcomePage::rerunRequested, this, &DetailTabs::rerunRequested);
+    connect(m_outcome, &RunOutcomePage::fixMappingRequested, this, &DetailTabs::fixMappingRequested);
     m_web = new QWebEngineView;
     m_web->setObjectName(QStringLiteral("dashboardView"));
     m_web->setAccessibleName(tr("Dashboard"));
@@ -154,9 +155,24 @@ QWidget *DetailTabs::makeDashboardTab()
         if (m_web->url() == m_dashboardUrl)
             Q_EMIT dashboardLoadFinished(ok);
     });
-    m_dashboardStack->addWidget(m_dashboardMessage);
+    m_dashboardStack->addWidget(m_outcome);
     m_dashboardStack->addWidget(m_web);
-    return m_dashboardStack;
+
+    // Which run this is, always in view: a failed or older run is never taken for the current one.
+    auto *page = new QWidget;
+    auto *lay = new QVBoxLayout(page);
+    lay->setContentsMargins(0, 0, 0, 0);
+    lay->setSpacing(0);
+    m_runBanner = new QLabel;
+    m_runBanner->setObjectName(QStringLiteral("runBanner"));
+    m_runBanner->setWordWrap(true);
+    m_runBanner->setTextFormat(Qt::PlainText);
+    m_runBanner->setContentsMargins(8, 4, 8, 4);
+    m_runBanner->setAutoFillBackground(true);
+    m_runBanner->setBackgroundRole(QPalette::AlternateBase);
+    lay->addWidget(m_runBanner);
+    lay->addWidget(m_dashboardStack, 1);
+    return page;
 }
 
 QWidget *DetailTabs::makeDataTab()
@@ -259,11 +275,18 @@ QWidget *DetailTabs::makeOutputsTab()
 
 QWidget *DetailTabs::makeDetailsTab()
 {
+    auto *split = new QSplitter(Qt::Vertical);
+    m_runsTable = new RunHistoryTable;
+    connect(m_runsTable, &RunHistoryTable::runActivated, this, &DetailTabs::runRequested);
     m_details = new QTextBrowser;
     m_details->setObjectName(QStringLiteral("detailsText"));
     m_details->setAccessibleName(tr("Manifest, detection evidence and lineage"));
     m_details->setOpenLinks(false);
-    return m_details;
+    split->addWidget(m_runsTable);
+    split->addWidget(m_details);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    return split;
 }
 
 QString DetailTabs::outputPath(const QString &name) const
@@ -271,10 +294,32 @@ QString DetailTabs::outputPath(const QString &name) const
     return QDir(m_job.outputDir).filePath(name);
 }
 
-void DetailTabs::showJob(const jobs::JobRecord *job)
+void DetailTabs::updateRunList(const QList<jobs::JobRun> &runs)
+{
+    m_runs = runs;
+    m_runsTable->setRuns(m_runs, m_job.runNumber);
+    m_runBanner->setText(runBannerText(m_runs, m_job.runNumber));
+    m_runBanner->setVisible(!m_runBanner->text().isEmpty());
+}
+
+void DetailTabs::showJob(const jobs::JobRecord *job, const QList<jobs::JobRun> &runs, int run)
 {
     m_job = job ? *job : jobs::JobRecord{};
-    m_manifest = job ? readManifest(job->outputDir) : QJsonObject{};
+    m_runs = job ? runs : QList<jobs::JobRun>{};
+    if (const jobs::JobRun *r = findRun(m_runs, run)) {
+        m_job.runNumber = r->number;
+        m_job.state = r->state;
+        m_job.progress = r->progress;
+        m_job.errorMessage = r->errorMessage;
+        m_job.started = r->started;
+        m_job.finished = r->finished;
+        m_job.outputDir = r->outputDir;
+        m_job.outputs = r->outputs;
+    }
+    m_runsTable->setRuns(m_runs, m_job.runNumber);
+    m_runBanner->setText(runBannerText(m_runs, m_job.runNumber));
+    m_runBanner->setVisible(!m_runBanner->text().isEmpty());
+    m_manifest = job ? readManifest(m_job.outputDir) : QJsonObject{};
     for (int i = 1; i < count(); ++i)
         setTabEnabled(i, job != nullptr);
     loadDashboard();
@@ -329,7 +374,9 @@ void DetailTabs::loadDashboard()
     const QString path = m_job.outputDir.isEmpty()
         ? QString()
         : QDir(m_job.outputDir).filePath(QStringLiteral("dashboard.html"));
-    if (!path.isEmpty() && QFileInfo::exists(path)) {
+    // Only a succeeded run's dashboard is shown: a failed run may have left one half-made, and a
+    // stale one must never pass for the current run.
+    if (m_job.state == jobs::JobState::Succeeded && !path.isEmpty() && QFileInfo::exists(path)) {
         m_dashboardStack->setCurrentWidget(m_web);
         m_dashboardUrl = QUrl::fromLocalFile(path);
         m_web->load(m_dashboardUrl);
@@ -337,22 +384,17 @@ void DetailTabs::loadDashboard()
     }
     m_dashboardUrl.clear();
     m_web->stop();
-    m_dashboardStack->setCurrentWidget(m_dashboardMessage);
-    if (m_job.id == 0) {
-        m_dashboardMessage->setText(tr("Select a job to see its dashboard."));
-        return;
+    m_dashboardStack->setCurrentWidget(m_outcome);
+    const jobs::JobRun *run = findRun(m_runs, m_job.runNumber);
+    jobs::JobRun fromRecord;
+    if (!run && m_job.id != 0) {
+        // No run list given: the record's own fields are its latest run.
+        fromRecord.number = m_job.runNumber;
+        fromRecord.state = m_job.state;
+        fromRecord.errorMessage = m_job.errorMessage;
+        run = &fromRecord;
     }
-    switch (m_job.state) {
-    case jobs::JobState::Queued:
-    case jobs::JobState::Running:
-        m_dashboardMessage->setText(tr("The dashboard appears here when the job has finished."));
-        break;
-    default:
-        m_dashboardMessage->setText(m_job.errorMessage.isEmpty()
-                                        ? tr("This job has no dashboard.")
-                                        : tr("This job has no dashboard.\n\n%1").arg(m_job.errorMessage));
-        break;
-    }
+    m_outcome->showRun(run, int(m_runs.size()), lastGoodRun(m_runs), m_job.id != 0);
 }
 
 void DetailTabs::loadDataTable(int comboIndex)
@@ -489,7 +531,7 @@ void DetailTabs::loadQuality()
         auto *item = new QListWidgetItem(text);
         if (severity == u"error" || severity == u"warning") {
             item->setIcon(themedIcon(QStringLiteral("detect")));
-            item->setForeground(levelColor(severity == u"error" ? QStringLiteral("very_low") : QStringLiteral("low")));
+            item->setForeground(levelColor(severity == u"error" ? detect::Level::VeryLow : detect::Level::Low));
         }
         item->setToolTip(severity);
         m_alerts->addItem(item);
@@ -604,10 +646,17 @@ void DetailTabs::fillDetails()
     row(tr("Input"), QDir::toNativeSeparators(m_job.inputPath));
     row(tr("Size"), humanSize(m_job.size));
     row(tr("SHA-256"), m_job.sha256);
+    if (const jobs::JobRun *run = findRun(m_runs, m_job.runNumber)) {
+        row(tr("Run"), tr("%1 of %2").arg(run->number).arg(m_runs.size()));
+        if (!run->inputSha256.isEmpty())
+            row(tr("SHA-256 this run read"), run->inputSha256);
+        if (!run->note.isEmpty())
+            row(tr("Note"), run->note);
+    }
     if (!m_job.sheet.isEmpty())
         row(tr("Sheet"), m_job.sheet);
     row(tr("Dataset type"), JobModel::typeTitle(m_job.datasetType));
-    row(tr("Confidence"), QStringLiteral("%1% (%2)").arg(wholePercent(m_job.confidence)).arg(m_job.level));
+    row(tr("Confidence"), QStringLiteral("%1% (%2)").arg(wholePercent(m_job.confidence)).arg(JobModel::levelText(m_job.level)));
     row(tr("State"), JobModel::stateText(m_job.state));
     if (!m_job.errorMessage.isEmpty())
         row(tr("Message"), m_job.errorMessage);

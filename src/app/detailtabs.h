@@ -26,6 +26,8 @@ namespace finpipe::app {
 
 class LocalOnlyInterceptor;
 class ResultsModel;
+class RunHistoryTable;
+class RunOutcomePage;
 
 //! The selected job's details: Dashboard, Data, Quality, Outputs, Details.
 class DetailTabs : public QTabWidget
@@ -38,10 +40,21 @@ public:
     explicit DetailTabs(QWidget *parent = nullptr);
     ~DetailTabs() override;
 
-    //! Shows the job (nullptr: nothing selected). Reloads even when it is the same job, so that a
-    //! finished re-run shows its new outputs.
-    void showJob(const jobs::JobRecord *job);
+    //! Shows run `run` (0: the latest) of the job (nullptr: nothing selected), and its runs in the
+    //! Details tab. Reloads even when it is the same run, so that a finished run shows its outputs.
+    //! Without `runs`, the job record's own (latest run) fields are shown.
+    void showJob(const jobs::JobRecord *job, const QList<jobs::JobRun> &runs = {}, int run = 0);
+    //! Refreshes the run list only (another run of the shown job changed).
+    void updateRunList(const QList<jobs::JobRun> &runs);
     qint64 jobId() const { return m_job.id; }
+    //! The run shown (0 when none).
+    int shownRun() const { return m_job.runNumber; }
+    QString shownOutputDir() const { return m_job.outputDir; }
+    QList<jobs::JobOutput> shownOutputs() const { return m_job.outputs; }
+    //! "Run 3 of 3 · failed": which run the tabs show.
+    QLabel *runBanner() const { return m_runBanner; }
+    RunOutcomePage *outcomePage() const { return m_outcome; }
+    RunHistoryTable *runsTable() const { return m_runsTable; }
 
     //! The dashboard's colours: Light and Dark force that theme on every dashboard shown from now
     //! on and on the one shown now (its charts redraw); System lets the page follow the system's
@@ -72,6 +85,10 @@ Q_SIGNALS:
     void saveOutputRequested(const QString &path);
     void saveAllRequested();
     void openFolderRequested();
+    //! The analyst asked to see run `run` of the shown job.
+    void runRequested(int run);
+    void rerunRequested();
+    void fixMappingRequested();
 
 private:
     QWidget *makeDashboardTab();
@@ -88,7 +105,9 @@ private:
     void fillDetails();
     QString outputPath(const QString &name) const;
 
+    //! The job with the shown run's state, times, folder and outputs.
     jobs::JobRecord m_job;
+    QList<jobs::JobRun> m_runs;
     QJsonObject m_manifest;
     quint64 m_dataGeneration = 0;
 
@@ -97,7 +116,9 @@ private:
     QStackedWidget *m_dashboardStack = nullptr;
     QWebEngineView *m_web = nullptr;
     QUrl m_dashboardUrl;
-    QLabel *m_dashboardMessage = nullptr;
+    QLabel *m_runBanner = nullptr;
+    RunOutcomePage *m_outcome = nullptr;
+    RunHistoryTable *m_runsTable = nullptr;
 
     QComboBox *m_tableCombo = nullptr;
     QTableView *m_dataView = nullptr;

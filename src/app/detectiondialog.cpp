@@ -20,13 +20,6 @@ namespace {
 
 constexpr int kRoleRole = Qt::UserRole + 1;
 
-QString levelWords(const QString &level)
-{
-    if (level == u"very_low")
-        return QObject::tr("very low");
-    return level;
-}
-
 } // namespace
 
 QString DetectionDialog::strategyTitle(const QString &strategy)
@@ -63,12 +56,11 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
     });
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
-    const QString level = detect::levelName(detection.level);
     m_ui->summaryLabel->setText(
         tr("<b>%1</b> looks like <b>%2</b> — %3% confident (%4).")
             .arg(fileName.toHtmlEscaped(), JobModel::typeTitle(detection.type).toHtmlEscaped())
             .arg(wholePercent(detection.confidence))
-            .arg(levelWords(level)));
+            .arg(JobModel::levelText(detection.level)));
     QString warning;
     if (detection.ambiguous)
         warning = tr("Two types fit almost equally well (%1 and %2). Check the type before running.")
@@ -80,7 +72,7 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
     m_ui->warningLabel->setText(warning);
     m_ui->warningLabel->setVisible(!warning.isEmpty());
     m_ui->warningLabel->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;")
-                                          .arg(levelColor(QStringLiteral("low")).name()));
+                                          .arg(levelColor(detect::Level::Low).name()));
     m_ui->profileLabel->hide();
 
     for (auto a : {analysis::Aggregation::Mean, analysis::Aggregation::Median, analysis::Aggregation::Sum,
@@ -141,7 +133,7 @@ void DetectionDialog::fillCandidates()
         bar->setAccessibleName(tr("%1 confidence").arg(JobModel::typeTitle(id)));
         QPalette pal = bar->palette();
         pal.setColor(QPalette::Highlight,
-                     levelColor(detect::levelName(detect::levelFor(score, m_rules->settings()))));
+                     levelColor(detect::levelFor(score, m_rules->settings())));
         bar->setPalette(pal);
         m_ui->candidatesTable->setCellWidget(r, 1, bar);
     }
@@ -329,13 +321,13 @@ void DetectionDialog::revalidate()
             problem = m_validationMessage;
         if (!problem.isEmpty()) {
             check->setText(QStringLiteral("⚠ %1").arg(problem));
-            check->setForeground(levelColor(QStringLiteral("low")));
+            check->setForeground(levelColor(detect::Level::Low));
         } else if (col.isEmpty()) {
             check->setText(tr("not used"));
             check->setForeground(palette().color(QPalette::PlaceholderText));
         } else {
             check->setText(QStringLiteral("✓"));
-            check->setForeground(levelColor(QStringLiteral("high")));
+            check->setForeground(levelColor(detect::Level::High));
         }
         check->setToolTip(problem);
     }
@@ -343,7 +335,7 @@ void DetectionDialog::revalidate()
     m_ui->validationLabel->setText(m_validationMessage.isEmpty()
                                        ? QString()
                                        : tr("Cannot run: %1").arg(m_validationMessage));
-    m_ui->validationLabel->setStyleSheet(QStringLiteral("color: %1;").arg(levelColor(QStringLiteral("very_low")).name()));
+    m_ui->validationLabel->setStyleSheet(QStringLiteral("color: %1;").arg(levelColor(detect::Level::VeryLow).name()));
     m_run->setEnabled(canRun());
 }
 

@@ -135,16 +135,16 @@ void applyTheme(AppSettings::Theme theme)
     QApplication::setPalette(p);
 }
 
-QColor levelColor(const QString &level)
+QColor levelColor(std::optional<detect::Level> level)
 {
-    if (level == u"high")
-        return QColor(0x1a, 0x7f, 0x37);
-    if (level == u"medium")
-        return QColor(0xbf, 0x87, 0x00);
-    if (level == u"low")
-        return QColor(0xd1, 0x5d, 0x04);
-    if (level.startsWith(u"very"))
-        return QColor(0xcf, 0x22, 0x2e);
+    if (!level)
+        return QColor(0x6e, 0x77, 0x81);
+    switch (*level) {
+    case detect::Level::High: return QColor(0x1a, 0x7f, 0x37);
+    case detect::Level::Medium: return QColor(0xbf, 0x87, 0x00);
+    case detect::Level::Low: return QColor(0xd1, 0x5d, 0x04);
+    case detect::Level::VeryLow: return QColor(0xcf, 0x22, 0x2e);
+    }
     return QColor(0x6e, 0x77, 0x81);
 }
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "detect/detection.h"
+
+#include <optional>
+
 #include "appsettings.h"
 
 #include <QColor>
@@ -23,7 +27,7 @@ bool isDarkPalette();
 //! system's light/dark setting where the platform reports it); Light and Dark force a palette.
 void applyTheme(AppSettings::Theme theme);
 
-//! Badge colour for a detection level ("high", "medium", "low", "very low"/"very_low").
-QColor levelColor(const QString &level);
+//! Badge colour for a detection level; grey for none (the analyst named the type).
+QColor levelColor(std::optional<detect::Level> level);
 
 } // namespace finpipe::app

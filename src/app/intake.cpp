@@ -221,8 +221,7 @@ void FileIntake::detected(const Result<detect::Detection> &detection)
         }
     }
 
-    const QString level = detect::levelName(d.level);
-    const bool sure = m_settings.proceedsAutomatically(level, d.ambiguous) && d.missingRoles.isEmpty();
+    const bool sure = m_settings.proceedsAutomatically(d.level, d.ambiguous) && d.missingRoles.isEmpty();
     if (!m_alwaysAsk && !m_currentIsReview && sure && (!remembered || remembered->datasetType == d.type)) {
         PreparedFile f;
         f.path = m_current->path;
@@ -232,7 +231,7 @@ void FileIntake::detected(const Result<detect::Detection> &detection)
         f.detection = d;
         f.mapping = remembered ? *remembered : d.mapping;
         f.confidence = d.confidence;
-        f.level = level;
+        f.level = d.level;
         Q_EMIT fileReady(f);
         finishCurrent();
         return;
@@ -266,7 +265,7 @@ void FileIntake::askAnalyst(const std::optional<detect::ColumnMapping> &profileM
                 f.mapping = *mapping;
                 f.parameters = dlg->parameters();
                 f.confidence = m_current->detection.scores.value(mapping->datasetType, 0.0);
-                f.level = detect::levelName(
+                f.level = (
                     mapping->datasetType == m_current->detection.type
                         ? m_current->detection.level
                         : detect::levelFor(f.confidence, m_rules->settings()));

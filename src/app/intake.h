@@ -37,7 +37,7 @@ struct PreparedFile {
     detect::ColumnMapping mapping;   //!< validated
     analysis::Parameters parameters;
     double confidence = 0;           //!< detection's score for the chosen type
-    QString level;                   //!< its level
+    detect::Level level = detect::Level::VeryLow; //!< its level
 };
 
 //! Takes dropped or opened files one at a time from arrival to a job: hashes them on a worker

@@ -20,9 +20,12 @@ void ConfidenceBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewIte
     if (text.isEmpty())
         return;
 
-    const QString level = index.data(JobModel::LevelRole).toString();
+    const QVariant levelValue = index.data(JobModel::LevelRole);
+    const std::optional<detect::Level> level = levelValue.isValid()
+        ? std::optional<detect::Level>(detect::Level(levelValue.toInt()))
+        : std::nullopt;
     const QColor color = levelColor(level);
-    const QString label = level.isEmpty() ? text : QStringLiteral("%1 · %2").arg(text, level);
+    const QString label = level ? QStringLiteral("%1 · %2").arg(text, JobModel::levelText(level)) : text;
     QFont f = opt.font;
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 0.9);
@@ -60,11 +63,11 @@ void JobStateDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         if (!(opt.state & QStyle::State_Selected)) {
             QColor c;
             if (state == jobs::JobState::Failed)
-                c = levelColor(QStringLiteral("very low"));
+                c = levelColor(detect::Level::VeryLow);
             else if (state == jobs::JobState::Succeeded)
-                c = isDarkPalette() ? QColor(0x3f, 0xb9, 0x50) : levelColor(QStringLiteral("high"));
+                c = isDarkPalette() ? QColor(0x3f, 0xb9, 0x50) : levelColor(detect::Level::High);
             else if (state == jobs::JobState::Interrupted || state == jobs::JobState::Cancelled)
-                c = levelColor(QStringLiteral("low"));
+                c = levelColor(detect::Level::Low);
             if (c.isValid())
                 opt.palette.setColor(QPalette::Text, c);
         }

@@ -57,6 +57,19 @@ QString JobModel::typeTitle(const QString &datasetType)
     return t;
 }
 
+QString JobModel::levelText(const std::optional<detect::Level> &level)
+{
+    if (!level)
+        return {};
+    switch (*level) {
+    case detect::Level::High: return tr("high");
+    case detect::Level::Medium: return tr("medium");
+    case detect::Level::Low: return tr("low");
+    case detect::Level::VeryLow: return tr("very low");
+    }
+    return {};
+}
+
 static qint64 durationOf(const JobRecord &j)
 {
     if (!j.started.isValid())
@@ -74,7 +87,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
     const JobRecord &j = m_jobs.at(index.row());
     switch (role) {
     case JobIdRole: return j.id;
-    case LevelRole: return j.level;
+    case LevelRole: return j.level ? QVariant(int(*j.level)) : QVariant();
     case ConfidenceRole: return j.confidence;
     case StateRole: return int(j.state);
     case ProgressRole: return j.progress;
@@ -92,12 +105,14 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             return j.datasetType.isEmpty() ? QString()
                                            : QStringLiteral("%1%").arg(wholePercent(j.confidence));
         case WhereColumn: return tr("Local");
-        case StateColumn:
+        case StateColumn: {
             if (sort)
                 return int(j.state);
-            if (j.state == JobState::Running)
-                return tr("Running %1%").arg(qRound(j.progress * 100));
-            return stateText(j.state);
+            // The latest run's state; which run it is once there are several.
+            const QString text = j.state == JobState::Running ? tr("Running %1%").arg(qRound(j.progress * 100))
+                                                              : stateText(j.state);
+            return j.runCount > 1 ? tr("%1 · run %2").arg(text).arg(j.runNumber) : text;
+        }
         case StartedColumn:
             if (sort)
                 return j.started.isValid() ? j.started : j.created;
@@ -111,17 +126,20 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         }
     }
     if (role == Qt::ToolTipRole) {
-        if (col == StateColumn && !j.errorMessage.isEmpty())
+        if (col == StateColumn && !j.errorMessage.isEmpty()) {
+            if (j.lastGoodRun > 0 && j.lastGoodRun != j.runNumber)
+                return tr("%1\nRun %2 succeeded; its results are kept.").arg(j.errorMessage).arg(j.lastGoodRun);
             return j.errorMessage;
+        }
         if (col == FileColumn)
             return j.inputPath;
-        if (col == ConfidenceColumn && !j.level.isEmpty())
-            return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(j.level);
+        if (col == ConfidenceColumn && j.level)
+            return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     }
     if (role == Qt::DecorationRole && col == WhereColumn)
         return themedIcon(QStringLiteral("local"));
     if (role == Qt::AccessibleTextRole && col == ConfidenceColumn)
-        return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(j.level);
+        return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     return {};
 }
 

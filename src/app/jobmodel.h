@@ -19,7 +19,7 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1, //!< raw value for sorting
         JobIdRole,                    //!< qint64
-        LevelRole,                    //!< "high", ...
+        LevelRole,                    //!< int(detect::Level); invalid when the analyst named the type
         ConfidenceRole,               //!< double in [0, 1]
         StateRole,                    //!< int(jobs::JobState)
         ProgressRole,                 //!< double in [0, 1]
@@ -45,6 +45,8 @@ public:
     const jobs::JobRecord &jobAt(int row) const { return m_jobs.at(row); }
 
     static QString stateText(jobs::JobState state);
+    //! "high", "medium", "low", "very low"; empty when the analyst named the type.
+    static QString levelText(const std::optional<detect::Level> &level);
     //! "1.2 s", "3 min 04 s", "1 h 02 min".
     static QString durationText(qint64 msecs);
     //! "Station readings" for "station_readings".

@@ -5,7 +5,6 @@
 #include "intake.h"
 #include "jobdelegates.h"
 #include "jobmodel.h"
-#include "jobrunner.h"
 #include "mappingjson.h"
 #include "outputsaver.h"
 #include "prompts.h"
@@ -18,7 +17,11 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
+#include <QFrame>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
 #include <QHeaderView>
 #include <QMenu>
 #include <QMessageBox>
@@ -50,8 +53,7 @@ QStringList localPaths(const QMimeData *mime)
 } // namespace
 
 MainWindow::MainWindow(const Options &options, QWidget *parent)
-    : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_settings(options.settings),
-      m_store(options.storePath)
+    : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>()), m_settings(options.settings)
 {
     m_ui->setupUi(this);
     setWindowIcon(themedIcon(QStringLiteral("finpipe")));
@@ -70,26 +72,27 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_ui->intakeBar->hide();
 
     m_model = new JobModel(this);
-    m_runner = new JobRunner(this);
-    m_runner->setConcurrency(m_settings.concurrency());
-    m_intake = new FileIntake(m_store, m_settings, *m_prompts, this);
+    m_jobs = new jobs::JobController(options.storePath, m_settings.outputRoot(), {}, this);
+    m_jobs->setConcurrency(m_settings.concurrency());
+    m_intake = new FileIntake(m_jobs->store(), m_settings, *m_prompts, this);
 
     setUpJobList();
     setUpActions();
 
-    if (auto opened = m_store.open(); !opened) {
+    if (auto opened = m_jobs->open(); !opened) {
         m_storeError = opened.error();
         QTimer::singleShot(0, this, [this] { reportStoreError(*m_storeError); });
     } else {
-        auto all = m_store.jobs();
+        auto all = m_jobs->store().jobs();
         if (all.ok())
             m_model->setJobs(*all);
         else
             QTimer::singleShot(0, this, [this, e = all.error()] { reportStoreError(e); });
-        if (m_store.interruptedAtOpen() > 0)
-            statusBar()->showMessage(tr("%n job(s) were interrupted when finpipe last closed. Select one "
-                                        "and press F5 to run it again.", nullptr, m_store.interruptedAtOpen()));
     }
+    // What opening found (a damaged list moved aside, jobs found again, interrupted runs) stays on
+    // screen until the analyst closes it.
+    setUpNoticeBar();
+    showNotice(storeNotice());
 
     connect(m_intake, &FileIntake::statusChanged, this, [this](const QString &text) {
         m_ui->intakeBar->setVisible(!text.isEmpty());
@@ -105,6 +108,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     });
     connect(m_ui->intakeCancelButton, &QPushButton::clicked, m_intake, &FileIntake::cancel);
     connect(m_intake, &FileIntake::fileReady, this, &MainWindow::createJob);
+    connect(m_intake, &FileIntake::idle, this, [this] { m_fixing.clear(); });
     connect(m_intake, &FileIntake::openExistingRequested, this, [this](qint64 id) {
         selectJob(id);
         m_details->setCurrentIndex(DetailTabs::DashboardTab);
@@ -113,16 +117,32 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         m_prompts->showError(this, tr("Cannot analyse %1").arg(QFileInfo(path).fileName()), message);
     });
 
-    connect(m_runner, &JobRunner::jobStarted, this, &MainWindow::onJobStarted);
-    connect(m_runner, &JobRunner::jobProgress, m_model, &JobModel::setProgress);
-    connect(m_runner, &JobRunner::jobFinished, this, &MainWindow::onJobFinished);
+    connect(m_jobs, &jobs::JobController::jobAdded, this, &MainWindow::refreshJob);
+    connect(m_jobs, &jobs::JobController::jobChanged, this, &MainWindow::refreshJob);
+    connect(m_jobs, &jobs::JobController::jobRemoved, this, [this](qint64 id) {
+        m_model->remove(id);
+        showCurrentJob();
+        updateActions();
+    });
+    connect(m_jobs, &jobs::JobController::jobProgress, m_model, &JobModel::setProgress);
+    connect(m_jobs, &jobs::JobController::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_jobs, &jobs::JobController::storeFailed, this, &MainWindow::reportStoreError);
+    connect(m_jobs, &jobs::JobController::inputChanged, this, [this](qint64 id, const QString &message) {
+        // Said where the analyst looks: the run's own banner shows it too.
+        showNotice(message);
+        if (currentJobId() == id)
+            showCurrentJob();
+    });
 
     connect(m_details, &DetailTabs::saveOutputRequested, this, &MainWindow::saveOutput);
     connect(m_details, &DetailTabs::saveAllRequested, this, &MainWindow::saveAllOutputs);
     connect(m_details, &DetailTabs::openFolderRequested, this, [this] {
-        if (const JobRecord *j = m_model->job(currentJobId()))
-            QDesktopServices::openUrl(QUrl::fromLocalFile(j->outputDir));
+        if (!m_details->shownOutputDir().isEmpty())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(m_details->shownOutputDir()));
     });
+    connect(m_details, &DetailTabs::runRequested, this, &MainWindow::showRun);
+    connect(m_details, &DetailTabs::rerunRequested, this, [this] { rerunJobs({currentJobId()}); });
+    connect(m_details, &DetailTabs::fixMappingRequested, this, [this] { fixMapping(currentJobId()); });
 
     auto *ticker = new QTimer(this);
     connect(ticker, &QTimer::timeout, m_model, &JobModel::tick);
@@ -137,8 +157,47 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // Workers must stop before the store and model they report to go away.
-    m_runner->shutdown(30000);
+    // Runs still stopping are abandoned (they write only into their own folders); never block.
+    m_jobs->shutdown(1000);
+}
+
+void MainWindow::setUpNoticeBar()
+{
+    m_noticeBar = new QFrame;
+    m_noticeBar->setObjectName(QStringLiteral("noticeBar"));
+    m_noticeBar->setFrameShape(QFrame::StyledPanel);
+    auto *lay = new QHBoxLayout(m_noticeBar);
+    lay->setContentsMargins(8, 4, 4, 4);
+    m_noticeLabel = new QLabel;
+    m_noticeLabel->setObjectName(QStringLiteral("noticeLabel"));
+    m_noticeLabel->setWordWrap(true);
+    m_noticeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *close = new QToolButton;
+    close->setObjectName(QStringLiteral("noticeCloseButton"));
+    close->setText(tr("Dismiss"));
+    close->setAccessibleName(tr("Dismiss this message"));
+    lay->addWidget(m_noticeLabel, 1);
+    lay->addWidget(close);
+    connect(close, &QToolButton::clicked, m_noticeBar, &QWidget::hide);
+    if (auto *central = qobject_cast<QBoxLayout *>(centralWidget()->layout()))
+        central->insertWidget(0, m_noticeBar);
+    m_noticeBar->hide();
+}
+
+void MainWindow::showNotice(const QString &text)
+{
+    m_noticeLabel->setText(text);
+    m_noticeBar->setVisible(!text.isEmpty());
+}
+
+QString MainWindow::noticeText() const
+{
+    return m_noticeBar->isVisibleTo(const_cast<MainWindow *>(this)) ? m_noticeLabel->text() : QString();
+}
+
+QString MainWindow::storeNotice() const
+{
+    return m_jobs->openNotes().join(QLatin1Char(' '));
 }
 
 QTableView *MainWindow::jobsView() const
@@ -148,11 +207,10 @@ QTableView *MainWindow::jobsView() const
 
 QString MainWindow::outputRoot() const
 {
-    const QString configured = m_settings.outputRoot();
-    if (!configured.isEmpty())
-        return configured;
-    // Beside the store, so a test's (or a portable) store keeps its outputs with it.
-    return QDir(QFileInfo(m_store.path()).absolutePath()).filePath(QStringLiteral("jobs"));
+    // The settings' folder, else beside the store, so a test's (or a portable) store keeps its
+    // outputs with it.
+    m_jobs->setOutputRoot(m_settings.outputRoot());
+    return m_jobs->outputRoot();
 }
 
 void MainWindow::setUpJobList()
@@ -181,6 +239,7 @@ void MainWindow::setUpJobList()
     connect(v->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         if (currentJobId() != m_followJob)
             m_followJob = 0;
+        m_shownRun = 0;
         showCurrentJob();
         updateActions();
     });
@@ -229,15 +288,12 @@ void MainWindow::setUpActions()
     connect(m_ui->actionOpenJob, &QAction::triggered, this,
             [this] { m_details->setCurrentIndex(DetailTabs::DashboardTab); });
     connect(m_ui->actionRerun, &QAction::triggered, this, [this] { rerunJobs(selectedJobIds()); });
-    connect(m_ui->actionReview, &QAction::triggered, this, [this] {
-        if (const JobRecord *j = m_model->job(currentJobId()))
-            m_intake->review(j->inputPath);
-    });
+    connect(m_ui->actionReview, &QAction::triggered, this, [this] { fixMapping(currentJobId()); });
     connect(m_ui->actionCancel, &QAction::triggered, this, [this] { cancelJobs(selectedJobIds()); });
     connect(m_ui->actionRemove, &QAction::triggered, this, [this] { removeJobs(selectedJobIds()); });
     connect(m_ui->actionShowFolder, &QAction::triggered, this, [this] {
-        if (const JobRecord *j = m_model->job(currentJobId()))
-            QDesktopServices::openUrl(QUrl::fromLocalFile(j->outputDir));
+        if (!m_details->shownOutputDir().isEmpty())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(m_details->shownOutputDir()));
     });
     connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About finpipe"),
@@ -301,31 +357,48 @@ void MainWindow::updateActions()
     const QList<qint64> ids = selectedJobIds();
     bool anyActive = false, anyIdle = false;
     for (qint64 id : ids) {
-        if (m_runner->isActive(id))
+        if (m_jobs->isActive(id))
             anyActive = true;
         else
             anyIdle = true;
     }
     const JobRecord *cur = m_model->job(currentJobId());
+    const bool shownHasOutputs = cur && !m_details->shownOutputs().isEmpty();
     m_ui->actionRerun->setEnabled(anyIdle);
-    m_ui->actionReview->setEnabled(cur && !m_runner->isActive(cur->id));
+    m_ui->actionReview->setEnabled(cur && !m_jobs->isActive(cur->id));
     m_ui->actionCancel->setEnabled(anyActive);
     m_ui->actionRemove->setEnabled(!ids.isEmpty());
+    m_ui->actionRemove->setText(ids.size() > 1 ? tr("&Remove %1 Jobs").arg(ids.size()) : tr("&Remove Job"));
     m_ui->actionOpenJob->setEnabled(cur != nullptr);
-    m_ui->actionShowFolder->setEnabled(cur && QFileInfo(cur->outputDir).isDir());
-    m_ui->actionSaveOutput->setEnabled(cur && !cur->outputs.isEmpty());
-    m_ui->actionSaveAll->setEnabled(cur && !cur->outputs.isEmpty());
+    m_ui->actionShowFolder->setEnabled(cur && QFileInfo(m_details->shownOutputDir()).isDir());
+    m_ui->actionSaveOutput->setEnabled(shownHasOutputs);
+    m_ui->actionSaveAll->setEnabled(shownHasOutputs);
 }
 
 void MainWindow::showCurrentJob()
 {
     const qint64 id = currentJobId();
-    m_details->showJob(m_model->job(id));
+    const JobRecord *job = m_model->job(id);
+    QList<jobs::JobRun> runs;
+    if (job) {
+        auto r = m_jobs->store().runs(id);
+        if (r.ok())
+            runs = *r;
+    }
+    m_details->showJob(job, runs, m_shownRun);
+}
+
+void MainWindow::showRun(int run)
+{
+    m_shownRun = run;
+    showCurrentJob();
+    m_details->setCurrentIndex(DetailTabs::DashboardTab);
+    updateActions();
 }
 
 void MainWindow::refreshJob(qint64 id)
 {
-    auto j = m_store.job(id);
+    auto j = m_jobs->store().job(id);
     if (!j.ok()) {
         reportStoreError(j.error());
         return;
@@ -333,8 +406,13 @@ void MainWindow::refreshJob(qint64 id)
     if (!j->has_value())
         return;
     m_model->upsert(**j);
-    if (currentJobId() == id)
+    // Only the job on screen is redrawn: another job's change never replaces it, not even briefly.
+    if (currentJobId() == id && m_details->jobId() == id && m_shownRun == 0)
         showCurrentJob();
+    else if (currentJobId() == id && m_details->jobId() == id) {
+        if (auto runs = m_jobs->store().runs(id); runs.ok())
+            m_details->updateRunList(*runs);
+    }
     updateActions();
 }
 
@@ -396,6 +474,25 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::createJob(const PreparedFile &file)
 {
+    jobs::JobSpec spec;
+    spec.inputPath = file.path;
+    spec.read.sheet = file.sheet;
+    spec.mapping = file.mapping;
+    spec.params = file.parameters;
+    // The analyst has seen (or the settings accepted) detection's answer.
+    spec.requireConfidentDetection = false;
+    m_jobs->setConcurrency(m_settings.concurrency());
+
+    // "Fix the mapping…": the choice becomes a new run of the job it was asked for.
+    if (const qint64 target = m_fixing.take(QFileInfo(file.path).absoluteFilePath()); target > 0 && m_model->job(target)) {
+        QString why;
+        if (!m_jobs->rerun(target, spec, &why))
+            m_prompts->showError(this, tr("Not run again"), why);
+        m_followJob = target;
+        selectJob(target);
+        return;
+    }
+
     JobRecord j;
     j.inputPath = file.path;
     j.fileName = file.fileName;
@@ -408,99 +505,48 @@ void MainWindow::createJob(const PreparedFile &file)
     j.mappingJson = mappingToJson(file.mapping);
     j.parametersJson = parametersToJson(file.parameters);
     j.detectionJson = detectionToJson(file.detection, file.mapping.datasetType);
-    j.state = JobState::Queued;
-    auto id = m_store.addJob(j);
+    outputRoot(); // the settings' folder, as it is now
+    auto id = m_jobs->submit(j, spec);
     if (!id) {
         reportStoreError(id.error());
         return;
     }
-    j.outputDir = QDir(outputRoot()).filePath(QString::number(j.id));
-    if (auto r = m_store.setOutputDir(j.id, j.outputDir); !r) {
-        reportStoreError(r.error());
-        return;
-    }
-    m_model->upsert(j);
     m_followJob = 0;
-    selectJob(j.id);
-    m_followJob = j.id;
-    startJob(j);
-}
-
-void MainWindow::startJob(const JobRecord &job)
-{
-    jobs::JobSpec spec;
-    spec.inputPath = job.inputPath;
-    spec.read.sheet = job.sheet;
-    spec.mapping = mappingFromJson(job.mappingJson);
-    spec.params = parametersFromJson(job.parametersJson);
-    spec.outputDir = job.outputDir;
-    // The analyst has seen (or the settings accepted) detection's answer.
-    spec.requireConfidentDetection = false;
-    m_runner->setConcurrency(m_settings.concurrency());
-    m_runner->start(job.id, spec);
+    selectJob(*id);
+    m_followJob = *id;
     updateActions();
 }
 
-void MainWindow::onJobStarted(qint64 id)
+void MainWindow::onRunFinished(qint64 id, int run, JobState state)
 {
-    if (auto r = m_store.setState(id, JobState::Running); !r)
-        reportStoreError(r.error());
-    refreshJob(id);
-}
-
-void MainWindow::onJobFinished(const JobOutcome &outcome)
-{
-    const qint64 id = outcome.id;
-    const JobState state = outcome.ok ? JobState::Succeeded
-                                      : outcome.cancelled ? JobState::Cancelled : JobState::Failed;
-    // A failed job keeps (and lists) whatever outputs it made.
-    QList<jobs::JobOutput> outputs;
-    for (const jobs::OutputFile &o : outcome.manifest.outputs)
-        outputs.append({o.name, o.size, o.sha256});
-    // The manifest describes the other outputs, so it does not list itself; the analyst still
-    // wants to see and save it.
-    if (const JobRecord *rec = m_model->job(id)) {
-        const QString manifestPath = QDir(rec->outputDir).filePath(QStringLiteral("manifest.json"));
-        QFile manifest(manifestPath);
-        if (manifest.open(QIODevice::ReadOnly)) {
-            const QByteArray bytes = manifest.readAll(); // a few kilobytes
-            outputs.append({QStringLiteral("manifest.json"), bytes.size(),
-                            QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex())});
-        }
-    }
-    if (!outputs.isEmpty() || outcome.ok)
-        (void)m_store.setOutputs(id, outputs);
-    if (outcome.ok)
-        (void)m_store.setProgress(id, 1.0);
-    if (!outcome.manifest.sheet.isEmpty()) {
-        if (auto j = m_store.job(id); j.ok() && j->has_value() && (*j)->sheet.isEmpty()) {
-            (*j)->sheet = outcome.manifest.sheet;
-            (void)m_store.updateJob(**j);
-        }
-    }
-    const QString message = outcome.ok ? QString()
-        : outcome.cancelled            ? tr("Cancelled.")
-                                       : outcome.error.message;
-    if (auto r = m_store.setState(id, state, message); !r)
-        reportStoreError(r.error());
-    if (!outcome.ok && !outcome.cancelled && !outcome.error.detail.isEmpty())
-        qWarning("finpipe: job %lld failed: %s", id, qPrintable(outcome.error.toString()));
-    refreshJob(id);
-
     const JobRecord *j = m_model->job(id);
     const QString name = j ? j->fileName : QString();
-    if (outcome.ok) {
+    const QString error = j ? j->errorMessage : QString();
+    if (state == JobState::Succeeded) {
         if (m_followJob == id || currentJobId() == id || currentJobId() == 0) {
-            selectJob(id);
+            if (currentJobId() != id)
+                selectJob(id);
+            m_shownRun = 0;
+            showCurrentJob();
             m_details->setCurrentIndex(DetailTabs::DashboardTab);
         }
         statusBar()->showMessage(tr("%1 analysed.").arg(name), 8000);
         if (!isActiveWindow())
             notify(tr("Analysis finished"), tr("%1 is ready: its dashboard is open in finpipe.").arg(name));
-    } else if (!outcome.cancelled) {
-        statusBar()->showMessage(tr("%1 failed: %2").arg(name, outcome.error.message), 15000);
+    } else if (state == JobState::Failed) {
+        // The Dashboard tab says it in full; the notification only points there.
+        if (m_followJob == id || currentJobId() == id) {
+            if (currentJobId() != id)
+                selectJob(id);
+            m_shownRun = 0;
+            showCurrentJob();
+            m_details->setCurrentIndex(DetailTabs::DashboardTab);
+        }
+        statusBar()->showMessage(tr("%1: run %2 failed. The Dashboard tab says why.").arg(name).arg(run), 15000);
         if (!isActiveWindow())
-            notify(tr("Analysis failed"), tr("%1: %2").arg(name, outcome.error.message));
+            notify(tr("Analysis failed"), tr("%1: %2").arg(name, error));
+    } else if (state == JobState::Cancelled) {
+        statusBar()->showMessage(tr("%1: run %2 cancelled.").arg(name).arg(run), 8000);
     }
     if (m_followJob == id)
         m_followJob = 0;
@@ -527,50 +573,65 @@ void MainWindow::notify(const QString &title, const QString &message)
 
 void MainWindow::rerunJobs(const QList<qint64> &ids)
 {
+    m_jobs->setConcurrency(m_settings.concurrency());
+    outputRoot(); // the settings' folder, as it is now
     for (qint64 id : ids) {
-        if (m_runner->isActive(id))
+        if (m_jobs->isActive(id))
             continue;
-        if (auto r = m_store.setState(id, JobState::Queued); !r) {
-            reportStoreError(r.error());
-            return;
-        }
-        auto j = m_store.job(id);
-        if (!j.ok() || !j->has_value())
-            continue;
-        if (!QFileInfo::exists((*j)->inputPath)) {
-            (void)m_store.setState(id, JobState::Failed,
-                                   tr("%1 is no longer there, so it cannot be analysed again.")
-                                       .arg(QDir::toNativeSeparators((*j)->inputPath)));
-            refreshJob(id);
+        QString why;
+        if (!m_jobs->rerun(id, std::nullopt, &why)) {
+            m_prompts->showError(this, tr("Not run again"), why);
             continue;
         }
-        m_model->upsert(**j);
         if (ids.size() == 1)
             m_followJob = id;
-        startJob(**j);
     }
+    m_shownRun = 0;
     showCurrentJob();
+    updateActions();
 }
 
 void MainWindow::cancelJobs(const QList<qint64> &ids)
 {
     for (qint64 id : ids)
-        m_runner->cancel(id);
+        m_jobs->cancel(id);
+}
+
+void MainWindow::fixMapping(qint64 id)
+{
+    const JobRecord *j = m_model->job(id);
+    if (!j || m_jobs->isActive(id))
+        return;
+    if (!QFileInfo::exists(j->inputPath)) {
+        m_prompts->showError(this, tr("Cannot detect again"),
+                             tr("%1 is no longer at %2.").arg(j->fileName, QDir::toNativeSeparators(j->inputPath)));
+        return;
+    }
+    m_fixing.insert(QFileInfo(j->inputPath).absoluteFilePath(), id);
+    m_intake->review(j->inputPath);
 }
 
 void MainWindow::removeJobs(const QList<qint64> &ids)
 {
-    if (ids.isEmpty() || !m_prompts->confirmRemove(this, int(ids.size())))
+    if (ids.isEmpty())
+        return;
+    qint64 bytes = 0;
+    int running = 0;
+    for (qint64 id : ids) {
+        bytes += m_jobs->outputsSize(id);
+        running += m_jobs->isActive(id) ? 1 : 0;
+    }
+    const Prompts::RemoveChoice choice = m_prompts->confirmRemove(this, int(ids.size()), bytes, running);
+    if (choice == Prompts::RemoveChoice::Cancel)
         return;
     for (qint64 id : ids) {
-        // A running job is told to stop; its late result finds no row and is dropped.
-        m_runner->cancel(id);
-        if (auto r = m_store.removeJob(id); !r) {
+        // A running job is cancelled first; its late result is dropped, its folder deleted once it stopped.
+        if (auto r = m_jobs->remove(id, choice == Prompts::RemoveChoice::DeleteFiles); !r) {
             reportStoreError(r.error());
             return;
         }
-        m_model->remove(id);
     }
+    statusBar()->showMessage(ids.size() == 1 ? tr("Removed 1 job.") : tr("Removed %1 jobs.").arg(ids.size()), 8000);
     showCurrentJob();
     updateActions();
 }
@@ -589,18 +650,21 @@ void MainWindow::saveOutput(const QString &path)
 
 void MainWindow::saveAllOutputs()
 {
-    const JobRecord *j = m_model->job(currentJobId());
-    if (!j || j->outputs.isEmpty())
+    // Copies, not pointers into the model: the questions below run nested event loops, during which
+    // jobs may be added, changed or removed.
+    const QString outputDir = m_details->shownOutputDir();
+    const QList<jobs::JobOutput> outputs = m_details->shownOutputs();
+    if (outputs.isEmpty())
         return;
     const QString folder = m_prompts->saveFolder(this, QDir::homePath());
     if (folder.isEmpty())
         return;
     QList<std::pair<QString, QString>> copies;
-    for (const jobs::JobOutput &o : j->outputs) {
+    for (const jobs::JobOutput &o : outputs) {
         const QString target = QDir(folder).filePath(o.name);
         if (QFileInfo::exists(target) && !m_prompts->confirmOverwrite(this, target))
             continue;
-        copies.append({QDir(j->outputDir).filePath(o.name), target});
+        copies.append({QDir(outputDir).filePath(o.name), target});
     }
     if (!copies.isEmpty())
         copyInBackground(copies);
@@ -642,7 +706,8 @@ void MainWindow::showSettings()
     SettingsDialog dlg(m_settings, *m_prompts, this);
     if (dlg.exec() != QDialog::Accepted)
         return;
-    m_runner->setConcurrency(m_settings.concurrency());
+    m_jobs->setConcurrency(m_settings.concurrency());
+    m_jobs->setOutputRoot(m_settings.outputRoot());
     applyTheme(m_settings.theme());
     applyDashboardTheme();
 }
@@ -668,8 +733,16 @@ void MainWindow::reportStoreError(const Error &error)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (const int running = m_jobs->activeCount(); running > 0) {
+        if (!m_prompts->confirmQuit(this, running)) {
+            event->ignore();
+            return;
+        }
+    }
     m_settings.setWindowGeometry(saveGeometry());
     m_intake->cancel();
+    // Cancels and records the runs as interrupted; waits a second at most.
+    m_jobs->shutdown(1000);
     QMainWindow::closeEvent(event);
 }
 

@@ -1,14 +1,18 @@
 #pragma once
 
 #include "appsettings.h"
+#include "jobs/jobcontroller.h"
 #include "jobs/jobstore.h"
 
 #include <QMainWindow>
+#include <QHash>
 #include <QSet>
 
 #include <memory>
 #include <optional>
 
+class QFrame;
+class QLabel;
 class QSettings;
 class QSortFilterProxyModel;
 class QSystemTrayIcon;
@@ -23,9 +27,7 @@ namespace finpipe::app {
 class DetailTabs;
 class FileIntake;
 class JobModel;
-class JobRunner;
 class Prompts;
-struct JobOutcome;
 struct PreparedFile;
 
 //! How to build a main window; the defaults are the real application's.
@@ -56,25 +58,37 @@ public:
 
     //! The error from opening the job store, if it failed (the window then shows it).
     const Error *storeError() const { return m_storeError ? &*m_storeError : nullptr; }
+    //! What opening the store had to say (a damaged list moved aside, …), as shown in the banner.
+    QString storeNotice() const;
+    //! The message bar's text while it is shown (store notices, a changed input); else empty.
+    QString noticeText() const;
 
     void selectJob(qint64 id);
     qint64 currentJobId() const;
     QList<qint64> selectedJobIds() const;
+    //! Shows run `run` of the selected job (0: its latest) in the details.
+    void showRun(int run);
+    //! The run the details show (0 when no job is selected).
+    int shownRun() const { return m_shownRun; }
 
     void rerunJobs(const QList<qint64> &ids);
     void cancelJobs(const QList<qint64> &ids);
+    //! Asks (keep or delete the output folders, with their size), cancels running ones, removes.
     void removeJobs(const QList<qint64> &ids);
+    //! Reopens the detection dialog on the job's file, detected afresh; the choice becomes a new
+    //! run of the same job.
+    void fixMapping(qint64 id);
     //! Asks where, refuses to overwrite silently, copies atomically on a worker thread.
     void saveOutput(const QString &path);
     void saveAllOutputs();
 
     // For tests and the screenshot: the real widgets and parts.
-    jobs::JobStore &store() { return m_store; }
+    jobs::JobStore &store() { return m_jobs->store(); }
+    jobs::JobController *controller() const { return m_jobs; }
     JobModel *jobModel() const { return m_model; }
     QTableView *jobsView() const;
     DetailTabs *details() const { return m_details; }
     FileIntake *intake() const { return m_intake; }
-    JobRunner *runner() const { return m_runner; }
     AppSettings &settings() { return m_settings; }
     QString outputRoot() const;
 
@@ -93,6 +107,8 @@ protected:
 
 private:
     void setUpActions();
+    void setUpNoticeBar();
+    void showNotice(const QString &text);
     void setUpJobList();
     void updateEmptyState();
     void updateActions();
@@ -104,9 +120,7 @@ private:
     void showSettings();
     void showContextMenu(const QPoint &pos);
     void createJob(const PreparedFile &file);
-    void startJob(const jobs::JobRecord &job);
-    void onJobStarted(qint64 id);
-    void onJobFinished(const JobOutcome &outcome);
+    void onRunFinished(qint64 id, int run, jobs::JobState state);
     void notify(const QString &title, const QString &message);
     void reportStoreError(const Error &error);
     void copyInBackground(const QList<std::pair<QString, QString>> &copies);
@@ -115,14 +129,19 @@ private:
     AppSettings m_settings;
     std::unique_ptr<Prompts> m_ownPrompts;
     Prompts *m_prompts = nullptr;
-    jobs::JobStore m_store;
+    jobs::JobController *m_jobs = nullptr;
     std::optional<Error> m_storeError;
+    //! The run the details show; 0 means the selected job's latest.
+    int m_shownRun = 0;
+    //! Files reopened by "Fix the mapping…" -> the job their choice re-runs.
+    QHash<QString, qint64> m_fixing;
     JobModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     DetailTabs *m_details = nullptr;
     FileIntake *m_intake = nullptr;
-    JobRunner *m_runner = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QFrame *m_noticeBar = nullptr;
+    QLabel *m_noticeLabel = nullptr;
     //! The job whose dashboard opens when it finishes (the analyst's latest file).
     qint64 m_followJob = 0;
 };

@@ -61,13 +61,54 @@ QStringList DialogPrompts::openFiles(QWidget *parent, const QString &startDir)
         QObject::tr("Data files (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"));
 }
 
-bool DialogPrompts::confirmRemove(QWidget *parent, int count)
+QString humanBytes(qint64 bytes)
 {
-    return QMessageBox::question(parent, QObject::tr("Remove jobs"),
-                                 QObject::tr("Remove %n job(s) from the list? Their output files "
-                                             "stay where they are.", nullptr, count),
-                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
-        == QMessageBox::Yes;
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString removeQuestion(int count, int running)
+{
+    QString q = count == 1 ? QObject::tr("Remove 1 job from the list?")
+                           : QObject::tr("Remove %1 jobs from the list?").arg(count);
+    if (running == 1)
+        q += QLatin1Char(' ') + QObject::tr("One of them is running; it will be cancelled first.");
+    else if (running > 1)
+        q += QLatin1Char(' ') + QObject::tr("%1 of them are running; they will be cancelled first.").arg(running);
+    return q;
+}
+
+Prompts::RemoveChoice DialogPrompts::confirmRemove(QWidget *parent, int count, qint64 outputBytes, int running)
+{
+    const QString title = count == 1 ? QObject::tr("Remove 1 job") : QObject::tr("Remove %1 jobs").arg(count);
+    QMessageBox box(QMessageBox::Question, title, removeQuestion(count, running), QMessageBox::NoButton, parent);
+    box.setInformativeText(
+        QObject::tr("Their result files take %1. Delete them too, or keep them in their folders?")
+            .arg(humanBytes(outputBytes)));
+    QPushButton *del = box.addButton(QObject::tr("Remove and delete files (%1)").arg(humanBytes(outputBytes)),
+                                     QMessageBox::DestructiveRole);
+    QPushButton *keep = box.addButton(QObject::tr("Remove, keep files"), QMessageBox::AcceptRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(keep);
+    box.exec();
+    if (box.clickedButton() == del)
+        return RemoveChoice::DeleteFiles;
+    if (box.clickedButton() == keep)
+        return RemoveChoice::KeepFiles;
+    return RemoveChoice::Cancel;
+}
+
+bool DialogPrompts::confirmQuit(QWidget *parent, int running)
+{
+    QMessageBox box(QMessageBox::Question, QObject::tr("Jobs are running"),
+                    running == 1 ? QObject::tr("1 job is still running. Cancel it and quit?")
+                                 : QObject::tr("%1 jobs are still running. Cancel them and quit?").arg(running),
+                    QMessageBox::NoButton, parent);
+    box.setInformativeText(QObject::tr("Cancelled jobs show as interrupted next time; Re-run (F5) runs them again."));
+    QPushButton *quit = box.addButton(QObject::tr("Cancel jobs and quit"), QMessageBox::DestructiveRole);
+    QPushButton *stay = box.addButton(QObject::tr("Keep running"), QMessageBox::RejectRole);
+    box.setDefaultButton(stay);
+    box.exec();
+    return box.clickedButton() == quit;
 }
 
 void DialogPrompts::showError(QWidget *parent, const QString &title, const QString &message)

@@ -14,6 +14,7 @@ class Prompts
 {
 public:
     enum class DuplicateChoice { OpenExisting, AnalyseAgain, Cancel };
+    enum class RemoveChoice { Cancel, KeepFiles, DeleteFiles };
 
     virtual ~Prompts() = default;
     //! "You analysed this file on <date> as <type>. Open the existing results · Analyse again · Cancel"
@@ -27,8 +28,11 @@ public:
     virtual QString saveFolder(QWidget *parent, const QString &startDir) = 0;
     //! Files to analyse; empty when cancelled.
     virtual QStringList openFiles(QWidget *parent, const QString &startDir) = 0;
-    //! Remove `count` jobs from the list (their output files are kept)?
-    virtual bool confirmRemove(QWidget *parent, int count) = 0;
+    //! Remove `count` jobs from the list, and delete their output folders (`outputBytes` in all)
+    //! or keep them? `running` of them are running and will be cancelled first.
+    virtual RemoveChoice confirmRemove(QWidget *parent, int count, qint64 outputBytes, int running) = 0;
+    //! `running` jobs are running: cancel them and quit?
+    virtual bool confirmQuit(QWidget *parent, int running) = 0;
     //! Tells the analyst something went wrong (non-blocking where possible).
     virtual void showError(QWidget *parent, const QString &title, const QString &message) = 0;
 };
@@ -43,9 +47,15 @@ public:
     QString saveFilePath(QWidget *parent, const QString &suggestedPath) override;
     QString saveFolder(QWidget *parent, const QString &startDir) override;
     QStringList openFiles(QWidget *parent, const QString &startDir) override;
-    bool confirmRemove(QWidget *parent, int count) override;
+    RemoveChoice confirmRemove(QWidget *parent, int count, qint64 outputBytes, int running) override;
+    bool confirmQuit(QWidget *parent, int running) override;
     void showError(QWidget *parent, const QString &title, const QString &message) override;
 };
+
+//! "Remove 1 job?" / "Remove 3 jobs?", shared by the dialog and tests.
+QString removeQuestion(int count, int running);
+//! "1.2 MB", "512 bytes".
+QString humanBytes(qint64 bytes);
 
 //! The duplicate question's text, shared by the dialog and tests.
 QString duplicateQuestion(const QString &fileName, const QDateTime &when, const QString &type);

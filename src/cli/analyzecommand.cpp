@@ -11,7 +11,12 @@
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <csignal>
 #include <cstdio>
+#include <exception>
+#include <new>
+
+#include <signal.h>
 #include <unistd.h>
 
 namespace finpipe::cli {
@@ -77,7 +82,25 @@ QString overrideFlags(const jobs::DetectionGuess &g)
     return parts.join(QLatin1Char(' '));
 }
 
-void printUncertain(const QString &file, const jobs::Manifest &m)
+//! The analyst's own command line without --type and --map, shell-quoted, so that the advice
+//! below repeats their --out, --format and the rest.
+QString otherArguments(const QStringList &args)
+{
+    QStringList kept;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == u"--type" || a == u"--map") {
+            ++i;
+            continue;
+        }
+        if (a.startsWith(u"--type=") || a.startsWith(u"--map="))
+            continue;
+        kept << shellQuote(a);
+    }
+    return kept.join(QLatin1Char(' '));
+}
+
+void printUncertain(const QStringList &args, const jobs::Manifest &m)
 {
     err() << "Best guesses:" << Qt::endl;
     int shown = 0;
@@ -91,7 +114,7 @@ void printUncertain(const QString &file, const jobs::Manifest &m)
         err() << "  - " << r << Qt::endl;
     if (!m.guesses.isEmpty()) {
         err() << "To analyse it as the best guess, run:" << Qt::endl
-              << "  finpipe-cli analyze " << shellQuote(file) << ' ' << overrideFlags(m.guesses.first()) << Qt::endl;
+              << "  finpipe-cli analyze " << otherArguments(args) << ' ' << overrideFlags(m.guesses.first()) << Qt::endl;
     }
 }
 
@@ -99,6 +122,58 @@ void printOutputs(const jobs::Manifest &m, QTextStream &s)
 {
     for (const jobs::OutputFile &o : m.outputs)
         s << "  " << QDir::toNativeSeparators(o.path) << "  (" << humanSize(o.size) << ")" << Qt::endl;
+}
+
+volatile std::sig_atomic_t g_stopSignal = 0;
+
+extern "C" void onStopSignal(int signal)
+{
+    g_stopSignal = signal;
+}
+
+//! Ctrl-C and SIGTERM cancel the job through its Feedback while installed; a second Ctrl-C ends
+//! the process at once (the next run then removes what it left).
+class StopSignals
+{
+public:
+    StopSignals()
+    {
+        struct sigaction sa {};
+        sa.sa_handler = onStopSignal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND | SA_RESTART;
+        ::sigaction(SIGINT, &sa, &m_oldInt);
+        ::sigaction(SIGTERM, &sa, &m_oldTerm);
+    }
+    ~StopSignals()
+    {
+        ::sigaction(SIGINT, &m_oldInt, nullptr);
+        ::sigaction(SIGTERM, &m_oldTerm, nullptr);
+    }
+    StopSignals(const StopSignals &) = delete;
+    StopSignals &operator=(const StopSignals &) = delete;
+
+private:
+    struct sigaction m_oldInt {};
+    struct sigaction m_oldTerm {};
+};
+
+//! runJob with nothing escaping: an unexpected exception becomes an analysis failure (exit 5).
+Result<jobs::Manifest> runGuarded(const jobs::JobSpec &spec, Feedback *feedback, jobs::Manifest *partial)
+{
+    QString what;
+    try {
+        return jobs::runJob(spec, feedback, partial);
+    } catch (const std::bad_alloc &) {
+        what = QStringLiteral("it ran out of memory");
+    } catch (const std::exception &e) {
+        what = QStringLiteral("an unexpected internal error (%1)").arg(QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        what = QStringLiteral("an unexpected internal error");
+    }
+    return Error::make(Error::Code::Failed, QStringLiteral("The analysis of \"%1\" stopped: %2. The output folder was "
+                                                           "left as it was.")
+                                                .arg(QFileInfo(spec.inputPath).fileName(), what));
 }
 
 } // namespace
@@ -112,7 +187,8 @@ int runAnalyze(const QStringList &args)
         QStringLiteral("Recognise what FILE holds, run the matching analysis and write result tables (CSV), "
                        "results.xlsx, audit_lineage.csv, data_quality.csv, dashboard.html and manifest.json.\n\n"
                        "Exit codes: 0 ok, 2 usage, 3 unreadable input, 4 detection too uncertain (use --type), "
-                       "5 analysis failed."));
+                       "5 analysis failed, 130 cancelled (Ctrl-C). The output folder always holds one complete run: a new run "
+                       "replaces it whole when it ends; a run that fails or is cancelled keeps an earlier succeeded run."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV or Excel file to analyse."));
     const QCommandLineOption sheetOpt(QStringLiteral("sheet"), QStringLiteral("Excel: the sheet to read (name or 1-based number)."), QStringLiteral("S"));
@@ -192,14 +268,26 @@ int runAnalyze(const QStringList &args)
     jobs::Manifest failed;
     QElapsedTimer timer;
     timer.start();
+    StopSignals stopSignals;
+    g_stopSignal = 0;
     QFuture<Result<jobs::Manifest>> future =
-        QtConcurrent::run([&spec, &feedback, &failed] { return jobs::runJob(spec, &feedback, &failed); });
-    if (showProgress) {
-        while (!future.isFinished()) {
-            QThread::msleep(200);
+        QtConcurrent::run([&spec, &feedback, &failed] { return runGuarded(spec, &feedback, &failed); });
+    qint64 lastProgress = 0;
+    while (!future.isFinished()) {
+        QThread::msleep(40);
+        if (g_stopSignal && !feedback.isCancelled()) {
+            feedback.cancel();
+            if (!quiet) {
+                err() << (showProgress ? "\r\x1b[K" : "") << "Cancelling..." << Qt::endl;
+            }
+        }
+        if (showProgress && !feedback.isCancelled() && timer.elapsed() - lastProgress >= 200) {
+            lastProgress = timer.elapsed();
             err() << '\r' << progressLine(feedback, timer.elapsed()) << "\x1b[K";
             err().flush();
         }
+    }
+    if (showProgress) {
         err() << "\r\x1b[K";
         err().flush();
     }
@@ -213,9 +301,9 @@ int runAnalyze(const QStringList &args)
     if (!result) {
         const int code = fail(result.error());
         if (code == Uncertain && !quiet)
-            printUncertain(file, m);
+            printUncertain(args, m);
         if (!m.outputs.isEmpty()) {
-            err() << "Outputs already written (kept):" << Qt::endl;
+            err() << "Outputs written before it stopped (kept, with a manifest.json saying why):" << Qt::endl;
             printOutputs(m, err());
         }
         return code;

@@ -37,6 +37,7 @@ int exitCodeFor(const Error &error)
     case Error::Code::Failed:
         return AnalysisFailed;
     case Error::Code::Cancelled:
+        return Cancelled;
     case Error::Code::Internal:
         return Failure;
     }

@@ -15,6 +15,9 @@ enum ExitCode {
     Unreadable = 3,
     Uncertain = 4,
     AnalysisFailed = 5,
+    Inconsistent = 6,    //!< verify: the folder differs from its manifest.json
+    RunNotSucceeded = 7, //!< verify: the folder matches a manifest saying "failed" or "cancelled"
+    Cancelled = 130,     //!< Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 };
 
 //! A subcommand: `args` are the words after the command's name.
@@ -45,5 +48,6 @@ int runHash(const QStringList &args);
 int runInspect(const QStringList &args);
 int runDetect(const QStringList &args);
 int runAnalyze(const QStringList &args);
+int runVerify(const QStringList &args);
 
 } // namespace finpipe::cli

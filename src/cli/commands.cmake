@@ -5,4 +5,5 @@ target_sources(finpipe_cli_commands PRIVATE
     inspectcommand.cpp
     detectcommand.cpp
     analyzecommand.cpp
+    verifycommand.cpp
 )

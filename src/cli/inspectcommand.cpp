@@ -2,6 +2,7 @@
 
 #include "ingest/fileerrors.h"
 #include "ingest/reader.h"
+#include "jobs/lineaccount.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -69,6 +70,13 @@ QJsonObject toJson(const Inspection &r)
         columns.append(QJsonObject{{QStringLiteral("name"), c.name},
                                    {QStringLiteral("type"), ingest::columnTypeName(c.type)}});
     o.insert(u"columns", columns);
+    // Every line the reader did not hand out as a row, by reason, with the first lines of each.
+    o.insert(u"left_out", jobs::leftOutToJson(r.info.skipped));
+    o.insert(u"left_out_total", jobs::linesLeftOut(r.info.skipped));
+    QJsonArray moreTables;
+    for (qint64 line : r.info.moreTablesAt)
+        moreTables.append(line);
+    o.insert(u"more_tables_at", moreTables);
     o.insert(u"warnings", QJsonArray::fromStringList(r.info.warnings));
     return o;
 }
@@ -91,6 +99,26 @@ void printHuman(const Inspection &r)
     } else {
         out() << "  sheet     " << r.info.sheet << " (of " << r.info.sheets.join(QStringLiteral(", "))
               << ")\n  header    " << (r.info.hasHeader ? "yes" : "no") << '\n';
+    }
+    if (const qint64 total = jobs::linesLeftOut(r.info.skipped); total > 0) {
+        out() << "  left out  " << c.toString(total) << (total == 1 ? " line" : " lines") << '\n';
+        for (const ingest::SkippedSummary &s : r.info.skipped) {
+            if (s.count <= 0)
+                continue;
+            QStringList lines;
+            for (qint64 line : s.examples)
+                lines << c.toString(line);
+            out() << "    " << c.toString(s.count) << " x " << ingest::skipReasonText(s.reason)
+                  << (s.count == 1 ? " (line " : " (lines ") << lines.join(QStringLiteral(", "))
+                  << (s.count > qint64(s.examples.size()) ? ", ...)" : ")") << '\n';
+        }
+    }
+    if (!r.info.moreTablesAt.isEmpty()) {
+        QStringList lines;
+        for (qint64 line : r.info.moreTablesAt)
+            lines << c.toString(line);
+        out() << "  more tables follow, from line" << (lines.size() == 1 ? " " : "s ")
+              << lines.join(QStringLiteral(", ")) << " (only the first was read)\n";
     }
     out() << "  columns\n";
     qsizetype width = 4;

@@ -4,6 +4,9 @@
 
 #include <QCoreApplication>
 
+#include <exception>
+#include <new>
+
 using namespace finpipe::cli;
 
 namespace {
@@ -16,7 +19,8 @@ void printHelp()
         out() << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
     out() << "\nRun 'finpipe-cli COMMAND --help' for a command's options.\n"
              "Exit codes: 0 ok, 2 usage error, 3 input unreadable, 4 detection too uncertain,\n"
-             "5 analysis failed.\n";
+             "5 analysis failed, 6 folder differs from its manifest (verify), 7 the verified run\n"
+             "failed, 130 cancelled (Ctrl-C).\n";
 }
 
 } // namespace
@@ -42,9 +46,21 @@ int main(int argc, char *argv[])
         out() << "finpipe-cli " << finpipe::kVersion << '\n';
         return Ok;
     }
-    for (const Command &c : commands())
-        if (name == QLatin1String(c.name))
+    for (const Command &c : commands()) {
+        if (name != QLatin1String(c.name))
+            continue;
+        // Nothing may end in std::terminate: an unexpected error still gets a message.
+        try {
             return c.run(args);
+        } catch (const std::bad_alloc &) {
+            err() << "finpipe-cli: ran out of memory." << Qt::endl;
+        } catch (const std::exception &e) {
+            err() << "finpipe-cli: unexpected internal error: " << e.what() << Qt::endl;
+        } catch (...) {
+            err() << "finpipe-cli: unexpected internal error." << Qt::endl;
+        }
+        return Failure;
+    }
     err() << "finpipe-cli: unknown command '" << name << "'. Run 'finpipe-cli --help' for the list."
           << Qt::endl;
     return Usage;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "mainwindow.h"
+#include "jobs/localexecutor.h"
 #include "prompts.h"
 
 #include <QApplication>
@@ -33,6 +34,11 @@ public:
     QStringList filesToOpen;
     int openAsked = 0;
     bool removeAnswer = true;
+    bool deleteFiles = false;
+    int lastRemoveCount = 0;
+    qint64 lastRemoveBytes = -1;
+    bool quitAnswer = true;
+    int quitAsked = 0;
     QStringList errors;
 
     DuplicateChoice askDuplicate(QWidget *, const QString &fileName, const QDateTime &when,
@@ -54,7 +60,19 @@ public:
         ++openAsked;
         return filesToOpen;
     }
-    bool confirmRemove(QWidget *, int) override { return removeAnswer; }
+    RemoveChoice confirmRemove(QWidget *, int count, qint64 bytes, int) override
+    {
+        lastRemoveCount = count;
+        lastRemoveBytes = bytes;
+        if (!removeAnswer)
+            return RemoveChoice::Cancel;
+        return deleteFiles ? RemoveChoice::DeleteFiles : RemoveChoice::KeepFiles;
+    }
+    bool confirmQuit(QWidget *, int) override
+    {
+        ++quitAsked;
+        return quitAnswer;
+    }
     void showError(QWidget *, const QString &title, const QString &message) override
     {
         errors.append(title + QStringLiteral(": ") + message);
@@ -71,6 +89,13 @@ struct AppFixture {
     AppFixture()
     {
         settings = std::make_unique<QSettings>(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    }
+    ~AppFixture()
+    {
+        window.reset();
+        // A window closes without waiting for runs still stopping; the test waits before its
+        // temporary folder goes.
+        jobs::LocalExecutor::waitForAbandoned(30000);
     }
     QString storePath() const { return dir.filePath(QStringLiteral("store/jobs.sqlite")); }
 

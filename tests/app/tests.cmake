@@ -1,4 +1,6 @@
 # Desktop app tests (label app): they drive the real widgets, headless (QT_QPA_PLATFORM=offscreen).
 finpipe_add_test(NAME tst_mainwindow SOURCES app/tst_mainwindow.cpp app/apptestutil.h LABELS app LIBS finpipe_app)
+finpipe_add_test(NAME tst_jobruns SOURCES app/tst_jobruns.cpp app/apptestutil.h LABELS app LIBS finpipe_app)
+finpipe_add_test(NAME tst_singleinstance SOURCES app/tst_singleinstance.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_outputsaver SOURCES app/tst_outputsaver.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_secretstore SOURCES app/tst_secretstore.cpp LABELS app LIBS finpipe_app)

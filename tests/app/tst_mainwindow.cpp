@@ -6,7 +6,6 @@
 #include "icons.h"
 #include "intake.h"
 #include "jobmodel.h"
-#include "jobrunner.h"
 #include "localonlyinterceptor.h"
 #include "mappingjson.h"
 #include "settingsdialog.h"
@@ -135,14 +134,16 @@ void saveShot(QWidget *w, const char *name)
 }
 
 //! A station-readings job for synthetic_raw_data.csv as an earlier run of the app stored it: its
-//! hash is `hashByte` repeated, its value column `valueColumn`, its outputs under out/`outName`.
-jobs::JobRecord readingsJob(const AppFixture &fx, const QString &hashByte, const QString &valueColumn,
+//! value column `valueColumn`, its outputs under out/`outName`.
+jobs::JobRecord readingsJob(const AppFixture &fx, const QString &valueColumn,
                             const QString &outName)
 {
     jobs::JobRecord j;
     j.inputPath = seedPath(QStringLiteral("synthetic_raw_data.csv"));
     j.fileName = QStringLiteral("synthetic_raw_data.csv");
-    j.sha256 = hashByte.repeated(32);
+    // The file's real hash: a different one would mean the file changed since (and a re-run then
+    // detects afresh instead of using the stored mapping).
+    j.sha256 = sha256Of(readAll(j.inputPath));
     j.datasetType = QStringLiteral("station_readings");
     j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID",)"
                                    R"("timestamp":"Date_Time","parameter":"PCode","value":"%1"}})")
@@ -195,7 +196,7 @@ private Q_SLOTS:
         const jobs::JobRecord &job = w.jobModel()->jobAt(0);
         QCOMPARE(job.fileName, QStringLiteral("synthetic_raw_data.csv"));
         QCOMPARE(job.datasetType, QStringLiteral("station_readings"));
-        QCOMPARE(job.level, QStringLiteral("high"));
+        QVERIFY(job.level == detect::Level::High);
         QCOMPARE(job.sha256, QString::fromLatin1(QCryptographicHash::hash(fileBytes(input),
                                                                           QCryptographicHash::Sha256).toHex()));
         QVERIFY(job.started.isValid() && job.finished.isValid());
@@ -298,7 +299,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
         QCOMPARE(finished.at(0).at(1).value<JobState>(), JobState::Succeeded);
         const jobs::JobRecord job = w.jobModel()->jobAt(0);
-        QCOMPARE(job.level, QStringLiteral("medium"));
+        QVERIFY(job.level == detect::Level::Medium);
         const auto mapping = app::mappingFromJson(job.mappingJson);
         QVERIFY(mapping.has_value());
         QCOMPARE(mapping->roles.value(QStringLiteral("value")), QStringLiteral("result"));
@@ -549,7 +550,7 @@ private Q_SLOTS:
             // What a killed app leaves behind: a row still marked running.
             jobs::JobStore store(fx.storePath());
             QVERIFY(store.open().ok());
-            jobs::JobRecord j = readingsJob(fx, QStringLiteral("00"), QStringLiteral("Result"), QStringLiteral("crashed"));
+            jobs::JobRecord j = readingsJob(fx, QStringLiteral("Result"), QStringLiteral("crashed"));
             j.parametersJson = QStringLiteral(R"({"aggregation":"mean"})");
             id = *store.addJob(j);
             QVERIFY(store.setState(id, JobState::Running).ok());
@@ -560,7 +561,8 @@ private Q_SLOTS:
         QCOMPARE(job->state, JobState::Interrupted);
         QCOMPARE(w.jobModel()->data(w.jobModel()->index(0, app::JobModel::StateColumn), Qt::DisplayRole).toString(),
                  QStringLiteral("Interrupted"));
-        QVERIFY(w.statusBar()->currentMessage().contains(u"interrupted"));
+        // Said in the message bar, which stays until dismissed (not a status-bar line that fades).
+        QVERIFY2(w.noticeText().contains(u"interrupted"), qPrintable(w.noticeText()));
 
         // Re-run from the context-menu action (F5) brings it to a result.
         QSignalSpy finished(&w, &app::MainWindow::jobFinished);
@@ -580,7 +582,7 @@ private Q_SLOTS:
             // A saved mapping naming a column the file does not have (e.g. the file was edited).
             jobs::JobStore store(fx.storePath());
             QVERIFY(store.open().ok());
-            jobs::JobRecord j = readingsJob(fx, QStringLiteral("11"), QStringLiteral("Reading"), QStringLiteral("failing"));
+            jobs::JobRecord j = readingsJob(fx, QStringLiteral("Reading"), QStringLiteral("failing"));
             j.state = JobState::Cancelled;
             id = *store.addJob(j);
         }

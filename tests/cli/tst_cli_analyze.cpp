@@ -1,5 +1,5 @@
 // finpipe-cli analyze: outputs, --json, and every exit code an analyst or script relies on.
-#include "testutil.h"
+#include "clioutputhelpers.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,13 +19,14 @@ QString sample()
     return QStringLiteral(FINPIPE_SOURCE_DIR "/samples/station_readings.csv");
 }
 
-test::CliRun runWithEnv(const QStringList &args, const QString &name, const QString &value)
+test::CliRun runWithEnv(const QStringList &args, const QString &name, const QString &value,
+                        const QString &program = QStringLiteral(FINPIPE_CLI_PATH))
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(name, value);
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(FINPIPE_CLI_PATH), args);
+    p.start(program, args);
     p.waitForFinished(120000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
@@ -163,18 +164,49 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
+    void uncertainDetectionPrintsACommandToCopy()
+    {
+        QTemporaryDir rules, out;
+        test::writeFixture(QDir(rules.path()).filePath(QStringLiteral("settings.json")),
+                           R"({"levels": {"high": 1.0, "medium": 1.0, "low": 0.10}})");
+        const QString input = test::seedPath(QStringLiteral("raw_data.xlsx"));
+        const QString target = out.filePath(QStringLiteral("my results")); // needs quoting
+        auto r = runWithEnv({QStringLiteral("analyze"), input, QStringLiteral("--out"), target, QStringLiteral("--format"),
+                             QStringLiteral("csv"), QStringLiteral("--agg"), QStringLiteral("max")},
+                            QStringLiteral("FINPIPE_RULES_DIR"), rules.path());
+        QCOMPARE(r.exitCode, 4);
+        // The confidence reads the same in the message and in the list of guesses.
+        QVERIFY2(!r.err.contains("confidence 1.00"), r.err.constData());
+        QByteArray command;
+        for (const QByteArray &line : r.err.split('\n'))
+            if (line.startsWith("  finpipe-cli analyze "))
+                command = line.mid(2);
+        QVERIFY2(!command.isEmpty(), r.err.constData());
+        QVERIFY2(command.contains("--agg max") && command.contains("--format csv"), command.constData());
+        // Pasted into a shell, it runs as printed: the analyst's own options, the chosen type.
+        command.replace("finpipe-cli", "'" FINPIPE_CLI_PATH "'");
+        r = runWithEnv({QStringLiteral("-c"), QString::fromUtf8(command)}, QStringLiteral("FINPIPE_RULES_DIR"),
+                       rules.path(), QStringLiteral("/bin/sh"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject manifest =
+            QJsonDocument::fromJson(test::readAll(QDir(target).filePath(QStringLiteral("manifest.json")))).object();
+        QCOMPARE(manifest.value(u"dataset").toObject().value(u"type").toString(), QStringLiteral("station_readings"));
+        QCOMPARE(manifest.value(u"parameters").toObject().value(u"aggregation").toString(), QStringLiteral("max"));
+        QVERIFY(!QFile::exists(QDir(target).filePath(QStringLiteral("results.xlsx"))));
+    }
+
     void failedAnalysisExits5AndListsKeptOutputs()
     {
+        // Files over 64 KB cannot be written: dashboard.html, written last, fails.
         QTemporaryDir out;
-        QVERIFY(QDir(out.path()).mkdir(QStringLiteral("results.xlsx")));
-        QVERIFY(QFile(QDir(out.path()).filePath(QStringLiteral("results.xlsx/keep"))).open(QIODevice::WriteOnly));
-        const auto r = test::runCli({QStringLiteral("analyze"), sample(), QStringLiteral("--out"), out.path(),
-                                     QStringLiteral("--format"), QStringLiteral("csv,xlsx")});
+        const auto r = test::runCliWithFileLimit({QStringLiteral("analyze"), test::smallStationInput(out.path()),
+                                                  QStringLiteral("--out"), out.filePath(QStringLiteral("o"))},
+                                                 64 * 1024);
         QCOMPARE(r.exitCode, 5);
-        QVERIFY2(r.err.contains("results.xlsx"), r.err.constData());
+        QVERIFY2(r.err.contains("dashboard.html"), r.err.constData());
         QVERIFY2(r.err.contains("kept"), r.err.constData());
         QVERIFY2(r.err.contains("CT_Analysis.csv"), r.err.constData());
-        QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("CT_Analysis.csv"))));
+        QVERIFY(QFile::exists(QDir(out.path()).filePath(QStringLiteral("o/CT_Analysis.csv"))));
     }
 
     void badTemplateExits5()

@@ -93,6 +93,37 @@ inline std::unique_ptr<ingest::RowBatch> makeBatch(int columns, const TextRows &
     return batch;
 }
 
+//! Turns the cells of `batch` that hold an Excel error (#N/A, #DIV/0!, #VALUE!, #REF!, #NAME?,
+//! #NUM!, #NULL!) into error values, as the Excel reader reads them from a workbook.
+inline void markExcelErrors(ingest::RowBatch &batch)
+{
+    static const QStringList errors = {QStringLiteral("#N/A"),   QStringLiteral("#DIV/0!"), QStringLiteral("#VALUE!"),
+                                       QStringLiteral("#REF!"),  QStringLiteral("#NAME?"),  QStringLiteral("#NUM!"),
+                                       QStringLiteral("#NULL!")};
+    for (int r = 0; r < batch.rowCount(); ++r)
+        for (int c = 0; c < batch.columnCount(); ++c) {
+            ingest::Value &v = batch.at(r, c);
+            if (errors.contains(v.toString()))
+                v.kind = ingest::Value::Kind::Error;
+        }
+}
+
+//! The one data-quality row (check, column) of `r`, or nullptr when there is none or several.
+inline const std::vector<analysis::Cell> *qualityRow(const analysis::AnalysisResult &r, const QString &check,
+                                                     const QString &column)
+{
+    const int cCheck = int(r.quality.columns.indexOf(QStringLiteral("check")));
+    const int cColumn = int(r.quality.columns.indexOf(QStringLiteral("column")));
+    const std::vector<analysis::Cell> *found = nullptr;
+    for (const auto &row : r.quality.rows)
+        if (row[size_t(cCheck)].text == check && row[size_t(cColumn)].text == column) {
+            if (found)
+                return nullptr;
+            found = &row;
+        }
+    return found;
+}
+
 inline QList<ingest::ColumnInfo> makeColumns(const QStringList &names)
 {
     QList<ingest::ColumnInfo> columns;

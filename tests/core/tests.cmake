@@ -1,5 +1,6 @@
 finpipe_add_test(NAME tst_sha256 SOURCES core/tst_sha256.cpp LABELS core)
 finpipe_add_test(NAME tst_jobstore SOURCES core/tst_jobstore.cpp LABELS core LIBS Qt6::Sql)
+finpipe_add_test(NAME tst_jobcontroller SOURCES core/tst_jobcontroller.cpp LABELS core)
 finpipe_add_test(NAME tst_dashboard SOURCES core/tst_dashboard.cpp LABELS core)
 finpipe_add_test(NAME tst_detect_corpus SOURCES core/tst_detect_corpus.cpp LABELS core)
 finpipe_add_test(NAME tst_csvreader SOURCES core/tst_csvreader.cpp LABELS core)
@@ -7,6 +8,7 @@ finpipe_add_test(NAME tst_valueparser SOURCES core/tst_valueparser.cpp LABELS co
 finpipe_add_test(NAME tst_salessummary SOURCES core/tst_salessummary.cpp LABELS core)
 finpipe_add_test(NAME tst_detect SOURCES core/tst_detect.cpp LABELS core)
 finpipe_add_test(NAME tst_xlsxreader SOURCES core/tst_xlsxreader.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::XLSXWRITER PkgConfig::MINIZIP)
+finpipe_add_test(NAME tst_xlsxfuzz SOURCES core/tst_xlsxfuzz.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::MINIZIP)
 finpipe_add_test(NAME tst_stationpivot SOURCES core/tst_stationpivot.cpp LABELS core)
 include(${CMAKE_CURRENT_LIST_DIR}/dashboard_browser_check.cmake) # slow: headless Chromium opens dashboard.html
 include(${CMAKE_CURRENT_LIST_DIR}/../browser/dashboard_firefox_check.cmake) # slow: headless Firefox opens dashboard.html
@@ -14,5 +16,11 @@ finpipe_add_test(NAME tst_readerdispatch SOURCES core/tst_readerdispatch.cpp LAB
 finpipe_add_test(NAME tst_profile SOURCES core/tst_profile.cpp LABELS core)
 finpipe_add_test(NAME tst_timeseriesreport SOURCES core/tst_timeseriesreport.cpp LABELS core)
 finpipe_add_test(NAME tst_outputs SOURCES core/tst_outputs.cpp LABELS core)
+finpipe_add_test(NAME tst_outputfolder SOURCES core/tst_outputfolder.cpp LABELS core)
 finpipe_add_test(NAME tst_pipeline SOURCES core/tst_pipeline.cpp LABELS core)
 finpipe_add_test(NAME tst_spillfile SOURCES core/tst_spillfile.cpp LABELS core)
+finpipe_add_test(NAME tst_lineaccount SOURCES core/tst_lineaccount.cpp LABELS core)
+finpipe_add_test(NAME tst_tablelocator SOURCES core/tst_tablelocator.cpp LABELS core)
+finpipe_add_test(NAME tst_csvtables SOURCES core/tst_csvtables.cpp LABELS core)
+finpipe_add_test(NAME tst_csvfuzz SOURCES core/tst_csvfuzz.cpp LABELS core)
+finpipe_add_test(NAME tst_lineaccounting_e2e SOURCES core/tst_lineaccounting_e2e.cpp LABELS core)

@@ -1,4 +1,9 @@
+#include "jobs/jobrecovery.h"
 #include "jobs/jobstore.h"
+#include "jobs/pipeline.h"
+#include "testutil.h"
+
+#include <QDirIterator>
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -18,6 +23,22 @@ private:
 
     QString freshPath() { return m_dir.filePath(QStringLiteral("store%1/jobs.sqlite").arg(++m_n)); }
 
+    static QString readingsPath() { return test::seedPath(QStringLiteral("synthetic_raw_data.csv")); }
+
+    //! A real run's outputs and manifest.json in `dir`.
+    bool runInto(const QString &dir)
+    {
+        const QString input = m_dir.filePath(QStringLiteral("readings.csv"));
+        if (!QFileInfo::exists(input))
+            QFile::copy(readingsPath(), input);
+        JobSpec spec;
+        spec.inputPath = input;
+        spec.outputDir = dir;
+        spec.writeXlsx = false;
+        spec.writeDashboard = false;
+        return runJob(spec).ok();
+    }
+
     static JobRecord sampleJob(const QString &sha = QStringLiteral("ab").repeated(32))
     {
         JobRecord j;
@@ -28,7 +49,7 @@ private:
         j.sheet = QStringLiteral("Sheet1");
         j.datasetType = QStringLiteral("station_readings");
         j.confidence = 0.93;
-        j.level = QStringLiteral("high");
+        j.level = detect::Level::High;
         j.mappingJson = QStringLiteral(R"({"type":"station_readings","roles":{"station":"Station_ID"}})");
         j.parametersJson = QStringLiteral(R"({"aggregation":"mean"})");
         j.detectionJson = QStringLiteral(R"({"scores":{"station_readings":0.93}})");
@@ -108,6 +129,22 @@ private Q_SLOTS:
         QVERIFY((*store.job(running))->errorMessage.contains(u"Re-run"));
         QCOMPARE((*store.job(done))->state, JobState::Failed);
         QCOMPARE((*store.job(done))->errorMessage, QStringLiteral("bad file"));
+    }
+
+    void aReaderLeavesRunningJobsAlone()
+    {
+        const QString path = freshPath();
+        JobStore app(path);
+        QVERIFY(app.open().ok());
+        JobRecord a = sampleJob();
+        const qint64 id = *app.addJob(a);
+        QVERIFY(app.setState(id, JobState::Running).ok());
+        // Another process (the CLI) looks at the list while the app runs the job.
+        JobStore reader(path);
+        QVERIFY(reader.open(false).ok());
+        QCOMPARE(reader.interruptedAtOpen(), 0);
+        QCOMPARE((*reader.job(id))->state, JobState::Running);
+        QCOMPARE((*app.job(id))->state, JobState::Running);
     }
 
     void duplicateLookupBySha256()
@@ -257,6 +294,157 @@ private Q_SLOTS:
         QCOMPARE((*got)->datasetType, QStringLiteral("station_readings"));
         QCOMPARE((*got)->mappingJson, p.mappingJson);
         QVERIFY(!store.profileFor(JobStore::headersKey({QStringLiteral("Site")}))->has_value());
+    }
+
+    void aZeroByteStoreIsMovedAsideAndRebuiltFromTheFolders()
+    {
+        const QString path = freshPath();
+        const QString root = QFileInfo(path).absolutePath() + QStringLiteral("/jobs");
+        // Job 3 in the older layout (the folder is the run), job 5 with runs 1 (good) and 2 (no manifest).
+        QVERIFY(runInto(QDir(root).filePath(QStringLiteral("3"))));
+        QVERIFY(runInto(QDir(root).filePath(QStringLiteral("5/runs/1"))));
+        QVERIFY(QDir().mkpath(QDir(root).filePath(QStringLiteral("5/runs/2"))));
+        test::writeFixture(QDir(root).filePath(QStringLiteral("5/job.json")),
+                           R"({"id":5,"input_path":"/data/readings.csv","file_name":"readings.csv",)"
+                           R"("spec":{"input_path":"/data/readings.csv","parameters":{"aggregation":"median"}}})");
+        test::writeFixture(path, QByteArray());
+
+        JobStore store(path);
+        auto opened = store.open();
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().toString()));
+        QVERIFY(store.createdAtOpen());
+        QVERIFY(store.movedAsideAtOpen().startsWith(path + QStringLiteral(".damaged-")));
+        QVERIFY(QFileInfo::exists(store.movedAsideAtOpen()));
+        QCOMPARE(QFileInfo(store.movedAsideAtOpen()).size(), 0);
+
+        auto found = rebuildFromFolders(store, root);
+        QVERIFY2(found.ok(), qPrintable(found.ok() ? QString() : found.error().toString()));
+        QCOMPARE(*found, 2);
+        const JobRecord old = **store.job(3);
+        QCOMPARE(old.fileName, QStringLiteral("readings.csv")); // from the manifest
+        QCOMPARE(old.state, JobState::Succeeded);
+        QCOMPARE(old.outputDir, QDir(root).filePath(QStringLiteral("3")));
+        QCOMPARE(old.datasetType, QStringLiteral("station_readings"));
+        QVERIFY(old.outputs.size() > 3);
+        const JobRecord job = **store.job(5);
+        QCOMPARE(job.inputPath, QStringLiteral("/data/readings.csv")); // from job.json
+        QCOMPARE(job.runCount, 2);
+        QCOMPARE(job.runNumber, 2);
+        QCOMPARE(job.state, JobState::Interrupted);
+        QCOMPARE(job.lastGoodRun, 1);
+        QVERIFY(job.parametersJson.contains(u"median"));
+        const auto runs = *store.runs(5);
+        QCOMPARE(runs[0].state, JobState::Succeeded);
+        QCOMPARE(runs[0].inputSha256, test::sha256Of(test::readAll(readingsPath())));
+        // The next id is past every folder's.
+        QVERIFY(*store.maxJobId() >= 5);
+        // Rebuilding twice adds nothing.
+        QCOMPARE(*rebuildFromFolders(store, root), 0);
+    }
+
+    void aGarbageStoreIsMovedAside()
+    {
+        const QString path = freshPath();
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        test::writeFixture(path, QByteArray("SQLite format 3").append(4096, '\x5a'));
+        JobStore store(path);
+        auto opened = store.open();
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().toString()));
+        QVERIFY(!store.movedAsideAtOpen().isEmpty());
+        QCOMPARE(test::readAll(store.movedAsideAtOpen()).left(15), QByteArray("SQLite format 3"));
+        // The fresh store works: jobs can be added (no "parameter count mismatch").
+        JobRecord j = sampleJob();
+        QVERIFY(store.addJob(j).ok());
+        QCOMPARE(store.jobs()->size(), 1);
+    }
+
+    void aDatabaseWithoutTheSchemaIsMovedAside()
+    {
+        const QString path = freshPath();
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE something_else (x INTEGER)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("other"));
+        JobStore store(path);
+        QVERIFY(store.open().ok());
+        QVERIFY(!store.movedAsideAtOpen().isEmpty());
+        // A healthy store is left where it is.
+        JobStore again(path);
+        QVERIFY(again.open().ok());
+        QVERIFY(again.movedAsideAtOpen().isEmpty());
+        QVERIFY(!again.createdAtOpen());
+    }
+
+    void migratesAVersionTwoDatabaseIntoRuns()
+    {
+        const QString path = freshPath();
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            for (const char *sql : {
+                     "CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, input_path TEXT NOT NULL,"
+                     " file_name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0,"
+                     " dataset_type TEXT NOT NULL DEFAULT '', confidence REAL NOT NULL DEFAULT 0,"
+                     " level TEXT NOT NULL DEFAULT '', mapping_json TEXT NOT NULL DEFAULT '',"
+                     " parameters_json TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,"
+                     " progress REAL NOT NULL DEFAULT 0, error_message TEXT NOT NULL DEFAULT '',"
+                     " created TEXT NOT NULL, started TEXT NOT NULL DEFAULT '',"
+                     " finished TEXT NOT NULL DEFAULT '', output_dir TEXT NOT NULL DEFAULT '',"
+                     " detection_json TEXT NOT NULL DEFAULT '', sheet TEXT NOT NULL DEFAULT '')",
+                     "CREATE INDEX jobs_sha256 ON jobs(sha256)",
+                     "CREATE TABLE outputs (job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+                     " name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (job_id, name))",
+                     "CREATE TABLE mapping_profiles (headers_key TEXT PRIMARY KEY, dataset_type TEXT NOT NULL,"
+                     " mapping_json TEXT NOT NULL, saved TEXT NOT NULL)",
+                     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+                     "INSERT INTO schema_version VALUES (2)",
+                     "INSERT INTO jobs (input_path, file_name, sha256, size, level, state, error_message, created,"
+                     " started, finished, output_dir) VALUES ('/a/old.csv', 'old.csv', 'ff', 9, 'very low',"
+                     " 'failed', 'bad', '2025-01-02T03:04:05.000Z', '2025-01-02T03:04:06.000Z',"
+                     " '2025-01-02T03:04:07.000Z', '/out/1')",
+                     "INSERT INTO outputs VALUES (1, 'manifest.json', 10, 'ab')"})
+                QVERIFY2(q.exec(QString::fromLatin1(sql)), sql);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
+
+        JobStore store(path);
+        auto opened = store.open();
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().toString()));
+        QCOMPARE(store.schemaVersionAtOpen(), 2);
+        QVERIFY(store.movedAsideAtOpen().isEmpty());
+        const JobRecord j = **store.job(1);
+        QCOMPARE(j.state, JobState::Failed);
+        QCOMPARE(j.errorMessage, QStringLiteral("bad"));
+        QCOMPARE(j.level, std::optional<detect::Level>(detect::Level::VeryLow)); // the old spelling
+        QCOMPARE(j.runNumber, 1);
+        QCOMPARE(j.runCount, 1);
+        QCOMPARE(j.outputDir, QStringLiteral("/out/1"));
+        QCOMPARE(j.finished, QDateTime(QDate(2025, 1, 2), QTime(3, 4, 7), Qt::UTC));
+        QCOMPARE(j.outputs.size(), 1);
+        QCOMPARE(j.outputs[0].name, QStringLiteral("manifest.json"));
+        const JobRun r = **store.run(1, 1);
+        QCOMPARE(r.inputSha256, QStringLiteral("ff"));
+        // New runs go after it; the old one stays.
+        JobRun next;
+        next.jobId = 1;
+        QCOMPARE(*store.addRun(next), 2);
+        QCOMPARE((*store.job(1))->state, JobState::Queued);
+        QCOMPARE(store.runs(1)->size(), 2);
+        QCOMPARE(store.runs(1)->at(0).state, JobState::Failed);
+        // Removing the job removes its runs and their outputs.
+        QVERIFY(store.removeJob(1).ok());
+        QCOMPARE(store.runs(1)->size(), 0);
+        QVERIFY(store.maxJobId().ok() && *store.maxJobId() == 1); // ids are not reused
     }
 
     void unwritableLocationIsAClearError()

@@ -1,10 +1,12 @@
-// Output files: CSV layout and quoting, atomic writes, results.xlsx (real numbers and dates,
-// sheet names, splitting long tables), streamed lineage with its hash.
+// Output files: CSV layout and quoting, formula-like text escaped, atomic writes and their error
+// messages, results.xlsx (real numbers and dates, sheet names, splitting long tables, text kept as
+// text, overlong cells cut), streamed lineage with its hash.
 #include "analysis/resulttable.h"
 #include "ingest/reader.h"
 #include "outputs/atomicfile.h"
 #include "outputs/csvwriter.h"
 #include "outputs/lineagewriter.h"
+#include "outputs/outputfolder.h"
 #include "outputs/xlsxoutput.h"
 #include "testutil.h"
 
@@ -17,6 +19,11 @@
 
 #include <string>
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace finpipe;
@@ -44,6 +51,29 @@ ResultTable sampleTable()
                       Cell::blank()});
     return t;
 }
+
+//! Lets this process write files of at most `bytes` while it lives (EFBIG beyond, like a full disk).
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        ::getrlimit(RLIMIT_FSIZE, &m_old);
+        rlimit limit = m_old;
+        limit.rlim_cur = bytes;
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        std::signal(SIGXFSZ, m_oldHandler);
+    }
+
+private:
+    rlimit m_old{};
+    void (*m_oldHandler)(int) = nullptr;
+};
 
 } // namespace
 
@@ -268,6 +298,118 @@ private Q_SLOTS:
         }
         QCOMPARE(total, 7);
         QCOMPARE(ingest::readTable(path, ingest::ReadOptions{QStringLiteral("big part 3")})->rowCount(), 1);
+    }
+
+    void formulaLikeTextIsEscapedInDerivedCsv()
+    {
+        ResultTable t;
+        t.id = QStringLiteral("x");
+        t.columns = {QStringLiteral("=name"), QStringLiteral("value")};
+        const QStringList cells{QStringLiteral("=HYPERLINK(\"http://evil\",\"x\")"), QStringLiteral("=cmd|' /C calc'!A0"),
+                                QStringLiteral("+1 555"), QStringLiteral("@SUM(A1)"), QStringLiteral("\tx"),
+                                QStringLiteral("\rx"), QStringLiteral("-"), QStringLiteral("-12.5"), QStringLiteral("+3"),
+                                QStringLiteral("a=b")};
+        for (const QString &c : cells)
+            t.rows.push_back({Cell::str(c), Cell::num(-12.5)});
+        QCOMPARE(tableToCsv(t), QByteArray("\"'=name\",value\n"
+                                           "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",-12.5\n"
+                                           "\"'=cmd|' /C calc'!A0\",-12.5\n"
+                                           "\"'+1 555\",-12.5\n"
+                                           "\"'@SUM(A1)\",-12.5\n"
+                                           "\"'\tx\",-12.5\n"
+                                           "\"'\rx\",-12.5\n"
+                                           "\"'-\",-12.5\n"
+                                           "-12.5,-12.5\n"
+                                           "+3,-12.5\n"
+                                           "a=b,-12.5\n"));
+    }
+
+    void workbookKeepsFormulaLikeTextAsText()
+    {
+        QTemporaryDir dir;
+        AnalysisResult result;
+        ResultTable t;
+        t.id = QStringLiteral("x");
+        t.columns = {QStringLiteral("station")};
+        const QString formula = QStringLiteral("=HYPERLINK(\"http://evil\",\"x\")");
+        t.rows.push_back({Cell::str(formula)});
+        t.rows.push_back({Cell::str(QStringLiteral("=1+1"))});
+        result.tables.push_back(t);
+        const QString path = dir.filePath(QStringLiteral("results.xlsx"));
+        QVERIFY(writeResultsXlsx(result, path).ok());
+        auto table = ingest::readTable(path);
+        QVERIFY(table.ok());
+        // A formula would read back as its (missing) result; a string cell reads back as written.
+        QCOMPARE(table->batches.front()->at(0, 0).toString(), formula);
+        QCOMPARE(table->batches.front()->at(1, 0).toString(), QStringLiteral("=1+1"));
+    }
+
+    void overlongCellIsCutInTheWorkbookWithANote()
+    {
+        QTemporaryDir dir;
+        AnalysisResult result;
+        ResultTable t;
+        t.id = QStringLiteral("notes");
+        t.columns = {QStringLiteral("note"), QStringLiteral("n")};
+        t.rows.push_back({Cell::str(QString(40'000, u'x')), Cell::num(1)});
+        t.rows.push_back({Cell::str(QStringLiteral("short")), Cell::num(2)});
+        result.tables.push_back(t);
+        QStringList notes;
+        const QString path = dir.filePath(QStringLiteral("results.xlsx"));
+        auto written = writeResultsXlsx(result, path, &notes);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        QCOMPARE(notes.size(), 1);
+        QVERIFY(notes[0].contains(u"32,767"));
+        QVERIFY(notes[0].contains(u"notes"));
+        auto table = ingest::readTable(path);
+        QVERIFY2(table.ok(), qPrintable(table.ok() ? QString() : table.error().toString()));
+        QCOMPARE(table->batches.front()->at(0, 0).toString().size(), 32'767);
+        QCOMPARE(table->batches.front()->at(1, 0).toString(), QStringLiteral("short"));
+    }
+
+    void fullDiskIsNamedNotUnknown()
+    {
+        // Qt's "Unknown error" after a write the disk could not take: the reason, not that.
+        const QString unknown = QStringLiteral("Unknown error");
+        QCOMPARE(fileErrorText(QFileDevice::ResourceError, unknown, 0), QString::fromLocal8Bit(std::strerror(ENOSPC)));
+        QCOMPARE(fileErrorText(QFileDevice::WriteError, unknown, ENOSPC), QStringLiteral("No space left on device"));
+        QCOMPARE(fileErrorText(QFileDevice::WriteError, unknown, EDQUOT), QString::fromLocal8Bit(std::strerror(EDQUOT)));
+        QCOMPARE(fileErrorText(QFileDevice::OpenError, QStringLiteral("Permission denied"), EACCES),
+                 QStringLiteral("Permission denied"));
+        QVERIFY(!fileErrorText(QFileDevice::WriteError, unknown, 0).contains(unknown));
+
+        // A write the disk cannot take in full (here: over the process's file size limit) names
+        // the system's reason.
+        QTemporaryDir dir;
+        Result<WrittenFile> written = Error::make(Error::Code::Internal, QString());
+        {
+            FileSizeLimit limit(64 * 1024);
+            written = writeFileAtomically(dir.filePath(QStringLiteral("big.csv")), QByteArray(200 * 1024, 'x'));
+        }
+        QVERIFY(!written.ok());
+        QVERIFY2(written.error().message.contains(QString::fromLocal8Bit(std::strerror(EFBIG))),
+                 qPrintable(written.error().message));
+        QVERIFY(!written.error().message.contains(u"Unknown error"));
+        QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+    }
+
+    void overlongFileNamesAreCutInMessages()
+    {
+        // A station name of thousands of characters makes a file name the system refuses; the
+        // message says so without repeating the whole name.
+        QTemporaryDir dir;
+        auto written = writeFileAtomically(dir.filePath(QString(5000, u'S') + QStringLiteral("_Analysis.csv")), "a\n");
+        QVERIFY(!written.ok());
+        QVERIFY2(written.error().message.size() < 600, qPrintable(written.error().message.left(600)));
+        QVERIFY(written.error().message.contains(QStringLiteral("SSS…SSS")));
+        QVERIFY(written.error().message.contains(QStringLiteral("S_Analysis.csv")));
+    }
+
+    void messagesNameTheOutputFolderNotTheStaging()
+    {
+        QCOMPARE(outputFolderOf(QStringLiteral("/data/.out.staging-0123456789abcdef0123456789abcdef/a.csv")),
+                 QDir::toNativeSeparators(QStringLiteral("/data/out")));
+        QCOMPARE(outputFolderOf(QStringLiteral("/data/out/a.csv")), QDir::toNativeSeparators(QStringLiteral("/data/out")));
     }
 
     void csvIsDeterministic()

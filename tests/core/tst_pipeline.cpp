@@ -1,5 +1,6 @@
 // The pipeline end to end: detection, analysis, every output, the manifest, determinism,
-// overrides, failures that keep what was written, cancellation and uncertain detection.
+// overrides, failures that keep what was written (but never over a succeeded run), re-runs that
+// replace the whole folder, cancellation and uncertain detection.
 #include "common/version.h"
 #include "jobs/pipeline.h"
 
@@ -14,6 +15,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <sys/resource.h>
+
 using namespace finpipe;
 using finpipe::test::readAll;
 using finpipe::test::sha256Of;
@@ -24,6 +31,36 @@ QString sample()
 {
     return QStringLiteral(FINPIPE_SOURCE_DIR "/samples/station_readings.csv");
 }
+
+//! The sample's first 30 lines: small outputs, but dashboard.html over 64 KB as always.
+QString smallSample(const QString &dir)
+{
+    const QList<QByteArray> lines = readAll(sample()).split('\n');
+    return test::writeFixture(QDir(dir).filePath(QStringLiteral("in.csv")), lines.mid(0, 30).join('\n') + '\n');
+}
+
+//! Lets this process write files of at most `bytes` while it lives (EFBIG beyond, like a full disk).
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        ::getrlimit(RLIMIT_FSIZE, &m_old);
+        rlimit limit = m_old;
+        limit.rlim_cur = bytes;
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        std::signal(SIGXFSZ, m_oldHandler);
+    }
+
+private:
+    rlimit m_old{};
+    void (*m_oldHandler)(int) = nullptr;
+};
 
 QString errorText(const Result<jobs::Manifest> &r)
 {
@@ -212,33 +249,87 @@ private Q_SLOTS:
     void failureKeepsAndListsWrittenOutputs()
     {
         QTemporaryDir out;
-        // A folder where results.xlsx should go: the workbook cannot be written.
-        QVERIFY(QDir(out.path()).mkdir(QStringLiteral("results.xlsx")));
-        QVERIFY(QFile(QDir(out.path()).filePath(QStringLiteral("results.xlsx/keep"))).open(QIODevice::WriteOnly));
         jobs::JobSpec spec;
-        spec.inputPath = sample();
-        spec.outputDir = out.path();
+        spec.inputPath = smallSample(out.path());
+        spec.outputDir = out.filePath(QStringLiteral("results"));
         jobs::Manifest partial;
-        auto r = jobs::runJob(spec, nullptr, &partial);
+        Result<jobs::Manifest> r = Error::make(Error::Code::Internal, QString());
+        {
+            FileSizeLimit limit(64 * 1024); // dashboard.html, written last, is larger
+            r = jobs::runJob(spec, nullptr, &partial);
+        }
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, Error::Code::Failed);
-        QVERIFY2(r.error().message.contains(u"results.xlsx"), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(u"dashboard.html"), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(QString::fromLocal8Bit(std::strerror(EFBIG))), qPrintable(r.error().message));
         QCOMPARE(partial.status, QStringLiteral("failed"));
         QStringList names;
         for (const auto &o : partial.outputs) {
             names << o.name;
+            QCOMPARE(o.path, QDir(spec.outputDir).filePath(o.name)); // where they are now, not the staging
             QVERIFY(QFile::exists(o.path));
         }
         QVERIFY(names.contains(QStringLiteral("CT_Analysis.csv")));
         QVERIFY(names.contains(QStringLiteral("audit_lineage.csv")));
-        QVERIFY(!names.contains(QStringLiteral("results.xlsx")));
-        const QJsonObject json = QJsonDocument::fromJson(readAll(QDir(out.path()).filePath(QStringLiteral("manifest.json")))).object();
+        QVERIFY(names.contains(QStringLiteral("results.xlsx")));
+        QVERIFY(!names.contains(QStringLiteral("dashboard.html")));
+        const QJsonObject json = QJsonDocument::fromJson(readAll(QDir(spec.outputDir).filePath(QStringLiteral("manifest.json")))).object();
         QCOMPARE(json.value(u"status").toString(), QStringLiteral("failed"));
-        QVERIFY(json.value(u"error").toString().contains(u"results.xlsx"));
+        QVERIFY(json.value(u"error").toString().contains(u"dashboard.html"));
         QCOMPARE(json.value(u"outputs").toArray().size(), partial.outputs.size());
-        // No half-written files or temporaries.
-        for (const QString &f : QDir(out.path()).entryList(QDir::Files | QDir::Hidden))
-            QVERIFY2(!f.startsWith(u'.') && !f.endsWith(u".part"), qPrintable(f));
+        // Exactly what the manifest lists: no half-written files or temporaries, no staging.
+        QStringList files = QDir(spec.outputDir).entryList(QDir::Files | QDir::Hidden);
+        files.removeOne(QStringLiteral("manifest.json"));
+        files.sort();
+        names.sort();
+        QCOMPARE(files, names);
+        QCOMPARE(QDir(out.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 (QStringList{QStringLiteral("in.csv"), QStringLiteral("results")}));
+    }
+
+    void failedRerunKeepsTheSucceededResults()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = smallSample(out.path());
+        spec.outputDir = out.filePath(QStringLiteral("results"));
+        QVERIFY(jobs::runJob(spec).ok());
+        const QByteArray manifest = readAll(QDir(spec.outputDir).filePath(QStringLiteral("manifest.json")));
+        const QStringList before = QDir(spec.outputDir).entryList(QDir::Files | QDir::Hidden);
+        jobs::Manifest partial;
+        Result<jobs::Manifest> r = Error::make(Error::Code::Internal, QString());
+        {
+            FileSizeLimit limit(64 * 1024);
+            r = jobs::runJob(spec, nullptr, &partial);
+        }
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(u"left as they were"), qPrintable(r.error().message));
+        QVERIFY(partial.outputs.isEmpty());
+        QCOMPARE(readAll(QDir(spec.outputDir).filePath(QStringLiteral("manifest.json"))), manifest);
+        QCOMPARE(QDir(spec.outputDir).entryList(QDir::Files | QDir::Hidden), before);
+        QCOMPARE(QDir(out.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 (QStringList{QStringLiteral("in.csv"), QStringLiteral("results")}));
+    }
+
+    void rerunWithFewerOutputsLeavesNoStaleFiles()
+    {
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = smallSample(out.path());
+        spec.outputDir = out.filePath(QStringLiteral("results"));
+        QVERIFY(jobs::runJob(spec).ok());
+        QVERIFY(QFile::exists(QDir(spec.outputDir).filePath(QStringLiteral("dashboard.html"))));
+        spec.writeXlsx = spec.writeDashboard = false;
+        auto r = jobs::runJob(spec);
+        QVERIFY(r.ok());
+        QStringList listed{QStringLiteral("manifest.json")};
+        for (const auto &o : r->outputs)
+            listed << o.name;
+        listed.sort();
+        QStringList files = QDir(spec.outputDir).entryList(QDir::Files | QDir::Hidden);
+        files.sort();
+        QCOMPARE(files, listed);
+        QVERIFY(!listed.contains(QStringLiteral("results.xlsx")));
     }
 
     void cancelledJobWritesNoData()

@@ -106,6 +106,46 @@ private Q_SLOTS:
                  QString::fromLatin1(QCryptographicHash::hash("alice|10|2024-01-03|7|", QCryptographicHash::Sha256).toHex()));
     }
 
+    void excelErrorCellsInTheQualityReport()
+    {
+        // #N/A and #DIV/0! from a workbook are values of their own: counted per column as
+        // "error cells" with their rows, raising an alert; not blanks.
+        Profile p;
+        QVERIFY(p.start(makeColumns(kHeader), detect::ColumnMapping{}, Parameters{}).ok());
+        auto batch = makeBatch(int(kHeader.size()), {{"alice", "10", "2024-01-03", "7", ""},
+                                                     {"bob", "#N/A", "2024-02-01", "8", ""},
+                                                     {"carol", "3", "2024-02-02", "#DIV/0!", ""},
+                                                     {"dan", "#DIV/0!", "", "9", ""}});
+        markExcelErrors(*batch);
+        RecordingLineage lineage;
+        QVERIFY(p.consume(*batch, lineage, nullptr).ok());
+        auto result = p.finish(nullptr);
+        QVERIFY(result.ok());
+        const ResultTable &q = result->quality;
+        const auto *amount = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("amount"));
+        QVERIFY(amount);
+        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("count")))].number, 2.0);
+        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("rate")))].number, 0.5);
+        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("3, 5"));
+        QVERIFY((*amount)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#N/A"));
+        const auto *mixed = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("mixed"));
+        QVERIFY(mixed);
+        QCOMPARE((*mixed)[size_t(col(q, QStringLiteral("count")))].number, 1.0);
+        QVERIFY((*mixed)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#DIV/0!"));
+        QVERIFY(!qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("name")));
+        // Not blanks: the blank count of "amount" stays 0; "when" has its one real blank.
+        const auto *blank = qualityRow(*result, QStringLiteral("blank values"), QStringLiteral("amount"));
+        QVERIFY(blank);
+        QCOMPARE((*blank)[size_t(col(q, QStringLiteral("count")))].number, 0.0);
+        QStringList alerts;
+        for (const QualityAlert &a : result->alerts)
+            alerts << a.message;
+        QVERIFY2(alerts.contains(QStringLiteral("Column \"amount\" has 2 Excel error value(s) such as #N/A (rows 3, 5).")),
+                 qPrintable(alerts.join(u'\n')));
+        QVERIFY2(alerts.join(u'\n').contains(u"Column \"mixed\" has 1 Excel error value(s) such as #DIV/0!"),
+                 qPrintable(alerts.join(u'\n')));
+    }
+
     void distinctCountSaysWhenItStopped()
     {
         TextRows rows;

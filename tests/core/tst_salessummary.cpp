@@ -417,6 +417,46 @@ private Q_SLOTS:
                  QStringLiteral("3, 4, 5, 6"));
     }
 
+    void excelErrorCellsInTheQualityReport()
+    {
+        // #N/A and #DIV/0! in the amounts and prices, as a workbook holds them: "error cells"
+        // per column with their rows, and an alert; not blanks.
+        SalesSummary s;
+        QVERIFY(s.start(makeColumns(kSmallHeader), smallMapping(), Parameters{}).ok());
+        auto batch = makeBatch(int(kSmallHeader.size()),
+                               {{"o1", "2024-01-05", "100", "1", "100", "EUR", "North", "A", "web", "0"},
+                                {"o2", "2024-01-06", "#N/A", "2", "50", "EUR", "North", "A", "web", "0"},
+                                {"o3", "2024-01-07", "30", "1", "#DIV/0!", "EUR", "South", "B", "shop", "0"},
+                                {"o4", "2024-02-01", "#N/A", "1", "20", "EUR", "South", "B", "shop", "0"}});
+        markExcelErrors(*batch);
+        RecordingLineage lineage;
+        QVERIFY(s.consume(*batch, lineage, nullptr).ok());
+        auto result = s.finish(nullptr);
+        QVERIFY(result.ok());
+        const ResultTable &q = result->quality;
+        const auto *amount = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("amount"));
+        QVERIFY(amount);
+        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("count")))].number, 2.0);
+        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("rate")))].number, 0.5);
+        QCOMPARE((*amount)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("3, 5"));
+        QVERIFY((*amount)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#N/A"));
+        const auto *price = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("price"));
+        QVERIFY(price);
+        QCOMPARE((*price)[size_t(col(q, QStringLiteral("count")))].number, 1.0);
+        QVERIFY((*price)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#DIV/0!"));
+        QVERIFY(!qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("qty")));
+        const auto *blank = qualityRow(*result, QStringLiteral("blank values"), QStringLiteral("amount"));
+        QVERIFY(blank);
+        QCOMPARE((*blank)[size_t(col(q, QStringLiteral("count")))].number, 0.0);
+        QStringList alerts;
+        for (const QualityAlert &a : result->alerts)
+            alerts << a.message;
+        QVERIFY2(alerts.contains(QStringLiteral("Column \"amount\" has 2 Excel error value(s) such as #N/A (rows 3, 5).")),
+                 qPrintable(alerts.join(u'\n')));
+        QVERIFY2(alerts.contains(QStringLiteral("Column \"price\" has 1 Excel error value(s) such as #DIV/0! (rows 4).")),
+                 qPrintable(alerts.join(u'\n')));
+    }
+
     void totalsKeepThePrecisionOfTheirInputs()
     {
         RecordingLineage lineage;

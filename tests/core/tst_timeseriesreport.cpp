@@ -110,6 +110,43 @@ private Q_SLOTS:
         QCOMPARE((*skipped[0])[size_t(col(result->quality, QStringLiteral("example_rows")))].text, QStringLiteral("5, 6"));
     }
 
+    void excelErrorCellsInTheQualityReport()
+    {
+        // #N/A and #DIV/0! in a parameter column, as a workbook holds them: "error cells" with
+        // their rows in the data-quality table, and an alert; never counted as blanks.
+        TimeSeriesReport r;
+        QVERIFY(r.start(makeColumns(kHeader), mapping(), Parameters{}).ok());
+        auto batch = makeBatch(int(kHeader.size()), {{"CT", "2021-01-01", "10", "ok", "1"},
+                                                     {"CT", "2021-01-02", "#N/A", "ok", "2"},
+                                                     {"CT", "2021-01-03", "12", "ok", "#DIV/0!"},
+                                                     {"CT", "2021-01-04", "#DIV/0!", "ok", "4"}});
+        markExcelErrors(*batch);
+        RecordingLineage lineage;
+        QVERIFY(r.consume(*batch, lineage, nullptr).ok());
+        auto result = r.finish(nullptr);
+        QVERIFY(result.ok());
+        const ResultTable &q = result->quality;
+        const auto *data1 = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("Data 1"));
+        QVERIFY(data1);
+        QCOMPARE((*data1)[size_t(col(q, QStringLiteral("count")))].number, 2.0);
+        QCOMPARE((*data1)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("3, 5"));
+        QVERIFY((*data1)[size_t(col(q, QStringLiteral("detail")))].text.contains(u"#N/A"));
+        const auto *data2 = qualityRow(*result, QStringLiteral("error cells"), QStringLiteral("Data 2"));
+        QVERIFY(data2);
+        QCOMPARE((*data2)[size_t(col(q, QStringLiteral("count")))].number, 1.0);
+        QCOMPARE((*data2)[size_t(col(q, QStringLiteral("example_rows")))].text, QStringLiteral("4"));
+        const auto *blank = qualityRow(*result, QStringLiteral("blank values"), QStringLiteral("Data 1"));
+        QVERIFY(blank);
+        QCOMPARE((*blank)[size_t(col(q, QStringLiteral("count")))].number, 0.0);
+        QStringList alerts;
+        for (const QualityAlert &a : result->alerts)
+            alerts << a.message;
+        QVERIFY2(alerts.contains(QStringLiteral("Column \"Data 1\" has 2 Excel error value(s) such as #N/A (rows 3, 5).")),
+                 qPrintable(alerts.join(u'\n')));
+        QVERIFY2(alerts.contains(QStringLiteral("Column \"Data 2\" has 1 Excel error value(s) such as #DIV/0! (rows 4).")),
+                 qPrintable(alerts.join(u'\n')));
+    }
+
     void listedParametersAndOutliers()
     {
         TextRows rows;

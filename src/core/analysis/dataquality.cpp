@@ -1,5 +1,7 @@
 #include "dataquality.h"
 
+#include "analysis/qualitylog.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -9,13 +11,7 @@ namespace {
 
 QString examplesText(const std::vector<qint64> &rows, qint64 count)
 {
-    QStringList parts;
-    for (qint64 r : rows)
-        parts << QString::number(r);
-    QString s = parts.join(QStringLiteral(", "));
-    if (!rows.empty() && count > qint64(rows.size()))
-        s += QStringLiteral(", …");
-    return s;
+    return exampleRowsText(rows.data(), rows.size(), count);
 }
 
 QString percent(double rate)
@@ -163,6 +159,9 @@ void DataQuality::setColumns(const QList<ingest::ColumnInfo> &columns, const std
     m_mapped = mapped;
     m_mapped.resize(size_t(columns.size()), false);
     m_blanks.assign(size_t(columns.size()), 0);
+    m_errors.assign(size_t(columns.size()), 0);
+    m_errorRows.assign(size_t(columns.size()), {});
+    m_firstError.assign(size_t(columns.size()), {});
     m_unparseable.assign(size_t(columns.size()), 0);
     m_unparseableRows.assign(size_t(columns.size()), {});
 }
@@ -172,9 +171,16 @@ void DataQuality::countBlanks(const ingest::RowBatch &batch)
     const int cols = qMin(batch.columnCount(), int(m_blanks.size()));
     const int rows = batch.rowCount();
     for (int r = 0; r < rows; ++r)
-        for (int c = 0; c < cols; ++c)
-            if (batch.at(r, c).isBlank())
+        for (int c = 0; c < cols; ++c) {
+            const ingest::Value &v = batch.at(r, c);
+            if (v.isBlank()) {
                 ++m_blanks[size_t(c)];
+            } else if (v.kind == ingest::Value::Kind::Error) {
+                if (m_errors[size_t(c)]++ == 0)
+                    m_firstError[size_t(c)] = v.toString();
+                addExample(m_errorRows[size_t(c)], batch.sourceLine(r));
+            }
+        }
 }
 
 void DataQuality::addUnparseable(int column, qint64 sourceRow)
@@ -228,6 +234,21 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
                                   .arg(rowsRead);
             result.alerts << a;
         }
+    }
+    for (int c = 0; c < m_columns.size(); ++c) {
+        const qint64 n = m_errors[size_t(c)];
+        if (n == 0)
+            continue;
+        const QString &name = m_columns[c].name;
+        const QString examples = examplesText(m_errorRows[size_t(c)], n);
+        row(QStringLiteral("error cells"), name, QStringLiteral("all rows"), n, double(n) / total, examples,
+            QStringLiteral("Excel error values such as %1 in the source, kept as errors").arg(m_firstError[size_t(c)]));
+        result.alerts << QualityAlert{QualityAlert::Severity::Warning,
+                                      QStringLiteral("Column \"%1\" has %2 Excel error value(s) such as %3 "
+                                                     "(rows %4).")
+                                          .arg(name)
+                                          .arg(n)
+                                          .arg(m_firstError[size_t(c)], examples)};
     }
     for (int c = 0; c < m_columns.size(); ++c) {
         const qint64 n = m_unparseable[size_t(c)];

@@ -35,6 +35,8 @@ public:
     //! `mapped` marks the columns the analysis uses: their blank rates raise warnings, the other
     //! columns' only notes.
     void setColumns(const QList<ingest::ColumnInfo> &columns, const std::vector<bool> &mapped);
+    //! Counts blank cells per column, and Excel error cells (#N/A, #DIV/0!...), which are values
+    //! of their own: reported as "error cells", never as blanks.
     void countBlanks(const ingest::RowBatch &batch);
     void addUnparseable(int column, qint64 sourceRow);
 
@@ -77,6 +79,9 @@ private:
     QList<ingest::ColumnInfo> m_columns;
     std::vector<bool> m_mapped;
     std::vector<qint64> m_blanks;
+    std::vector<qint64> m_errors;
+    std::vector<std::vector<qint64>> m_errorRows;
+    std::vector<QString> m_firstError;
     std::vector<qint64> m_unparseable;
     std::vector<std::vector<qint64>> m_unparseableRows;
     std::vector<Group> m_groups;

@@ -183,7 +183,7 @@ Result<AnalysisResult> Profile::finish(Feedback *feedback)
     result.tables.push_back(std::move(top));
     result.charts.append({ChartSpec::Kind::Bar, QStringLiteral("profile"), QStringLiteral("Share of blank cells per column"),
                           QStringLiteral("column"), {QStringLiteral("blank_rate")}});
-    result.alerts = m_quality.blankAlerts(m_rows, m_parameters.blankRateAlert);
+    result.alerts = m_quality.blankAlerts(m_rows, m_parameters.blankRateAlert) + m_quality.errorAlerts();
     result.quality = m_quality.table(m_rows);
     return result;
 }

@@ -29,6 +29,7 @@ void QualityLog::setColumns(const QList<ingest::ColumnInfo> &columns)
     m_columns = columns;
     m_blanks.assign(size_t(columns.size()), 0);
     m_blankAlert.assign(size_t(columns.size()), BlankAlert::Warning);
+    m_errors.assign(size_t(columns.size()), QualityFinding{});
 }
 
 void QualityLog::countBlanks(const ingest::RowBatch &batch)
@@ -36,8 +37,15 @@ void QualityLog::countBlanks(const ingest::RowBatch &batch)
     const int cols = qMin(batch.columnCount(), int(m_blanks.size()));
     for (int r = 0; r < batch.rowCount(); ++r) {
         for (int c = 0; c < cols; ++c) {
-            if (batch.at(r, c).isBlank())
+            const ingest::Value &v = batch.at(r, c);
+            if (v.isBlank()) {
                 ++m_blanks[size_t(c)];
+            } else if (v.kind == ingest::Value::Kind::Error) {
+                QualityFinding &f = m_errors[size_t(c)];
+                if (f.count == 0)
+                    f.detail = v.toString();
+                f.add(batch.sourceLine(r));
+            }
         }
     }
 }
@@ -63,15 +71,20 @@ const QualityFinding *QualityLog::find(const QString &check, const QString &colu
     return nullptr;
 }
 
-QString QualityLog::exampleText(const QualityFinding &f)
+QString exampleRowsText(const qint64 *rows, size_t n, qint64 count)
 {
     QStringList parts;
-    for (qint64 row : f.examples)
-        parts << QString::number(row);
+    for (size_t i = 0; i < n; ++i)
+        parts << QString::number(rows[i]);
     QString s = parts.join(QStringLiteral(", "));
-    if (f.count > qint64(f.examples.size()))
+    if (n > 0 && count > qint64(n))
         s += QStringLiteral(", …");
     return s;
+}
+
+QString QualityLog::exampleText(const QualityFinding &f)
+{
+    return exampleRowsText(f.examples.data(), f.examples.size(), f.count);
 }
 
 ResultTable QualityLog::table(qint64 rowsRead) const
@@ -87,6 +100,17 @@ ResultTable QualityLog::table(qint64 rowsRead) const
                           Cell::str(QStringLiteral("all rows")), Cell::integer(n), Cell::num(rate),
                           Cell::blank(),
                           Cell::str(QStringLiteral("%1 of %2 rows are blank").arg(n).arg(rowsRead))});
+    }
+    for (int c = 0; c < m_columns.size(); ++c) {
+        const QualityFinding &f = m_errors[size_t(c)];
+        if (f.count == 0)
+            continue;
+        t.rows.push_back({Cell::str(QStringLiteral("error cells")), Cell::str(m_columns[c].name),
+                          Cell::str(QStringLiteral("all rows")), Cell::integer(f.count),
+                          rowsRead > 0 ? Cell::num(double(f.count) / double(rowsRead)) : Cell::blank(),
+                          Cell::str(exampleText(f)),
+                          Cell::str(QStringLiteral("Excel error values such as %1 in the source, kept as errors")
+                                        .arg(f.detail))});
     }
     for (const QualityFinding &f : m_findings) {
         if (f.count == 0)
@@ -119,6 +143,22 @@ QList<QualityAlert> QualityLog::blankAlerts(qint64 rowsRead, double threshold) c
             message += QStringLiteral(", as expected: only some rows carry it");
         alerts.append({kind == BlankAlert::Info ? QualityAlert::Severity::Info : QualityAlert::Severity::Warning,
                        message + QLatin1Char('.')});
+    }
+    return alerts;
+}
+
+QList<QualityAlert> QualityLog::errorAlerts() const
+{
+    QList<QualityAlert> alerts;
+    for (int c = 0; c < m_columns.size(); ++c) {
+        const QualityFinding &f = m_errors[size_t(c)];
+        if (f.count == 0)
+            continue;
+        alerts.append({QualityAlert::Severity::Warning,
+                       QStringLiteral("Column \"%1\" has %2 Excel error value(s) such as %3 (rows %4).")
+                           .arg(m_columns[c].name)
+                           .arg(f.count)
+                           .arg(f.detail, exampleText(f))});
     }
     return alerts;
 }

@@ -13,6 +13,9 @@
 
 namespace finpipe::analysis {
 
+//! "2, 57, 103" for the example rows (or lines) of a finding, with ", …" when `count` is larger.
+QString exampleRowsText(const qint64 *rows, size_t n, qint64 count);
+
 //! One data-quality finding: how many rows a check caught, with a few example rows.
 struct QualityFinding {
     QString check;   //!< in plain words, e.g. "duplicate order id"
@@ -33,7 +36,8 @@ struct QualityFinding {
 };
 
 //! Collects what the data-quality table shows for one analysis run: the blank rate of every
-//! column, then each finding in the order it was first seen. Shared by the analyses of this folder
+//! column, the Excel error cells of each column that has some, then each finding in the order it
+//! was first seen. Shared by the analyses of this folder
 //! so that their data_quality.csv files have one layout:
 //! check, column, scope, count, rate, example_rows, detail.
 class QualityLog
@@ -51,9 +55,11 @@ public:
     void setBlankAlert(int column, BlankAlert alert) { m_blankAlert[size_t(column)] = alert; }
 
     void setColumns(const QList<ingest::ColumnInfo> &columns);
-    //! Counts blank cells per column.
+    //! Counts blank cells per column, and Excel error cells (#N/A, #DIV/0!...), which are values
+    //! of their own: reported as "error cells", never as blanks.
     void countBlanks(const ingest::RowBatch &batch);
     qint64 blanks(int column) const { return m_blanks[size_t(column)]; }
+    qint64 errors(int column) const { return m_errors[size_t(column)].count; }
 
     //! The finding for (check, column, scope), created empty on first use.
     QualityFinding &finding(const QString &check, const QString &column = {},
@@ -66,6 +72,8 @@ public:
     ResultTable table(qint64 rowsRead) const;
     //! A warning for every column whose blank rate reaches `threshold`.
     QList<QualityAlert> blankAlerts(qint64 rowsRead, double threshold) const;
+    //! A warning for every column that holds Excel error cells: a formula failed in the source.
+    QList<QualityAlert> errorAlerts() const;
 
     //! "2, 57, 103" (and "…" when there are more).
     static QString exampleText(const QualityFinding &f);
@@ -74,6 +82,7 @@ private:
     QList<ingest::ColumnInfo> m_columns;
     std::vector<qint64> m_blanks;
     std::vector<BlankAlert> m_blankAlert;
+    std::vector<QualityFinding> m_errors; //!< per column; detail holds the first error's text
     std::deque<QualityFinding> m_findings; // deque: references from finding() stay valid
     QHash<QString, size_t> m_index;
 };

@@ -690,6 +690,7 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
 
     // Data quality and alerts.
     result.alerts += m_quality.blankAlerts(m_rowsRead, m_parameters.blankRateAlert);
+    result.alerts += m_quality.errorAlerts();
     struct AlertRule {
         QString check;
         Role role;

@@ -345,7 +345,7 @@ Result<AnalysisResult> TimeSeriesReport::finish(Feedback *feedback)
     for (ResultTable &t : stationTables)
         result.tables.push_back(std::move(t));
     result.tables.push_back(std::move(summary));
-    result.alerts = m_quality.blankAlerts(m_rowsRead, m_parameters.blankRateAlert) + result.alerts;
+    result.alerts = m_quality.blankAlerts(m_rowsRead, m_parameters.blankRateAlert) + m_quality.errorAlerts() + result.alerts;
     for (const Candidate &c : m_candidates) {
         if (const QualityFinding *f = m_quality.find(kUnparseableNumber, c.name); f && f->count > 0)
             result.alerts.append({QualityAlert::Severity::Warning,

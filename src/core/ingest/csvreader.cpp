@@ -1,18 +1,14 @@
 #include "csvreader.h"
 
-#include "ingest/csvscanner.h"
-#include "ingest/fileerrors.h"
-#include "ingest/sha256.h"
-#include "ingest/textdecoder.h"
-#include "ingest/valueparser.h"
+#include "ingest/csvreaderimpl.h"
 
-#include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <optional>
 
 // Rows whose field count differs from the table's:
@@ -21,35 +17,16 @@
 //  - more fields with content: the row is left out (its values would land in the wrong
 //    columns) and the line is reported.
 // Reports are warnings naming the first few lines and the count.
+//
+// Records that do not fit the table (more fields with content, at most half the fields, or text
+// in a number or date column) are held back, at most tables::kMaxMisfitRun of them: when a row that
+// fits follows they are rows (or wrong-field-count lines) as above; at the end of the file they are
+// footers; a header-like one followed by rows of its own starts a further table, which ends the
+// read (the rest of the file is accounted for as "after the table").
 
 namespace finpipe::ingest {
 
-namespace {
-
-using values::DateOrder;
-
-constexpr qint64 kChunkBytes = 1 << 20;
-constexpr size_t kHeadRecords = 1000;
-constexpr int kSampleOffsets = 8;
-constexpr qint64 kOffsetProbeBytes = 64 * 1024;
-constexpr int kOffsetRows = 125;
-constexpr size_t kMaxJunkLines = 50;
-constexpr int kLinesListed = 5;
-
-//! What the reader knows about one column while it streams.
-struct ColumnState {
-    ColumnType type = ColumnType::Text;
-    //! false until a non-blank value has been seen (an all-blank column ends up text).
-    bool typed = false;
-    DateOrder order = DateOrder::DayFirst;
-    //! The last ISO date seen (yyyy-mm-dd) and its day: time series repeat a day for many rows.
-    char dateKey[10] = {};
-    qint64 dateKeyMs = 0;
-    bool hasDateKey = false;
-    //! First line at which a typed column had to become text; 0 if it never did.
-    qint64 widenedAt = 0;
-    std::string widenedBy;
-};
+namespace csvdetail {
 
 ColumnType kindToType(Value::Kind kind)
 {
@@ -88,102 +65,66 @@ QString lineList(const QList<qint64> &lines, qint64 count)
     return s;
 }
 
-//! Whether the 10 bytes of a yyyy-mm-dd at `a` and `b` are the same (two loads, no call).
-bool sameDay(const char *a, const char *b)
-{
-    std::uint64_t a8, b8;
-    std::uint16_t a2, b2;
-    std::memcpy(&a8, a, 8);
-    std::memcpy(&b8, b, 8);
-    std::memcpy(&a2, a + 8, 2);
-    std::memcpy(&b2, b + 8, 2);
-    return a8 == b8 && a2 == b2;
-}
-
-//! " HH:MM:SS" or "THH:MM:SS" at `p` (9 bytes) as milliseconds, or -1.
-qint64 isoTimeOfDay(const char *p)
-{
-    auto d = [p](int i) { return unsigned(p[i] - '0') <= 9; };
-    if ((p[0] != ' ' && p[0] != 'T') || p[3] != ':' || p[6] != ':' || !d(1) || !d(2) || !d(4) || !d(5)
-        || !d(7) || !d(8))
-        return -1;
-    const int h = (p[1] - '0') * 10 + (p[2] - '0');
-    const int m = (p[4] - '0') * 10 + (p[5] - '0');
-    const int s = (p[7] - '0') * 10 + (p[8] - '0');
-    if (h > 23 || m > 59 || s > 59)
-        return -1;
-    return ((qint64(h) * 60 + m) * 60 + s) * 1000;
-}
-
 QString fromUtf8(std::string_view s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-class CsvReader final : public TableReader
+//! A record as the analyst would recognise it in a message: its filled fields, shortened.
+QString recordPreview(const tables::Fields &fields)
 {
-public:
-    CsvReader(const QString &path, const ReadOptions &options) : m_file(path), m_options(options)
-    {
-        m_info.path = path;
-        m_info.format = FileFormat::Csv;
-        m_name = displayName(path);
-    }
+    QStringList parts;
+    for (const std::string &f : fields)
+        if (const std::string_view t = values::trim(f); !t.empty())
+            parts << fromUtf8(t);
+    QString s = parts.join(QStringLiteral(" "));
+    if (s.size() > 60)
+        s = s.left(57) + QStringLiteral("...");
+    return s;
+}
 
-    Result<void> open();
+//! "line 42", "line 42 and line 97", "lines 42, 97 and 120".
+QString lineSeries(const QList<qint64> &lines)
+{
+    if (lines.size() == 1)
+        return QStringLiteral("line %1").arg(lines.front());
+    if (lines.size() == 2)
+        return QStringLiteral("line %1 and line %2").arg(lines[0]).arg(lines[1]);
+    QStringList parts;
+    for (qsizetype i = 0; i + 1 < lines.size() && i < 10; ++i)
+        parts << QString::number(lines[i]);
+    const QString last = lines.size() > 11 ? QStringLiteral("%1 more").arg(lines.size() - 10)
+                                           : QString::number(lines.back());
+    return QStringLiteral("lines %1 and %2").arg(parts.join(QStringLiteral(", ")), last);
+}
 
-    const SourceInfo &info() const override { return m_info; }
-    const QList<ColumnInfo> &columns() const override { return m_columns; }
-    Result<bool> readBatch(RowBatch &batch, Feedback *feedback) override;
-    Result<bool> readSample(RowBatch &batch, int maxRows) override;
-    qint64 rowsRead() const override { return m_rows; }
+//! Fields of `record` up to the last one with content.
+size_t contentWidth(std::string_view record, const std::vector<csv::FieldSpan> &fields, size_t count)
+{
+    while (count > 0
+           && values::trim(record.substr(fields[count - 1].begin, fields[count - 1].end - fields[count - 1].begin))
+                  .empty())
+        --count;
+    return count;
+}
 
-private:
-    Result<bool> fill(Feedback *feedback);
-    Result<void> checkBinary(size_t from) const;
-    Error tooLong(qint64 line, bool insideQuote) const;
-    std::vector<csv::SampleRecord> sampleOffsets(size_t fieldCount) const;
-    void decideColumns(const std::vector<const csv::SampleRecord *> &rows);
-    inline void parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
-    void parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const;
-    Result<void> finish();
 
-    QFile m_file;
-    ReadOptions m_options;
-    QString m_name;
-    SourceInfo m_info;
-    QList<ColumnInfo> m_columns;
-    QDateTime m_modifiedAtStart;
-
-    Sha256 m_hash;
-    TextDecoder m_decoder;
-    csv::Dialect m_dialect;
-    std::vector<char> m_raw;
-    //! Decoded text not yet consumed starts at m_pos.
-    std::string m_text;
-    size_t m_pos = 0;
-    bool m_rawEof = false;
-    bool m_done = false;
-    qint64 m_bytesRead = 0;
-    qint64 m_line = 1;
-    qint64 m_rows = 0;
-    int m_columnCount = 0;
-    std::vector<csv::FieldSpan> m_fields;
-    std::vector<ColumnState> m_state;
-    std::vector<ColumnState> m_sampleState;
-    std::vector<csv::SampleRecord> m_sample;
-    size_t m_headSampleRows = 0;
-
-    qint64 m_shortRows = 0, m_longRows = 0;
-    QList<qint64> m_shortLines, m_longLines;
-    qint64 m_unclosedQuoteLine = 0;
-};
-
-Result<void> CsvReader::checkBinary(size_t from) const
+Result<void> CsvReader::checkBinary(size_t from, std::string_view raw, qint64 rawAt) const
 {
     const char *p = m_text.data() + from;
     const size_t n = m_text.size() - from;
-    const bool nul = std::memchr(p, 0, n) != nullptr;
+    // The NUL is looked for in the bytes, so that its position is the file's (UTF-16: a NUL unit).
+    qint64 nulAt = -1;
+    if (m_decoder.encoding() == TextEncoding::Utf16LE || m_decoder.encoding() == TextEncoding::Utf16BE) {
+        for (size_t i = size_t(rawAt & 1); i + 1 < raw.size(); i += 2)
+            if (raw[i] == 0 && raw[i + 1] == 0) {
+                nulAt = rawAt + qint64(i);
+                break;
+            }
+    } else if (const void *z = std::memchr(raw.data(), 0, raw.size())) {
+        nulAt = rawAt + (static_cast<const char *>(z) - raw.data());
+    }
+    const bool nul = nulAt >= 0;
     size_t control = 0;
     if (!nul && from == 0) {
         // Control characters other than tab, line ends, form feed and Ctrl-Z betray binary data.
@@ -198,12 +139,13 @@ Result<void> CsvReader::checkBinary(size_t from) const
     } else if (!nul) {
         return {};
     }
+    const QString what = nul ? QStringLiteral("a NUL byte at byte %1").arg(nulAt + 1)
+                             : QStringLiteral("%1 control characters in the first 64 KiB").arg(control);
     return Error::make(Error::Code::Format,
                        QStringLiteral("\"%1\" does not look like a text/CSV file: it contains binary "
-                                      "data. Check that it is the file you meant to open.")
-                           .arg(m_name),
-                       nul ? QStringLiteral("NUL byte after byte %1").arg(m_bytesRead)
-                           : QStringLiteral("%1 control characters in the first 64 KiB").arg(control));
+                                      "data (%2). Check that it is the file you meant to open.")
+                           .arg(m_name, what),
+                       what);
 }
 
 Error CsvReader::tooLong(qint64 line, bool insideQuote) const
@@ -261,7 +203,7 @@ Result<bool> CsvReader::fill(Feedback *feedback)
                                .arg(m_name));
     const size_t before = m_text.size();
     m_decoder.decode(m_raw.data(), size_t(n), m_text);
-    if (auto r = checkBinary(before); !r)
+    if (auto r = checkBinary(before, std::string_view(m_raw.data(), size_t(n)), m_bytesRead - n); !r)
         return r.error();
     if (feedback)
         feedback->setProgress(m_bytesRead, m_info.size);
@@ -287,11 +229,16 @@ Result<void> CsvReader::open()
     const std::string_view head(m_raw.data(), size_t(n));
     const EncodingGuess guess = sniffEncoding(head, m_bytesRead >= m_info.size);
     m_decoder = TextDecoder(guess.encoding);
+    m_decoder.startAt(guess.bomBytes);
     m_info.encoding = encodingName(guess.encoding);
+    if (guess.invalidUtf8At >= 0)
+        m_info.warnings << QStringLiteral("\"%1\" is not valid UTF-8 at byte %2; it was read as Windows-1252.")
+                               .arg(m_name)
+                               .arg(guess.invalidUtf8At + 1);
     m_decoder.decode(head.data() + guess.bomBytes, head.size() - size_t(guess.bomBytes), m_text);
     if (m_rawEof)
         m_decoder.finish(m_text);
-    if (auto r = checkBinary(0); !r)
+    if (auto r = checkBinary(0, head.substr(size_t(guess.bomBytes)), guess.bomBytes); !r)
         return r.error();
 
     // Sniffing needs at least one whole line.
@@ -312,64 +259,89 @@ Result<void> CsvReader::open()
     m_info.delimiter = QLatin1Char(m_dialect.delimiter);
     m_info.quote = m_dialect.quote ? QChar(QLatin1Char(m_dialect.quote)) : QChar();
 
-    std::vector<csv::SampleRecord> headRecords = csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1);
+    auto splitHead = [this] {
+        return csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1, /*keepBlank=*/true);
+    };
+    auto allBlank = [](const std::vector<csv::SampleRecord> &records) {
+        return std::all_of(records.begin(), records.end(),
+                           [](const csv::SampleRecord &r) { return tables::effectiveWidth(r.fields) == 0; });
+    };
+    std::vector<csv::SampleRecord> headRecords = splitHead();
     // A quoted value with line breaks can make the first record longer than the head.
-    while (headRecords.empty() && !m_rawEof) {
+    while (allBlank(headRecords) && !m_rawEof) {
         if (qint64(m_text.size()) > m_options.maxLineBytes)
             return tooLong(1, true);
         if (auto r = fill(nullptr); !r)
             return r.error();
-        headRecords = csv::splitRecords(m_text, m_rawEof, m_dialect, kHeadRecords, 1);
-    }
-    if (headRecords.empty()) {
-        return Error::make(Error::Code::Unreadable,
-                           QStringLiteral("\"%1\" is empty: it has no rows to read.").arg(m_name));
+        headRecords = splitHead();
     }
 
-    // The table's shape: the most common field count (on a tie, the one met first). Short records
-    // above the first record that could be the header (at most half the shape's fields) are junk:
-    // titles, report dates, bank names.
-    std::map<size_t, int> counts;
+    // The table: past metadata, titles and comments above it; up to footers or a further table.
+    std::vector<tables::Fields> headFields;
+    headFields.reserve(headRecords.size());
     for (const auto &r : headRecords)
-        ++counts[r.fields.size()];
-    size_t shape = headRecords.front().fields.size();
-    int best = 0;
-    for (const auto &r : headRecords)
-        if (counts[r.fields.size()] > best) {
-            shape = r.fields.size();
-            best = counts[shape];
-        }
-    // A record whose fields beyond its own count are empty in the rows below is the header of
-    // rows that end with a delimiter ("a,b" over "1,2,"), not junk.
-    auto headsTrailingDelimiters = [&](size_t i) {
-        const size_t k = headRecords[i].fields.size();
-        if (k < 2 || k >= shape || i + 1 >= headRecords.size())
-            return false;
-        for (size_t j = i + 1; j < headRecords.size() && j <= i + 20; ++j)
-            for (size_t f = k; f < headRecords[j].fields.size(); ++f)
-                if (!values::trim(headRecords[j].fields[f]).empty())
-                    return false;
-        return true;
-    };
-    size_t headerIndex = 0;
-    while (shape > 1 && headerIndex + 1 < headRecords.size() && headerIndex < kMaxJunkLines
-           && headRecords[headerIndex].fields.size() <= shape / 2)
-        ++headerIndex;
-    const bool trailingDelimiters = headsTrailingDelimiters(headerIndex);
-    if (headerIndex > 0) {
-        m_info.skippedLines = int(headRecords[headerIndex].line - 1);
-        m_info.warnings << QStringLiteral("Skipped %1 line(s) above the table (lines 1 to %2): they do "
-                                          "not have the table's %3 columns.")
-                               .arg(m_info.skippedLines)
-                               .arg(m_info.skippedLines)
-                               .arg(shape);
+        headFields.push_back(r.fields);
+    const tables::TableLocation loc = tables::locateTable(headFields);
+    std::vector<tables::Fields>().swap(headFields);
+    if (!loc.found)
+        return Error::make(Error::Code::Unreadable,
+                           QStringLiteral("\"%1\" is empty: it has no rows to read.").arg(m_name));
+    const csv::SampleRecord first = headRecords[loc.first];
+    if (loc.width > tables::kMaxColumns)
+        return Error::make(Error::Code::TooLarge,
+                           QStringLiteral("Line %1 of \"%2\" has %3 columns; finpipe reads at most 16384 "
+                                          "columns (Excel's limit). Check that this is the file you meant.")
+                               .arg(first.line)
+                               .arg(m_name)
+                               .arg(qint64(loc.width)),
+                           QStringLiteral("columns: %1").arg(qint64(loc.width)));
+    const bool headIsWholeFile =
+        m_rawEof && size_t(std::count_if(headRecords.begin(), headRecords.end(), [](const csv::SampleRecord &r) {
+            return tables::effectiveWidth(r.fields) > 0;
+        })) < kHeadRecords;
+    if (loc.bodyRows == 0 && !headIsWholeFile)
+        m_info.warnings << QStringLiteral("The first %1 lines of \"%2\" show no table with rows under a "
+                                          "header; line %3 was taken as the table's first line. Check "
+                                          "the file, or remove the lines above the table.")
+                               .arg(qint64(headRecords.size()))
+                               .arg(m_name)
+                               .arg(first.line);
+    m_commentsUsed = loc.commentsUsed;
+    m_headEndLine = headIsWholeFile ? std::numeric_limits<qint64>::max() : headRecords.back().nextLine;
+    QString aboveExample;
+    for (size_t i = 0; i < loc.first; ++i) {
+        const csv::SampleRecord &r = headRecords[i];
+        SkipReason why = SkipReason::AboveHeader;
+        if (tables::effectiveWidth(r.fields) == 0)
+            why = SkipReason::Blank;
+        else if (m_commentsUsed && tables::isCommentRecord(r.fields))
+            why = SkipReason::Comment;
+        else if (aboveExample.isEmpty())
+            aboveExample = recordPreview(r.fields);
+        m_aboveHeader.push_back({r.line, why});
+        m_tally.note(r.line, why);
     }
-    const csv::SampleRecord first = headRecords[headerIndex];
-    m_sample.assign(std::make_move_iterator(headRecords.begin() + std::ptrdiff_t(headerIndex) + 1),
-                    std::make_move_iterator(headRecords.end()));
+    m_info.skippedLines = int(std::min<qint64>(first.line - 1, std::numeric_limits<int>::max()));
+    if (const qint64 n = m_tally.count(SkipReason::AboveHeader))
+        m_info.warnings << QStringLiteral("Left out %1 line(s) above the table (lines %2: \"%3\"%4).")
+                               .arg(n)
+                               .arg(lineRanges(m_tally.examples(SkipReason::AboveHeader), n), aboveExample,
+                                    n > 1 ? QStringLiteral(" and more") : QString());
+    for (size_t i : loc.moreTables)
+        m_info.moreTablesAt << headRecords[i].line;
+    if (!loc.moreTables.empty())
+        m_stopLine = headRecords[loc.moreTables.front()].line;
+
+    // The sample: the table's rows in the head, and (when it runs on) rows from further in.
+    for (size_t i = loc.first + 1; i < loc.end && i < headRecords.size(); ++i) {
+        csv::SampleRecord &r = headRecords[i];
+        if (tables::effectiveWidth(r.fields) > 0 && !(m_commentsUsed && tables::isCommentRecord(r.fields)))
+            m_sample.push_back(std::move(r));
+    }
     m_headSampleRows = m_sample.size();
-    for (auto &r : sampleOffsets(shape))
-        m_sample.push_back(std::move(r));
+    if (loc.moreTables.empty())
+        for (auto &r : sampleOffsets(loc.width))
+            m_sample.push_back(std::move(r));
 
     // Decimal comma: decided for the file from how the number-like cells use their separators.
     qint64 commaHints = 0, pointHints = 0, ambiguousHints = 0;
@@ -408,32 +380,45 @@ Result<void> CsvReader::open()
         else
             ++dataVotes;
     }
-    m_info.hasHeader = !(dataVotes > 0 && headerVotes == 0);
+    // A lone line (nothing under it) is judged by its own values: dates and numbers are data.
+    m_info.hasHeader = m_sample.empty() ? loc.headerLike : !(dataVotes > 0 && headerVotes == 0);
 
-    m_columnCount = int(trailingDelimiters ? first.fields.size() : std::max(first.fields.size(), shape));
-    QStringList seen;
+    m_columnCount = int(loc.width);
+    // Names made unique in one pass: a hash of those taken and the next suffix to try per name.
+    QSet<QString> taken;
+    QHash<QString, int> nextSuffix;
+    int renamed = 0;
     for (int c = 0; c < m_columnCount; ++c) {
         QString name;
         if (m_info.hasHeader && size_t(c) < first.fields.size())
             name = fromUtf8(values::trim(first.fields[size_t(c)]));
         if (name.isEmpty())
             name = QStringLiteral("Column %1").arg(c + 1);
-        if (seen.contains(name)) {
-            int k = 2;
-            while (seen.contains(name + QStringLiteral(" (%1)").arg(k)))
+        if (taken.contains(name)) {
+            int &k = nextSuffix[name];
+            k = std::max(k, 2);
+            while (taken.contains(name + QStringLiteral(" (%1)").arg(k)))
                 ++k;
-            m_info.warnings << QStringLiteral("Two columns are named \"%1\"; the later one is called "
-                                              "\"%1 (%2)\".")
-                                   .arg(name)
-                                   .arg(k);
-            name += QStringLiteral(" (%1)").arg(k);
+            if (++renamed <= kLinesListed)
+                m_info.warnings << QStringLiteral("Two columns are named \"%1\"; the later one is called "
+                                                  "\"%1 (%2)\".")
+                                       .arg(name)
+                                       .arg(k);
+            name += QStringLiteral(" (%1)").arg(k++);
         }
-        seen << name;
+        taken.insert(name);
         m_columns.append(ColumnInfo{name, ColumnType::Text});
     }
+    if (renamed > kLinesListed)
+        m_info.warnings << QStringLiteral("%1 more columns repeat an earlier column's name; each was given a "
+                                          "number the same way.")
+                               .arg(renamed - kLinesListed);
     if (!m_info.hasHeader) {
-        m_info.warnings << QStringLiteral("No header row was found (the first row holds data like the "
-                                          "rows below it); the columns are named Column 1 to Column %1.")
+        m_info.warnings << (m_sample.empty()
+                                ? QStringLiteral("No header row was found (the only line holds data); the "
+                                                 "columns are named Column 1 to Column %1.")
+                                : QStringLiteral("No header row was found (the first row holds data like the "
+                                                 "rows below it); the columns are named Column 1 to Column %1."))
                                .arg(m_columnCount);
         m_sample.insert(m_sample.begin(), first);
         ++m_headSampleRows;
@@ -444,6 +429,7 @@ Result<void> CsvReader::open()
         typed.push_back(&r);
     decideColumns(typed);
 
+    m_info.skipped = m_tally.summaries();
     // The stream resumes at the first data record.
     m_pos = m_info.hasHeader ? first.next : first.begin;
     m_line = m_info.hasHeader ? first.nextLine : first.line;
@@ -486,9 +472,14 @@ std::vector<csv::SampleRecord> CsvReader::sampleOffsets(size_t fieldCount) const
         start += (text[start] == '\r' && start + 1 < text.size() && text[start + 1] == '\n') ? 2 : 1;
         auto records = csv::splitRecords(std::string_view(text).substr(start), atEnd, m_dialect,
                                          kOffsetRows, 0);
-        for (auto &r : records)
-            if (r.fields.size() == fieldCount)
+        // At the end of the file, leave out what may be footers.
+        if (atEnd)
+            records.resize(records.size() > tables::kMaxMisfitRun ? records.size() - tables::kMaxMisfitRun : 0);
+        for (auto &r : records) {
+            const size_t width = tables::effectiveWidth(r.fields);
+            if (width > 0 && tables::fitsWidth(width, r.fields.size(), fieldCount))
                 out.push_back(std::move(r));
+        }
     }
     return out;
 }
@@ -542,252 +533,15 @@ void CsvReader::decideColumns(const std::vector<const csv::SampleRecord *> &rows
     m_sampleState = m_state;
 }
 
-inline void CsvReader::parseCell(Value &v, std::string_view text, ColumnState &c, qint64 line) const
-{
-    v.text = text;
-    if (text.empty())
-        return; // Blank
-    std::string_view t = text;
-    if (t.front() == ' ' || t.back() == ' ' || t.front() == '\t' || t.back() == '\t'
-        || static_cast<unsigned char>(t.front()) == 0xC2 || static_cast<unsigned char>(t.back()) == 0xA0)
-        t = values::trim(t);
-    if (c.typed) {
-        switch (c.type) {
-        case ColumnType::Integer:
-        case ColumnType::Decimal: {
-            bool isInteger = false;
-            if (values::parseNumber(t, m_info.decimalComma, v.number, isInteger)) {
-                v.kind = isInteger ? Value::Kind::Integer : Value::Kind::Decimal;
-                if (!isInteger)
-                    c.type = ColumnType::Decimal;
-                return;
-            }
-            break;
-        }
-        case ColumnType::Date:
-        case ColumnType::DateTime: {
-            if (c.hasDateKey && (t.size() == 10 || t.size() == 19) && sameDay(t.data(), c.dateKey)) {
-                if (t.size() == 10) {
-                    v.kind = Value::Kind::Date;
-                    v.msecs = c.dateKeyMs;
-                    return;
-                }
-                const qint64 ofDay = isoTimeOfDay(t.data() + 10);
-                if (ofDay >= 0) {
-                    v.kind = Value::Kind::DateTime;
-                    v.msecs = c.dateKeyMs + ofDay;
-                    c.type = ColumnType::DateTime;
-                    return;
-                }
-            }
-            bool hasTime = false;
-            if (values::parseDateTime(t, c.order, v.msecs, hasTime)) {
-                if ((t.size() == 10 || t.size() == 19) && t[4] == '-' && t[7] == '-') {
-                    std::memcpy(c.dateKey, t.data(), 10);
-                    const qint64 day = values::kMsecsPerDay;
-                    c.dateKeyMs = v.msecs - (((v.msecs % day) + day) % day);
-                    c.hasDateKey = true;
-                }
-                v.kind = hasTime ? Value::Kind::DateTime : Value::Kind::Date;
-                if (hasTime)
-                    c.type = ColumnType::DateTime;
-                return;
-            }
-            break;
-        }
-        case ColumnType::Boolean: {
-            bool b = false;
-            if (values::parseBoolean(t, b)) {
-                v.kind = Value::Kind::Boolean;
-                v.number = b ? 1 : 0;
-                return;
-            }
-            break;
-        }
-        case ColumnType::Text:
-            v.kind = t.size() <= 4 && values::isNullToken(t) ? Value::Kind::Blank : Value::Kind::Text;
-            return;
-        }
-        if (values::isNullToken(t))
-            return; // Blank
-        // The value does not fit the column's type: the column becomes text from here on.
-        if (!c.widenedAt) {
-            c.widenedAt = line;
-            c.widenedBy = std::string(t.substr(0, 40));
-        }
-        c.type = ColumnType::Text;
-        v.kind = Value::Kind::Text;
-        return;
-    }
-    parseFirstValue(v, text, c, line);
-}
-
-void CsvReader::parseFirstValue(Value &v, std::string_view text, ColumnState &c, qint64 line) const
-{
-    // First value of a column that was blank throughout the sample: it sets the type.
-    const Value::Kind k = values::classify(text, m_info.decimalComma);
-    if (k == Value::Kind::Blank)
-        return;
-    c.typed = true;
-    c.type = kindToType(k);
-    parseCell(v, text, c, line);
-}
-
-Result<bool> CsvReader::readBatch(RowBatch &batch, Feedback *feedback)
-{
-    batch.reset(m_columnCount);
-    if (m_done)
-        return false;
-    if (feedback) {
-        feedback->setPhase("Reading");
-        if (feedback->isCancelled())
-            return Error::make(Error::Code::Cancelled,
-                               QStringLiteral("Reading \"%1\" was cancelled.").arg(m_name));
-    }
-    const size_t columns = size_t(m_columnCount);
-    const char quote = m_dialect.quote;
-    std::string scratch;
-    // Counted here: RowBatch::rowCount() divides, once per row would show in profiles.
-    int rowsInBatch = 0;
-    while (rowsInBatch < m_options.batchRows) {
-        const std::string_view rest(m_text.data() + m_pos, m_text.size() - m_pos);
-        if (rest.empty() && m_rawEof) {
-            if (auto r = finish(); !r)
-                return r.error();
-            break;
-        }
-        const csv::ScanResult r = csv::scanRecord(rest, m_rawEof, m_dialect, m_fields);
-        if (!r.complete) {
-            if (qint64(rest.size()) > m_options.maxLineBytes)
-                return tooLong(m_line, r.insideQuote);
-            if (auto more = fill(feedback); !more)
-                return more.error();
-            continue;
-        }
-        const std::string_view record = rest.substr(0, r.length);
-        const qint64 line = m_line;
-        m_pos += r.consumed;
-        m_line += r.lineEnds;
-        if (r.unclosedQuote && !m_unclosedQuoteLine)
-            m_unclosedQuoteLine = line;
-        const char lead = record.empty() ? ' ' : record.front();
-        if ((lead == ' ' || lead == '\t' || lead == m_dialect.delimiter || lead == quote)
-            && csv::isBlankRecord(record, m_fields))
-            continue;
-        size_t fieldCount = m_fields.size();
-        if (fieldCount > columns) {
-            bool extraBlank = true;
-            for (size_t i = columns; i < fieldCount && extraBlank; ++i)
-                extraBlank = values::trim(record.substr(m_fields[i].begin, m_fields[i].end - m_fields[i].begin)).empty();
-            if (!extraBlank) {
-                if (m_longLines.size() < kLinesListed)
-                    m_longLines << line;
-                ++m_longRows;
-                continue;
-            }
-            fieldCount = columns;
-        } else if (fieldCount < columns) {
-            if (m_shortLines.size() < kLinesListed)
-                m_shortLines << line;
-            ++m_shortRows;
-        }
-        Value *row = batch.appendRow(line);
-        const std::string_view stored = batch.store(record);
-        for (size_t i = 0; i < fieldCount; ++i) {
-            const csv::FieldSpan &f = m_fields[i];
-            const std::string_view text = f.unescape
-                                              ? batch.store(csv::fieldText(record, f, quote, scratch))
-                                              : std::string_view(stored.data() + f.begin, f.end - f.begin);
-            parseCell(row[i], text, m_state[i], line);
-        }
-        ++m_rows;
-        ++rowsInBatch;
-    }
-    for (int c = 0; c < m_columnCount; ++c)
-        m_columns[c].type = m_state[size_t(c)].typed ? m_state[size_t(c)].type : ColumnType::Text;
-    if (feedback) {
-        feedback->setProgress(m_bytesRead, m_info.size);
-        feedback->setRows(m_rows);
-    }
-    if (!m_done)
-        if (auto r = checkUnchanged(m_file, m_info.size, m_modifiedAtStart); !r)
-            return r.error();
-    return batch.rowCount() > 0 || !m_done;
-}
-
-Result<void> CsvReader::finish()
-{
-    if (auto r = checkUnchanged(m_file, m_info.size, m_modifiedAtStart); !r)
-        return r.error();
-    m_done = true;
-    if (m_options.computeHash)
-        m_info.sha256 = m_hash.finishHex();
-    if (m_shortRows)
-        m_info.warnings << QStringLiteral("%1 row(s) have fewer fields than the table's %2 columns; they "
-                                          "were kept with the missing cells blank (lines %3).")
-                               .arg(m_shortRows)
-                               .arg(m_columnCount)
-                               .arg(lineList(m_shortLines, m_shortRows));
-    if (m_longRows)
-        m_info.warnings << QStringLiteral("%1 row(s) have more fields than the table's %2 columns and "
-                                          "were left out (lines %3).")
-                               .arg(m_longRows)
-                               .arg(m_columnCount)
-                               .arg(lineList(m_longLines, m_longRows));
-    if (m_unclosedQuoteLine)
-        m_info.warnings << QStringLiteral("The quoted value that starts on line %1 is never closed; the "
-                                          "rest of the file was read as that one value.")
-                               .arg(m_unclosedQuoteLine);
-    for (int c = 0; c < m_columnCount; ++c) {
-        const ColumnState &s = m_state[size_t(c)];
-        if (s.widenedAt)
-            m_info.warnings << QStringLiteral("Column \"%1\" looked like %2 values, but line %3 holds "
-                                              "\"%4\"; the column is read as text.")
-                                   .arg(m_columns[c].name, columnTypeName(m_sampleState[size_t(c)].type))
-                                   .arg(s.widenedAt)
-                                   .arg(fromUtf8(s.widenedBy));
-    }
-    if (m_decoder.invalidBytes() > 0)
-        m_info.warnings << QStringLiteral("%1 byte(s) were not valid UTF-8 and were read as "
-                                          "Windows-1252 characters.")
-                               .arg(m_decoder.invalidBytes());
-    // The text buffer is no longer needed.
-    std::string().swap(m_text);
-    m_pos = 0;
-    return {};
-}
-
-Result<bool> CsvReader::readSample(RowBatch &batch, int maxRows)
-{
-    batch.reset(m_columnCount);
-    // Half from the start of the file, half from the offsets; either half tops up the other.
-    const size_t fromOffsets = m_sample.size() - m_headSampleRows;
-    const size_t want = size_t(std::max(0, maxRows));
-    size_t offsetTake = std::min(fromOffsets, want / 2);
-    const size_t headTake = std::min(m_headSampleRows, want - offsetTake);
-    offsetTake = std::min(fromOffsets, want - headTake);
-    std::vector<ColumnState> state = m_sampleState;
-    auto add = [&](const csv::SampleRecord &r) {
-        Value *row = batch.appendRow(r.line);
-        const size_t n = std::min(r.fields.size(), size_t(m_columnCount));
-        for (size_t i = 0; i < n; ++i)
-            parseCell(row[i], batch.store(r.fields[i]), state[i], r.line);
-    };
-    for (size_t i = 0; i < headTake; ++i)
-        add(m_sample[i]);
-    for (size_t i = 0; i < offsetTake; ++i)
-        add(m_sample[m_headSampleRows + i]);
-    return batch.rowCount() > 0;
-}
-
-} // namespace
+} // namespace csvdetail
 
 Result<std::unique_ptr<TableReader>> openCsv(const QString &path, const ReadOptions &options)
 {
-    auto reader = std::make_unique<CsvReader>(path, options);
+    auto reader = std::make_unique<csvdetail::CsvReader>(path, options);
     if (auto r = reader->open(); !r)
         return r.error();
     return std::unique_ptr<TableReader>(std::move(reader));
 }
 
 } // namespace finpipe::ingest
+

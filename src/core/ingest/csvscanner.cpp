@@ -74,6 +74,14 @@ ScanResult scanRecord(std::string_view text, bool atEnd, const Dialect &dialect,
     const std::uint64_t delimWord = kOnes * static_cast<unsigned char>(delim);
     for (;;) {
         const char *fieldStart = p;
+        if (quote && p < e && *p == ' ') {
+            // Spaces before an opening quote (1970,  "Hi, Mom!") belong to no field's text.
+            const char *s = p;
+            while (s < e && *s == ' ')
+                ++s;
+            if (s < e && *s == quote)
+                fieldStart = p = s;
+        }
         if (quote && p < e && *p == quote) {
             const char *q = p + 1;
             bool doubled = false;
@@ -108,6 +116,12 @@ ScanResult scanRecord(std::string_view text, bool atEnd, const Dialect &dialect,
             }
             r.lineEnds += innerLineEnds;
             p = q + 1;
+            // Spaces after the closing quote ("a"  ,b) are dropped like those before it.
+            const char *afterSpaces = p;
+            while (afterSpaces < e && *afterSpaces == ' ')
+                ++afterSpaces;
+            if (afterSpaces > p && (afterSpaces >= e || stop[static_cast<unsigned char>(*afterSpaces)]))
+                p = afterSpaces;
             if (p < e && !stop[static_cast<unsigned char>(*p)]) {
                 // Text after the closing quote ("ab"c): keep the field as written, quotes and all.
                 while (p < e && !stop[static_cast<unsigned char>(*p)])
@@ -170,19 +184,22 @@ bool isBlankRecord(std::string_view record, const std::vector<FieldSpan> &fields
 }
 
 std::vector<SampleRecord> splitRecords(std::string_view text, bool atEnd, const Dialect &dialect,
-                                       size_t maxRecords, std::int64_t firstLine)
+                                       size_t maxRecords, std::int64_t firstLine, bool keepBlank)
 {
     std::vector<SampleRecord> out;
     std::vector<FieldSpan> spans;
     std::string scratch;
     size_t pos = 0;
+    size_t filled = 0;
     std::int64_t line = firstLine;
-    while (pos < text.size() && out.size() < maxRecords) {
+    while (pos < text.size() && filled < maxRecords) {
         const ScanResult r = scanRecord(text.substr(pos), atEnd, dialect, spans);
         if (!r.complete)
             break;
         const std::string_view record = text.substr(pos, r.length);
-        if (!isBlankRecord(record, spans)) {
+        const bool blank = isBlankRecord(record, spans);
+        filled += blank ? 0 : 1;
+        if (keepBlank || !blank) {
             SampleRecord s;
             s.line = firstLine > 0 ? line : 0;
             s.nextLine = firstLine > 0 ? line + r.lineEnds : 0;
@@ -199,12 +216,116 @@ std::vector<SampleRecord> splitRecords(std::string_view text, bool atEnd, const 
     return out;
 }
 
+namespace {
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+//! "1", "-12", "$100", "(1" ...: at most three digits after a sign or currency sign.
+bool isLeadingGroup(std::string_view f)
+{
+    while (!f.empty() && (f.front() == ' ' || f.front() == '-' || f.front() == '+' || f.front() == '('
+                          || f.front() == '$' || static_cast<unsigned char>(f.front()) >= 0x80))
+        f.remove_prefix(1);
+    return !f.empty() && f.size() <= 3 && std::all_of(f.begin(), f.end(), isDigit);
+}
+
+//! "000", or for the last group "000.20", "000)", "000 ".
+bool isThousandsGroup(std::string_view f, bool last)
+{
+    if (f.size() < 3 || !isDigit(f[0]) || !isDigit(f[1]) || !isDigit(f[2]))
+        return false;
+    f.remove_prefix(3);
+    if (!last)
+        return f.empty();
+    if (!f.empty() && f.front() == '.') {
+        f.remove_prefix(1);
+        if (f.empty() || !isDigit(f.front()))
+            return false;
+        while (!f.empty() && isDigit(f.front()))
+            f.remove_prefix(1);
+    }
+    while (!f.empty() && (f.front() == ')' || f.front() == ' ' || f.front() == '%'))
+        f.remove_prefix(1);
+    return f.empty();
+}
+
+//! Every record that splits on the comma splits a number with thousands groups (100,000.00):
+//! the file has one column, not two.
+bool commaOnlyGroupsThousands(const std::vector<SampleRecord> &records)
+{
+    bool any = false;
+    // "1,100" on every line could as well be two columns; a lone number, a decimal part or a
+    // varying number of groups tells thousands separators.
+    bool telling = false;
+    size_t firstCount = 0;
+    for (const SampleRecord &r : records) {
+        if (!firstCount)
+            firstCount = r.fields.size();
+        telling = telling || r.fields.size() != firstCount;
+        if (r.fields.size() < 2)
+            continue;
+        if (!isLeadingGroup(r.fields.front()))
+            return false;
+        for (size_t i = 1; i < r.fields.size(); ++i)
+            if (!isThousandsGroup(r.fields[i], i + 1 == r.fields.size()))
+                return false;
+        telling = telling || r.fields.back().find('.') != std::string::npos;
+        any = true;
+    }
+    return any && telling;
+}
+
+bool isDelimiterChar(char c)
+{
+    return c == ',' || c == ';' || c == '\t' || c == '|';
+}
+
+//! A field wrapped in single quotes that holds a delimiter or a doubled quote ('''a,b,c''',45):
+//! the quotes are doing a quote's work.
+bool clearlySingleQuoted(std::string_view probe)
+{
+    auto boundary = [&](size_t i) {
+        return i >= probe.size() || isDelimiterChar(probe[i]) || probe[i] == '\n' || probe[i] == '\r';
+    };
+    for (size_t i = 0; i < probe.size(); ++i) {
+        if (probe[i] != '\'' || (i > 0 && !boundary(i - 1)))
+            continue;
+        bool useful = false;
+        size_t j = i + 1;
+        while (j < probe.size() && probe[j] != '\n' && probe[j] != '\r') {
+            if (probe[j] != '\'') {
+                useful = useful || isDelimiterChar(probe[j]);
+                ++j;
+                continue;
+            }
+            if (j + 1 < probe.size() && probe[j + 1] == '\'') {
+                useful = true;
+                j += 2;
+                continue;
+            }
+            if (useful && boundary(j + 1))
+                return true;
+            break;
+        }
+        i = j;
+    }
+    return false;
+}
+
+} // namespace
+
 Dialect sniffDialect(std::string_view head)
 {
     // Look at the first lines only: enough to judge, cheap on a 1 MiB head.
     constexpr size_t kProbeBytes = 64 * 1024;
     constexpr size_t kProbeRecords = 200;
-    const std::string_view probe = head.substr(0, std::min(head.size(), kProbeBytes));
+    std::string_view probe = head.substr(0, std::min(head.size(), kProbeBytes));
+    // A first line longer than the probe (a very wide header): judge it on the whole head.
+    if (probe.size() < head.size() && probe.find_first_of("\r\n") == std::string_view::npos)
+        probe = head;
     const bool atEnd = probe.size() == head.size();
 
     Dialect best;
@@ -215,7 +336,7 @@ Dialect sniffDialect(std::string_view head)
         for (size_t i = 0; i + 1 < probe.size(); ++i)
             if (probe[i] == '\'' && (i == 0 || std::strchr(",;\t|\n", probe[i - 1])))
                 ++wrapped;
-        if (wrapped >= 2)
+        if (wrapped >= 2 || clearlySingleQuoted(probe))
             best.quote = '\'';
     }
 
@@ -237,7 +358,7 @@ Dialect sniffDialect(std::string_view head)
                 mode = fieldCount;
                 modeCount = n;
             }
-        if (mode < 2)
+        if (mode < 2 || (delim == ',' && commaOnlyGroupsThousands(records)))
             continue;
         const double score = double(modeCount) / double(records.size());
         // Share of this delimiter's occurrences that sit between two digits: high for a comma
@@ -261,6 +382,14 @@ Dialect sniffDialect(std::string_view head)
             bestDigitShare = digitShare;
             best.delimiter = delim;
         }
+    }
+    if (bestScore < 0) {
+        // One column: a delimiter that never splits it.
+        for (char delim : std::array<char, 4>{',', '\t', ';', '|'})
+            if (probe.find(delim) == std::string_view::npos) {
+                best.delimiter = delim;
+                break;
+            }
     }
     return best;
 }

@@ -65,8 +65,9 @@ struct SampleRecord {
     size_t next = 0;
 };
 
-//! Splits up to `maxRecords` complete, non-blank records off the start of `text`.
+//! Splits complete records off the start of `text`, up to `maxRecords` that are not blank; blank
+//! ones (lines of spaces or bare delimiters) are returned too, in between, with `keepBlank`.
 std::vector<SampleRecord> splitRecords(std::string_view text, bool atEnd, const Dialect &dialect,
-                                       size_t maxRecords, std::int64_t firstLine);
+                                       size_t maxRecords, std::int64_t firstLine, bool keepBlank = false);
 
 } // namespace finpipe::ingest::csv

@@ -45,6 +45,12 @@ bool oleHoldsEncryptedPackage(QFile &file)
 
 Result<std::unique_ptr<TableReader>> TableReader::open(const QString &path, const ReadOptions &options)
 {
+    // A pipe or device would block the open below or be read more than once; refuse it first.
+    if (const QFileInfo fi(path); fi.exists() && !fi.isDir() && !fi.isFile())
+        return Error::make(Error::Code::Unsupported,
+                           QStringLiteral("\"%1\" is not a regular file (a pipe or device); finpipe reads "
+                                          "files only. Save the data to a file and open that.")
+                               .arg(displayName(path)));
     QFile file(path);
     if (auto r = openForReading(file); !r.ok())
         return r.error();
@@ -84,6 +90,14 @@ Result<std::unique_ptr<TableReader>> TableReader::open(const QString &path, cons
     case Magic::Other:
         break;
     }
+    if (suffix == u"xlsb" || suffix == u"ods")
+        return Error::make(Error::Code::Unsupported,
+                           QStringLiteral("\"%1\" is %2, a format finpipe does not read yet. Open it in %3 and "
+                                          "save it as .xlsx, then try again.")
+                               .arg(name,
+                                    suffix == u"xlsb" ? QStringLiteral("an Excel binary workbook (.xlsb)")
+                                                      : QStringLiteral("an OpenDocument spreadsheet (.ods)"),
+                                    suffix == u"xlsb" ? QStringLiteral("Excel") : QStringLiteral("LibreOffice or Excel")));
     if (excelName) {
         // Many bank and reporting systems export web pages or Excel 2003 XML under an .xls name.
         file.seek(0);

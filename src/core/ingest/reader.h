@@ -53,7 +53,8 @@ struct SourceInfo {
     QChar delimiter;
     //! csv: the quote character ('"', '\'' or none).
     QChar quote;
-    //! csv: true when the first record is a header. xlsx: true when row 1 is a header.
+    //! True when the table's first row (after the lines or sheet rows skipped above it) is its
+    //! header; false when it is already data (the columns are then named Column 1, Column 2...).
     bool hasHeader = true;
     //! csv: whether numbers use a decimal comma.
     bool decimalComma = false;

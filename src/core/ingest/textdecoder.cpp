@@ -132,7 +132,7 @@ EncodingGuess sniffEncoding(std::string_view head, bool wholeFile)
         if (len < 0 && !wholeFile)
             break; // cut off by the end of the head: judge by what we saw
         if (len <= 0)
-            return {TextEncoding::Windows1252, 0};
+            return {TextEncoding::Windows1252, 0, std::int64_t(i)};
         i += size_t(len);
     }
     return {TextEncoding::Utf8, 0};
@@ -142,14 +142,19 @@ void TextDecoder::decode(const char *data, size_t size, std::string &out)
 {
     switch (m_encoding) {
     case TextEncoding::Utf8:
-    case TextEncoding::Utf8Bom:
-        decodeUtf8(data, size, out);
+    case TextEncoding::Utf8Bom: {
+        const std::int64_t base = m_offset;
+        m_offset += std::int64_t(size);
+        decodeUtf8(data, size, out, base);
         return;
+    }
     case TextEncoding::Utf16LE:
     case TextEncoding::Utf16BE:
+        m_offset += std::int64_t(size);
         decodeUtf16(data, size, out);
         return;
     case TextEncoding::Windows1252:
+        m_offset += std::int64_t(size);
         if (allAscii(data, size)) {
             out.append(data, size);
             return;
@@ -160,12 +165,20 @@ void TextDecoder::decode(const char *data, size_t size, std::string &out)
     }
 }
 
-void TextDecoder::decodeUtf8(const char *data, size_t size, std::string &out)
+void TextDecoder::invalidByte(std::int64_t at)
+{
+    if (m_firstInvalid < 0)
+        m_firstInvalid = at;
+    ++m_invalid;
+}
+
+void TextDecoder::decodeUtf8(const char *data, size_t size, std::string &out, std::int64_t base)
 {
     // Complete a sequence cut off by the previous chunk, one byte at a time.
     while (m_carried && size > 0) {
         m_carry[m_carried++] = *data++;
         --size;
+        ++base;
         const auto *c = reinterpret_cast<const unsigned char *>(m_carry);
         const int len = utf8SequenceLength(c, c + m_carried);
         if (len > 0) {
@@ -174,11 +187,12 @@ void TextDecoder::decodeUtf8(const char *data, size_t size, std::string &out)
         } else if (len == 0) {
             // Invalid: the first carried byte is Windows-1252; the others are decoded afresh
             // (which may carry a new cut-off sequence).
-            ++m_invalid;
+            invalidByte(m_carryOffset);
             appendCp1252(out, c[0]);
             const std::string rest(m_carry + 1, size_t(m_carried - 1));
+            const std::int64_t restAt = m_carryOffset + 1;
             m_carried = 0;
-            decodeUtf8(rest.data(), rest.size(), out);
+            decodeUtf8(rest.data(), rest.size(), out, restAt);
         }
     }
     if (size == 0)
@@ -204,10 +218,11 @@ void TextDecoder::decodeUtf8(const char *data, size_t size, std::string &out)
         out.append(reinterpret_cast<const char *>(runStart), size_t(p - runStart));
         if (len < 0) {
             m_carried = int(end - p);
+            m_carryOffset = base + (p - u);
             std::memcpy(m_carry, p, size_t(m_carried));
             return;
         }
-        ++m_invalid;
+        invalidByte(base + (p - u));
         appendCp1252(out, *p);
         ++p;
         runStart = p;
@@ -256,11 +271,14 @@ void TextDecoder::finish(std::string &out)
 {
     if (m_encoding == TextEncoding::Utf8 || m_encoding == TextEncoding::Utf8Bom) {
         for (int i = 0; i < m_carried; ++i) {
-            ++m_invalid;
+            invalidByte(m_carryOffset + i);
             appendCp1252(out, static_cast<unsigned char>(m_carry[i]));
         }
-    } else if (m_carried || m_highSurrogate) {
-        appendCodePoint(out, 0xFFFD);
+    } else if (m_encoding == TextEncoding::Utf16LE || m_encoding == TextEncoding::Utf16BE) {
+        // An odd last byte is a stray (a truncated or appended byte), not half a character.
+        m_strayByte = m_carried != 0;
+        if (m_highSurrogate)
+            appendCodePoint(out, 0xFFFD);
     }
     m_carried = 0;
     m_highSurrogate = 0;

@@ -2,6 +2,7 @@
 
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
+#include "ingest/xlsxcells.h"
 #include "ingest/xlsxparts.h"
 #include "ingest/xlsxsheet.h"
 #include "ingest/xlsxstyles.h"
@@ -14,7 +15,11 @@
 #include <QLocale>
 #include <QXmlStreamReader>
 
+#include <algorithm>
 #include <charconv>
+#include <deque>
+#include <map>
+#include <new>
 #include <cmath>
 #include <optional>
 
@@ -22,10 +27,16 @@ namespace finpipe::ingest {
 
 namespace {
 
-//! The whole file is held in memory (it is hashed and unzipped from the same bytes).
+//! Larger files are refused: no workbook Excel writes is near it, and hashing and unzipping
+//! one would take minutes (memory does not grow with it: the zip is read from the file).
 constexpr qint64 kMaxFileBytes = 1024ll * 1024 * 1024;
 //! Rows looked at when open() decides the columns and their first types.
 constexpr int kOpenSampleRows = 2000;
+//! Cells one batch or sample may hold (80 MB of values): a sheet as wide as Excel allows gets
+//! fewer rows per batch instead of gigabytes of mostly empty cells.
+constexpr qint64 kMaxBatchCells = 2'000'000;
+//! Most bytes a part read whole (not streamed) may inflate to.
+constexpr qint64 kMaxHeldPartBytes = 64ll * 1024 * 1024;
 
 QString plural(qint64 n, const char *one, const char *many)
 {
@@ -38,49 +49,6 @@ struct SheetEntry {
     QString kind; //!< relationship type: "worksheet", "chartsheet", "dialogsheet", ...
 };
 
-//! Things counted while converting cells, reported as warnings after a full read.
-struct CellStats {
-    qint64 errorCells = 0;
-    QString firstError;
-    qint64 phantomDates = 0;
-    QString firstPhantom;
-    qint64 beyondColumns = 0;
-    QString firstBeyond;
-    qint64 innerBlankRows = 0;
-};
-
-ColumnType columnTypeOf(Value::Kind kind)
-{
-    switch (kind) {
-    case Value::Kind::Integer: return ColumnType::Integer;
-    case Value::Kind::Decimal: return ColumnType::Decimal;
-    case Value::Kind::Date: return ColumnType::Date;
-    case Value::Kind::DateTime: return ColumnType::DateTime;
-    case Value::Kind::Boolean: return ColumnType::Boolean;
-    default: return ColumnType::Text;
-    }
-}
-
-//! integer -> decimal -> text; date -> datetime; anything else mixed -> text.
-void widen(std::optional<ColumnType> &type, Value::Kind kind)
-{
-    const ColumnType k = columnTypeOf(kind);
-    if (!type) {
-        type = k;
-        return;
-    }
-    const ColumnType t = *type;
-    if (t == k || t == ColumnType::Text)
-        return;
-    auto either = [&](ColumnType a, ColumnType b) { return (t == a && k == b) || (t == b && k == a); };
-    if (either(ColumnType::Integer, ColumnType::Decimal))
-        type = ColumnType::Decimal;
-    else if (either(ColumnType::Date, ColumnType::DateTime))
-        type = ColumnType::DateTime;
-    else
-        type = ColumnType::Text;
-}
-
 class XlsxReader final : public TableReader
 {
 public:
@@ -89,33 +57,98 @@ public:
         m_name = displayName(m_path);
     }
 
-    Result<void> open();
+    Result<void> open()
+    {
+        try {
+            return orChanged(openWorkbook());
+        } catch (const std::bad_alloc &) {
+            return outOfMemory();
+        }
+    }
 
     const SourceInfo &info() const override { return m_info; }
     const QList<ColumnInfo> &columns() const override { return m_columns; }
     Result<bool> readBatch(RowBatch &batch, Feedback *feedback) override;
-    Result<bool> readSample(RowBatch &batch, int maxRows) override;
+    Result<bool> readSample(RowBatch &batch, int maxRows) override
+    {
+        try {
+            return orChanged(sampleRows(batch, maxRows));
+        } catch (const std::bad_alloc &) {
+            return outOfMemory();
+        }
+    }
+    //! A file that changed while it was read may look damaged in any way (bad XML, absurd
+    //! cells): the change is then what the analyst is told.
+    template<typename T>
+    Result<T> orChanged(Result<T> r) const
+    {
+        if (r.ok() || !m_zip || r.error().code == Error::Code::Cancelled)
+            return r;
+        return m_zip->orChanged(r.error());
+    }
+    //! A workbook that needs more memory than there is is refused, never a crash.
+    Error outOfMemory() const
+    {
+        return Error::make(Error::Code::TooLarge,
+                           QStringLiteral("\"%1\" could not be read: finpipe ran out of memory reading it. The "
+                                          "workbook is too large for this computer or damaged; save the sheet "
+                                          "you need as CSV and open that instead.")
+                               .arg(m_name));
+    }
     qint64 rowsRead() const override { return m_rowsRead; }
 
 private:
     //! A pass over the chosen sheet, positioned after the header row.
     struct Cursor {
+        explicit Cursor(const XlsxReader *reader) : boundary(&XlsxReader::blankIn, reader) {}
         std::unique_ptr<SheetScanner> scanner;
         RawRow row;
         qint64 lastRow = 0;
+        //! The rows from here to row.number - 1 were left out (blank, or missing from the file).
+        qint64 gapFrom = 0;
         CellStats stats;
+        //! Stop at a further table below this one (not while looking for the header).
+        bool detectTables = true;
+        TableBoundary boundary;
+        qint64 tableRows = 0;
+        //! The row where another table starts, once met; the data ends there.
+        qint64 anotherTableAt = 0;
+        //! Rows that may be a footer ("Total", "*** END ***"), held until a data row follows them
+        //! (then they are data) or the table ends (then they are the footer); with their gaps.
+        std::vector<std::pair<RawRow, qint64>> pending;
+        std::deque<std::pair<RawRow, qint64>> ready;
+        std::vector<std::pair<RawRow, qint64>> footers;
     };
+    //! The next row with content of the table (nextDataRow without footers).
+    Result<bool> nextRow(Cursor &c);
+    bool mayBeFooter(const Cursor &c) const;
+    static bool blankIn(const void *reader, const RawCell &cell)
+    {
+        return static_cast<const XlsxReader *>(reader)->m_cells.isBlank(cell);
+    }
+    //! After the table: records where further tables start and leaves every row from the first
+    //! of them to the sheet's last row with content out (AfterTable), reading the sheet to its end.
+    Result<void> skipFurtherTables(Cursor &c, RowBatch &batch);
 
+    Result<void> openWorkbook();
+    Result<bool> readRows(RowBatch &batch, Feedback *feedback);
+    Result<bool> sampleRows(RowBatch &batch, int maxRows);
     Result<QByteArray> readPart(const QString &part);
     Result<void> loadWorkbook();
     Result<void> chooseSheet();
     Result<void> readHeader();
+    Result<void> readSharedStrings();
+    //! Records a row left out of the table in info().skipped (and in `batch`, when given).
+    void noteSkipped(qint64 row, SkipReason reason, RowBatch *batch);
     Result<std::unique_ptr<Cursor>> openCursor();
     //! The next non-blank data row of `c`, or false at the end.
     Result<bool> nextDataRow(Cursor &c);
     Result<void> emitRow(Cursor &c, RowBatch &batch, bool trackTypes);
-    bool isBlank(const RawCell &cell) const;
-    Result<void> convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const;
+    bool isBlank(const RawCell &cell) const { return m_cells.isBlank(cell); }
+    Result<void> convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const
+    {
+        return m_cells.convert(cell, row, v, batch, stats);
+    }
     void finish();
 
     Error partDamaged(const QString &part, const QString &detail) const
@@ -144,8 +177,11 @@ private:
     SharedStrings m_strings;
     QString m_stylesPart;
     QString m_stringsPart;
+    CellConverter m_cells{m_styles, m_strings};
 
-    qint64 m_headerRow = 0;
+    qint64 m_headerRow = 0;    //!< the table's first row (its header, when it has one)
+    qint64 m_firstDataRow = 0; //!< the header row + 1, or the first row itself without a header
+    bool m_aboveHandedOut = false;
     int m_width = 0;
     std::unique_ptr<Cursor> m_main;
     qint64 m_rowsRead = 0;
@@ -154,8 +190,11 @@ private:
 
 Result<QByteArray> XlsxReader::readPart(const QString &part)
 {
-    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio,
-                     m_options.maxUncompressedBytes};
+    // Parts held whole (relationships, the workbook, styles) are small in any real workbook; a
+    // cap keeps a crafted one from filling memory. Sheets and shared strings are streamed.
+    const qint64 budget = m_options.maxUncompressedBytes - m_inflatedParts;
+    ZipLimits limits{std::min(budget, kMaxHeldPartBytes), m_options.maxCompressionRatio,
+                     budget < kMaxHeldPartBytes ? m_options.maxUncompressedBytes : kMaxHeldPartBytes};
     auto data = m_zip->readAll(part, limits);
     if (data)
         m_inflatedParts += data->size();
@@ -177,11 +216,22 @@ Result<void> XlsxReader::loadWorkbook()
             if (rel.type == u"officeDocument" && m_zip->find(rel.target))
                 workbookPart = rel.target;
     }
-    if (!m_zip->find(workbookPart)) {
-        if (m_zip->find(QStringLiteral("xl/workbook.bin")))
+    if (!m_zip->find(workbookPart) || workbookPart.endsWith(QLatin1StringView(".bin"), Qt::CaseInsensitive)) {
+        if (m_zip->find(QStringLiteral("xl/workbook.bin")) || workbookPart.endsWith(QLatin1StringView(".bin"), Qt::CaseInsensitive))
             return Error::make(Error::Code::Unsupported,
-                               QStringLiteral("\"%1\" is an Excel binary workbook (.xlsb), which finpipe does "
-                                              "not read. Open it in Excel and save it as .xlsx, then try again.")
+                               QStringLiteral("\"%1\" is an Excel binary workbook (.xlsb), a format finpipe does "
+                                              "not read yet. Open it in Excel and save it as .xlsx, then try again.")
+                                   .arg(m_name));
+        bool openDocument = m_zip->find(QStringLiteral("content.xml")) && m_zip->find(QStringLiteral("META-INF/manifest.xml"));
+        if (const auto *mime = m_zip->find(QStringLiteral("mimetype")); mime && mime->compressedSize < 4096) {
+            auto type = readPart(QStringLiteral("mimetype"));
+            openDocument = openDocument || (type && type->startsWith("application/vnd.oasis.opendocument"));
+        }
+        if (openDocument)
+            return Error::make(Error::Code::Unsupported,
+                               QStringLiteral("\"%1\" is an OpenDocument spreadsheet (.ods), a format finpipe does "
+                                              "not read yet. Open it in LibreOffice or Excel and save it as .xlsx, "
+                                              "then try again.")
                                    .arg(m_name));
         if (m_zip->find(QStringLiteral("word/document.xml")))
             return Error::make(Error::Code::Unsupported,
@@ -247,6 +297,7 @@ Result<void> XlsxReader::loadWorkbook()
     }
     if (r.hasError())
         return partDamaged(workbookPart, r.errorString());
+    m_cells.setWorkbook(m_name, m_date1904);
 
     // Writers that leave out the workbook relationships still use the conventional names.
     if (rels.isEmpty()) {
@@ -268,13 +319,23 @@ Result<void> XlsxReader::loadWorkbook()
             return partDamaged(m_stylesPart, styles.error().detail);
         m_styles = std::move(*styles);
     }
-    if (!m_stringsPart.isEmpty() && m_zip->find(m_stringsPart)) {
-        auto xml = readPart(m_stringsPart);
-        if (!xml)
-            return xml.error();
-        if (auto ok = m_strings.parse(*xml); !ok.ok())
-            return partDamaged(m_stringsPart, ok.error().detail);
-    }
+    return readSharedStrings();
+}
+
+Result<void> XlsxReader::readSharedStrings()
+{
+    if (m_stringsPart.isEmpty() || !m_zip->find(m_stringsPart))
+        return {};
+    // Streamed: the text kept is bounded (SharedStringLimits), whatever the XML inflates to.
+    ZipLimits limits{m_options.maxUncompressedBytes - m_inflatedParts, m_options.maxCompressionRatio,
+                     m_options.maxUncompressedBytes};
+    auto stream = m_zip->openStream(m_stringsPart, limits);
+    if (!stream)
+        return stream.error();
+    auto ok = m_strings.read(**stream, m_name);
+    m_inflatedParts += (*stream)->inflated();
+    if (!ok.ok())
+        return ok.error().message.isEmpty() ? partDamaged(m_stringsPart, ok.error().detail) : ok.error();
     return {};
 }
 
@@ -333,6 +394,7 @@ Result<void> XlsxReader::chooseSheet()
         }
     }
     m_sheetName = chosen->name;
+    m_cells.setSheet(m_sheetName);
     m_sheetPart = chosen->part;
     m_info.sheet = m_sheetName;
     if (!m_zip->find(m_sheetPart))
@@ -350,32 +412,80 @@ Result<std::unique_ptr<XlsxReader::Cursor>> XlsxReader::openCursor()
     auto stream = m_zip->openStream(m_sheetPart, limits);
     if (!stream)
         return stream.error();
-    auto c = std::make_unique<Cursor>();
+    auto c = std::make_unique<Cursor>(this);
     c->scanner = std::make_unique<SheetScanner>(std::move(*stream), m_name, m_sheetName, m_options.maxCells);
-    c->lastRow = m_headerRow;
+    c->lastRow = m_firstDataRow - 1;
     return c;
 }
 
-bool XlsxReader::isBlank(const RawCell &cell) const
+bool XlsxReader::mayBeFooter(const Cursor &c) const
 {
-    switch (cell.type) {
-    case RawCell::Type::Error:
-        return true;
-    case RawCell::Type::Boolean:
-        return cell.value.empty();
-    case RawCell::Type::SharedString: {
-        size_t index = 0;
-        const auto [p, ec] = std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), index);
-        // A bad index is not blank: converting it reports the damage.
-        return ec == std::errc() && index < m_strings.size() && m_strings.at(index).empty();
+    if (!c.detectTables || c.tableRows == 0)
+        return false;
+    int count = 0;
+    const RawCell *first = nullptr;
+    bool wordOverNumbers = false;
+    for (int i = 0; i < c.row.count; ++i) {
+        const RawCell &cell = c.row.cells[size_t(i)];
+        if (isBlank(cell))
+            continue;
+        ++count;
+        if (!first)
+            first = &cell;
+        wordOverNumbers = TableBoundary::isText(cell) && c.boundary.typedOnly(cell.column);
     }
-    default:
-        return cell.value.empty();
+    if (!first)
+        return false;
+    // "Total", "Subtotal", "Grand total", "Sum" first: a summary row under the data.
+    const QString lead = QString::fromUtf8(m_cells.textOf(*first).substr(0, 40)).trimmed().toLower();
+    for (const char *word : {"total", "subtotal", "sub-total", "grand total", "sum"}) {
+        const QLatin1StringView w(word);
+        if (lead.startsWith(w) && (lead.size() == w.size() || !lead[w.size()].isLetter()))
+            return true;
     }
+    // One word in a column of numbers or dates, or under a footer: "*** END ***", "Source: ...".
+    return count == 1 && (wordOverNumbers || (!c.pending.empty() && TableBoundary::isText(*first)));
 }
 
 Result<bool> XlsxReader::nextDataRow(Cursor &c)
 {
+    constexpr size_t kMaxFooterRows = 20;
+    for (;;) {
+        if (!c.ready.empty()) {
+            c.row = std::move(c.ready.front().first);
+            c.gapFrom = c.ready.front().second;
+            c.ready.pop_front();
+            c.boundary.add(c.row);
+            return true;
+        }
+        auto more = nextRow(c);
+        if (!more)
+            return more;
+        if (!*more) {
+            c.footers = std::move(c.pending);
+            c.pending.clear();
+            return false;
+        }
+        if (mayBeFooter(c) && c.pending.size() < kMaxFooterRows) {
+            c.pending.emplace_back(c.row, c.gapFrom);
+            continue;
+        }
+        if (c.pending.empty()) {
+            c.boundary.add(c.row);
+            return true;
+        }
+        // Rows after them: what looked like a footer is data.
+        for (auto &p : c.pending)
+            c.ready.push_back(std::move(p));
+        c.pending.clear();
+        c.ready.emplace_back(c.row, c.gapFrom);
+    }
+}
+
+Result<bool> XlsxReader::nextRow(Cursor &c)
+{
+    if (c.anotherTableAt)
+        return false;
     for (;;) {
         auto more = c.scanner->next(c.row);
         if (!more || !*more)
@@ -387,105 +497,17 @@ Result<bool> XlsxReader::nextDataRow(Cursor &c)
             blank = isBlank(c.row.cells[size_t(i)]);
         if (blank)
             continue; // a declared range larger than the data, or empty rows between data
+        if (c.detectTables && c.tableRows > 0 && c.row.number > c.lastRow + 1 && c.boundary.startsAnotherTable(c.row)) {
+            c.anotherTableAt = c.row.number;
+            return false;
+        }
+        if (c.detectTables)
+            ++c.tableRows;
         c.stats.innerBlankRows += c.row.number - c.lastRow - 1;
+        c.gapFrom = c.lastRow + 1;
         c.lastRow = c.row.number;
         return true;
     }
-}
-
-Result<void> XlsxReader::convert(const RawCell &cell, qint64 row, Value &v, RowBatch &batch, CellStats &stats) const
-{
-    auto setText = [&](std::string_view s) {
-        if (s.empty())
-            return; // empty strings are blanks (raw exports store blanks that way)
-        v.kind = Value::Kind::Text;
-        v.text = batch.store(s);
-    };
-    switch (cell.type) {
-    case RawCell::Type::SharedString: {
-        size_t index = 0;
-        const auto [p, ec] = std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), index);
-        if (ec != std::errc() || index >= m_strings.size())
-            return Error::make(Error::Code::Corrupt,
-                               QStringLiteral("Sheet \"%1\" in \"%2\" is damaged: cell %3 refers to text that is "
-                                              "missing from the workbook.")
-                                   .arg(m_sheetName, m_name, cellName(cell.column, row)),
-                               QStringLiteral("shared string index %1 of %2")
-                                   .arg(QString::fromStdString(cell.value))
-                                   .arg(m_strings.size()));
-        setText(m_strings.at(index));
-        return {};
-    }
-    case RawCell::Type::InlineString:
-    case RawCell::Type::FormulaString:
-        setText(cell.value);
-        return {};
-    case RawCell::Type::Boolean:
-        if (cell.value.empty())
-            return {};
-        v.kind = Value::Kind::Boolean;
-        v.number = (cell.value == "1" || cell.value == "true") ? 1 : 0;
-        v.text = v.number != 0 ? std::string_view("TRUE") : std::string_view("FALSE");
-        return {};
-    case RawCell::Type::Error:
-        if (stats.errorCells++ == 0)
-            stats.firstError = cellName(cell.column, row);
-        return {};
-    case RawCell::Type::IsoDate: {
-        const QDateTime dt = QDateTime::fromString(QString::fromStdString(cell.value), Qt::ISODateWithMs);
-        if (!dt.isValid()) {
-            setText(cell.value);
-            return {};
-        }
-        const QDateTime naive(dt.date(), dt.time(), Qt::UTC);
-        v.msecs = naive.toMSecsSinceEpoch();
-        const bool withTime = dt.time() != QTime(0, 0);
-        v.kind = withTime ? Value::Kind::DateTime : Value::Kind::Date;
-        char buf[32];
-        v.text = batch.store({buf, ExcelDate::format(v.msecs, withTime, buf)});
-        return {};
-    }
-    case RawCell::Type::Number:
-        break;
-    }
-    if (cell.value.empty())
-        return {};
-    double x = 0;
-    const char *begin = cell.value.data();
-    const char *end = begin + cell.value.size();
-    const auto [p, ec] = std::from_chars(begin, end, x);
-    if (ec != std::errc() || p != end || !std::isfinite(x)) {
-        setText(cell.value); // not a number after all: keep what the file says
-        return {};
-    }
-    if (const DateFormat fmt = m_styles.dateFormat(cell.style); fmt != DateFormat::None) {
-        if (auto ms = ExcelDate::toMsecs(x, m_date1904)) {
-            qint64 msecs = *ms;
-            const qint64 day = ExcelDate::kMsecsPerDay;
-            // A date-only format shows the day; a time part hidden by the format is not data.
-            if (fmt == DateFormat::Date)
-                msecs -= ((msecs % day) + day) % day;
-            const bool withTime = msecs % day != 0;
-            v.kind = withTime ? Value::Kind::DateTime : Value::Kind::Date;
-            v.msecs = msecs;
-            v.number = x;
-            char buf[32];
-            v.text = batch.store({buf, ExcelDate::format(msecs, withTime, buf)});
-            return {};
-        }
-        if (!m_date1904 && x >= 60 && x < 61) {
-            if (stats.phantomDates++ == 0)
-                stats.firstPhantom = cellName(cell.column, row);
-            return {};
-        }
-        // Out of Excel's date range: Excel shows #####; keep the number.
-    }
-    v.number = x;
-    v.kind = (x == std::trunc(x) && std::fabs(x) < 9007199254740992.0) ? Value::Kind::Integer : Value::Kind::Decimal;
-    char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, x);
-    v.text = batch.store({buf, size_t(res.ptr - buf)});
-    return {};
 }
 
 Result<void> XlsxReader::emitRow(Cursor &c, RowBatch &batch, bool trackTypes)
@@ -502,14 +524,27 @@ Result<void> XlsxReader::emitRow(Cursor &c, RowBatch &batch, bool trackTypes)
         v = Value{};
         if (auto r = convert(cell, c.row.number, v, batch, c.stats); !r.ok())
             return r;
-        if (trackTypes && v.kind != Value::Kind::Blank) {
+        if (trackTypes && v.kind != Value::Kind::Blank && v.kind != Value::Kind::Error) {
             const auto before = m_types[size_t(cell.column)];
-            widen(m_types[size_t(cell.column)], v.kind);
+            widenType(m_types[size_t(cell.column)], v.kind);
             if (m_types[size_t(cell.column)] != before)
                 m_columns[cell.column].type = *m_types[size_t(cell.column)];
         }
     }
     return {};
+}
+
+void XlsxReader::noteSkipped(qint64 row, SkipReason reason, RowBatch *batch)
+{
+    if (batch)
+        batch->addSkipped(row, reason);
+    auto it = std::find_if(m_info.skipped.begin(), m_info.skipped.end(),
+                           [&](const SkippedSummary &s) { return s.reason >= reason; });
+    if (it == m_info.skipped.end() || it->reason != reason)
+        it = m_info.skipped.insert(it, SkippedSummary{reason, 0, {}});
+    ++it->count;
+    if (it->examples.size() < 10)
+        it->examples.append(row);
 }
 
 Result<void> XlsxReader::readHeader()
@@ -519,57 +554,130 @@ Result<void> XlsxReader::readHeader()
         return cursor.error();
     Cursor &c = **cursor;
     c.lastRow = 0;
-    // The header is the first row with anything in it (row 1 in a plain export).
-    auto found = nextDataRow(c);
-    if (!found)
-        return found.error();
-    if (!*found)
-        return Error::make(Error::Code::Format,
-                           QStringLiteral("Sheet \"%1\" in \"%2\" is empty: it has no rows to read.")
-                               .arg(m_sheetName, m_name));
-    if (const QString dim = c.scanner->dimension(); !dim.isEmpty()) {
-        for (const QString &corner : dim.split(u':'))
-            if (parseCellRef(corner).beyondGrid)
-                return Error::make(Error::Code::TooLarge,
-                                   QStringLiteral("Sheet \"%1\" in \"%2\" declares a size of %3, beyond Excel's "
-                                                  "limit of 1,048,576 rows and 16,384 columns. The file is damaged "
-                                                  "or was not made by a spreadsheet program.")
-                                       .arg(m_sheetName, m_name, dim.left(40)));
-    }
-    m_headerRow = c.row.number;
-    RawRow header = c.row;
-    int width = 0;
-    for (int i = 0; i < header.count; ++i)
-        if (!isBlank(header.cells[size_t(i)]))
-            width = std::max(width, header.cells[size_t(i)].column + 1);
-
-    // Data wider than the header still gets columns, named "Column N".
-    c.lastRow = m_headerRow;
+    c.detectTables = false; // the header is not known yet
+    // The opening rows with anything in them: where each is and how wide it is. The first few are
+    // kept whole: the header is among them, below any block of metadata.
+    constexpr size_t kMaxRowsAbove = 50;
+    struct Shape {
+        qint64 row = 0;
+        int width = 0; //!< up to the last column with a value
+        int count = 0; //!< cells with a value
+    };
+    std::vector<Shape> shapes;
+    std::vector<RawRow> heads;
     for (int n = 0; n < kOpenSampleRows; ++n) {
         auto more = nextDataRow(c);
         if (!more)
             return more.error();
         if (!*more)
             break;
+        Shape shape{c.row.number, 0, 0};
         for (int i = 0; i < c.row.count; ++i)
-            if (!isBlank(c.row.cells[size_t(i)]))
-                width = std::max(width, c.row.cells[size_t(i)].column + 1);
+            if (!isBlank(c.row.cells[size_t(i)])) {
+                shape.width = std::max(shape.width, c.row.cells[size_t(i)].column + 1);
+                ++shape.count;
+            }
+        shapes.push_back(shape);
+        if (heads.size() <= kMaxRowsAbove)
+            heads.push_back(c.row);
+        if (n == 0) {
+            if (const QString dim = c.scanner->dimension(); !dim.isEmpty()) {
+                for (const QString &corner : dim.split(u':'))
+                    if (parseCellRef(corner).beyondGrid)
+                        return Error::make(Error::Code::TooLarge,
+                                           QStringLiteral("Sheet \"%1\" in \"%2\" declares a size of %3, beyond Excel's "
+                                                          "limit of 1,048,576 rows and 16,384 columns. The file is damaged "
+                                                          "or was not made by a spreadsheet program.")
+                                               .arg(m_sheetName, m_name, dim.left(40)));
+            }
+        }
     }
-    m_width = width;
+    if (shapes.empty())
+        return Error::make(Error::Code::Format,
+                           QStringLiteral("Sheet \"%1\" in \"%2\" is empty: it has no rows to read.")
+                               .arg(m_sheetName, m_name));
 
-    RowBatch names;
-    names.reset(width);
-    Value *cells = names.appendRow(m_headerRow);
+    // The table's width: the most common one among the opening rows (the wider on a tie).
+    std::map<int, int> widths;
+    for (const Shape &sh : shapes)
+        ++widths[sh.width];
+    int tableWidth = 0, best = 0;
+    for (const auto &[w, n] : widths)
+        if (n >= best) {
+            tableWidth = w;
+            best = n;
+        }
+    int headWidth = 0;
+    for (const Shape &sh : shapes)
+        headWidth = std::max(headWidth, sh.width);
+    RowBatch head;
+    head.reset(headWidth);
     CellStats ignored;
-    for (int i = 0; i < header.count; ++i) {
-        const RawCell &cell = header.cells[size_t(i)];
-        if (cell.column < width)
-            if (auto r = convert(cell, m_headerRow, cells[cell.column], names, ignored); !r.ok())
-                return r;
+    for (const RawRow &raw : heads) {
+        Value *cells = head.appendRow(raw.number);
+        for (int i = 0; i < raw.count; ++i)
+            if (raw.cells[size_t(i)].column < headWidth)
+                if (auto r = convert(raw.cells[size_t(i)], raw.number, cells[raw.cells[size_t(i)].column], head, ignored); !r.ok())
+                    return r;
     }
+    // Rows narrower than the table with one or two values ("Account name:", "ACME") above a row
+    // that reads as a header (words only, at least two) are metadata, not the table.
+    size_t first = 0;
+    auto shortRow = [&](const Shape &sh) {
+        return sh.width < tableWidth && (sh.count <= 2 || sh.width <= tableWidth / 2);
+    };
+    while (tableWidth > 1 && first + 1 < shapes.size() && first < kMaxRowsAbove && shortRow(shapes[first]))
+        ++first;
+    if (first > 0) {
+        bool words = shapes[first].count >= 2;
+        for (int col = 0; col < headWidth && words; ++col) {
+            const Value::Kind k = head.at(int(first), col).kind;
+            words = k == Value::Kind::Blank || k == Value::Kind::Text;
+        }
+        if (!words)
+            first = 0;
+    }
+    m_headerRow = shapes[first].row;
+    int width = 0;
+    for (size_t i = first; i < shapes.size(); ++i)
+        width = std::max(width, shapes[i].width); // data wider than the header gets columns too
+    m_width = width;
+    m_info.skippedLines = int(m_headerRow - 1);
+    for (qint64 row = 1; row < m_headerRow; ++row)
+        noteSkipped(row, SkipReason::AboveHeader, nullptr);
+    if (first > 0)
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": skipped %2 above the table (rows 1 to %3): they do "
+                                              "not have the table's %4 columns.")
+                                   .arg(m_sheetName, plural(m_headerRow - 1, "row", "rows"))
+                                   .arg(m_headerRow - 1)
+                                   .arg(tableWidth));
+
+    // Header or data: compare the first row with a sample of the rows below it.
+    RowBatch firstRow;
+    firstRow.reset(width);
+    Value *names = firstRow.appendRow(m_headerRow);
+    for (int col = 0; col < std::min(width, headWidth); ++col) {
+        const Value &v = head.at(int(first), col);
+        names[col] = v;
+        if (!v.text.empty())
+            names[col].text = firstRow.store(v.text);
+    }
+    m_firstDataRow = m_headerRow + 1;
+    RowBatch sample;
+    if (auto r = readSample(sample, kOpenSampleRows); !r.ok())
+        return r.error();
+    m_info.hasHeader = firstRowIsHeader(firstRow, sample);
+    if (!m_info.hasHeader) {
+        m_firstDataRow = m_headerRow;
+        m_info.warnings.append(QStringLiteral("Sheet \"%1\": no header row was found (the first row holds data like "
+                                              "the rows below it); the columns are named Column 1 to Column %2.")
+                                   .arg(m_sheetName)
+                                   .arg(width));
+    }
+
     QHash<QString, int> seen;
     for (int col = 0; col < width; ++col) {
-        QString name = cells[col].toString().trimmed();
+        QString name = m_info.hasHeader ? names[col].toString().trimmed() : QString();
         if (name.isEmpty())
             name = QStringLiteral("Column %1").arg(col + 1);
         if (seen.contains(name)) {
@@ -586,23 +694,21 @@ Result<void> XlsxReader::readHeader()
         seen.insert(name, col);
         m_columns.append({name, ColumnType::Text});
     }
-    m_types.assign(size_t(width), std::nullopt);
-    m_info.skippedLines = int(m_headerRow - 1);
 
     // First column types from the opening rows; readBatch() widens them as it goes.
-    RowBatch sample;
-    if (auto r = readSample(sample, kOpenSampleRows); !r.ok())
-        return r.error();
+    m_types.assign(size_t(width), std::nullopt);
     for (int row = 0; row < sample.rowCount(); ++row)
         for (int col = 0; col < width; ++col)
-            if (!sample.at(row, col).isBlank())
-                widen(m_types[size_t(col)], sample.at(row, col).kind);
+            widenType(m_types[size_t(col)], sample.at(row, col).kind);
+    if (!m_info.hasHeader)
+        for (int col = 0; col < width; ++col)
+            widenType(m_types[size_t(col)], names[col].kind);
     for (int col = 0; col < width; ++col)
         m_columns[col].type = m_types[size_t(col)].value_or(ColumnType::Text);
     return {};
 }
 
-Result<void> XlsxReader::open()
+Result<void> XlsxReader::openWorkbook()
 {
     QFile file(m_path);
     if (auto r = openForReading(file); !r.ok())
@@ -615,26 +721,28 @@ Result<void> XlsxReader::open()
                            QStringLiteral("\"%1\" is %2, larger than finpipe reads as an Excel workbook. "
                                           "Save the sheet you need as CSV and open that instead.")
                                .arg(m_name, QLocale::c().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat)));
-    // Read once: the same bytes are hashed and unzipped.
-    QByteArray bytes = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        return readError(file);
-    if (bytes.size() != size)
-        if (auto r = checkUnchanged(file, size, modified); !r.ok())
-            return r.error();
     m_info.path = m_path;
     m_info.format = FileFormat::Xlsx;
     // Workbook parts are XML in UTF-8 (UTF-16 parts are refused as damaged).
     m_info.encoding = QStringLiteral("UTF-8");
-    m_info.size = bytes.size();
-    m_info.hasHeader = true;
+    m_info.size = size;
     if (m_options.computeHash) {
+        // A streaming pass of its own: the zip is read entry by entry, in no useful order for
+        // hashing. The archive checks that the file stays as hashed until the last part is read.
         Sha256 hash;
-        hash.update(bytes.constData(), size_t(bytes.size()));
+        std::vector<char> buffer(1 << 20);
+        for (qint64 n; (n = file.read(buffer.data(), qint64(buffer.size()))) != 0;) {
+            if (n < 0)
+                return readError(file);
+            hash.update(buffer.data(), size_t(n));
+        }
+        if (auto r = checkUnchanged(file, size, modified); !r.ok())
+            return r.error();
         m_info.sha256 = hash.finishHex();
     }
+    file.close();
 
-    auto zip = ZipArchive::open(std::move(bytes), m_name);
+    auto zip = ZipArchive::open(m_path, m_name, size, modified);
     if (!zip)
         return zip.error();
     m_zip = std::move(*zip);
@@ -645,13 +753,14 @@ Result<void> XlsxReader::open()
     return readHeader();
 }
 
-Result<bool> XlsxReader::readSample(RowBatch &batch, int maxRows)
+Result<bool> XlsxReader::sampleRows(RowBatch &batch, int maxRows)
 {
     batch.reset(m_width);
     auto cursor = openCursor();
     if (!cursor)
         return cursor.error();
     Cursor &c = **cursor;
+    maxRows = int(std::min<qint64>(maxRows, std::max<qint64>(1, kMaxBatchCells / std::max(m_width, 1))));
     while (batch.rowCount() < maxRows) {
         auto more = nextDataRow(c);
         if (!more)
@@ -661,38 +770,87 @@ Result<bool> XlsxReader::readSample(RowBatch &batch, int maxRows)
         if (auto r = emitRow(c, batch, false); !r.ok())
             return r.error();
     }
+    if (c.anotherTableAt && !m_info.moreTablesAt.contains(c.anotherTableAt))
+        m_info.moreTablesAt.append(c.anotherTableAt); // known early when it is among the first rows
     return batch.rowCount() > 0;
+}
+
+Result<void> XlsxReader::skipFurtherTables(Cursor &c, RowBatch &batch)
+{
+    if (!c.anotherTableAt)
+        return {};
+    if (!m_info.moreTablesAt.contains(c.anotherTableAt))
+        m_info.moreTablesAt.append(c.anotherTableAt);
+    // Each further table's first row is its header: its data rows decide where the next starts.
+    TableBoundary table(&XlsxReader::blankIn, this);
+    qint64 last = c.row.number, rows = 0;
+    for (;;) {
+        auto more = c.scanner->next(c.row);
+        if (!more)
+            return more.error();
+        if (!*more)
+            break;
+        bool blank = true;
+        for (int i = 0; i < c.row.count && blank; ++i)
+            blank = isBlank(c.row.cells[size_t(i)]);
+        if (blank || c.row.number <= last)
+            continue;
+        const bool gap = c.row.number > last + 1;
+        last = c.row.number;
+        if (rows > 0 && gap && table.startsAnotherTable(c.row)) {
+            if (!m_info.moreTablesAt.contains(c.row.number))
+                m_info.moreTablesAt.append(c.row.number);
+            table.reset();
+            rows = 0;
+            continue;
+        }
+        table.add(c.row);
+        ++rows;
+    }
+    for (qint64 row = c.anotherTableAt; row <= last; ++row)
+        noteSkipped(row, SkipReason::AfterTable, &batch);
+    QStringList starts;
+    for (qint64 at : std::as_const(m_info.moreTablesAt))
+        starts.append(QString::number(at));
+    m_info.warnings.append(QStringLiteral("Sheet \"%1\": another table starts at row %2; only the first table "
+                                          "(rows %3 to %4) was read.")
+                               .arg(m_sheetName, starts.join(QStringLiteral(", ")))
+                               .arg(m_headerRow)
+                               .arg(c.lastRow));
+    return {};
 }
 
 void XlsxReader::finish()
 {
     m_finished = true;
-    const CellStats &s = m_main->stats;
-    if (s.errorCells)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 held Excel errors such as #N/A or #DIV/0! "
-                                              "(the first at %3); they were read as blanks.")
-                                   .arg(m_sheetName, plural(s.errorCells, "cell", "cells"), s.firstError));
-    if (s.phantomDates)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 showed 29 February 1900, a day that never "
-                                              "existed (an old Excel quirk), at %3 first; read as blanks.")
-                                   .arg(m_sheetName, plural(s.phantomDates, "cell", "cells"), s.firstPhantom));
-    if (s.beyondColumns)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 to the right of the table (the first at %3) "
-                                              "%4 ignored.")
-                                   .arg(m_sheetName, plural(s.beyondColumns, "value", "values"), s.firstBeyond,
-                                        s.beyondColumns == 1 ? QStringLiteral("was") : QStringLiteral("were")));
-    if (s.innerBlankRows)
-        m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 between the data %3 skipped.")
-                                   .arg(m_sheetName, plural(s.innerBlankRows, "empty row", "empty rows"),
-                                        s.innerBlankRows == 1 ? QStringLiteral("was") : QStringLiteral("were")));
+    m_info.warnings.append(m_main->stats.warnings(m_sheetName));
+    if (m_strings.truncatedCount())
+        m_info.warnings.append(QStringLiteral("\"%1\": %2 of the workbook's shared text held more than Excel's "
+                                              "32,767 characters; cut to that length.")
+                                   .arg(m_name, plural(m_strings.truncatedCount(), "item", "items")));
     m_main.reset();
 }
 
 Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
 {
+    try {
+        return orChanged(readRows(batch, feedback));
+    } catch (const std::bad_alloc &) {
+        return outOfMemory();
+    }
+}
+
+Result<bool> XlsxReader::readRows(RowBatch &batch, Feedback *feedback)
+{
     batch.reset(m_width);
     if (m_finished)
         return false;
+    if (!m_aboveHandedOut) {
+        // Counted in info().skipped at open(); handed out with the first batch.
+        m_aboveHandedOut = true;
+        for (qint64 row = 1; row < m_headerRow; ++row)
+            batch.addSkipped(row, SkipReason::AboveHeader);
+    }
     if (!m_main) {
         auto cursor = openCursor();
         if (!cursor)
@@ -701,7 +859,7 @@ Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
     }
     if (feedback)
         feedback->setPhase("Reading");
-    const int limit = std::max(1, m_options.batchRows);
+    const int limit = int(std::clamp<qint64>(kMaxBatchCells / std::max(m_width, 1), 1, std::max(1, m_options.batchRows)));
     while (batch.rowCount() < limit) {
         if (feedback && (batch.rowCount() & 1023) == 0) {
             if (feedback->isCancelled())
@@ -714,6 +872,25 @@ Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
         if (!more)
             return more.error();
         if (!*more) {
+            if (!m_main->footers.empty()) {
+                const RawRow &first = m_main->footers.front().first;
+                for (const auto &[row, gapFrom] : m_main->footers) {
+                    for (qint64 blank = gapFrom; blank < row.number; ++blank)
+                        noteSkipped(blank, SkipReason::Blank, &batch);
+                    noteSkipped(row.number, SkipReason::Footer, &batch);
+                }
+                m_info.warnings.append(QStringLiteral("Sheet \"%1\": %2 under the data (from row %3) %4 like a "
+                                                      "footer, not data, and %5 left out.")
+                                           .arg(m_sheetName,
+                                                plural(qint64(m_main->footers.size()), "row", "rows"))
+                                           .arg(first.number)
+                                           .arg(m_main->footers.size() == 1 ? QStringLiteral("reads")
+                                                                            : QStringLiteral("read"),
+                                                m_main->footers.size() == 1 ? QStringLiteral("was")
+                                                                            : QStringLiteral("were")));
+            }
+            if (auto r = skipFurtherTables(*m_main, batch); !r.ok())
+                return r.error();
             if (feedback)
                 feedback->setProgress(m_main->scanner->compressedTotal(), m_main->scanner->compressedTotal());
             finish();
@@ -725,13 +902,15 @@ Result<bool> XlsxReader::readBatch(RowBatch &batch, Feedback *feedback)
                                               "safety limit. Split the data into smaller files.")
                                    .arg(m_sheetName, m_name)
                                    .arg(m_options.maxCells));
+        for (qint64 row = m_main->gapFrom; row < m_main->row.number; ++row)
+            noteSkipped(row, SkipReason::Blank, &batch);
         if (auto r = emitRow(*m_main, batch, true); !r.ok())
             return r.error();
         ++m_rowsRead;
     }
     if (feedback)
         feedback->setRows(m_rowsRead);
-    return batch.rowCount() > 0;
+    return batch.rowCount() > 0 || !batch.skipped().empty();
 }
 
 } // namespace

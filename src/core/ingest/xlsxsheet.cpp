@@ -1,5 +1,7 @@
 #include "xlsxsheet.h"
 
+#include "ingest/xlsxparts.h"
+
 #include <cstring>
 
 namespace finpipe::ingest {
@@ -70,6 +72,9 @@ namespace {
 constexpr size_t kChunk = 256 * 1024;
 //! Longest tag or text run accepted: Excel caps a cell at 32,767 characters.
 constexpr size_t kMaxToken = 16 * 1024 * 1024;
+//! Bytes of a cell's text kept while reading: more than 32,767 characters of UTF-8 always, so that
+//! the cut to Excel's limit happens at the cell's end; what comes after is dropped unread.
+constexpr size_t kMaxCellBytes = 4 * size_t(kExcelMaxCellChars) + 4;
 
 bool isSpace(char c)
 {
@@ -136,14 +141,16 @@ void appendUtf8(std::string &out, char32_t cp)
     }
 }
 
-//! Appends XML character data with the predefined and numeric entities decoded.
-void appendText(std::string &out, std::string_view s)
+//! Appends XML character data with the predefined and numeric entities decoded. Returns false
+//! when it met an '&' that starts no entity XML defines (kept as written).
+bool appendText(std::string &out, std::string_view s)
 {
+    bool known = true;
     for (;;) {
         const size_t amp = s.find('&');
         out.append(s.substr(0, amp));
         if (amp == std::string_view::npos)
-            return;
+            return known;
         s.remove_prefix(amp);
         const size_t semi = s.find(';');
         const std::string_view e = semi != std::string_view::npos && semi <= 12 ? s.substr(1, semi - 1) : std::string_view();
@@ -175,11 +182,47 @@ void appendText(std::string &out, std::string_view s)
         } else {
             out.push_back('&'); // not an entity we know: keep it as written
             s.remove_prefix(1);
+            known = false;
         }
     }
 }
 
 } // namespace
+
+bool TableBoundary::isText(const RawCell &cell)
+{
+    return cell.type == RawCell::Type::SharedString || cell.type == RawCell::Type::InlineString
+        || cell.type == RawCell::Type::FormulaString;
+}
+
+void TableBoundary::add(const RawRow &row)
+{
+    for (int i = 0; i < row.count; ++i) {
+        const RawCell &cell = row.cells[size_t(i)];
+        if (cell.type == RawCell::Type::Error || m_blank(m_context, cell))
+            continue;
+        if (size_t(cell.column) >= m_columns.size())
+            m_columns.resize(size_t(cell.column) + 1, 0);
+        m_columns[size_t(cell.column)] |= isText(cell) ? Text : Typed;
+    }
+}
+
+bool TableBoundary::startsAnotherTable(const RawRow &row) const
+{
+    int words = 0;
+    bool overTyped = false;
+    for (int i = 0; i < row.count; ++i) {
+        const RawCell &cell = row.cells[size_t(i)];
+        if (m_blank(m_context, cell))
+            continue;
+        if (!isText(cell))
+            return false;
+        ++words;
+        overTyped = overTyped
+            || (size_t(cell.column) < m_columns.size() && m_columns[size_t(cell.column)] == Typed);
+    }
+    return words >= 2 && overTyped;
+}
 
 SheetScanner::SheetScanner(std::unique_ptr<ZipEntryStream> stream, QString fileName, QString sheetName,
                            qint64 maxCells)
@@ -261,10 +304,15 @@ Result<void> SheetScanner::startCell(RawRow &row, std::string_view tag)
         const CellRef ref = parseCellRef(r);
         if (ref.beyondGrid)
             return beyondGrid(QStringLiteral("cell ") + QString::fromUtf8(r.data(), qsizetype(std::min<size_t>(r.size(), 40))));
-        if (!ref.valid || ref.column < 0)
-            return damaged(QStringLiteral("cell reference \"%1\"").arg(QString::fromUtf8(r.data(), qsizetype(std::min<size_t>(r.size(), 40)))));
+        if (!ref.valid || ref.column < 0 || ref.row < 1)
+            return damaged(QStringLiteral("cell reference \"%1\" names no cell")
+                               .arg(QString::fromUtf8(r.data(), qsizetype(std::min<size_t>(r.size(), 40)))));
         column = ref.column;
     }
+    // Cells come left to right; one that repeats a position would overwrite another cell.
+    if (column <= m_lastColumn)
+        return damaged(QStringLiteral("cell %1 comes again, or out of order, after %2")
+                           .arg(cellName(column, m_lastRow), cellName(m_lastColumn, m_lastRow)));
     if (column >= kExcelMaxColumns)
         return beyondGrid(QStringLiteral("cell ") + cellName(column, m_lastRow));
     m_lastColumn = column;
@@ -274,6 +322,8 @@ Result<void> SheetScanner::startCell(RawRow &row, std::string_view tag)
     RawCell &cell = row.cells[size_t(row.count++)];
     cell.column = column;
     cell.value.clear();
+    cell.truncated = false;
+    cell.unknownEntity = false;
     cell.style = 0;
     for (char c : style) {
         if (c < '0' || c > '9' || cell.style > 10'000'000)
@@ -337,6 +387,8 @@ SheetScanner::Step SheetScanner::endElement(std::string_view name)
     } else if (name == "is") {
         m_inInline = false;
     } else if (name == "c") {
+        if (m_cell && truncateToExcelCell(m_cell->value))
+            m_cell->truncated = true;
         m_cell = nullptr;
         m_capture = false;
     } else if (m_inRow && name == "row") {
@@ -414,8 +466,12 @@ Result<bool> SheetScanner::next(RawRow &row)
                 continue;
             }
             const size_t len = size_t(static_cast<const char *>(lt) - p);
-            if (m_capture && m_cell)
-                appendText(m_cell->value, {p, len});
+            if (m_capture && m_cell) {
+                if (m_cell->value.size() < kMaxCellBytes)
+                    m_cell->unknownEntity = !appendText(m_cell->value, {p, len}) || m_cell->unknownEntity;
+                else
+                    m_cell->truncated = true;
+            }
             m_pos += len;
             continue;
         }
@@ -436,8 +492,12 @@ Result<bool> SheetScanner::next(RawRow &row)
                     return r.error();
                 continue;
             }
-            if (cdata && m_capture && m_cell)
-                m_cell->value.append(rest.substr(9, end - 9));
+            if (cdata && m_capture && m_cell) {
+                if (m_cell->value.size() < kMaxCellBytes)
+                    m_cell->value.append(rest.substr(9, std::min(end - 9, kMaxCellBytes)));
+                else
+                    m_cell->truncated = true;
+            }
             m_pos += end + close.size();
             continue;
         }
@@ -485,8 +545,13 @@ Result<bool> SheetScanner::next(RawRow &row)
         }
         if (step == Step::RowDone)
             return true;
-        if (step == Step::SheetDone)
+        if (step == Step::SheetDone) {
+            // What follows the data (merged cells, formatting) is read too: the checksum at the
+            // entry's end is what tells a damaged sheet from a good one.
+            if (auto r = m_stream->skipToEnd(); !r.ok())
+                return r.error();
             return false;
+        }
     }
 }
 

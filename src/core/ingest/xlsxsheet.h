@@ -39,6 +39,8 @@ struct RawCell {
     Type type = Type::Number;
     int style = 0;
     std::string value; //!< <v> text, or the inline string (UTF-8)
+    bool truncated = false;     //!< longer than Excel's 32,767 characters: cut to that length
+    bool unknownEntity = false; //!< held "&name;" that XML does not define: kept as written
 };
 
 //! One <row> element: its 1-based number and the cells it holds (`count` of `cells` in use).
@@ -48,9 +50,37 @@ struct RawRow {
     int count = 0;
 };
 
+//! Where a worksheet's table ends when another one follows it: a row after blank rows that reads
+//! like a new header (two or more cells, all words) over a column that held only numbers, dates
+//! or booleans so far. `blank` tells which cells count as empty (shared strings need the workbook).
+class TableBoundary
+{
+public:
+    using BlankTest = bool (*)(const void *context, const RawCell &cell);
+    TableBoundary(BlankTest blank, const void *context) : m_blank(blank), m_context(context) {}
+
+    void reset() { m_columns.clear(); }
+    //! Notes a row of the current table.
+    void add(const RawRow &row);
+    //! Whether `row`, met after a gap, starts another table.
+    bool startsAnotherTable(const RawRow &row) const;
+    //! Whether the column has held only numbers, dates or booleans so far (and some).
+    bool typedOnly(int column) const { return size_t(column) < m_columns.size() && m_columns[size_t(column)] == Typed; }
+    static bool isText(const RawCell &cell);
+
+private:
+    enum : quint8 { Typed = 1, Text = 2 };
+    BlankTest m_blank;
+    const void *m_context;
+    std::vector<quint8> m_columns;
+};
+
 //! Streams a worksheet's rows out of its zip entry without holding the sheet in memory. Handles
 //! rows and cells without r= attributes, inline strings with rich-text runs, and refuses cell
-//! positions beyond Excel's grid or more cells than `maxCells`.
+//! positions beyond Excel's grid or more cells than `maxCells`. Cell references that name no cell
+//! ("A0") or repeat a cell of the row are refused; text longer than a cell can hold is cut to
+//! Excel's 32,767 characters (RawCell::truncated). Once the sheet data ends, the rest of the entry
+//! is read too, so that a damaged sheet fails its checksum instead of being read wrong.
 //! A small UTF-8 tokenizer rather than QXmlStreamReader: sheet XML uses a tiny, regular subset of
 //! XML, and scanning it byte-wise is several times faster on large sheets. It understands
 //! namespace prefixes, both quote styles, character and predefined entities, CDATA, comments and

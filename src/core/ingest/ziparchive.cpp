@@ -1,108 +1,92 @@
 #include "ziparchive.h"
 
+#include "ingest/fileerrors.h"
+
+#include <QFile>
 #include <QLocale>
 
 #include <unzip.h>
 
 #include <algorithm>
-#include <cstring>
+#include <memory>
 
 namespace finpipe::ingest {
 
 namespace {
 
-// minizip reads the archive through these callbacks; each open() gets its own cursor over the
-// shared bytes, so several entries can be inflated at the same time through separate handles.
-struct MemorySource {
-    const char *data;
-    quint64 size;
-};
-
-struct MemoryCursor {
-    const MemorySource *source;
-    quint64 pos = 0;
-};
-
-voidpf memOpen(voidpf opaque, const void *, int mode)
+// minizip reads the archive through these callbacks. Each handle opens the file anew, so several
+// entries can be inflated at the same time, each through its own cursor; nothing is held in
+// memory beyond the file's read buffer.
+voidpf fileOpen(voidpf, const void *path, int mode)
 {
     if ((mode & ZLIB_FILEFUNC_MODE_READWRITEFILTER) != ZLIB_FILEFUNC_MODE_READ)
         return nullptr;
-    return new MemoryCursor{static_cast<const MemorySource *>(opaque)};
+    auto file = std::make_unique<QFile>(*static_cast<const QString *>(path));
+    if (!file->open(QIODevice::ReadOnly))
+        return nullptr;
+    return file.release();
 }
 
-uLong memRead(voidpf, voidpf stream, void *buf, uLong size)
+uLong fileRead(voidpf, voidpf stream, void *buf, uLong size)
 {
-    auto *c = static_cast<MemoryCursor *>(stream);
-    const quint64 left = c->pos < c->source->size ? c->source->size - c->pos : 0;
-    const quint64 n = std::min<quint64>(size, left);
-    if (n)
-        std::memcpy(buf, c->source->data + c->pos, size_t(n));
-    c->pos += n;
-    return uLong(n);
+    const qint64 n = static_cast<QFile *>(stream)->read(static_cast<char *>(buf), qint64(size));
+    return n > 0 ? uLong(n) : 0;
 }
 
-uLong memWrite(voidpf, voidpf, const void *, uLong)
+uLong fileWrite(voidpf, voidpf, const void *, uLong)
 {
     return 0;
 }
 
-ZPOS64_T memTell(voidpf, voidpf stream)
+ZPOS64_T fileTell(voidpf, voidpf stream)
 {
-    return static_cast<MemoryCursor *>(stream)->pos;
+    return ZPOS64_T(static_cast<QFile *>(stream)->pos());
 }
 
-long memSeek(voidpf, voidpf stream, ZPOS64_T offset, int origin)
+long fileSeek(voidpf, voidpf stream, ZPOS64_T offset, int origin)
 {
-    auto *c = static_cast<MemoryCursor *>(stream);
+    auto *f = static_cast<QFile *>(stream);
     quint64 base = 0;
     switch (origin) {
     case ZLIB_FILEFUNC_SEEK_SET: base = 0; break;
-    case ZLIB_FILEFUNC_SEEK_CUR: base = c->pos; break;
-    case ZLIB_FILEFUNC_SEEK_END: base = c->source->size; break;
+    case ZLIB_FILEFUNC_SEEK_CUR: base = quint64(f->pos()); break;
+    case ZLIB_FILEFUNC_SEEK_END: base = quint64(f->size()); break;
     default: return -1;
     }
     const quint64 target = base + offset;
-    if (target < base || target > c->source->size)
+    if (target < base || target > quint64(f->size()))
         return -1;
-    c->pos = target;
-    return 0;
+    return f->seek(qint64(target)) ? 0 : -1;
 }
 
-int memClose(voidpf, voidpf stream)
+int fileClose(voidpf, voidpf stream)
 {
-    delete static_cast<MemoryCursor *>(stream);
+    delete static_cast<QFile *>(stream);
     return 0;
 }
 
-int memError(voidpf, voidpf)
+int fileError(voidpf, voidpf stream)
 {
-    return 0;
+    return static_cast<QFile *>(stream)->error() == QFileDevice::NoError ? 0 : 1;
 }
 
-//! Owns the MemorySource that minizip's opaque pointer refers to, next to the handle.
 struct UnzHandle {
-    MemorySource source;
     unzFile file = nullptr;
 };
 
-UnzHandle *openHandle(const QByteArray &data)
+UnzHandle *openHandle(const QString &path)
 {
-    auto *h = new UnzHandle{{data.constData(), quint64(data.size())}};
     zlib_filefunc64_def funcs{};
-    funcs.zopen64_file = memOpen;
-    funcs.zread_file = memRead;
-    funcs.zwrite_file = memWrite;
-    funcs.ztell64_file = memTell;
-    funcs.zseek64_file = memSeek;
-    funcs.zclose_file = memClose;
-    funcs.zerror_file = memError;
-    funcs.opaque = &h->source;
-    h->file = unzOpen2_64("memory", &funcs);
-    if (!h->file) {
-        delete h;
-        return nullptr;
-    }
-    return h;
+    funcs.zopen64_file = fileOpen;
+    funcs.zread_file = fileRead;
+    funcs.zwrite_file = fileWrite;
+    funcs.ztell64_file = fileTell;
+    funcs.zseek64_file = fileSeek;
+    funcs.zclose_file = fileClose;
+    funcs.zerror_file = fileError;
+    // The "path" minizip hands to fileOpen, once, during unzOpen2_64.
+    unzFile file = unzOpen2_64(&path, &funcs);
+    return file ? new UnzHandle{file} : nullptr;
 }
 
 void closeHandle(void *p)
@@ -145,19 +129,24 @@ constexpr int kMaxEntries = 100'000;
 
 } // namespace
 
-Result<std::shared_ptr<ZipArchive>> ZipArchive::open(QByteArray data, const QString &name)
+Result<std::shared_ptr<ZipArchive>> ZipArchive::open(const QString &path, const QString &name, qint64 size,
+                                                     const QDateTime &modified)
 {
     std::shared_ptr<ZipArchive> zip(new ZipArchive);
-    zip->m_data = std::move(data);
+    zip->m_path = path;
     zip->m_name = name;
-    UnzHandle *h = openHandle(zip->m_data);
+    zip->m_size = size;
+    zip->m_modified = modified;
+    if (auto r = zip->unchanged(); !r.ok())
+        return r.error();
+    UnzHandle *h = openHandle(path);
     if (!h)
-        return damagedError(name, QStringLiteral("the zip central directory is missing or unreadable"));
+        return zip->orChanged(damagedError(name, QStringLiteral("the zip central directory is missing or unreadable")));
     const std::unique_ptr<UnzHandle, void (*)(void *)> guard(h, closeHandle);
 
     unz_global_info64 global{};
     if (int rc = unzGetGlobalInfo64(h->file, &global); rc != UNZ_OK)
-        return damagedError(name, unzErrorText(rc));
+        return zip->orChanged(damagedError(name, unzErrorText(rc)));
     if (global.number_entry > quint64(kMaxEntries))
         return Error::make(Error::Code::TooLarge,
                            QStringLiteral("\"%1\" holds %2 parts, far more than any workbook; it was not "
@@ -171,23 +160,39 @@ Result<std::shared_ptr<ZipArchive>> ZipArchive::open(QByteArray data, const QStr
         unz_file_info64 info{};
         rc = unzGetCurrentFileInfo64(h->file, &info, nameBuf, sizeof nameBuf, nullptr, 0, nullptr, 0);
         if (rc != UNZ_OK)
-            return damagedError(name, unzErrorText(rc));
+            return zip->orChanged(damagedError(name, unzErrorText(rc)));
         unz64_file_pos pos{};
         unzGetFilePos64(h->file, &pos);
         Entry e;
         e.name = QString::fromUtf8(nameBuf, qsizetype(std::min<uLong>(info.size_filename, sizeof nameBuf - 1)));
-        e.compressedSize = qint64(std::min<quint64>(info.compressed_size, quint64(zip->m_data.size())));
+        // Some writers store Windows paths ("xl\\workbook.xml"); part names use '/'.
+        e.name.replace(u'\\', u'/');
+        e.compressedSize = qint64(std::min<quint64>(info.compressed_size, quint64(size)));
         e.uncompressedSize = qint64(std::min<quint64>(info.uncompressed_size, quint64(INT64_MAX)));
         e.encrypted = (info.flag & 1u) != 0;
         e.offset = pos.pos_in_zip_directory;
         e.fileNumber = pos.num_of_file;
-        zip->m_index.insert(e.name.toLower(), int(zip->m_entries.size()));
+        // A name stored twice (a crafted archive) resolves to its first entry.
+        if (!zip->m_index.contains(e.name.toLower()))
+            zip->m_index.insert(e.name.toLower(), int(zip->m_entries.size()));
         zip->m_entries.push_back(std::move(e));
         rc = unzGoToNextFile(h->file);
     }
     if (rc != UNZ_END_OF_LIST_OF_FILE)
-        return damagedError(name, unzErrorText(rc));
+        return zip->orChanged(damagedError(name, unzErrorText(rc)));
     return zip;
+}
+
+Result<void> ZipArchive::unchanged() const
+{
+    return checkUnchanged(QFile(m_path), m_size, m_modified);
+}
+
+Error ZipArchive::orChanged(Error e) const
+{
+    if (auto r = unchanged(); !r.ok())
+        return r.error();
+    return e;
 }
 
 const ZipArchive::Entry *ZipArchive::find(const QString &name) const
@@ -234,15 +239,17 @@ Result<std::unique_ptr<ZipEntryStream>> ZipArchive::openStream(const QString &en
     s->m_archive = shared_from_this();
     s->m_entry = *e;
     s->m_limits = limits;
-    UnzHandle *h = openHandle(m_data);
+    if (auto r = unchanged(); !r.ok())
+        return r.error();
+    UnzHandle *h = openHandle(m_path);
     if (!h)
-        return damagedError(m_name, QStringLiteral("reopening the archive failed"));
+        return orChanged(damagedError(m_name, QStringLiteral("reopening the archive failed")));
     s->m_unz = h;
     unz64_file_pos pos{e->offset, e->fileNumber};
     if (int rc = unzGoToFilePos64(h->file, &pos); rc != UNZ_OK)
-        return damagedError(m_name, e->name + QStringLiteral(": ") + unzErrorText(rc));
+        return s->damaged(unzErrorText(rc));
     if (int rc = unzOpenCurrentFile(h->file); rc != UNZ_OK)
-        return damagedError(m_name, e->name + QStringLiteral(": ") + unzErrorText(rc));
+        return s->damaged(unzErrorText(rc));
     s->m_dataStart = unzGetCurrentFileZStreamPos64(h->file);
     return s;
 }
@@ -254,7 +261,7 @@ ZipEntryStream::~ZipEntryStream()
 
 Error ZipEntryStream::damaged(const QString &detail) const
 {
-    return damagedError(m_archive->m_name, m_entry.name + QStringLiteral(": ") + detail);
+    return m_archive->orChanged(damagedError(m_archive->m_name, m_entry.name + QStringLiteral(": ") + detail));
 }
 
 qint64 ZipEntryStream::compressedDone() const
@@ -278,6 +285,9 @@ Result<qint64> ZipEntryStream::read(char *buf, qint64 max)
         // minizip verifies the CRC when the whole entry has been read.
         if (int rc = unzCloseCurrentFile(h->file); rc != UNZ_OK)
             return damaged(unzErrorText(rc));
+        // What was read is what was hashed only if the file is still as it was.
+        if (auto r = m_archive->unchanged(); !r.ok())
+            return r.error();
         return qint64(0);
     }
     m_inflated += n;
@@ -290,9 +300,10 @@ Result<qint64> ZipEntryStream::read(char *buf, qint64 max)
                                .arg(file, QLocale::c().formattedDataSize(m_limits.reportedLimit ? m_limits.reportedLimit : m_limits.maxEntryBytes, 1,
                                                                          QLocale::DataSizeTraditionalFormat)),
                            m_entry.name);
-    // Tiny entries may legitimately compress very well; the ratio guards against expansion.
-    const qint64 stored = std::max<qint64>(m_entry.compressedSize, 1);
-    if (m_inflated > 1024 * 1024 && m_inflated / stored > m_limits.maxRatio)
+    // Tiny entries may legitimately compress very well; the ratio guards against expansion. It is
+    // measured against the compressed bytes really consumed, not the sizes the headers declare.
+    const qint64 consumed = std::max<qint64>(compressedDone(), 1);
+    if (m_inflated > 1024 * 1024 && m_inflated / consumed > m_limits.maxRatio)
         return Error::make(Error::Code::TooLarge,
                            QStringLiteral("\"%1\" was not read: part of it expands to more than %2 times "
                                           "its stored size, which is how malicious \"zip bomb\" files "
@@ -301,6 +312,18 @@ Result<qint64> ZipEntryStream::read(char *buf, qint64 max)
                                .arg(m_limits.maxRatio),
                            m_entry.name);
     return qint64(n);
+}
+
+Result<void> ZipEntryStream::skipToEnd()
+{
+    char buf[64 * 1024];
+    for (;;) {
+        auto n = read(buf, sizeof buf);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            return {};
+    }
 }
 
 } // namespace finpipe::ingest

@@ -3,6 +3,7 @@
 #include "common/result.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QHash>
 #include <QString>
 
@@ -22,8 +23,9 @@ struct ZipLimits {
 
 class ZipEntryStream;
 
-//! A zip archive held in memory and read through minizip's unzip API with in-memory I/O, so a
-//! file that is both hashed and parsed is read from disk once. Errors name the file (`name`).
+//! A zip archive read from its file through minizip's unzip API, entry by entry, so that memory
+//! does not grow with the file's size. Errors name the file (`name`). The file must stay as it
+//! was when open() was called: a read that finds it changed fails with Error::Code::Changed.
 class ZipArchive : public std::enable_shared_from_this<ZipArchive>
 {
 public:
@@ -36,11 +38,14 @@ public:
         quint64 fileNumber = 0;
     };
 
-    //! Reads the central directory. Fails with Corrupt ("damaged") when it is missing or broken.
-    static Result<std::shared_ptr<ZipArchive>> open(QByteArray data, const QString &name);
+    //! Reads the central directory of the file at `path`, which the caller found to be `size`
+    //! bytes, last modified at `modified` (when it hashed it, say). Fails with Corrupt
+    //! ("damaged") when the directory is missing or broken, with Changed when the file differs.
+    static Result<std::shared_ptr<ZipArchive>> open(const QString &path, const QString &name, qint64 size,
+                                                    const QDateTime &modified);
 
     //! The entry with this name, compared without regard to case (OOXML part names are
-    //! case-insensitive), or nullptr.
+    //! case-insensitive), or nullptr. Names stored with backslashes are found with slashes.
     const Entry *find(const QString &name) const;
     int entryCount() const { return int(m_entries.size()); }
 
@@ -50,14 +55,21 @@ public:
     Result<std::unique_ptr<ZipEntryStream>> openStream(const QString &entry, const ZipLimits &limits) const;
 
     const QString &fileName() const { return m_name; }
-    qint64 size() const { return m_data.size(); }
+    qint64 size() const { return m_size; }
+    //! Fails with Error::Code::Changed when the file was moved, deleted or rewritten since open().
+    Result<void> unchanged() const;
+    //! `e`, unless the file changed since open(): then that is the likely cause of whatever went
+    //! wrong reading it (bad data, bad XML), and the error says so.
+    Error orChanged(Error e) const;
 
 private:
     friend class ZipEntryStream;
     ZipArchive() = default;
 
-    QByteArray m_data;
+    QString m_path;
     QString m_name;
+    qint64 m_size = 0;
+    QDateTime m_modified;
     std::vector<Entry> m_entries;
     QHash<QString, int> m_index; //!< lower-case name -> entry
 };
@@ -72,7 +84,10 @@ public:
 
     //! Up to `max` bytes into `buf`; 0 at the end of the entry.
     Result<qint64> read(char *buf, qint64 max);
-    //! Compressed bytes consumed so far and in total: for progress.
+    //! Reads (and drops) the rest of the entry, so that its checksum is verified: a part whose
+    //! useful content ends early (a sheet after </sheetData>) is still checked for damage.
+    Result<void> skipToEnd();
+    //! Compressed bytes consumed so far and in total: for progress and the expansion ratio.
     qint64 compressedDone() const;
     qint64 compressedTotal() const { return m_entry.compressedSize; }
     qint64 inflated() const { return m_inflated; }

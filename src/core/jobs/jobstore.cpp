@@ -2,6 +2,7 @@
 
 #include <QAtomicInt>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -11,31 +12,18 @@
 
 #include <algorithm>
 
+#include "jobs/jobstoresql.h"
+
 namespace finpipe::jobs {
+
+using storesql::fromDb;
+using storesql::text;
+using storesql::toDb;
 
 namespace {
 
 constexpr const char *kStateNames[] = {"queued",    "running",   "succeeded",
                                        "failed",    "cancelled", "interrupted"};
-
-QString toDb(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QStringLiteral("");
-}
-
-// A null QString binds as SQL NULL; the columns are NOT NULL text.
-QVariant text(const QString &s)
-{
-    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
-}
-
-QDateTime fromDb(const QVariant &v)
-{
-    const QString s = v.toString();
-    if (s.isEmpty())
-        return {};
-    return QDateTime::fromString(s, Qt::ISODateWithMs).toUTC();
-}
 
 // Each step takes the schema from version i to i + 1. Steps are append-only: a released step is
 // never edited, because databases out there have already run it.
@@ -80,14 +68,50 @@ const QList<QStringList> &migrations()
                            " mapping_json TEXT NOT NULL,"
                            " saved TEXT NOT NULL)"),
         },
+        // 2 -> 3: runs. Each job's existing state, times, folder and outputs become its run 1; the
+        // run columns left in `jobs` are no longer read.
+        {
+            QStringLiteral("CREATE TABLE runs ("
+                           " job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+                           " number INTEGER NOT NULL,"
+                           " state TEXT NOT NULL,"
+                           " progress REAL NOT NULL DEFAULT 0,"
+                           " error_message TEXT NOT NULL DEFAULT '',"
+                           " created TEXT NOT NULL,"
+                           " started TEXT NOT NULL DEFAULT '',"
+                           " finished TEXT NOT NULL DEFAULT '',"
+                           " output_dir TEXT NOT NULL DEFAULT '',"
+                           " input_sha256 TEXT NOT NULL DEFAULT '',"
+                           " input_size INTEGER NOT NULL DEFAULT 0,"
+                           " spec_json TEXT NOT NULL DEFAULT '',"
+                           " dataset_type TEXT NOT NULL DEFAULT '',"
+                           " mapping_json TEXT NOT NULL DEFAULT '',"
+                           " note TEXT NOT NULL DEFAULT '',"
+                           " PRIMARY KEY (job_id, number))"),
+            QStringLiteral("INSERT INTO runs (job_id, number, state, progress, error_message, created,"
+                           " started, finished, output_dir, input_sha256, input_size, dataset_type,"
+                           " mapping_json)"
+                           " SELECT id, 1, state, progress, error_message, created, started, finished,"
+                           " output_dir, sha256, size, dataset_type, mapping_json FROM jobs"),
+            QStringLiteral("CREATE TABLE run_outputs ("
+                           " job_id INTEGER NOT NULL,"
+                           " run INTEGER NOT NULL,"
+                           " name TEXT NOT NULL,"
+                           " size INTEGER NOT NULL,"
+                           " sha256 TEXT NOT NULL,"
+                           " PRIMARY KEY (job_id, run, name),"
+                           " FOREIGN KEY (job_id, run) REFERENCES runs(job_id, number) ON DELETE CASCADE)"),
+            QStringLiteral("INSERT INTO run_outputs (job_id, run, name, size, sha256)"
+                           " SELECT job_id, 1, name, size, sha256 FROM outputs"),
+            QStringLiteral("DROP TABLE outputs"),
+        },
     };
     return steps;
 }
 
 const QString kJobColumns = QStringLiteral(
     "id, input_path, file_name, sha256, size, sheet, dataset_type, confidence, level,"
-    " mapping_json, parameters_json, detection_json, state, progress, error_message, created,"
-    " started, finished, output_dir");
+    " mapping_json, parameters_json, detection_json, created");
 
 JobRecord readJob(const QSqlQuery &q)
 {
@@ -101,19 +125,50 @@ JobRecord readJob(const QSqlQuery &q)
     j.sheet = q.value(c++).toString();
     j.datasetType = q.value(c++).toString();
     j.confidence = q.value(c++).toDouble();
-    j.level = q.value(c++).toString();
+    j.level = levelFromName(q.value(c++).toString());
     j.mappingJson = q.value(c++).toString();
     j.parametersJson = q.value(c++).toString();
     j.detectionJson = q.value(c++).toString();
-    // An unknown state can only come from a newer build; showing it as interrupted offers Re-run.
-    j.state = jobStateFromName(q.value(c++).toString()).value_or(JobState::Interrupted);
-    j.progress = q.value(c++).toDouble();
-    j.errorMessage = q.value(c++).toString();
     j.created = fromDb(q.value(c++));
-    j.started = fromDb(q.value(c++));
-    j.finished = fromDb(q.value(c++));
-    j.outputDir = q.value(c++).toString();
     return j;
+}
+
+//! The run columns a job record mirrors from its latest run.
+void copyRunIntoJob(const JobRun &r, JobRecord &j)
+{
+    j.runNumber = r.number;
+    j.state = r.state;
+    j.progress = r.progress;
+    j.errorMessage = r.errorMessage;
+    j.started = r.started;
+    j.finished = r.finished;
+    j.outputDir = r.outputDir;
+    j.outputs = r.outputs;
+}
+
+JobRun runFromJob(const JobRecord &j)
+{
+    JobRun r;
+    r.jobId = j.id;
+    r.number = j.runNumber > 0 ? j.runNumber : 1;
+    r.state = j.state;
+    r.progress = j.progress;
+    r.errorMessage = j.errorMessage;
+    r.created = j.created;
+    r.started = j.started;
+    r.finished = j.finished;
+    r.outputDir = j.outputDir;
+    r.inputSha256 = j.sha256;
+    r.inputSize = j.size;
+    r.datasetType = j.datasetType;
+    r.mappingJson = j.mappingJson;
+    r.outputs = j.outputs;
+    return r;
+}
+
+QString dbLevel(const std::optional<detect::Level> &level)
+{
+    return level ? detect::levelName(*level) : QStringLiteral("");
 }
 
 } // namespace
@@ -134,6 +189,17 @@ std::optional<JobState> jobStateFromName(const QString &name)
 bool isFinalState(JobState state)
 {
     return state != JobState::Queued && state != JobState::Running;
+}
+
+std::optional<detect::Level> levelFromName(const QString &name)
+{
+    for (detect::Level l : {detect::Level::High, detect::Level::Medium, detect::Level::Low, detect::Level::VeryLow})
+        if (name == detect::levelName(l))
+            return l;
+    // Stores written before the spelling was settled used a space.
+    if (name == u"very low")
+        return detect::Level::VeryLow;
+    return std::nullopt;
 }
 
 JobStore::JobStore(QString databasePath)
@@ -185,12 +251,8 @@ bool JobStore::isOpen() const
         && QSqlDatabase::database(m_connection, false).isOpen();
 }
 
-Result<void> JobStore::open()
+Result<void> JobStore::openFile()
 {
-    if (!QDir().mkpath(QFileInfo(m_path).absolutePath()))
-        return Error::make(Error::Code::Permission,
-                           QStringLiteral("The folder for the job list (%1) could not be created.")
-                               .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
     QSqlDatabase db = QSqlDatabase::contains(m_connection)
         ? QSqlDatabase::database(m_connection, false)
         : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
@@ -201,6 +263,91 @@ Result<void> JobStore::open()
     pragma.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
     // Another instance may hold the file briefly; wait rather than fail.
     pragma.exec(QStringLiteral("PRAGMA busy_timeout = 3000"));
+    return {};
+}
+
+Result<void> JobStore::checkHealth()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery q(db);
+    // quick_check reads every page (not the indexes' contents): damage and "not a database" show.
+    if (!q.exec(QStringLiteral("PRAGMA quick_check")))
+        return dbError(QStringLiteral("read"), q.lastError().text());
+    QStringList problems;
+    while (q.next())
+        if (const QString line = q.value(0).toString(); line != u"ok")
+            problems.append(line);
+    if (!problems.isEmpty())
+        return dbError(QStringLiteral("read"), problems.mid(0, 3).join(QStringLiteral("; ")));
+    QSqlQuery t(db);
+    if (!t.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'")))
+        return dbError(QStringLiteral("read"), t.lastError().text());
+    QStringList tables;
+    while (t.next())
+        tables.append(t.value(0).toString());
+    if (!tables.contains(u"schema_version") || !tables.contains(u"jobs"))
+        return dbError(QStringLiteral("read"), QStringLiteral("its tables are missing"));
+    return {};
+}
+
+Result<void> JobStore::moveAside(const QString &why)
+{
+    if (QSqlDatabase::contains(m_connection))
+        QSqlDatabase::database(m_connection, false).close();
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString target = m_path + QStringLiteral(".damaged-") + stamp;
+    for (int n = 2; QFileInfo::exists(target); ++n)
+        target = m_path + QStringLiteral(".damaged-%1-%2").arg(stamp).arg(n);
+    if (!QFile::rename(m_path, target))
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("The job list (%1) is damaged and could not be moved aside.")
+                               .arg(QDir::toNativeSeparators(m_path)),
+                           why);
+    // The journal files belong to the damaged file; a fresh file must not replay them.
+    for (const char *suffix : {"-wal", "-shm", "-journal"})
+        if (QFileInfo::exists(m_path + QLatin1String(suffix)))
+            QFile::rename(m_path + QLatin1String(suffix), target + QLatin1String(suffix));
+    qWarning("finpipe: the job list %s was damaged (%s); moved to %s", qPrintable(m_path), qPrintable(why),
+             qPrintable(target));
+    m_movedAside = target;
+    return {};
+}
+
+Result<void> JobStore::open(bool claimRuns)
+{
+    if (!QDir().mkpath(QFileInfo(m_path).absolutePath()))
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("The folder for the job list (%1) could not be created.")
+                               .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
+    m_movedAside.clear();
+    m_created = !QFileInfo::exists(m_path);
+    if (!m_created && QFileInfo(m_path).size() == 0) {
+        // SQLite would take an empty file as a new database: the job list would silently be empty
+        // and the next job would reuse id 1.
+        if (auto r = moveAside(QStringLiteral("the file is empty")); !r)
+            return r;
+        m_created = true;
+    }
+    auto opened = openFile();
+    if (!opened && !m_created) {
+        if (auto r = moveAside(opened.error().detail); !r)
+            return r;
+        m_created = true;
+        opened = openFile();
+    }
+    if (!opened)
+        return opened;
+    if (!m_created) {
+        if (auto health = checkHealth(); !health) {
+            if (auto r = moveAside(health.error().detail); !r)
+                return r;
+            m_created = true;
+            if (auto again = openFile(); !again)
+                return again;
+        }
+    }
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery pragma(db);
     // The GUI thread writes here on every state change: WAL with synchronous=NORMAL commits without
     // an fsync each time (a power cut may lose the last state change, never corrupt the file), so a
     // busy disk cannot freeze the window.
@@ -209,23 +356,26 @@ Result<void> JobStore::open()
 
     if (auto m = migrate(); !m)
         return m;
+    m_interruptedAtOpen = 0;
+    if (!claimRuns)
+        return {};
 
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("UPDATE jobs SET state = ?, error_message = ?, finished = ?"
+    q.prepare(QStringLiteral("UPDATE runs SET state = ?, error_message = ?, finished = ?"
                              " WHERE state = ?"));
     q.addBindValue(jobStateName(JobState::Interrupted));
-    q.addBindValue(QStringLiteral("finpipe was closed while this job was running. Re-run it to "
+    q.addBindValue(QStringLiteral("finpipe was closed while this run was going. Re-run it to "
                                   "get its results."));
     q.addBindValue(toDb(QDateTime::currentDateTimeUtc()));
     q.addBindValue(jobStateName(JobState::Running));
     if (!q.exec())
         return dbError(QStringLiteral("updated"), q.lastError().text());
     m_interruptedAtOpen = q.numRowsAffected();
-    // Queued jobs belonged to the runner of the previous session; nothing will start them now.
+    // Queued runs belonged to the executor of the previous session; nothing will start them now.
     QSqlQuery q2(db);
-    q2.prepare(QStringLiteral("UPDATE jobs SET state = ?, error_message = ? WHERE state = ?"));
+    q2.prepare(QStringLiteral("UPDATE runs SET state = ?, error_message = ? WHERE state = ?"));
     q2.addBindValue(jobStateName(JobState::Interrupted));
-    q2.addBindValue(QStringLiteral("finpipe was closed before this job started. Re-run it to get "
+    q2.addBindValue(QStringLiteral("finpipe was closed before this run started. Re-run it to get "
                                    "its results."));
     q2.addBindValue(jobStateName(JobState::Queued));
     if (!q2.exec())
@@ -245,6 +395,7 @@ Result<void> JobStore::migrate()
         version = q.value(0).toInt();
     else if (!q.exec(QStringLiteral("INSERT INTO schema_version (version) VALUES (0)")))
         return dbError(QStringLiteral("prepared"), q.lastError().text());
+    q.finish(); // an open read would lock the tables a step drops
     m_versionAtOpen = version;
 
     if (version > kSchemaVersion)
@@ -293,18 +444,13 @@ void bindJobColumns(QSqlQuery &q, const JobRecord &job)
     q.addBindValue(text(job.sheet));
     q.addBindValue(text(job.datasetType));
     q.addBindValue(job.confidence);
-    q.addBindValue(text(job.level));
+    q.addBindValue(dbLevel(job.level));
     q.addBindValue(text(job.mappingJson));
     q.addBindValue(text(job.parametersJson));
     q.addBindValue(text(job.detectionJson));
-    q.addBindValue(jobStateName(job.state));
-    q.addBindValue(job.progress);
-    q.addBindValue(text(job.errorMessage));
     q.addBindValue(toDb(job.created));
-    q.addBindValue(toDb(job.started));
-    q.addBindValue(toDb(job.finished));
-    q.addBindValue(text(job.outputDir));
 }
+
 } // namespace
 
 Result<qint64> JobStore::addJob(JobRecord &job)
@@ -312,19 +458,33 @@ Result<qint64> JobStore::addJob(JobRecord &job)
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     if (!job.created.isValid())
         job.created = QDateTime::currentDateTimeUtc();
+    if (!db.transaction())
+        return dbError(QStringLiteral("added"), db.lastError().text());
     QSqlQuery q(db);
+    // The run columns of `jobs` (schema 1 and 2) are NOT NULL without defaults; they are no longer read.
     q.prepare(QStringLiteral(
-        "INSERT INTO jobs (input_path, file_name, sha256, size, sheet, dataset_type, confidence,"
-        " level, mapping_json, parameters_json, detection_json, state, progress, error_message,"
-        " created, started, finished, output_dir)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO jobs (id, input_path, file_name, sha256, size, sheet, dataset_type, confidence,"
+        " level, mapping_json, parameters_json, detection_json, created, state)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')"));
+    q.addBindValue(job.id > 0 ? QVariant(job.id) : QVariant(QMetaType(QMetaType::LongLong)));
     bindJobColumns(q, job);
-    if (!q.exec())
-        return dbError(QStringLiteral("added"), q.lastError().text());
+    if (!q.exec()) {
+        const QString why = q.lastError().text();
+        db.rollback();
+        return dbError(QStringLiteral("added"), why);
+    }
     job.id = q.lastInsertId().toLongLong();
-    if (!job.outputs.isEmpty())
-        if (auto r = setOutputs(job.id, job.outputs); !r)
-            return r.error();
+    JobRun first = runFromJob(job);
+    auto added = addRun(first);
+    if (!added) {
+        db.rollback();
+        return added.error();
+    }
+    if (!db.commit())
+        return dbError(QStringLiteral("added"), db.lastError().text());
+    job.runNumber = *added;
+    job.runCount = 1;
+    job.lastGoodRun = job.state == JobState::Succeeded ? job.runNumber : 0;
     return job.id;
 }
 
@@ -334,60 +494,62 @@ Result<void> JobStore::updateJob(const JobRecord &job)
     q.prepare(QStringLiteral(
         "UPDATE jobs SET input_path = ?, file_name = ?, sha256 = ?, size = ?, sheet = ?,"
         " dataset_type = ?, confidence = ?, level = ?, mapping_json = ?, parameters_json = ?,"
-        " detection_json = ?, state = ?, progress = ?, error_message = ?, created = ?, started = ?,"
-        " finished = ?, output_dir = ? WHERE id = ?"));
+        " detection_json = ?, created = ? WHERE id = ?"));
     bindJobColumns(q, job);
     q.addBindValue(job.id);
     if (!q.exec())
         return dbError(QStringLiteral("updated"), q.lastError().text());
-    return {};
+    auto latest = latestRun(job.id);
+    if (!latest)
+        return latest.error();
+    if (*latest == 0)
+        return {};
+    auto r = run(job.id, *latest);
+    if (!r)
+        return r.error();
+    JobRun updated = **r;
+    updated.state = job.state;
+    updated.progress = job.progress;
+    updated.errorMessage = job.errorMessage;
+    updated.started = job.started;
+    updated.finished = job.finished;
+    updated.outputDir = job.outputDir;
+    return updateRun(updated);
+}
+
+Result<int> JobStore::latestRun(qint64 jobId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT MAX(number) FROM runs WHERE job_id = ?"));
+    q.addBindValue(jobId);
+    if (!q.exec())
+        return dbError(QStringLiteral("read"), q.lastError().text());
+    return q.next() ? q.value(0).toInt() : 0;
 }
 
 Result<void> JobStore::setState(qint64 id, JobState state, const QString &errorMessage)
 {
-    const QString now = toDb(QDateTime::currentDateTimeUtc());
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (state == JobState::Running) {
-        // A re-run starts afresh: clear the previous end, error and progress.
-        q.prepare(QStringLiteral("UPDATE jobs SET state = ?, error_message = ?, started = ?,"
-                                 " finished = '', progress = 0 WHERE id = ?"));
-        q.addBindValue(jobStateName(state));
-        q.addBindValue(text(errorMessage));
-        q.addBindValue(now);
-    } else if (isFinalState(state)) {
-        q.prepare(QStringLiteral("UPDATE jobs SET state = ?, error_message = ?, finished = ?"
-                                 " WHERE id = ?"));
-        q.addBindValue(jobStateName(state));
-        q.addBindValue(text(errorMessage));
-        q.addBindValue(now);
-    } else {
-        q.prepare(QStringLiteral("UPDATE jobs SET state = ?, error_message = ?, started = '',"
-                                 " finished = '', progress = 0 WHERE id = ?"));
-        q.addBindValue(jobStateName(state));
-        q.addBindValue(text(errorMessage));
-    }
-    q.addBindValue(id);
-    if (!q.exec())
-        return dbError(QStringLiteral("updated"), q.lastError().text());
-    return {};
+    auto latest = latestRun(id);
+    if (!latest)
+        return latest.error();
+    return setRunState(id, *latest, state, errorMessage);
 }
 
 Result<void> JobStore::setProgress(qint64 id, double progress)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("UPDATE jobs SET progress = ? WHERE id = ?"));
-    q.addBindValue(qBound(0.0, progress, 1.0));
-    q.addBindValue(id);
-    if (!q.exec())
-        return dbError(QStringLiteral("updated"), q.lastError().text());
-    return {};
+    auto latest = latestRun(id);
+    if (!latest)
+        return latest.error();
+    return setRunProgress(id, *latest, progress);
 }
 
 Result<void> JobStore::setOutputDir(qint64 id, const QString &dir)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("UPDATE jobs SET output_dir = ? WHERE id = ?"));
+    q.prepare(QStringLiteral("UPDATE runs SET output_dir = ? WHERE job_id = ? AND number ="
+                             " (SELECT MAX(number) FROM runs WHERE job_id = ?)"));
     q.addBindValue(text(dir));
+    q.addBindValue(id);
     q.addBindValue(id);
     if (!q.exec())
         return dbError(QStringLiteral("updated"), q.lastError().text());
@@ -396,31 +558,10 @@ Result<void> JobStore::setOutputDir(qint64 id, const QString &dir)
 
 Result<void> JobStore::setOutputs(qint64 id, const QList<JobOutput> &outputs)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!db.transaction())
-        return dbError(QStringLiteral("updated"), db.lastError().text());
-    QSqlQuery del(db);
-    del.prepare(QStringLiteral("DELETE FROM outputs WHERE job_id = ?"));
-    del.addBindValue(id);
-    if (!del.exec()) {
-        db.rollback();
-        return dbError(QStringLiteral("updated"), del.lastError().text());
-    }
-    for (const JobOutput &o : outputs) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO outputs (job_id, name, size, sha256) VALUES (?, ?, ?, ?)"));
-        q.addBindValue(id);
-        q.addBindValue(text(o.name));
-        q.addBindValue(o.size);
-        q.addBindValue(text(o.sha256));
-        if (!q.exec()) {
-            db.rollback();
-            return dbError(QStringLiteral("updated"), q.lastError().text());
-        }
-    }
-    if (!db.commit())
-        return dbError(QStringLiteral("updated"), db.lastError().text());
-    return {};
+    auto latest = latestRun(id);
+    if (!latest)
+        return latest.error();
+    return setRunOutputs(id, *latest, outputs);
 }
 
 Result<void> JobStore::removeJob(qint64 id)
@@ -433,23 +574,36 @@ Result<void> JobStore::removeJob(qint64 id)
     return {};
 }
 
-namespace {
-
-Result<QList<JobOutput>> readOutputs(const QSqlDatabase &db, qint64 id)
+Result<qint64> JobStore::maxJobId() const
 {
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT name, size, sha256 FROM outputs WHERE job_id = ? ORDER BY name"));
-    q.addBindValue(id);
-    if (!q.exec())
-        return Error::make(Error::Code::Unreadable, QStringLiteral("The job list could not be read."),
-                           q.lastError().text());
-    QList<JobOutput> list;
-    while (q.next())
-        list.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString()});
-    return list;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    // sqlite_sequence remembers ids of removed jobs too.
+    if (!q.exec(QStringLiteral("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM jobs UNION ALL"
+                               " SELECT seq AS m FROM sqlite_sequence WHERE name = 'jobs')")))
+        return dbError(QStringLiteral("read"), q.lastError().text());
+    return q.next() ? q.value(0).toLongLong() : 0;
 }
 
-} // namespace
+Result<void> JobStore::fillLatestRun(JobRecord &job) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT COUNT(*), MAX(number),"
+                             " MAX(CASE WHEN state = 'succeeded' THEN number ELSE 0 END)"
+                             " FROM runs WHERE job_id = ?"));
+    q.addBindValue(job.id);
+    if (!q.exec() || !q.next())
+        return dbError(QStringLiteral("read"), q.lastError().text());
+    job.runCount = q.value(0).toInt();
+    job.lastGoodRun = q.value(2).toInt();
+    if (job.runCount == 0)
+        return {};
+    auto latest = run(job.id, q.value(1).toInt());
+    if (!latest)
+        return latest.error();
+    if (latest->has_value())
+        copyRunIntoJob(**latest, job);
+    return {};
+}
 
 Result<std::optional<JobRecord>> JobStore::job(qint64 id) const
 {
@@ -462,10 +616,8 @@ Result<std::optional<JobRecord>> JobStore::job(qint64 id) const
     if (!q.next())
         return std::optional<JobRecord>();
     JobRecord j = readJob(q);
-    auto outputs = readOutputs(db, id);
-    if (!outputs)
-        return outputs.error();
-    j.outputs = *outputs;
+    if (auto r = fillLatestRun(j); !r)
+        return r.error();
     return std::optional<JobRecord>(std::move(j));
 }
 
@@ -479,12 +631,9 @@ Result<QList<JobRecord>> JobStore::jobs() const
     QList<JobRecord> list;
     while (q.next())
         list.append(readJob(q));
-    for (JobRecord &j : list) {
-        auto outputs = readOutputs(db, j.id);
-        if (!outputs)
-            return outputs.error();
-        j.outputs = *outputs;
-    }
+    for (JobRecord &j : list)
+        if (auto r = fillLatestRun(j); !r)
+            return r.error();
     return list;
 }
 
@@ -499,12 +648,9 @@ Result<QList<JobRecord>> JobStore::jobsBySha256(const QString &sha256) const
     QList<JobRecord> list;
     while (q.next())
         list.append(readJob(q));
-    for (JobRecord &j : list) {
-        auto outputs = readOutputs(db, j.id);
-        if (!outputs)
-            return outputs.error();
-        j.outputs = *outputs;
-    }
+    for (JobRecord &j : list)
+        if (auto r = fillLatestRun(j); !r)
+            return r.error();
     return list;
 }
 

@@ -1,13 +1,16 @@
 #include "pipeline.h"
 
+#include "common/percent.h"
 #include "common/version.h"
 #include "detect/detection.h"
 #include "detect/override.h"
 #include "detect/rules.h"
 #include "ingest/fileerrors.h"
+#include "jobs/lineaccount.h"
 #include "outputs/csvwriter.h"
 #include "outputs/dashboard.h"
 #include "outputs/lineagewriter.h"
+#include "outputs/outputfolder.h"
 #include "outputs/xlsxoutput.h"
 
 #include <QDir>
@@ -50,7 +53,7 @@ QString uncertainMessage(const QString &inputName, const Manifest &m)
 {
     QString s = QStringLiteral("finpipe is not sure what kind of data \"%1\" holds (best guess: %2, confidence %3, %4).")
                     .arg(inputName, m.datasetType.isEmpty() ? QStringLiteral("none") : m.datasetType)
-                    .arg(m.confidence, 0, 'f', 2)
+                    .arg(wholePercent(m.confidence) / 100.0, 0, 'f', 2)
                     .arg(m.level);
     s += QStringLiteral(" Choose the type yourself with --type TYPE (and --map ROLE=COLUMN where needed).");
     return s;
@@ -108,7 +111,8 @@ QByteArray Manifest::toJson() const
         {QStringLiteral("status"), status},
         {QStringLiteral("rows"), QJsonObject{{QStringLiteral("read"), double(rowsRead)},
                                              {QStringLiteral("used"), double(rowsUsed)},
-                                             {QStringLiteral("skipped"), double(rowsSkipped)}}},
+                                             {QStringLiteral("skipped"), double(rowsSkipped)},
+                                             {QStringLiteral("left_out_by_reader"), leftOutToJson(leftOut)}}},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
         {QStringLiteral("alerts"), QJsonArray::fromStringList(alerts)},
         {QStringLiteral("outputs"), outputArray},
@@ -153,13 +157,8 @@ public:
                                                                           : QStringLiteral("failed");
             m_manifest.error = r.error().message;
         }
-        // The manifest is written for failed jobs too: it says what was done and what went wrong.
-        if (m_outputDirReady) {
-            auto written = outputs::writeFileAtomically(QDir(m_spec.outputDir).filePath(QStringLiteral("manifest.json")),
-                                                        m_manifest.toJson());
-            if (!written && r)
-                r = written.error();
-        }
+        if (m_folder)
+            finishFolder(r);
         if (!r) {
             if (partial)
                 *partial = m_manifest;
@@ -174,6 +173,7 @@ private:
     Result<void> analyse(ingest::TableReader &reader, analysis::Analysis &analysis,
                          outputs::LineageWriter *lineage, analysis::AnalysisResult &result);
     Result<void> writeOutputs(analysis::AnalysisResult &result, outputs::LineageWriter *lineage);
+    void finishFolder(Result<void> &r);
 
     Result<void> record(const Result<outputs::WrittenFile> &written)
     {
@@ -187,14 +187,15 @@ private:
         m_manifest.outputs << o;
         return {};
     }
-    QString outPath(const QString &name) const { return QDir(m_spec.outputDir).filePath(name); }
+    //! Outputs are written into the staging folder; commit() moves them into the output folder.
+    QString outPath(const QString &name) const { return m_folder->stagingFile(name); }
     bool cancelled() const { return m_feedback && m_feedback->isCancelled(); }
 
     const JobSpec &m_spec;
     Feedback *m_feedback;
     Manifest m_manifest;
     detect::ColumnMapping m_mapping;
-    bool m_outputDirReady = false;
+    std::unique_ptr<outputs::OutputFolder> m_folder;
 };
 
 Error cancelledError()
@@ -211,14 +212,10 @@ Result<void> Job::runSteps()
     m_manifest.inputName = QFileInfo(m_spec.inputPath).fileName();
     m_manifest.inputSize = QFileInfo(m_spec.inputPath).size();
 
-    if (m_spec.outputDir.isEmpty())
-        return Error::make(Error::Code::Usage, QStringLiteral("No output folder was given."));
-    if (!QDir().mkpath(m_spec.outputDir) || !QFileInfo(m_spec.outputDir).isDir())
-        return Error::make(Error::Code::Failed,
-                           QStringLiteral("Could not create the output folder \"%1\". Check that its parent "
-                                          "exists and is writable.")
-                               .arg(QDir::toNativeSeparators(m_spec.outputDir)));
-    m_outputDirReady = true;
+    auto folder = outputs::OutputFolder::open(m_spec.outputDir, m_spec.outputLockWaitMs);
+    if (!folder)
+        return folder.error();
+    m_folder = std::move(*folder);
 
     if (m_feedback)
         m_feedback->setPhase("Opening");
@@ -325,15 +322,19 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
         void setFields(const QStringList &) override {}
         void add(qint64, const std::string_view *, std::string_view, analysis::RowStatus, std::string_view) override {}
     } nullSink;
-    analysis::LineageSink &sink = lineage ? static_cast<analysis::LineageSink &>(*lineage) : nullSink;
+    analysis::LineageSink &inner = lineage ? static_cast<analysis::LineageSink &>(*lineage) : nullSink;
+    // The reader's left-out lines go into the lineage between the rows, in line order.
+    LineAccountingSink sink(inner);
 
     if (m_feedback)
         m_feedback->setPhase("Analysing");
     // Reading and parsing run on their own thread, one batch ahead of the analysis, so that both
     // cores work: one parses batch n+1 while the other aggregates, hashes and formats batch n.
+    // The batches outlive the reader thread (declared first, destroyed last), and every return
+    // below waits for a read in flight: the thread writes into them.
+    ingest::RowBatch batches[2];
     QThreadPool readerThread;
     readerThread.setMaxThreadCount(1);
-    ingest::RowBatch batches[2];
     int current = 0;
     auto readInto = [&](int slot) {
         return QtConcurrent::run(&readerThread, [&reader, &batches, slot, fb = m_feedback]() {
@@ -341,6 +342,10 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
         });
     };
     QFuture<Result<bool>> pending = readInto(current);
+    struct WaitForRead {
+        QFuture<Result<bool>> &future;
+        ~WaitForRead() { future.waitForFinished(); }
+    } waitForRead{pending};
     for (;;) {
         Result<bool> more = pending.result();
         if (!more)
@@ -348,23 +353,20 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
         const bool hasRows = batches[current].rowCount() > 0;
         const bool again = *more;
         const int slot = current;
+        sink.queue(batches[slot].skipped());
         if (again)
             pending = readInto(1 - current);
         if (hasRows) {
-            if (auto r = analysis.consume(batches[slot], sink, m_feedback); !r) {
-                if (again)
-                    pending.waitForFinished();
+            if (auto r = analysis.consume(batches[slot], sink, m_feedback); !r)
                 return r;
-            }
         }
         if (!again)
             break;
-        if (cancelled()) {
-            pending.waitForFinished();
+        if (cancelled())
             return cancelledError();
-        }
         current = 1 - current;
     }
+    sink.flush();
     m_manifest.inputSha256 = reader.info().sha256;
     if (m_manifest.inputSize <= 0)
         m_manifest.inputSize = reader.info().size;
@@ -375,9 +377,13 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
     if (!finished)
         return finished.error();
     result = std::move(*finished);
-    m_manifest.rowsRead = result.rowsRead;
+    // Lines the reader left out count as read and skipped: read = used + skipped, line for line.
+    const qint64 leftOut = linesLeftOut(reader.info().skipped);
+    m_manifest.rowsRead = result.rowsRead + leftOut;
     m_manifest.rowsUsed = result.rowsUsed;
-    m_manifest.rowsSkipped = result.rowsSkipped;
+    m_manifest.rowsSkipped = result.rowsSkipped + leftOut;
+    m_manifest.leftOut = reader.info().skipped;
+    addLeftOutLines(reader.info().skipped, m_manifest.rowsRead, result);
     m_manifest.warnings = reader.info().warnings + result.warnings;
     const bool pivot = m_manifest.analysisId == QLatin1String("station_pivot");
     if (!pivot) {
@@ -464,6 +470,40 @@ Result<void> Job::writeOutputs(analysis::AnalysisResult &result, outputs::Lineag
             return r;
     }
     return {};
+}
+
+//! Makes the output folder hold this run, or leaves it as it was. A succeeded run replaces what the
+//! folder held. A failed or cancelled run replaces it too (with what it wrote and a manifest saying
+//! why it stopped), except a succeeded run's results: those are kept, and the run's own files are
+//! discarded. manifest.json is written last, so the folder is always one complete run.
+void Job::finishFolder(Result<void> &r)
+{
+    const QString dir = QDir::toNativeSeparators(m_folder->path());
+    if (!r && m_folder->previousStatus() == u"succeeded") {
+        m_folder->discard();
+        m_manifest.outputs.clear();
+        Error e = r.error();
+        e.message += QStringLiteral(" The results of the earlier run in \"%1\" were left as they were.").arg(dir);
+        r = e;
+        return;
+    }
+    Result<void> done;
+    if (auto written = outputs::writeFileAtomically(outPath(QStringLiteral("manifest.json")), m_manifest.toJson()); !written)
+        done = written.error();
+    else
+        done = m_folder->commit();
+    if (!done) {
+        m_folder->discard();
+        m_manifest.outputs.clear();
+        if (r) {
+            r = done.error();
+            m_manifest.status = QStringLiteral("failed");
+            m_manifest.error = r.error().message;
+        }
+        return;
+    }
+    for (OutputFile &o : m_manifest.outputs)
+        o.path = QDir(m_folder->path()).filePath(o.name);
 }
 
 } // namespace

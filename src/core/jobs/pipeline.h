@@ -31,8 +31,12 @@ struct JobSpec {
     std::optional<detect::OverrideChoice> choice;
     //! Aggregation, templates, only-validated, data-quality thresholds.
     analysis::Parameters params;
-    //! Where the outputs go; created if missing. Existing files of the same name are replaced.
+    //! Where the outputs go: a new or empty folder, or one holding an earlier run, which the new run
+    //! replaces as a whole when it ends (see outputs::OutputFolder; a folder holding other files or
+    //! links is refused).
     QString outputDir;
+    //! How long to wait for another run writing the same folder before giving up.
+    int outputLockWaitMs = 3000;
     //! Result tables as CSV, audit_lineage.csv and data_quality.csv.
     bool writeCsv = true;
     //! results.xlsx.
@@ -93,7 +97,10 @@ struct Manifest {
     QString error;       //!< the analyst-facing message when not succeeded
     qint64 rowsRead = 0;
     qint64 rowsUsed = 0;
+    //! Skipped rows include the lines the reader left out (`leftOut`), and so do read rows.
     qint64 rowsSkipped = 0;
+    //! Lines the reader left out of the table (metadata, blank lines, footers...), by reason.
+    QList<ingest::SkippedSummary> leftOut;
     QStringList warnings;
     QStringList alerts;  //!< data-quality alerts, in the analyst's words
     QList<OutputFile> outputs;
@@ -106,10 +113,11 @@ struct Manifest {
 QString analysisIdForType(const QString &datasetType);
 
 //! Runs one job: read -> detect (unless spec.mapping is set) -> analyse -> write outputs, with
-//! progress and cancellation through `feedback`. Writes manifest.json last (also for a failed job,
-//! when the output folder could be created). On failure returns an Error in the analyst's words;
-//! `partial`, when given, then receives the manifest as far as the job got, including every output
-//! already written (those files are kept).
+//! progress and cancellation through `feedback`. The outputs go to a staging folder that replaces
+//! the output folder in one step at the end, manifest.json written last. A failed or cancelled job
+//! does the same with what it wrote and a manifest saying why, unless the folder held a succeeded
+//! run: that is kept. On failure returns an Error in the analyst's words; `partial`, when given,
+//! then receives the manifest as far as the job got, with the outputs now in the folder.
 Result<Manifest> runJob(const JobSpec &spec, Feedback *feedback = nullptr, Manifest *partial = nullptr);
 
 } // namespace finpipe::jobs

@@ -3,8 +3,13 @@
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
+
+#include <cerrno>
+#include <cstring>
 
 #include <condition_variable>
 #include <deque>
@@ -20,16 +25,45 @@ namespace finpipe::outputs {
 
 namespace {
 
+//! A file name fit for a message: a name built from a 40,000-character cell is cut short.
+QString shortName(const QString &path)
+{
+    const QString name = QFileInfo(path).fileName();
+    return name.size() <= 100 ? name : name.left(60) + QStringLiteral("…") + name.right(20);
+}
+
 Error writeError(const QString &path, const QString &detail)
 {
     return Error::make(Error::Code::Failed,
                        QStringLiteral("Could not write \"%1\" in %2: %3. Check that the folder is writable "
                                       "and the disk is not full.")
-                           .arg(QFileInfo(path).fileName(), QFileInfo(path).absolutePath(), detail),
+                           .arg(shortName(path), outputFolderOf(path), detail),
                        detail);
 }
 
 } // namespace
+
+QString fileErrorText(QFileDevice::FileError error, const QString &text, int savedErrno)
+{
+    if (savedErrno == ENOSPC || savedErrno == EDQUOT || savedErrno == EFBIG || savedErrno == EIO)
+        return QString::fromLocal8Bit(std::strerror(savedErrno));
+    if (error == QFileDevice::ResourceError && (text.isEmpty() || text == u"Unknown error"))
+        return QString::fromLocal8Bit(std::strerror(ENOSPC));
+    if (!text.isEmpty() && text != u"Unknown error")
+        return text;
+    if (savedErrno != 0)
+        return QString::fromLocal8Bit(std::strerror(savedErrno));
+    return QStringLiteral("the data could not be written");
+}
+
+QString outputFolderOf(const QString &path)
+{
+    static const QRegularExpression staging(QStringLiteral("^\\.(.+)\\.staging-[0-9a-f]{32}$"));
+    const QFileInfo folder(QFileInfo(path).absolutePath());
+    const QRegularExpressionMatch m = staging.match(folder.fileName());
+    return QDir::toNativeSeparators(m.hasMatch() ? QDir(folder.absolutePath()).filePath(m.captured(1))
+                                                 : folder.absoluteFilePath());
+}
 
 struct AtomicFile::Impl {
     explicit Impl(const QString &path) : file(path) {}
@@ -56,10 +90,20 @@ struct AtomicFile::Impl {
             return;
         hasher.update(data.data(), data.size());
         size += qint64(data.size());
-        if (file.write(data.data(), qint64(data.size())) != qint64(data.size())) {
-            failed = true;
-            failure = file.errorString();
-            return;
+        // A write the disk cannot take in full comes back short without an error; the write of
+        // the rest then fails with the reason (ENOSPC: "No space left on device").
+        const char *p = data.data();
+        qint64 left = qint64(data.size());
+        while (left > 0) {
+            errno = 0;
+            const qint64 n = file.write(p, left);
+            if (n <= 0) {
+                failed = true;
+                failure = fileErrorText(file, errno);
+                return;
+            }
+            p += n;
+            left -= n;
         }
 #ifdef Q_OS_LINUX
         // Write-behind for large files: start writing each 32 MB to disk as soon as it is
@@ -130,7 +174,7 @@ Result<void> AtomicFile::open()
 {
     // Unbuffered: the callers hand over large chunks; Qt's buffer would only add a copy.
     if (!d->file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
-        return writeError(m_path, d->file.errorString());
+        return writeError(m_path, fileErrorText(d->file, errno));
     if (d->background)
         d->worker = std::thread([this] { d->run(); });
     return {};
@@ -167,8 +211,9 @@ Result<WrittenFile> AtomicFile::commit()
         d->file.cancelWriting();
         return writeError(m_path, d->failure);
     }
+    errno = 0;
     if (!d->file.commit())
-        return writeError(m_path, d->file.errorString());
+        return writeError(m_path, fileErrorText(d->file, errno));
     WrittenFile w;
     w.path = m_path;
     w.size = d->size;

@@ -3,6 +3,7 @@
 #include "common/result.h"
 
 #include <QByteArray>
+#include <QFileDevice>
 #include <QString>
 
 #include <memory>
@@ -48,6 +49,19 @@ private:
     QString m_path;
     std::unique_ptr<Impl> d;
 };
+
+//! Why a write failed, in plain words: the system's reason ("No space left on device") rather than
+//! Qt's "Unknown error" when a short write left no error behind. `savedErrno` is errno right after
+//! the failed call.
+QString fileErrorText(QFileDevice::FileError error, const QString &errorString, int savedErrno);
+inline QString fileErrorText(const QFileDevice &file, int savedErrno)
+{
+    return fileErrorText(file.error(), file.errorString(), savedErrno);
+}
+
+//! The folder to name in a message about `path`: the output folder, also while the file is still
+//! in its staging folder.
+QString outputFolderOf(const QString &path);
 
 //! Writes `content` to `path` atomically.
 Result<WrittenFile> writeFileAtomically(const QString &path, const QByteArray &content);

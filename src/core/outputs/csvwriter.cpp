@@ -1,5 +1,7 @@
 #include "csvwriter.h"
 
+#include <QLocale>
+
 #include <charconv>
 
 #include "analysis/lineage.h"
@@ -20,6 +22,37 @@ void appendCsvField(std::string &out, std::string_view field)
         return;
     }
     out.push_back('"');
+    for (char c : field) {
+        if (c == '"')
+            out.push_back('"');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+bool looksLikeFormula(std::string_view field)
+{
+    if (field.empty())
+        return false;
+    const char c = field.front();
+    if (c == '=' || c == '@' || c == '\t' || c == '\r')
+        return true;
+    if (c != '-' && c != '+')
+        return false;
+    // A signed number ("-12.5", "+3") is a value, not a formula.
+    const QString text = QString::fromUtf8(field.data(), qsizetype(field.size()));
+    bool number = false;
+    QLocale::c().toDouble(text, &number);
+    return !number;
+}
+
+void appendSafeCsvField(std::string &out, std::string_view field)
+{
+    if (!looksLikeFormula(field)) {
+        appendCsvField(out, field);
+        return;
+    }
+    out.append("\"'");
     for (char c : field) {
         if (c == '"')
             out.push_back('"');
@@ -50,7 +83,7 @@ void appendCsvCell(std::string &out, const analysis::Cell &cell)
         return;
     case analysis::Cell::Kind::Text: {
         const QByteArray utf8 = cell.text.toUtf8();
-        appendCsvField(out, std::string_view(utf8.constData(), size_t(utf8.size())));
+        appendSafeCsvField(out, std::string_view(utf8.constData(), size_t(utf8.size())));
         return;
     }
     }
@@ -63,7 +96,7 @@ QByteArray tableToCsv(const analysis::ResultTable &table)
         if (c)
             out.push_back(',');
         const QByteArray utf8 = table.columns[c].toUtf8();
-        appendCsvField(out, std::string_view(utf8.constData(), size_t(utf8.size())));
+        appendSafeCsvField(out, std::string_view(utf8.constData(), size_t(utf8.size())));
     }
     out.push_back('\n');
     for (const auto &row : table.rows) {

@@ -8,4 +8,5 @@ target_sources(finpipe_core PRIVATE
     outputs/csvwriter.h outputs/csvwriter.cpp
     outputs/lineagewriter.h outputs/lineagewriter.cpp
     outputs/xlsxoutput.h outputs/xlsxoutput.cpp
+    outputs/outputfolder.h outputs/outputfolder.cpp
 )

@@ -8,6 +8,8 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -17,11 +19,26 @@ namespace {
 
 constexpr double kExcelEpochOffsetDays = 25569.0; // 1970-01-01 as an Excel serial (1900 system)
 
+//! Excel's limit for the characters in one cell (libxlsxwriter refuses longer strings).
+constexpr qsizetype kMaxCellChars = 32'767;
+
+//! `text` as UTF-8, cut to Excel's limit; `truncated` counts the cells cut.
+QByteArray cellText(const QString &text, qint64 &truncated)
+{
+    if (text.size() <= kMaxCellChars) // UTF-16 units: never fewer than characters
+        return text.toUtf8();
+    const QList<uint> chars = text.toUcs4();
+    if (chars.size() <= kMaxCellChars)
+        return text.toUtf8();
+    ++truncated;
+    return QString::fromUcs4(reinterpret_cast<const char32_t *>(chars.constData()), kMaxCellChars).toUtf8();
+}
+
 Error xlsxError(const QString &path, const QString &detail)
 {
     return Error::make(Error::Code::Failed,
-                       QStringLiteral("Could not write the Excel workbook \"%1\": %2.")
-                           .arg(QFileInfo(path).fileName(), detail),
+                       QStringLiteral("Could not write the Excel workbook \"%1\" in %2: %3.")
+                           .arg(QFileInfo(path).fileName(), outputFolderOf(path), detail),
                        detail);
 }
 
@@ -44,11 +61,11 @@ struct Formats {
 };
 
 lxw_error writeSheet(lxw_worksheet *ws, const analysis::ResultTable &table, size_t begin, size_t end,
-                     const Formats &formats)
+                     const Formats &formats, qint64 &truncated)
 {
     const int cols = int(table.columns.size());
     for (int c = 0; c < cols; ++c) {
-        if (lxw_error e = worksheet_write_string(ws, 0, lxw_col_t(c), table.columns[c].toUtf8().constData(),
+        if (lxw_error e = worksheet_write_string(ws, 0, lxw_col_t(c), cellText(table.columns[c], truncated).constData(),
                                                  formats.header))
             return e;
     }
@@ -86,8 +103,9 @@ lxw_error writeSheet(lxw_worksheet *ws, const analysis::ResultTable &table, size
                                            formats.dateTime);
                 break;
             case analysis::Cell::Kind::Text:
+                // Always a string cell, never a formula: "=HYPERLINK(...)" from a file stays text.
                 if (!cell.text.isEmpty())
-                    e = worksheet_write_string(ws, row, lxw_col_t(c), cell.text.toUtf8().constData(), nullptr);
+                    e = worksheet_write_string(ws, row, lxw_col_t(c), cellText(cell.text, truncated).constData(), nullptr);
                 break;
             }
             if (e != LXW_NO_ERROR)
@@ -164,6 +182,7 @@ Result<WrittenFile> writeResultsXlsx(const analysis::AnalysisResult &result, con
         const size_t perSheet = size_t(std::max<qint64>(1, maxRowsPerSheet));
         const size_t parts = rows == 0 ? 1 : (rows + perSheet - 1) / perSheet;
         QStringList names;
+        qint64 truncated = 0;
         for (size_t part = 0; part < parts && failure == LXW_NO_ERROR; ++part) {
             const QString wanted = parts == 1 ? t->id : QStringLiteral("%1 part %2").arg(t->id).arg(part + 1);
             const QString name = xlsxSheetName(wanted, taken);
@@ -175,8 +194,13 @@ Result<WrittenFile> writeResultsXlsx(const analysis::AnalysisResult &result, con
                 break;
             }
             const size_t begin = part * perSheet;
-            failure = writeSheet(ws, *t, begin, std::min(rows, begin + perSheet), formats);
+            failure = writeSheet(ws, *t, begin, std::min(rows, begin + perSheet), formats, truncated);
         }
+        if (truncated > 0 && notes)
+            *notes << QStringLiteral("%1 cell(s) of the table %2 hold more than 32,767 characters, Excel's limit for a "
+                                     "cell; results.xlsx holds only their first 32,767 characters.")
+                          .arg(truncated)
+                          .arg(t->id);
         if (parts > 1 && notes)
             *notes << QStringLiteral("The table %1 has %2 rows, more than fit on one Excel sheet; it continues "
                                      "over the sheets %3 of results.xlsx (the CSV file holds it whole).")
@@ -186,12 +210,17 @@ Result<WrittenFile> writeResultsXlsx(const analysis::AnalysisResult &result, con
         if (failure != LXW_NO_ERROR)
             break;
     }
+    errno = 0;
     const lxw_error closed = workbook_close(wb);
+    const int closeErrno = errno;
     if (failure == LXW_NO_ERROR)
         failure = closed;
     if (failure != LXW_NO_ERROR) {
         QFile::remove(temp);
-        return xlsxError(path, QString::fromUtf8(lxw_strerror(failure)));
+        // libxlsxwriter's own text hides a full disk ("Error creating output xlsx file").
+        const bool diskFull = closeErrno == ENOSPC || closeErrno == EDQUOT || closeErrno == EFBIG;
+        return xlsxError(path, diskFull ? QString::fromLocal8Bit(std::strerror(closeErrno))
+                                        : QString::fromUtf8(lxw_strerror(failure)));
     }
     std::error_code ec;
     std::filesystem::rename(std::filesystem::path(tempName.toStdString()),

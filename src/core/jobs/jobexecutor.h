@@ -1,0 +1,72 @@
+#pragma once
+
+#include "common/result.h"
+#include "jobs/pipeline.h"
+
+#include <QHashFunctions>
+#include <QMetaType>
+#include <QObject>
+
+namespace finpipe::jobs {
+
+//! One run of one job: what an executor is asked to do and reports about.
+struct RunKey {
+    qint64 job = 0;
+    int run = 0;
+    friend bool operator==(const RunKey &a, const RunKey &b) { return a.job == b.job && a.run == b.run; }
+    friend bool operator!=(const RunKey &a, const RunKey &b) { return !(a == b); }
+};
+inline size_t qHash(const RunKey &k, size_t seed = 0) { return qHashMulti(seed, k.job, k.run); }
+
+//! How a run ended.
+struct RunOutcome {
+    RunKey key;
+    bool ok = false;
+    bool cancelled = false;
+    Error error;        //!< when not ok, in the analyst's words
+    //! Complete when ok; as far as the run got otherwise. Its outputs are the files the run wrote
+    //! into the spec's output folder (a remote executor downloads them there first).
+    Manifest manifest;
+};
+
+//! Runs jobs somewhere: on this computer's threads (LocalExecutor) or in the team's cloud. Every
+//! call returns at once; what happens is reported by the signals, on the executor's thread, always
+//! after the call that caused it returned. Each started run ends with exactly one runFinished.
+class JobExecutor : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+    ~JobExecutor() override = default;
+
+    //! "local", "cloud": where the job list says a run happens.
+    virtual QString where() const = 0;
+    //! How many runs may be in progress at once; the rest wait in order.
+    virtual void setConcurrency(int n) = 0;
+    virtual int concurrency() const = 0;
+
+    //! Queues the run; it starts when a slot is free. The spec's outputDir must not exist yet.
+    virtual void start(const RunKey &key, const JobSpec &spec) = 0;
+    //! Asks the run to stop. A waiting run ends at once (cancelled); a running one at its next
+    //! check. False when the executor does not know the run.
+    virtual bool cancel(const RunKey &key) = 0;
+    //! Waiting or running.
+    virtual bool isActive(const RunKey &key) const = 0;
+    virtual int activeCount() const = 0;
+    //! Cancels everything and waits at most `msecs` (never longer) for runs to stop; returns
+    //! whether they all did. After it no signal is emitted. Runs still stopping are abandoned:
+    //! they write only inside their own output folders.
+    virtual bool shutdown(int msecs) = 0;
+
+Q_SIGNALS:
+    void runStarted(const finpipe::jobs::RunKey &key);
+    //! `fraction` in [0, 1], or -1 when unknown.
+    void runProgress(const finpipe::jobs::RunKey &key, double fraction);
+    void runFinished(const finpipe::jobs::RunOutcome &outcome);
+};
+
+} // namespace finpipe::jobs
+
+Q_DECLARE_METATYPE(finpipe::jobs::RunKey)
+Q_DECLARE_METATYPE(finpipe::jobs::RunOutcome)
