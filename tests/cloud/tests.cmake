@@ -14,3 +14,14 @@ foreach(name servers migrations rls queue presign)
     set_tests_properties(cloud_${name} PROPERTIES FIXTURES_REQUIRED cloud_servers LABELS cloud TIMEOUT 300
         ENVIRONMENT "FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
 endforeach()
+
+# C++ tests of src/cloud (and later the worker and the CLI's cloud commands) against the same servers;
+# each makes its own database, so they run in parallel with the shell tests.
+function(finpipe_add_cloud_test name)
+    finpipe_add_test(NAME ${name} SOURCES ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${name}.cpp
+                     LABELS cloud LIBS finpipe_cloud ${ARGN})
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED cloud_servers TIMEOUT 180
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
+endfunction()
+
+finpipe_add_cloud_test(tst_pgconnection)
