@@ -25,3 +25,4 @@ function(finpipe_add_cloud_test name)
 endfunction()
 
 finpipe_add_cloud_test(tst_pgconnection)
+finpipe_add_cloud_test(tst_s3client)

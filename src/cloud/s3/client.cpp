@@ -88,6 +88,13 @@ Error Client::errorFor(QNetworkReply *reply, const QByteArray &body, const QStri
         return Error::make(Error::Code::Permission,
                            QStringLiteral("the storage does not know the access key %1 (FINPIPE_S3_ACCESS_KEY)").arg(s.accessKey),
                            detail);
+    if (code == u"AuthorizationHeaderMalformed" && message.contains(u"region"))
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("the storage refused the region %1: FINPIPE_S3_REGION is probably wrong").arg(s.region),
+                           detail);
+    if (code == u"RequestTimeTooSkewed")
+        return Error::make(Error::Code::Permission,
+                           QStringLiteral("the storage refused the request because this computer's clock is wrong"), detail);
     if (code == u"NoSuchBucket")
         return Error::make(Error::Code::NotFound,
                            QStringLiteral("the bucket %1 does not exist at %2").arg(s.bucket, s.endpoint), detail);
