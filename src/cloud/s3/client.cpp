@@ -1,12 +1,14 @@
 #include "cloud/s3/client.h"
 
+#include "cloud/s3/transfer.h"
+#include "ingest/sha256.h"
+
 #include <QCoroFuture>
 #include <QCoroNetworkReply>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QNetworkReply>
-#include <QXmlStreamReader>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <memory>
@@ -22,31 +24,12 @@ int statusOf(QNetworkReply *reply)
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
-//! The <Code> and <Message> of an S3 error document.
-std::pair<QString, QString> parseError(const QByteArray &body)
-{
-    QXmlStreamReader xml(body);
-    QString code, message;
-    while (!xml.atEnd()) {
-        if (xml.readNext() != QXmlStreamReader::StartElement)
-            continue;
-        if (xml.name() == u"Code")
-            code = xml.readElementText();
-        else if (xml.name() == u"Message")
-            message = xml.readElementText();
-    }
-    return {code, message};
-}
-
 Result<QByteArray> hashFile(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error::make(Error::Code::NotFound, QStringLiteral("cannot read %1").arg(path), f.errorString());
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&f))
-        return Error::make(Error::Code::Unreadable, QStringLiteral("cannot read %1").arg(path), f.errorString());
-    return hash.result().toHex();
+    Result<QString> hex = ingest::sha256File(path);
+    if (!hex)
+        return hex.error();
+    return hex->toLatin1();
 }
 
 } // namespace
@@ -72,12 +55,16 @@ QNetworkRequest Client::signedRequest(const QByteArray &method, const QString &k
 
 Error Client::errorFor(QNetworkReply *reply, const QByteArray &body, const QString &key) const
 {
+    return errorFor(statusOf(reply), reply->errorString(), body, key);
+}
+
+Error Client::errorFor(int status, const QString &errorString, const QByteArray &body, const QString &key) const
+{
     const Settings &s = m_signer.settings();
-    const int status = statusOf(reply);
     if (status == 0)
         return Error::make(Error::Code::Permission, QStringLiteral("cannot reach the storage at %1").arg(s.endpoint),
-                           reply->errorString());
-    const auto [code, message] = parseError(body);
+                           errorString);
+    const auto [code, message] = parseS3Error(body);
     const QString detail = QStringLiteral("HTTP %1 %2").arg(status).arg(code).trimmed()
         + (message.isEmpty() ? QString() : QStringLiteral(": ") + message);
     if (code == u"SignatureDoesNotMatch")
@@ -163,43 +150,10 @@ QCoro::Task<Result<void>> Client::getFile(QString key, QString path, bool resume
     Headers extra;
     if (have > 0)
         extra.append({"Range", "bytes=" + QByteArray::number(have) + '-'});
-    const QNetworkRequest request = signedRequest("GET", key, Signer::emptyPayloadHash(), extra);
-    QFile file(path);
-    QByteArray errorBody;
-    bool writing = false;
-    bool writeFailed = false;
-    std::unique_ptr<QNetworkReply> reply(m_nam.get(request));
-    // Stream the body to the file as it arrives (the status is known by the first readyRead).
-    QObject::connect(reply.get(), &QNetworkReply::readyRead, this, [&] {
-        const int status = statusOf(reply.get());
-        if (status != 200 && status != 206) {
-            errorBody += reply->readAll();
-            return;
-        }
-        if (!writing && !writeFailed) {
-            // 206: continue after the bytes we have; 200: the whole object, start again.
-            const auto mode = status == 206 ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate;
-            writing = file.open(mode);
-            writeFailed = !writing;
-        }
-        const QByteArray chunk = reply->readAll();
-        if (writing && file.write(chunk) != chunk.size()) {
-            writeFailed = true;
-            reply->abort();
-        }
-    });
-    co_await qCoro(reply.get()).waitForFinished();
-    const int status = statusOf(reply.get());
-    errorBody += reply->bytesAvailable() > 0 && !writing ? reply->readAll() : QByteArray();
-    if (writing && reply->bytesAvailable() > 0) {
-        const QByteArray rest = reply->readAll();
-        writeFailed = writeFailed || file.write(rest) != rest.size();
-    }
-    if (file.isOpen())
-        file.close();
-    if (writeFailed)
-        co_return Error::make(Error::Code::Permission, QStringLiteral("cannot write %1").arg(path), file.errorString());
-    if (status == 416 && have > 0) {
+    Result<FetchOutcome> fetched = co_await fetchToFile(m_nam, signedRequest("GET", key, Signer::emptyPayloadHash(), extra), path);
+    if (!fetched)
+        co_return fetched.error();
+    if (fetched->status == 416 && have > 0) {
         // Nothing after the bytes we have: complete when the object is exactly that long.
         Result<ObjectInfo> info = co_await head(key);
         if (!info)
@@ -209,13 +163,8 @@ QCoro::Task<Result<void>> Client::getFile(QString key, QString path, bool resume
         co_return Error::make(Error::Code::Corrupt,
                               QStringLiteral("%1 is longer than the object %2 in the storage").arg(path, key));
     }
-    if (reply->error() != QNetworkReply::NoError || (status != 200 && status != 206))
-        co_return errorFor(reply.get(), errorBody, key);
-    if (!writing) { // an empty object: no readyRead at all
-        if (!file.open(status == 206 ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate))
-            co_return Error::make(Error::Code::Permission, QStringLiteral("cannot write %1").arg(path), file.errorString());
-        file.close();
-    }
+    if (fetched->error != QNetworkReply::NoError || (fetched->status != 200 && fetched->status != 206))
+        co_return errorFor(fetched->status, fetched->errorString, fetched->errorBody, key);
     co_return Result<void>();
 }
 
@@ -225,7 +174,7 @@ QCoro::Task<Result<void>> Client::del(QString key)
     std::unique_ptr<QNetworkReply> reply(co_await m_nam.deleteResource(request));
     const QByteArray body = reply->readAll();
     const int status = statusOf(reply.get());
-    if (status == 404 && parseError(body).first != u"NoSuchBucket")
+    if (status == 404 && parseS3Error(body).first != u"NoSuchBucket")
         co_return Result<void>();
     if (reply->error() != QNetworkReply::NoError || status / 100 != 2)
         co_return errorFor(reply.get(), body, key);

@@ -46,6 +46,7 @@ public:
 
 private:
     Error errorFor(QNetworkReply *reply, const QByteArray &body, const QString &key) const;
+    Error errorFor(int status, const QString &errorString, const QByteArray &body, const QString &key) const;
 
     Signer m_signer;
     QNetworkAccessManager m_nam;
