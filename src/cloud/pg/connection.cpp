@@ -268,7 +268,9 @@ QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(QByteArr
 
 QCoro::Task<Result<QueryResult>> Connection::query(QString sql, QVariantList params)
 {
-    Result<std::vector<ResultPtr>> results = co_await run(sql.toUtf8(), std::move(params), false);
+    // GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.
+    QByteArray utf8 = sql.toUtf8();
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(utf8), std::move(params), false);
     if (!results)
         co_return results.error();
     QueryResult out;
@@ -303,7 +305,9 @@ QCoro::Task<Result<QueryResult>> Connection::query(QString sql, QVariantList par
 
 QCoro::Task<Result<void>> Connection::execute(QString script)
 {
-    Result<std::vector<ResultPtr>> results = co_await run(script.toUtf8(), {}, true);
+    QByteArray utf8 = script.toUtf8();
+    QVariantList none;
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(utf8), std::move(none), true);
     if (!results)
         co_return results.error();
     for (const ResultPtr &r : *results) {

@@ -107,7 +107,8 @@ QCoro::Task<Result<void>> Client::put(QString key, QByteArray bytes)
 
 QCoro::Task<Result<void>> Client::putFile(QString key, QString path)
 {
-    Result<QByteArray> hash = co_await QtConcurrent::run(hashFile, path);
+    QFuture<Result<QByteArray>> hashing = QtConcurrent::run(hashFile, path);
+    Result<QByteArray> hash = co_await hashing;
     if (!hash)
         co_return hash.error();
     auto file = std::make_unique<QFile>(path);
@@ -150,7 +151,8 @@ QCoro::Task<Result<void>> Client::getFile(QString key, QString path, bool resume
     Headers extra;
     if (have > 0)
         extra.append({"Range", "bytes=" + QByteArray::number(have) + '-'});
-    Result<FetchOutcome> fetched = co_await fetchToFile(m_nam, signedRequest("GET", key, Signer::emptyPayloadHash(), extra), path);
+    QNetworkRequest request = signedRequest("GET", key, Signer::emptyPayloadHash(), extra);
+    Result<FetchOutcome> fetched = co_await fetchToFile(m_nam, std::move(request), path);
     if (!fetched)
         co_return fetched.error();
     if (fetched->status == 416 && have > 0) {
