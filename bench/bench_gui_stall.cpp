@@ -38,7 +38,8 @@ public:
     QString saveFilePath(QWidget *, const QString &) override { return {}; }
     QString saveFolder(QWidget *, const QString &) override { return {}; }
     QStringList openFiles(QWidget *, const QString &) override { return {}; }
-    bool confirmRemove(QWidget *, int) override { return true; }
+    RemoveChoice confirmRemove(QWidget *, int, qint64, int) override { return RemoveChoice::KeepFiles; }
+    bool confirmQuit(QWidget *, int) override { return true; }
     void showError(QWidget *, const QString &title, const QString &message) override
     {
         std::fprintf(stderr, "error: %s: %s\n", qPrintable(title), qPrintable(message));

@@ -1,6 +1,6 @@
 #pragma once
-// Helpers for the CLI tests of output folders: small inputs, a held-open input (a named pipe the
-// test feeds), runs with a file size limit, and verify.
+// Helpers for the CLI tests of output folders: small and large inputs, a run held still while it
+// holds its output folder, runs with a file size limit, and verify.
 #include "testutil.h"
 
 #include <QDir>
@@ -48,57 +48,6 @@ inline CliRun runCliWithFileLimit(const QStringList &args, rlim_t bytes)
             p.readAllStandardError()};
 }
 
-//! An input the CLI reads until the test closes it: a named pipe holding the first `lines` of the
-//! station sample. The run holds its output folder (lock, staging) until then.
-class HeldInput
-{
-public:
-    HeldInput(const QString &dir, int lines = 30)
-    {
-        m_path = QDir(dir).filePath(QStringLiteral("held.csv"));
-        if (::mkfifo(QFile::encodeName(m_path).constData(), 0600) != 0)
-            qFatal("cannot create a named pipe");
-        // Read-write: opening does not wait for a reader, and the CLI sees no end until close().
-        m_fd = ::open(QFile::encodeName(m_path).constData(), O_RDWR | O_CLOEXEC);
-        const QList<QByteArray> all = readAll(stationSample()).split('\n');
-        m_head = all.mid(0, lines).join('\n') + '\n';
-        if (m_fd < 0 || ::write(m_fd, m_head.constData(), size_t(m_head.size())) != m_head.size())
-            qFatal("cannot fill the named pipe");
-    }
-    ~HeldInput() { close(); }
-    //! The end of the input.
-    void close()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = -1;
-    }
-    //! Ends the input and serves the sample again each time the reader reopens the pipe (it reads
-    //! a file more than once; a pipe without a writer would keep it waiting), until `run` ends.
-    bool closeAndServe(QProcess &run, int timeoutMs = 30000)
-    {
-        close();
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            if (run.waitForFinished(20))
-                return true;
-            const int fd = ::open(QFile::encodeName(m_path).constData(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-            if (fd >= 0) {
-                [[maybe_unused]] const auto n = ::write(fd, m_head.constData(), size_t(m_head.size()));
-                ::close(fd);
-            }
-        }
-        return run.state() == QProcess::NotRunning;
-    }
-    const QString &path() const { return m_path; }
-
-private:
-    QString m_path;
-    QByteArray m_head;
-    int m_fd = -1;
-};
-
 //! The entries of `dir` whose name starts with `prefix`.
 inline QStringList entriesStartingWith(const QString &dir, const QString &prefix)
 {
@@ -115,10 +64,62 @@ inline bool waitForStaging(const QString &out)
         if (!entriesStartingWith(info.absolutePath(), QStringLiteral(".") + info.fileName() + QStringLiteral(".staging-"))
                  .isEmpty())
             return true;
-        QThread::msleep(20);
+        QThread::msleep(2);
     }
     return false;
 }
+
+//! A station-readings input of `rows` rows (about 36 bytes each) in `dir`: big enough that a run
+//! of it takes a second or more.
+inline QString largeStationInput(const QString &dir, int rows = 1500000)
+{
+    QByteArray text("Station_ID,Date_Time,PCode,Result\n");
+    text.reserve(qsizetype(rows) * 40);
+    for (int i = 0; i < rows; ++i) {
+        const int day = (i / 24) % 28 + 1, hour = i % 24;
+        text += "S" + QByteArray::number(i % 17) + ",2021-02-" + (day < 10 ? "0" : "") + QByteArray::number(day) + ' '
+                + (hour < 10 ? "0" : "") + QByteArray::number(hour) + ":00:00,Data " + QByteArray::number(i % 5 + 1)
+                + ',' + QByteArray::number(double(i % 1000) / 8.0) + '\n';
+    }
+    return writeFixture(QDir(dir).filePath(QStringLiteral("large.csv")), text);
+}
+
+//! A run of finpipe-cli held still while it holds its output folder (lock and staging folder):
+//! it analyses a large input and is stopped (SIGSTOP) as soon as its staging folder appears, long
+//! before it could finish. A signal sent meanwhile arrives when resume() lets it go on.
+class HeldRun
+{
+public:
+    //! Starts `finpipe-cli analyze input --out out` and holds it; false if it never got that far.
+    bool start(const QString &input, const QString &out)
+    {
+        m_process.start(QStringLiteral(FINPIPE_CLI_PATH), {QStringLiteral("analyze"), input, QStringLiteral("--out"), out,
+                                                           QStringLiteral("--quiet")});
+        if (!m_process.waitForStarted(10000) || !waitForStaging(out))
+            return false;
+        return ::kill(pid(), SIGSTOP) == 0;
+    }
+    void signal(int sig) { ::kill(pid(), sig); }
+    void resume() { ::kill(pid(), SIGCONT); }
+    //! Lets it go on and waits until it ended.
+    bool finish(int timeoutMs = 60000)
+    {
+        resume();
+        return m_process.waitForFinished(timeoutMs);
+    }
+    QProcess &process() { return m_process; }
+    ~HeldRun()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10000);
+        }
+    }
+
+private:
+    pid_t pid() const { return pid_t(m_process.processId()); }
+    QProcess m_process;
+};
 
 //! `finpipe-cli verify DIR`'s exit code.
 inline int verifyExit(const QString &dir)

@@ -62,10 +62,8 @@ private Q_SLOTS:
         const QString out = dir.filePath(QStringLiteral("results"));
         QCOMPARE(runCli(analyze(stationSample(), out)).exitCode, 0);
         const QByteArray manifest = readAll(QDir(out).filePath(QStringLiteral("manifest.json")));
-        HeldInput held(dir.path());
-        QProcess first;
-        first.start(QStringLiteral(FINPIPE_CLI_PATH), analyze(held.path(), out));
-        QVERIFY(waitForStaging(out));
+        HeldRun first;
+        QVERIFY(first.start(largeStationInput(dir.path()), out));
         // The second waits a few seconds for the first, then gives up naming the folder.
         const auto second = runCli(analyze(smallStationInput(dir.path()), out));
         QCOMPARE(second.exitCode, 5);
@@ -73,9 +71,9 @@ private Q_SLOTS:
         QVERIFY2(second.err.contains(QDir::toNativeSeparators(out).toUtf8()), second.err.constData());
         QCOMPARE(readAll(QDir(out).filePath(QStringLiteral("manifest.json"))), manifest);
         // The first is stopped (Ctrl-C): the folder still holds the earlier run, whole.
-        ::kill(pid_t(first.processId()), SIGINT);
-        QVERIFY(held.closeAndServe(first));
-        QCOMPARE(first.exitCode(), 130);
+        first.signal(SIGINT);
+        QVERIFY(first.finish());
+        QCOMPARE(first.process().exitCode(), 130);
         QCOMPARE(readAll(QDir(out).filePath(QStringLiteral("manifest.json"))), manifest);
         QCOMPARE(verifyExit(out), 0);
         QVERIFY2(leftoversBeside(out).isEmpty(), qPrintable(leftoversBeside(out).join(u' ')));
@@ -105,13 +103,14 @@ private Q_SLOTS:
         const QByteArray manifest = readAll(QDir(out).filePath(QStringLiteral("manifest.json")));
         const QStringList before = filesIn(out);
 
-        HeldInput held(dir.path());
-        QProcess killed;
-        killed.start(QStringLiteral(FINPIPE_CLI_PATH), analyze(held.path(), out));
-        QVERIFY(waitForStaging(out));
-        killed.kill(); // SIGKILL: no chance to clean up
-        QVERIFY(killed.waitForFinished(10000));
-        QCOMPARE(killed.exitStatus(), QProcess::CrashExit);
+        const QString large = largeStationInput(dir.path());
+        {
+            HeldRun killed;
+            QVERIFY(killed.start(large, out));
+            killed.signal(SIGKILL); // no chance to clean up
+            QVERIFY(killed.process().waitForFinished(10000));
+            QCOMPARE(killed.process().exitStatus(), QProcess::CrashExit);
+        }
         QVERIFY(!leftoversBeside(out).isEmpty()); // its staging folder and lock file are still there
         QCOMPARE(readAll(QDir(out).filePath(QStringLiteral("manifest.json"))), manifest);
         QCOMPARE(filesIn(out), before);
@@ -119,11 +118,12 @@ private Q_SLOTS:
 
         // Killed in a new folder: nothing appears there.
         const QString fresh = dir.filePath(QStringLiteral("fresh"));
-        QProcess killedFresh;
-        killedFresh.start(QStringLiteral(FINPIPE_CLI_PATH), analyze(held.path(), fresh));
-        QVERIFY(waitForStaging(fresh));
-        killedFresh.kill();
-        QVERIFY(killedFresh.waitForFinished(10000));
+        {
+            HeldRun killedFresh;
+            QVERIFY(killedFresh.start(large, fresh));
+            killedFresh.signal(SIGKILL);
+            QVERIFY(killedFresh.process().waitForFinished(10000));
+        }
         QVERIFY(!QFileInfo::exists(fresh));
 
         // The next run finds the lock stale, removes the leftovers and replaces the set whole.
@@ -148,16 +148,13 @@ private Q_SLOTS:
         const QString out = dir.filePath(QStringLiteral("results"));
         QCOMPARE(runCli(analyze(stationSample(), out)).exitCode, 0);
         const QByteArray manifest = readAll(QDir(out).filePath(QStringLiteral("manifest.json")));
-        HeldInput held(dir.path());
-        QProcess run;
-        run.start(QStringLiteral(FINPIPE_CLI_PATH), analyze(held.path(), out));
-        QVERIFY(waitForStaging(out));
-        ::kill(pid_t(run.processId()), signal);
-        QThread::msleep(200);
-        QVERIFY(held.closeAndServe(run)); // the reader was waiting for input; it now sees the cancellation
-        QCOMPARE(run.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(run.exitCode(), 130);
-        QVERIFY(run.readAllStandardError().contains("cancelled"));
+        HeldRun run;
+        QVERIFY(run.start(largeStationInput(dir.path()), out));
+        run.signal(signal);
+        QVERIFY(run.finish()); // the signal arrives as it goes on; the run stops at once
+        QCOMPARE(run.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(run.process().exitCode(), 130);
+        QVERIFY(run.process().readAllStandardError().contains("cancelled"));
         QCOMPARE(readAll(QDir(out).filePath(QStringLiteral("manifest.json"))), manifest);
         QVERIFY2(leftoversBeside(out).isEmpty(), qPrintable(leftoversBeside(out).join(u' ')));
         QCOMPARE(verifyExit(out), 0);

@@ -281,6 +281,33 @@ private Q_SLOTS:
         QCOMPARE(r.types[0], ColumnType::Integer);
     }
 
+    void paddedTextFooterAfterABlankLine_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::newRow("in the head") << 10;
+        QTest::newRow("beyond the head") << 1500;
+    }
+    void paddedTextFooterAfterABlankLine()
+    {
+        // "Total rows: N,,,," fits the table's width with its padding and its text stands in a text
+        // column; after a blank line, with no date or number in it, it is a footer, not a row with
+        // a blank date.
+        QFETCH(int, rows);
+        QByteArray csv = "Station_ID,Date_Time,PCode,Result\n";
+        for (int i = 0; i < rows; ++i)
+            csv += "CT,2021-01-" + QByteArray::number(i % 20 + 10) + ",Data 1," + QByteArray::number(i) + ".5\n";
+        const qint64 blankLine = rows + 2;
+        const ReadResult r = read(QStringLiteral("padded.csv"), csv + "\nTotal rows: " + QByteArray::number(rows) + ",,,,\n");
+        QCOMPARE(r.rows.size(), rows);
+        QCOMPARE(r.types[1], ColumnType::Date);
+        QCOMPARE(r.skipped, skips({{blankLine, SkipReason::Blank}, {blankLine + 1, SkipReason::Footer}}));
+
+        // The same line followed by rows that fit is a row (blanks and all).
+        const ReadResult middle = read(QStringLiteral("middle.csv"), csv + "\nCT,,,\nCT,2021-02-01,Data 1,2\n");
+        QCOMPARE(middle.rows.size(), rows + 2);
+        QCOMPARE(middle.skipped, skips({{blankLine, SkipReason::Blank}}));
+    }
+
     void misfitsFollowedByRowsAreRows()
     {
         // A text value in a number column, then rows that fit: it is data (the column widens).

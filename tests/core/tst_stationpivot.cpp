@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTimeZone>
 #include <QTest>
@@ -337,6 +338,35 @@ private Q_SLOTS:
         QVERIFY(naturalLess(QStringLiteral("Data 2"), QStringLiteral("Data 10")));
         QVERIFY(!naturalLess(QStringLiteral("Data 10"), QStringLiteral("Data 2")));
         QVERIFY(naturalLess(QStringLiteral("data 02"), QStringLiteral("Data 3")));
+    }
+
+    void longAndForeignStationNamesGiveShortDistinctFileStems()
+    {
+        // Two stations whose 300-character names differ only at the end: each table id (the
+        // output file's stem) stays within the 255-byte file-name limit and they stay distinct.
+        const QString longA = QString(300, u'\u00e9') + QStringLiteral("A");
+        const QString longB = QString(300, u'\u00e9') + QStringLiteral("B");
+        const QByteArray a8 = longA.toUtf8(), b8 = longB.toUtf8(), z8 = QStringLiteral("Z\u00fcrich").toUtf8();
+        const auto run = runPivot({{a8.constData(), "2021-01-01 00:00:00", "Data 1", "1"},
+                                   {b8.constData(), "2021-01-01 00:00:00", "Data 1", "2"},
+                                   {z8.constData(), "2021-01-01 00:00:00", "Data 1", "3"},
+                                   {"a/b", "2021-01-01 00:00:00", "Data 1", "4"}});
+        QCOMPARE(run.result.tables.size(), size_t(4));
+        QSet<QString> ids;
+        for (const auto &t : run.result.tables) {
+            const QByteArray fileName = (t.id + QStringLiteral(".csv")).toUtf8();
+            QVERIFY2(fileName.size() <= 255, fileName.constData());
+            QVERIFY(!t.id.contains(u'/'));
+            ids << t.id;
+        }
+        QCOMPARE(ids.size(), 4);
+        QVERIFY(ids.contains(QStringLiteral("Z\u00fcrich_Analysis")));
+        QVERIFY(ids.contains(QStringLiteral("a_b_Analysis")));
+        // The table still says which station it holds, in full.
+        bool titled = false;
+        for (const auto &t : run.result.tables)
+            titled = titled || t.title.startsWith(longA + QStringLiteral(":"));
+        QVERIFY(titled);
     }
 
     void templateFixesColumnsAndReportsDroppedParameters()

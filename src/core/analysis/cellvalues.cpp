@@ -185,16 +185,37 @@ QString dateText(qint64 msecs)
     return QDate::fromJulianDay(dayOf(msecs) + kEpochJulianDay).toString(Qt::ISODate);
 }
 
-QString safeStem(const QString &name)
+QString safeStem(const QString &name, StemLetters letters)
 {
     QString out;
     out.reserve(name.size());
     for (const QChar c : name) {
-        const bool keep = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
-                          || c == u'-' || c == u'_';
+        const bool ascii = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+                           || c == u'-' || c == u'_';
+        const bool keep = ascii || (letters == StemLetters::Unicode && (c.isLetterOrNumber() || c == u'.'));
         out += keep ? c : QLatin1Char('_');
     }
-    return out.isEmpty() ? QStringLiteral("_") : out;
+    if (out.isEmpty() || out.startsWith(u'.'))
+        out.prepend(u'_');
+    if (out.toUtf8().size() <= kMaxStemBytes)
+        return out;
+    // Cut on a character boundary, then make the stem distinct again with the full name's hash.
+    const QByteArray full = name.toUtf8();
+    char digest[64];
+    ingest::Sha256::hex(full.constData(), size_t(full.size()), digest);
+    const QString suffix = QLatin1Char('_') + QString::fromLatin1(digest, 8);
+    QString cut;
+    qsizetype bytes = 0;
+    for (qsizetype i = 0; i < out.size(); ++i) {
+        const bool pair = out.at(i).isHighSurrogate() && i + 1 < out.size();
+        const QString ch = out.mid(i, pair ? 2 : 1);
+        bytes += ch.toUtf8().size();
+        if (bytes > kMaxStemBytes - suffix.size())
+            break;
+        cut += ch;
+        i += pair ? 1 : 0;
+    }
+    return cut + suffix;
 }
 
 int columnIndex(const QList<ingest::ColumnInfo> &columns, const QString &name)

@@ -47,8 +47,17 @@ QString monthText(qint64 msecs);
 //! "YYYY-MM-DD".
 QString dateText(qint64 msecs);
 
+//! Which letters a file stem keeps besides digits, '-' and '_'.
+enum class StemLetters {
+    Ascii,   //!< a-z and A-Z; anything else becomes '_'
+    Unicode, //!< every letter ("Zürich"), and '.' (a leading '.' gets a '_' before it)
+};
+
 //! A file stem safe on every platform: letters, digits, '-' and '_' kept, anything else '_'.
-QString safeStem(const QString &name);
+//! A long name is cut to kMaxStemBytes of UTF-8 and ends in 8 hex digits of its SHA-256, so
+//! that file names stay within every file system's 255-byte limit and stay distinct.
+QString safeStem(const QString &name, StemLetters letters = StemLetters::Ascii);
+inline constexpr qsizetype kMaxStemBytes = 120;
 
 //! Index of the column named exactly `name`, or -1.
 int columnIndex(const QList<ingest::ColumnInfo> &columns, const QString &name);

@@ -62,16 +62,6 @@ QString fromView(std::string_view s)
 }
 
 //! A file stem safe on every platform.
-QString safeStem(const QString &name)
-{
-    QString s;
-    for (QChar c : name)
-        s += (c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.') ? c : QChar(u'_');
-    if (s.isEmpty() || s.startsWith(u'.'))
-        s.prepend(u'_');
-    return s;
-}
-
 QString joinNatural(QStringList names)
 {
     std::sort(names.begin(), names.end(), naturalLess);
@@ -598,9 +588,9 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
         days.erase(std::unique(days.begin(), days.end()), days.end());
 
         ResultTable t;
-        QString stem = safeStem(station) + QStringLiteral("_Analysis");
+        QString stem = cells::safeStem(station, cells::StemLetters::Unicode) + QStringLiteral("_Analysis");
         for (int k = 2; usedStems.contains(stem, Qt::CaseInsensitive); ++k)
-            stem = safeStem(station) + QStringLiteral("_%1_Analysis").arg(k);
+            stem = cells::safeStem(station, cells::StemLetters::Unicode) + QStringLiteral("_%1_Analysis").arg(k);
         usedStems << stem;
         t.id = stem;
         t.title = QStringLiteral("%1: daily %2 by parameter").arg(station, aggName);

@@ -272,6 +272,15 @@ int CsvReader::takeRecord(RowBatch &batch, std::string_view record, qint64 line)
                return !v.isBlank() && v.kind != Value::Kind::Text;
            }))
         fit = Fit::Row; // a short row whose dates or numbers fit their columns: data, not a footer
+    if (fit == Fit::Row && m_afterBlank && columns >= 2) {
+        // After a blank line, a record with content in at most half the columns and no date or
+        // number in them ("Total rows: 1441,,,,") is held: a footer unless rows that fit follow.
+        const size_t filled = contentWidth(record, m_fields, m_fields.size());
+        if (filled * 2 <= columns
+            && std::none_of(m_rowScratch.begin(), m_rowScratch.begin() + std::ptrdiff_t(fieldCount),
+                            [](const Value &v) { return !v.isBlank() && v.kind != Value::Kind::Text; }))
+            fit = Fit::Short;
+    }
     if (width == 0 && (fit != Fit::Row || !m_held.empty()))
         width = contentWidth(record, m_fields, fieldCount);
 

@@ -6,6 +6,8 @@
 #include <QThreadPool>
 #include <QtConcurrent>
 
+#include <new>
+
 namespace finpipe::jobs {
 
 namespace {
@@ -41,10 +43,17 @@ RunOutcome runOne(const RunKey &key, const JobSpec &spec, Feedback *feedback)
             out.cancelled = result.error().code == Error::Code::Cancelled || feedback->isCancelled();
             out.manifest = std::move(partial);
         }
+    } catch (const std::bad_alloc &) {
+        out.error = Error::make(Error::Code::Internal,
+                                QObject::tr("This job needed more memory than the computer could give it. Close "
+                                            "other programs or run fewer jobs at once (Settings), then re-run it."));
     } catch (const std::exception &e) {
         out.error = Error::make(Error::Code::Internal,
                                 QObject::tr("finpipe hit an internal error while running this job."),
                                 QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        out.error = Error::make(Error::Code::Internal,
+                                QObject::tr("finpipe hit an internal error while running this job."));
     }
     return out;
 }
