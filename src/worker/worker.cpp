@@ -14,6 +14,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSysInfo>
@@ -25,6 +26,13 @@
 namespace finpipe::worker {
 
 namespace {
+
+//! The database could not be reached or went away mid-statement: worth asking again.
+bool isConnectionProblem(const Error &e)
+{
+    const QString state = cloud::pg::sqlState(e);
+    return state.startsWith(u"08") || state.startsWith(u"57P");
+}
 
 //! Analysis errors that another attempt cannot fix.
 bool isPermanent(const Error &e)
@@ -214,11 +222,45 @@ QCoro::Task<> Worker::heartbeats(std::shared_ptr<Running> running)
     }
 }
 
+QCoro::Task<Result<void>> Worker::complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs)
+{
+    // Asked again while the database is away (it restarts, the network drops), for at most a lease.
+    QElapsedTimer elapsed;
+    elapsed.start();
+    std::chrono::milliseconds delay{250};
+    bool retried = false;
+    while (true) {
+        Result<void> done = co_await cloud::completeJob(m_db, running->job.id, running->job.token, outputs);
+        if (done)
+            co_return done;
+        if (retried && cloud::pg::sqlState(done.error()) == QLatin1String(cloud::kLeaseLost)) {
+            // The earlier call may have committed before its answer was lost.
+            Result<bool> ours = co_await cloud::succeededWithAttempt(m_db, running->job.id, running->job.attempt);
+            if (ours && *ours)
+                co_return Result<void>();
+        }
+        if (!isConnectionProblem(done.error()) || elapsed.elapsed() > running->job.leaseSeconds * 1000)
+            co_return done;
+        retried = true;
+        logLine("warning", "complete_retry", {{QStringLiteral("job"), running->job.id}, {QStringLiteral("message"), done.error().message}});
+        co_await QCoro::sleepFor(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    }
+}
+
 QCoro::Task<> Worker::failAttempt(const Running &running, QString error, bool retryable)
 {
     if (running.lost)
         co_return;
+    QElapsedTimer elapsed;
+    elapsed.start();
+    std::chrono::milliseconds delay{250};
     Result<QString> state = co_await cloud::failJob(m_db, running.job.id, running.job.token, error, retryable);
+    while (!state && isConnectionProblem(state.error()) && elapsed.elapsed() < running.job.leaseSeconds * 1000) {
+        co_await QCoro::sleepFor(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+        state = co_await cloud::failJob(m_db, running.job.id, running.job.token, error, retryable);
+    }
     QJsonObject fields{{QStringLiteral("job"), running.job.id},
                        {QStringLiteral("attempt"), running.job.attempt},
                        {QStringLiteral("error"), error},
@@ -361,7 +403,7 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
             const QString why = QStringLiteral("the outputs could not be stored: ") + uploaded.error().message;
             co_await failAttempt(*running, why, true);
         } else if (!running->lost) {
-            Result<void> done = co_await cloud::completeJob(m_db, jobId, j.token, *uploaded);
+            Result<void> done = co_await complete(running, *uploaded);
             if (done) {
                 logLine("info", "job_succeeded",
                         {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("outputs"), int(uploaded->size())},

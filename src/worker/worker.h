@@ -54,6 +54,8 @@ private:
     QCoro::Task<> runOne(cloud::ClaimedJob job);
     QCoro::Task<> heartbeats(std::shared_ptr<Running> running);
     //! Reports a failed attempt; `retryable` errors go back to the queue while attempts remain.
+    //! complete_job; asked again while the database cannot be reached.
+    QCoro::Task<Result<void>> complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs);
     QCoro::Task<> failAttempt(const Running &running, QString error, bool retryable);
     QCoro::Task<Result<QList<cloud::OutputRecord>>> uploadOutputs(std::shared_ptr<Running> running, QString outputDir,
                                                                    QStringList names);

@@ -32,3 +32,8 @@ add_dependencies(tst_cloud_e2e finpipe-worker)
 finpipe_add_cloud_test(tst_worker_faults slow) # about 40 s: three 35 MB jobs
 target_compile_definitions(tst_worker_faults PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
 add_dependencies(tst_worker_faults finpipe-worker)
+# Stops and starts the shared PostgreSQL: runs alone.
+finpipe_add_cloud_test(tst_cloud_restart slow)
+target_compile_definitions(tst_cloud_restart PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+add_dependencies(tst_cloud_restart finpipe-worker)
+set_tests_properties(tst_cloud_restart PROPERTIES RUN_SERIAL TRUE)

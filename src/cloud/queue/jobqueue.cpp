@@ -159,6 +159,18 @@ QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString tok
     co_return r->scalar().toString();
 }
 
+QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt)
+{
+    const QVariantList p{job, attempt};
+    auto r = co_await sq(c,
+                         "SELECT j.state = 'succeeded' AND EXISTS (SELECT 1 FROM finpipe.job_outputs o WHERE o.job_id = j.id "
+                         "AND o.attempt = $2::int) FROM finpipe.jobs j WHERE j.id = $1::uuid",
+                         p);
+    if (!r)
+        co_return r.error();
+    co_return r->scalar().toBool();
+}
+
 QCoro::Task<Result<void>> markUpload(pg::Connection &c, QString sha256, bool matches)
 {
     const QVariantList p{sha256, matches};

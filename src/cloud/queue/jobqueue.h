@@ -66,6 +66,8 @@ QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString t
 QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString token, QList<OutputRecord> outputs);
 //! Gives the job's new state ("queued" for a retry, "failed", "cancelled").
 QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString token, QString error, bool retryable);
+//! Whether the job succeeded with the outputs of `attempt` (after a completion whose answer was lost).
+QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt);
 QCoro::Task<Result<void>> markUpload(pg::Connection &c, QString sha256, bool matches);
 //! Seconds until something may become claimable without a notification (a retry's run_after, a
 //! lease that expires), at most `cap`; `cap` when nothing is pending.
