@@ -5,6 +5,8 @@
 //
 // FINPIPE_DATABASE_URL must be an administrator's URL (CREATEDB): the benchmark makes its own
 // database `finpipe_bench_queue`, migrated afresh. Usage: finpipe-bench-queue [JOBS] [PICKUPS]
+// With FINPIPE_BENCH_SYNC_COMMIT=off every session commits without waiting for the WAL flush,
+// which tells whether the disk's fsync is the limit.
 #include "cloud/pg/connection.h"
 #include "cloud/pg/migrator.h"
 #include "cloud/queue/jobqueue.h"
@@ -67,6 +69,18 @@ QCoro::Task<Result<void>> prepare(QString adminUrl)
     co_return Result<void>();
 }
 
+QCoro::Task<Result<void>> tune(pg::Connection &c)
+{
+    const QString mode = qEnvironmentVariable("FINPIPE_BENCH_SYNC_COMMIT");
+    if (mode.isEmpty())
+        co_return Result<void>();
+    const QString sql = QStringLiteral("SELECT set_config('synchronous_commit', $1, false)");
+    const QVariantList p{mode};
+    if (auto r = co_await c.query(sql, p); !r)
+        co_return r.error();
+    co_return Result<void>();
+}
+
 QCoro::Task<Result<void>> enqueue(pg::Connection &db, int n)
 {
     const QString sql = QStringLiteral("SELECT count(finpipe.submit_job('noop', 0, $1, 'noop')) FROM generate_series(1, $2::int)");
@@ -110,6 +124,8 @@ QCoro::Task<Result<double>> throughput(QString url, int workers, int jobs)
         c->setAutoReconnect(false);
         if (auto r = co_await c->connect(url); !r)
             co_return r.error();
+        if (auto r = co_await tune(*c); !r)
+            co_return r.error();
         const QString host = QStringLiteral("bench");
         const QString version = QStringLiteral("bench");
         Result<QString> id = co_await registerWorker(*c, host, i, version);
@@ -146,6 +162,10 @@ QCoro::Task<Result<std::vector<double>>> pickups(QString url, int n)
         co_return c.error();
     if (auto c = co_await submitter.connect(url); !c)
         co_return c.error();
+    if (auto r = co_await tune(worker); !r)
+        co_return r.error();
+    if (auto r = co_await tune(submitter); !r)
+        co_return r.error();
     const QString host = QStringLiteral("bench");
     Result<QString> id = co_await registerWorker(worker, host, 0, host);
     if (!id)
