@@ -289,12 +289,17 @@ QCoro::Task<Result<QList<cloud::OutputRecord>>> Worker::uploadOutputs(std::share
             co_return sha.error();
         o.sha256 = *sha;
         Result<void> put;
-        for (int attempt = 1; attempt <= 3; ++attempt) {
-            const QString key = prefix + name;
-            put = co_await m_storage.putFile(key, path);
-            if (put || running->lost)
-                break;
-            co_await QCoro::sleepFor(std::chrono::milliseconds(500 * attempt));
+        const QString key = prefix + name;
+        if (o.size >= cloud::s3::Client::kMultipartThreshold) {
+            // Large outputs go in parts, in parallel, each retried; a failure aborts the upload.
+            put = co_await m_storage.putFileMultipart(key, path);
+        } else {
+            for (int attempt = 1; attempt <= 3; ++attempt) {
+                put = co_await m_storage.putFile(key, path);
+                if (put || running->lost)
+                    break;
+                co_await QCoro::sleepFor(std::chrono::milliseconds(500 * attempt));
+            }
         }
         if (!put)
             co_return put.error();

@@ -189,6 +189,45 @@ private Q_SLOTS:
         QVERIFY(test::wait(client.del(key)));
     }
 
+    void multipartUpload()
+    {
+        s3::Client client(m_settings);
+        QTemporaryDir dir;
+        const QByteArray bytes = randomBytes(11 * 1024 * 1024 + 12345);
+        const QString source = test::writeFixture(dir.filePath(QStringLiteral("big.bin")), bytes);
+        const QString key = unique(QStringLiteral("tests/s3/multipart-"));
+        auto put = test::wait(client.putFileMultipart(key, source, 5 * 1024 * 1024, 2));
+        QVERIFY2(put, qPrintable(put ? QString() : put.error().toString()));
+        auto head = test::wait(client.head(key));
+        QVERIFY(head);
+        QCOMPARE(head->size, qint64(bytes.size()));
+        const QString back = dir.filePath(QStringLiteral("back.bin"));
+        QVERIFY(test::wait(client.getFile(key, back)));
+        QCOMPARE(test::readAll(back), bytes);
+        QVERIFY(test::wait(client.del(key)));
+    }
+
+    void multipartRefusedIsAbortedAndLeavesNothing()
+    {
+        s3::Client client(m_settings);
+        QTemporaryDir dir;
+        const QString source = test::writeFixture(dir.filePath(QStringLiteral("small-parts.bin")), randomBytes(3 * 1024 * 1024));
+        const QString key = unique(QStringLiteral("tests/s3/too-small-parts-"));
+        // Parts under 5 MiB (but the last) are refused when the upload is completed.
+        auto put = test::wait(client.putFileMultipart(key, source, 1024 * 1024, 3));
+        QVERIFY(!put);
+        auto head = test::wait(client.head(key));
+        QVERIFY(!head);
+        QCOMPARE(head.error().code, Error::Code::NotFound);
+
+        s3::Settings wrong = m_settings;
+        wrong.secretKey = QStringLiteral("not-the-secret");
+        s3::Client bad(wrong);
+        auto refused = test::wait(bad.putFileMultipart(key, source));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, Error::Code::Permission);
+    }
+
     void missingObjectIsNotFound()
     {
         s3::Client client(m_settings);

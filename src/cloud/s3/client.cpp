@@ -9,6 +9,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QNetworkReply>
+#include <QXmlStreamReader>
+#include <QCoroTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <memory>
@@ -40,14 +42,14 @@ Client::Client(Settings settings, QObject *parent) : QObject(parent), m_signer(s
 }
 
 QNetworkRequest Client::signedRequest(const QByteArray &method, const QString &key, const QByteArray &payloadSha256Hex,
-                                      const Headers &extra) const
+                                      const Headers &extra, const Query &query) const
 {
-    QNetworkRequest request(m_signer.objectUrl(key));
+    QNetworkRequest request(m_signer.objectUrl(key, query));
     request.setTransferTimeout(kTransferTimeoutMs);
     request.setRawHeader("Accept-Encoding", "identity");
     for (const auto &[name, value] : extra)
         request.setRawHeader(name, value);
-    const Headers auth = m_signer.sign(method, key, payloadSha256Hex, QDateTime::currentDateTimeUtc(), extra);
+    const Headers auth = m_signer.sign(method, key, payloadSha256Hex, QDateTime::currentDateTimeUtc(), extra, query);
     for (const auto &[name, value] : auth)
         request.setRawHeader(name, value);
     return request;
@@ -120,6 +122,137 @@ QCoro::Task<Result<void>> Client::putFile(QString key, QString path)
     const QByteArray body = reply->readAll();
     if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2)
         co_return errorFor(reply.get(), body, key);
+    co_return Result<void>();
+}
+
+namespace {
+
+QString xmlElement(const QByteArray &body, const char *name)
+{
+    QXmlStreamReader xml(body);
+    while (!xml.atEnd())
+        if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String(name))
+            return xml.readElementText();
+    return {};
+}
+
+Result<QByteArray> readPart(const QString &path, qint64 offset, qint64 size)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly) || !f.seek(offset))
+        return Error::make(Error::Code::NotFound, QStringLiteral("cannot read %1").arg(path), f.errorString());
+    QByteArray bytes = f.read(size);
+    if (bytes.size() != size)
+        return Error::make(Error::Code::Changed, QStringLiteral("%1 changed while it was being uploaded").arg(path));
+    return bytes;
+}
+
+} // namespace
+
+QCoro::Task<Result<QString>> Client::putPart(QString key, QString uploadId, int number, QString path, qint64 offset, qint64 size)
+{
+    Result<QByteArray> bytes = readPart(path, offset, size);
+    if (!bytes)
+        co_return bytes.error();
+    const QByteArray hash = QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex();
+    const Query query{{QStringLiteral("partNumber"), QString::number(number)}, {QStringLiteral("uploadId"), uploadId}};
+    Error last;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        QNetworkRequest request = signedRequest("PUT", key, hash, {}, query);
+        request.setHeader(QNetworkRequest::ContentLengthHeader, bytes->size());
+        std::unique_ptr<QNetworkReply> reply(co_await m_nam.put(request, *bytes));
+        const QByteArray body = reply->readAll();
+        if (reply->error() == QNetworkReply::NoError && statusOf(reply.get()) / 100 == 2)
+            co_return QString::fromLatin1(reply->rawHeader("ETag"));
+        last = errorFor(reply.get(), body, key);
+        if (last.code == Error::Code::Permission && statusOf(reply.get()) != 0)
+            break; // refused: asking again will not help
+        co_await QCoro::sleepFor(std::chrono::milliseconds(300 * attempt));
+    }
+    co_return last;
+}
+
+QCoro::Task<Result<void>> Client::abortMultipart(QString key, QString uploadId)
+{
+    const Query query{{QStringLiteral("uploadId"), uploadId}};
+    const QNetworkRequest request = signedRequest("DELETE", key, Signer::emptyPayloadHash(), {}, query);
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.deleteResource(request));
+    const QByteArray body = reply->readAll();
+    if (reply->error() != QNetworkReply::NoError && statusOf(reply.get()) != 404)
+        co_return errorFor(reply.get(), body, key);
+    co_return Result<void>();
+}
+
+QCoro::Task<Result<void>> Client::putFileMultipart(QString key, QString path, qint64 partSize, int parallel)
+{
+    const qint64 size = QFileInfo(path).size();
+    if (!QFileInfo(path).isFile())
+        co_return Error::make(Error::Code::NotFound, QStringLiteral("cannot read %1").arg(path));
+    partSize = std::max<qint64>(partSize, 1);
+    parallel = std::max(parallel, 1);
+
+    // Start.
+    const Query start{{QStringLiteral("uploads"), QString()}};
+    QNetworkRequest request = signedRequest("POST", key, Signer::emptyPayloadHash(), {}, start);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/octet-stream"));
+    const QByteArray empty;
+    std::unique_ptr<QNetworkReply> started(co_await m_nam.post(request, empty));
+    const QByteArray startBody = started->readAll();
+    if (started->error() != QNetworkReply::NoError || statusOf(started.get()) / 100 != 2)
+        co_return errorFor(started.get(), startBody, key);
+    const QString uploadId = xmlElement(startBody, "UploadId");
+    if (uploadId.isEmpty())
+        co_return Error::make(Error::Code::Failed, QStringLiteral("the storage did not start a multipart upload of %1").arg(key),
+                              QString::fromUtf8(startBody.left(200)));
+
+    // Parts, `parallel` at a time.
+    const int parts = int(std::max<qint64>(1, (size + partSize - 1) / partSize));
+    QStringList etags;
+    Error failure;
+    bool failed = false;
+    for (int first = 1; first <= parts && !failed; first += parallel) {
+        std::vector<QCoro::Task<Result<QString>>> wave;
+        for (int n = first; n < first + parallel && n <= parts; ++n) {
+            const qint64 offset = qint64(n - 1) * partSize;
+            wave.push_back(putPart(key, uploadId, n, path, offset, std::min(partSize, size - offset)));
+        }
+        for (auto &task : wave) {
+            Result<QString> etag = co_await task;
+            if (!etag) {
+                if (!failed)
+                    failure = etag.error();
+                failed = true;
+            } else {
+                etags << *etag;
+            }
+        }
+    }
+    if (failed) {
+        (void)co_await abortMultipart(key, uploadId);
+        co_return failure;
+    }
+
+    // Complete.
+    QByteArray xml = "<CompleteMultipartUpload>";
+    for (int n = 1; n <= parts; ++n)
+        xml += "<Part><PartNumber>" + QByteArray::number(n) + "</PartNumber><ETag>" + etags.at(n - 1).toHtmlEscaped().toUtf8()
+            + "</ETag></Part>";
+    xml += "</CompleteMultipartUpload>";
+    const Query complete{{QStringLiteral("uploadId"), uploadId}};
+    const QByteArray hash = QCryptographicHash::hash(xml, QCryptographicHash::Sha256).toHex();
+    QNetworkRequest done = signedRequest("POST", key, hash, {}, complete);
+    done.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/xml"));
+    std::unique_ptr<QNetworkReply> finished(co_await m_nam.post(done, xml));
+    const QByteArray body = finished->readAll();
+    // S3 may answer 200 with an error document when completing fails late.
+    if (finished->error() != QNetworkReply::NoError || statusOf(finished.get()) / 100 != 2 || body.contains("<Error>")) {
+        Error e = finished->error() != QNetworkReply::NoError || statusOf(finished.get()) / 100 != 2
+            ? errorFor(finished.get(), body, key)
+            : Error::make(Error::Code::Failed, QStringLiteral("the storage failed to assemble %1").arg(key),
+                          QString::fromUtf8(body.left(300)));
+        (void)co_await abortMultipart(key, uploadId);
+        co_return e;
+    }
     co_return Result<void>();
 }
 

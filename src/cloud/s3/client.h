@@ -29,6 +29,15 @@ public:
     QCoro::Task<Result<void>> put(QString key, QByteArray bytes);
     //! Uploads a file as `key` (its SHA-256 is computed off the event loop's thread first).
     QCoro::Task<Result<void>> putFile(QString key, QString path);
+    //! Uploads a file in parts of `partSize` bytes (the last may be shorter; S3 wants at least
+    //! 5 MiB for the others), `parallel` parts at a time, each retried up to 3 times. On failure
+    //! the upload is aborted, so no parts are left behind.
+    QCoro::Task<Result<void>> putFileMultipart(QString key, QString path, qint64 partSize = kDefaultPartSize,
+                                               int parallel = 4);
+    //! Files at least this large are worth a multipart upload.
+    static constexpr qint64 kMultipartThreshold = 64LL << 20;
+    static constexpr qint64 kDefaultPartSize = 16LL << 20;
+
     //! The object's size and ETag; Error::Code::NotFound when there is none.
     QCoro::Task<Result<ObjectInfo>> head(QString key);
     //! The whole object in memory.
@@ -42,9 +51,11 @@ public:
     const Signer &signer() const { return m_signer; }
     //! A request for `key`, signed now; `extra` headers (Range) are signed and set.
     QNetworkRequest signedRequest(const QByteArray &method, const QString &key, const QByteArray &payloadSha256Hex,
-                                  const Headers &extra = {}) const;
+                                  const Headers &extra = {}, const Query &query = {}) const;
 
 private:
+    QCoro::Task<Result<QString>> putPart(QString key, QString uploadId, int number, QString path, qint64 offset, qint64 size);
+    QCoro::Task<Result<void>> abortMultipart(QString key, QString uploadId);
     Error errorFor(QNetworkReply *reply, const QByteArray &body, const QString &key) const;
     Error errorFor(int status, const QString &errorString, const QByteArray &body, const QString &key) const;
 

@@ -63,14 +63,27 @@ QByteArray Signer::objectPath(const QString &key) const
     return path + '/' + uriEncode(key, true);
 }
 
-QUrl Signer::objectUrl(const QString &key) const
+QByteArray Signer::canonicalQuery(const Query &query)
+{
+    QList<QPair<QByteArray, QByteArray>> encoded;
+    for (const auto &[name, value] : query)
+        encoded.append({uriEncode(name, false), uriEncode(value, false)});
+    std::sort(encoded.begin(), encoded.end());
+    QByteArrayList parts;
+    for (const auto &[name, value] : std::as_const(encoded))
+        parts.append(name + '=' + value);
+    return parts.join('&');
+}
+
+QUrl Signer::objectUrl(const QString &key, const Query &query) const
 {
     const QUrl endpoint(m_settings.endpoint);
     const QString host = m_settings.pathStyle ? endpoint.host() : m_settings.bucket + u'.' + endpoint.host();
     QByteArray url = endpoint.scheme().toLatin1() + "://" + QUrl::toAce(host);
     if (endpoint.port() != -1)
         url += ':' + QByteArray::number(endpoint.port());
-    return QUrl::fromEncoded(url + objectPath(key), QUrl::StrictMode);
+    const QByteArray q = canonicalQuery(query);
+    return QUrl::fromEncoded(url + objectPath(key) + (q.isEmpty() ? QByteArray() : '?' + q), QUrl::StrictMode);
 }
 
 QByteArray Signer::hostHeader(const QUrl &url)
@@ -84,9 +97,9 @@ QByteArray Signer::hostHeader(const QUrl &url)
 }
 
 Headers Signer::sign(const QByteArray &method, const QString &key, const QByteArray &payloadSha256Hex,
-                     const QDateTime &now, const Headers &extra) const
+                     const QDateTime &now, const Headers &extra, const Query &query) const
 {
-    const QUrl url = objectUrl(key);
+    const QUrl url = objectUrl(key, query);
     const QDateTime utc = now.toTimeZone(QTimeZone::utc());
     const QByteArray amzDate = utc.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")).toLatin1();
     const QByteArray date = amzDate.left(8);
@@ -109,7 +122,7 @@ Headers Signer::sign(const QByteArray &method, const QString &key, const QByteAr
     }
     const QByteArray signedHeaders = signedNames.join(';');
     const QByteArray canonicalRequest = method + '\n' + objectPath(key) + '\n'
-        + QByteArray() + '\n' + canonicalHeaders + '\n' + signedHeaders + '\n' + payloadSha256Hex;
+        + canonicalQuery(query) + '\n' + canonicalHeaders + '\n' + signedHeaders + '\n' + payloadSha256Hex;
     const QByteArray stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
 
     QByteArray k = hmacSha256("AWS4" + m_settings.secretKey.toUtf8(), date);
