@@ -6,6 +6,7 @@
 
 #include <QDate>
 #include <QDir>
+#include <QFileInfo>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -170,6 +171,16 @@ private Q_SLOTS:
         QCOMPARE(facts.value(1).toInt(), 2);
         QVERIFY(facts.value(2).toInt() >= 5);
         QCOMPARE(facts.value(3).toString(), QStringLiteral("2")); // one set, the second attempt's
+
+        // The lineage of a million rows (over 64 MiB) went up in parts: it downloads whole, its
+        // SHA-256 checked against the one recorded.
+        QProcess dl;
+        dl.setProcessEnvironment(envWith(m_ana, false));
+        dl.start(kCli, {QStringLiteral("download"), id, QStringLiteral("--output"), QStringLiteral("audit_lineage.csv"),
+                        QStringLiteral("--to"), m_tmp.filePath(QStringLiteral("kill-out"))});
+        QVERIFY(dl.waitForFinished(120000));
+        QVERIFY2(dl.exitCode() == 0, dl.readAllStandardError().constData());
+        QVERIFY(QFileInfo(m_tmp.filePath(QStringLiteral("kill-out/audit_lineage.csv"))).size() >= (64LL << 20));
     }
 
     void frozenWorkerPastItsLeaseWritesNothing()
