@@ -75,6 +75,7 @@ QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, Q
 {
     QNetworkAccessManager nam;
     QString reservation;
+    int failures = 0;
     for (int round = 0; round < 1200; ++round) {
         Result<cloud::UploadTicket> ticket = co_await cloud::presignUpload(db, sha256, size, reservation);
         if (!ticket)
@@ -88,8 +89,18 @@ QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, Q
         reservation = ticket->reservation;
         const QUrl link = QUrl::fromEncoded(ticket->url.toUtf8());
         Result<void> put = co_await cloud::s3::putFileToUrl(nam, link, path);
-        if (!put)
-            co_return put.error();
+        if (!put) {
+            // A dropped connection or a storage error is tried again (with a fresh link under the
+            // same reservation) twice; a refused link is not.
+            const bool refused = put.error().detail.startsWith(QLatin1String("HTTP 40"));
+            if (refused || ++failures >= 3) {
+                Error e = put.error();
+                e.message = QStringLiteral("the upload failed, nothing was submitted: ") + e.message;
+                co_return e;
+            }
+            co_await QCoro::sleepFor(std::chrono::milliseconds(1000 * failures));
+            continue;
+        }
         if (auto stored = co_await cloud::uploadStored(db, sha256, reservation); !stored)
             co_return stored.error();
         co_return true;

@@ -176,6 +176,32 @@ private Q_SLOTS:
         QVERIFY(otherUrl.out.isEmpty());
     }
 
+    void theAnalystsChoicesTravelWithTheJob()
+    {
+        // --type, --agg and --format chosen on the analyst's machine are what the worker runs.
+        const QString input = seedPath(QStringLiteral("synthetic_raw_data.csv"));
+        const QStringList flags{QStringLiteral("--type"), QStringLiteral("generic_table"), QStringLiteral("--format"), QStringLiteral("csv")};
+        const QString id = submit(input, flags);
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(workerOnce().exitCode, 0);
+        const QString cloudDir = m_tmp.filePath(QStringLiteral("choices-cloud"));
+        const Run dl = cli({QStringLiteral("download"), id, QStringLiteral("--to"), cloudDir}, m_ana);
+        QVERIFY2(dl.exitCode == 0, qPrintable(describe(dl)));
+        const QString localDir = m_tmp.filePath(QStringLiteral("choices-local"));
+        const CliRun local = runCli(QStringList{QStringLiteral("analyze"), input, QStringLiteral("--out"), localDir, QStringLiteral("--quiet")} + flags);
+        QCOMPARE(local.exitCode, 0);
+        QStringList cloudFiles = QDir(cloudDir).entryList(QDir::Files, QDir::Name);
+        QStringList localFiles = QDir(localDir).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(cloudFiles, localFiles);
+        QVERIFY(!cloudFiles.contains(QStringLiteral("results.xlsx")));
+        QVERIFY(!cloudFiles.contains(QStringLiteral("dashboard.html")));
+        for (const QString &name : std::as_const(cloudFiles))
+            if (name.endsWith(QStringLiteral(".csv")))
+                QVERIFY2(readAll(QDir(cloudDir).filePath(name)) == readAll(QDir(localDir).filePath(name)), qPrintable(name));
+        const QJsonObject m = QJsonDocument::fromJson(readAll(QDir(cloudDir).filePath(QStringLiteral("manifest.json")))).object();
+        QCOMPARE(m.value(u"dataset").toObject().value(u"type").toString(), QStringLiteral("generic_table"));
+    }
+
     void sameFileIsUploadedOnce()
     {
         const QString input = seedPath(QStringLiteral("raw_data.xlsx"));
