@@ -59,5 +59,6 @@ int runCancel(const QStringList &args);
 int runQueue(const QStringList &args);
 int runMigrate(const QStringList &args);
 int runCloud(const QStringList &args);
+int runPrune(const QStringList &args);
 
 } // namespace finpipe::cli

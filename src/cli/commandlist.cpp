@@ -19,6 +19,7 @@ const QList<Command> &commands()
         {"queue", "Cloud: jobs by state, the oldest queued job's age, live workers", &runQueue},
         {"migrate", "Cloud: apply the pending database migrations", &runMigrate},
         {"cloud", "Cloud: 'cloud init' sets up the database and stores the storage settings", &runCloud},
+        {"prune", "Cloud: delete old finished jobs, their outputs, stray objects and unused inputs", &runPrune},
     };
     return list;
 }

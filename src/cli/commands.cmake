@@ -10,4 +10,5 @@ target_sources(finpipe_cli_commands PRIVATE
     cloudcli.h cloudcli.cpp
     cloudcommands.cpp
     submitcommand.cpp
+    prunecommand.cpp
 )

@@ -90,6 +90,14 @@ private Q_SLOTS:
     {
         const QString why = loadCloudEnvironment();
         QVERIFY2(why.isEmpty(), qPrintable(why));
+        // A bucket of its own: prune deletes what this database no longer uses, and other tests'
+        // databases share the servers' bucket.
+        qputenv("FINPIPE_S3_BUCKET", QByteArrayLiteral("finpipe-e2e"));
+        auto settings = cloud::s3::Settings::fromEnvironment();
+        QVERIFY(settings);
+        cloud::s3::Client storage(*settings);
+        auto bucket = wait(storage.createBucket());
+        QVERIFY2(bucket, qPrintable(bucket ? QString() : bucket.error().toString()));
         m_db = freshDatabase(QStringLiteral("t_cloud_e2e"));
         QVERIFY2(m_db.error.isEmpty(), qPrintable(m_db.error));
         m_ana = m_db.login(QStringLiteral("t_e2e_ana"), QStringLiteral("finpipe_analyst"));
@@ -322,6 +330,49 @@ private Q_SLOTS:
         // An analyst's login cannot work as a worker.
         const Run analystAsWorker = runWith(kWorker, {QStringLiteral("--once")}, m_ana, true);
         QCOMPARE(analystAsWorker.exitCode, 8);
+    }
+
+    void pruneDeletesStrayObjectsThenOldJobs()
+    {
+        // Runs last: it deletes every finished job.
+        const Run jobs = cli({QStringLiteral("jobs"), QStringLiteral("--json")}, m_db.admin); // everyone's
+        const QJsonArray before = QJsonDocument::fromJson(jobs.out).array();
+        QString succeeded;
+        for (const QJsonValue &v : before)
+            if (v.toObject().value(u"state").toString() == u"succeeded")
+                succeeded = v.toObject().value(u"job_id").toString();
+        QVERIFY(!succeeded.isEmpty());
+        auto settings = cloud::s3::Settings::fromEnvironment();
+        QVERIFY(settings);
+        cloud::s3::Client storage(*settings);
+        // An object of an attempt that lost its lease.
+        const QString stray = QStringLiteral("outputs/%1/9/CT_Analysis.csv").arg(succeeded);
+        QVERIFY(wait(storage.put(stray, QByteArrayLiteral("late"))));
+
+        QCOMPARE(cli({QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("1")}, m_ana).exitCode, 2); // no storage settings
+        const Run analyst = runWith(kCli, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("1")}, m_ana, true);
+        QCOMPARE(analyst.exitCode, 8); // an analyst may not, and nothing is deleted
+        QVERIFY2(analyst.err.contains("prune needs the database's administrator"), analyst.err.constData());
+        QVERIFY(wait(storage.head(stray)));
+
+        const Run keep = runWith(kCli, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("30")}, m_db.admin, true);
+        QVERIFY2(keep.exitCode == 0, qPrintable(describe(keep)));
+        QVERIFY2(keep.out.contains("Deleted 0 job(s) with 0 object(s), 1 object(s) no finished job records, and 0 unused input(s)."),
+                 keep.out.constData());
+        QVERIFY(!wait(storage.head(stray)));
+        const Run stillThere = cli({QStringLiteral("download"), succeeded, QStringLiteral("--to"), m_tmp.filePath(QStringLiteral("kept"))}, m_ana);
+        QVERIFY2(stillThere.exitCode == 0, qPrintable(describe(stillThere)));
+
+        const Run all = runWith(kCli, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("0")}, m_db.admin, true);
+        QVERIFY2(all.exitCode == 0, qPrintable(describe(all)));
+        QVERIFY2(all.out.contains(QStringLiteral("Deleted %1 job(s)").arg(before.size()).toUtf8()), all.out.constData());
+        const Run after = cli({QStringLiteral("jobs"), QStringLiteral("--json")}, m_db.admin);
+        QCOMPARE(QJsonDocument::fromJson(after.out).array().size(), 0);
+        auto left = wait(storage.list(QStringLiteral("outputs/%1/").arg(succeeded)));
+        QVERIFY(left);
+        QVERIFY(left->isEmpty());
+        const QString input = QStringLiteral("uploads/") + sha256Of(readAll(seedPath(QStringLiteral("raw_data.xlsx"))));
+        QVERIFY(!wait(storage.head(input))); // no job uses it any more
     }
 
     void cloudInitStoresSettings()

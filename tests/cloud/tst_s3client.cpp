@@ -228,6 +228,29 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, Error::Code::Permission);
     }
 
+    void listByPrefix()
+    {
+        s3::Client client(m_settings);
+        const QString prefix = unique(QStringLiteral("tests/s3/list-")) + u'/';
+        QStringList expected;
+        for (const QString &name : {QStringLiteral("a.csv"), QStringLiteral("b c.csv"), QStringLiteral("sub/d.json")}) {
+            QVERIFY(test::wait(client.put(prefix + name, QByteArrayLiteral("x"))));
+            expected << prefix + name;
+        }
+        QVERIFY(test::wait(client.put(prefix.chopped(1) + QStringLiteral("-other"), QByteArrayLiteral("y"))));
+        auto keys = test::wait(client.list(prefix));
+        QVERIFY2(keys, qPrintable(keys ? QString() : keys.error().toString()));
+        QStringList got = *keys;
+        got.sort();
+        QCOMPARE(got, expected);
+        for (const QString &k : std::as_const(expected))
+            QVERIFY(test::wait(client.del(k)));
+        QVERIFY(test::wait(client.del(prefix.chopped(1) + QStringLiteral("-other"))));
+        auto none = test::wait(client.list(prefix));
+        QVERIFY(none);
+        QVERIFY(none->isEmpty());
+    }
+
     void missingObjectIsNotFound()
     {
         s3::Client client(m_settings);

@@ -303,6 +303,53 @@ QCoro::Task<Result<void>> Client::getFile(QString key, QString path, bool resume
     co_return Result<void>();
 }
 
+QCoro::Task<Result<void>> Client::createBucket()
+{
+    QNetworkRequest request = signedRequest("PUT", QString(), Signer::emptyPayloadHash());
+    request.setHeader(QNetworkRequest::ContentLengthHeader, 0);
+    const QByteArray empty;
+    std::unique_ptr<QNetworkReply> reply(co_await m_nam.put(request, empty));
+    const QByteArray body = reply->readAll();
+    if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2) {
+        if (parseS3Error(body).first == u"BucketAlreadyOwnedByYou")
+            co_return Result<void>();
+        co_return errorFor(reply.get(), body, m_signer.settings().bucket);
+    }
+    co_return Result<void>();
+}
+
+QCoro::Task<Result<QStringList>> Client::list(QString prefix)
+{
+    QStringList keys;
+    QString token;
+    for (int page = 0; page < 100000; ++page) {
+        Query query{{QStringLiteral("list-type"), QStringLiteral("2")}, {QStringLiteral("prefix"), prefix}};
+        if (!token.isEmpty())
+            query.append({QStringLiteral("continuation-token"), token});
+        const QNetworkRequest request = signedRequest("GET", QString(), Signer::emptyPayloadHash(), {}, query);
+        std::unique_ptr<QNetworkReply> reply(co_await m_nam.get(request));
+        const QByteArray body = reply->readAll();
+        if (reply->error() != QNetworkReply::NoError || statusOf(reply.get()) / 100 != 2)
+            co_return errorFor(reply.get(), body, prefix);
+        QXmlStreamReader xml(body);
+        bool truncated = false;
+        token.clear();
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            if (xml.name() == u"Key")
+                keys << xml.readElementText();
+            else if (xml.name() == u"IsTruncated")
+                truncated = xml.readElementText() == u"true";
+            else if (xml.name() == u"NextContinuationToken")
+                token = xml.readElementText();
+        }
+        if (!truncated || token.isEmpty())
+            break;
+    }
+    co_return keys;
+}
+
 QCoro::Task<Result<void>> Client::del(QString key)
 {
     const QNetworkRequest request = signedRequest("DELETE", key, Signer::emptyPayloadHash());

@@ -45,6 +45,10 @@ public:
     //! Downloads into `path`. With `resume`, an existing partial file is continued with a Range
     //! request (restarted when the storage sends the whole object instead).
     QCoro::Task<Result<void>> getFile(QString key, QString path, bool resume = true);
+    //! Makes the bucket of the settings (fine when it exists and is ours).
+    QCoro::Task<Result<void>> createBucket();
+    //! The keys of the objects whose key starts with `prefix` (ListObjectsV2, every page).
+    QCoro::Task<Result<QStringList>> list(QString prefix);
     //! Deletes the object (no error when it is already gone).
     QCoro::Task<Result<void>> del(QString key);
 
