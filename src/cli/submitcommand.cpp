@@ -76,8 +76,16 @@ QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, Q
     QNetworkAccessManager nam;
     QString reservation;
     int failures = 0;
+    int collisions = 0;
     for (int round = 0; round < 1200; ++round) {
         Result<cloud::UploadTicket> ticket = co_await cloud::presignUpload(db, sha256, size, reservation);
+        if (!ticket && cloud::pg::sqlState(ticket.error()) == u"23505" && ++collisions <= 5) {
+            // Simultaneous first submissions of one file can collide in presign_upload's insert
+            // (unique_violation on uploads.storage_key, which its ON CONFLICT does not arbitrate):
+            // asking again finds the other's row.
+            co_await QCoro::sleepFor(std::chrono::milliseconds(50 * collisions));
+            continue;
+        }
         if (!ticket)
             co_return ticket.error();
         if (ticket->state == u"stored")

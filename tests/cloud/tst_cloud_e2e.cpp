@@ -219,6 +219,37 @@ private Q_SLOTS:
         QVERIFY(workerOnce().exitCode == 0);
     }
 
+    void simultaneousSubmissionsUploadOnce()
+    {
+        // Ten analysts' submissions of one new file at the same moment: one upload, ten jobs.
+        const QByteArray csv = readAll(seedPath(QStringLiteral("fintech_sales.csv"))) + "\n\n";
+        const QString file = writeFixture(m_tmp.filePath(QStringLiteral("sales_together.csv")), csv);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), m_ana);
+        for (const QString &k : env.keys())
+            if (k.startsWith(QStringLiteral("FINPIPE_S3_")))
+                env.remove(k);
+        std::vector<std::unique_ptr<QProcess>> runs;
+        for (int i = 0; i < 10; ++i) {
+            runs.push_back(std::make_unique<QProcess>());
+            runs.back()->setProcessEnvironment(env);
+            runs.back()->start(kCli, {QStringLiteral("submit"), file});
+        }
+        int uploaded = 0, stored = 0;
+        for (auto &p : runs) {
+            QVERIFY(p->waitForFinished(120000));
+            const QByteArray out = p->readAllStandardOutput();
+            QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
+            uploaded += out.contains(", uploaded).") ? 1 : 0;
+            stored += out.contains("already in the storage") ? 1 : 0;
+        }
+        QCOMPARE(uploaded, 1);
+        QCOMPARE(stored, 9);
+        const Run w = workerOnce();
+        QCOMPARE(w.exitCode, 0);
+        QCOMPARE(w.err.count("\"event\":\"job_succeeded\""), 10);
+    }
+
     void damagedDownloadIsDeleted()
     {
         const QString id = submit(seedPath(QStringLiteral("fintech_sales.csv")));
