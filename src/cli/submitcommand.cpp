@@ -12,7 +12,7 @@
 #include "ingest/sha256.h"
 #include "jobs/jobspecjson.h"
 
-#include <QCoroSignal>
+#include "cloud/common/wakeup.h"
 #include <QCoroTimer>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -124,13 +124,13 @@ QCoro::Task<Result<cloud::JobRow>> waitForJob(cloud::pg::Connection &db, QString
     const QString channel = QStringLiteral("finpipe_jobs");
     if (auto l = co_await db.listen(channel); !l)
         co_return l.error();
-    bool changed = false;
-    QObject::connect(&db, &cloud::pg::Connection::notification, &db, [&changed, id](const QString &, const QString &payload) {
+    cloud::WakeUp changed;
+    QObject::connect(&db, &cloud::pg::Connection::notification, &changed, [&changed, id](const QString &, const QString &payload) {
         if (QJsonDocument::fromJson(payload.toUtf8()).object().value(u"id").toString() == id)
-            changed = true;
+            changed.wake();
     });
     while (true) {
-        changed = false;
+        changed.clear();
         Result<cloud::JobRow> job = co_await cloud::jobById(db, id);
         if (!job)
             co_return job.error();
@@ -146,8 +146,7 @@ QCoro::Task<Result<cloud::JobRow>> waitForJob(cloud::pg::Connection &db, QString
             }
             co_return job;
         }
-        if (!changed)
-            co_await qCoro(&db, &cloud::pg::Connection::notification, std::chrono::milliseconds(30000));
+        co_await changed.wait(std::chrono::milliseconds(30000));
     }
 }
 

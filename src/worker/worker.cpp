@@ -9,7 +9,6 @@
 #include "jobs/pipeline.h"
 
 #include <QCoroFuture>
-#include <QCoroSignal>
 #include <QCoroTimer>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -108,8 +107,7 @@ Worker::~Worker() = default;
 
 void Worker::poke()
 {
-    m_wakePending = true;
-    Q_EMIT wake();
+    m_wake.wake();
 }
 
 void Worker::stop()
@@ -157,7 +155,7 @@ QCoro::Task<int> Worker::run()
     std::chrono::milliseconds backoff{200};
     while (true) {
         bool queueEmpty = false;
-        m_wakePending = false;
+        m_wake.clear();
         while (!m_stopping && int(m_running.size()) < m_options.concurrency) {
             Result<std::optional<cloud::ClaimedJob>> claimed = co_await cloud::claimJob(m_db, m_workerId, m_options.leaseSeconds);
             if (!claimed) {
@@ -177,16 +175,16 @@ QCoro::Task<int> Worker::run()
             break;
         if (m_options.once && queueEmpty && m_running.empty())
             break;
-        if (m_wakePending)
+        if (m_wake.pending())
             continue;
         // Nothing to claim: wait for a NOTIFY, a finished job, or the next retry or lease expiry.
         double due = 30;
         if (Result<double> next = co_await cloud::secondsUntilNextDue(m_db, 30); next)
             due = *next;
-        if (m_wakePending)
+        if (m_wake.pending())
             continue;
         const auto wait = std::chrono::milliseconds(qint64(due * 1000) + 50);
-        co_await qCoro(this, &Worker::wake, wait);
+        co_await m_wake.wait(wait);
     }
     logLine("info", "stopped", {{QStringLiteral("worker"), m_workerId}});
     m_db.close();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cloud/common/wakeup.h"
 #include "cloud/pg/connection.h"
 #include "cloud/queue/jobqueue.h"
 #include "cloud/s3/client.h"
@@ -46,9 +47,6 @@ public:
     //! Stops claiming and cancels running jobs: each goes back to the queue (fail_job, retryable).
     void abort();
 
-Q_SIGNALS:
-    void wake();
-
 private:
     struct Running;
     QCoro::Task<> runOne(cloud::ClaimedJob job);
@@ -67,7 +65,7 @@ private:
     QString m_workerId;
     std::set<std::shared_ptr<Running>> m_running;
     bool m_stopping = false;
-    bool m_wakePending = false;
+    cloud::WakeUp m_wake; //!< a job finished, a NOTIFY came, or the worker was told to stop
 };
 
 } // namespace finpipe::worker

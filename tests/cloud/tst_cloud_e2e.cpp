@@ -246,7 +246,7 @@ private Q_SLOTS:
         QCOMPARE(uploaded, 1);
         QCOMPARE(stored, 9);
         const Run w = workerOnce();
-        QCOMPARE(w.exitCode, 0);
+        QVERIFY2(w.exitCode == 0, qPrintable(describe(w)));
         QCOMPARE(w.err.count("\"event\":\"job_succeeded\""), 10);
     }
 

@@ -87,7 +87,8 @@ QCoro::Task<Result<FetchOutcome>> fetchToFile(QNetworkAccessManager &nam, QNetwo
         }
     };
     QObject::connect(reply.get(), &QNetworkReply::readyRead, reply.get(), take);
-    co_await qCoro(reply.get()).waitForFinished();
+    auto finished = qCoro(reply.get()).waitForFinished(); // named: GCC 12 and temporaries in co_await
+    co_await finished;
     outcome.status = statusOf(reply.get());
     if (reply->bytesAvailable() > 0 || (!writing && (outcome.status == 200 || outcome.status == 206)))
         take(); // the rest, or an empty body (no readyRead at all)
