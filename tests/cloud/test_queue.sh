@@ -137,7 +137,7 @@ expect_eq "who made each change" "t_queue_ana $w1 $w2 $w2 $w2" \
 
 # The listener says when it listens (psql's \! runs after LISTEN), so a loaded machine cannot make
 # the submission come first.
-printf 'LISTEN finpipe_jobs;\n\\! touch %s\nSELECT pg_sleep(5);\n' "$WORK/listening" | psql "$ANA" -X -q -At >"$WORK/notes" 2>&1 &
+printf 'LISTEN finpipe_jobs;\n\\! touch %s\nSELECT pg_sleep(4.5);\n' "$WORK/listening" | psql "$ANA" -X -q -At >"$WORK/notes" 2>&1 &
 listener=$!
 for ((i = 0; i < 100; i++)); do [ -e "$WORK/listening" ] && break; sleep 0.1; done
 notified="$(submit notified)"
