@@ -7,12 +7,12 @@
 // database `finpipe_bench_queue`, migrated afresh. Usage: finpipe-bench-queue [JOBS] [PICKUPS]
 // With FINPIPE_BENCH_SYNC_COMMIT=off every session commits without waiting for the WAL flush,
 // which tells whether the disk's fsync is the limit.
+#include "cloud/common/wakeup.h"
 #include "cloud/pg/connection.h"
 #include "cloud/pg/migrator.h"
 #include "cloud/queue/jobqueue.h"
 
 #include <QCoreApplication>
-#include <QCoroSignal>
 #include <QCoroTimer>
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -177,21 +177,19 @@ QCoro::Task<Result<std::vector<double>>> pickups(QString url, int n)
     const QString submit = QStringLiteral("SELECT finpipe.submit_job('noop', 0, $1, 'noop')");
     const QVariantList p{QString::fromLatin1(kSha)};
     const QList<OutputRecord> none;
+    WakeUp queued;
+    QObject::connect(&worker, &pg::Connection::notification, &queued, [&queued](const QString &, const QString &payload) {
+        if (payload.contains(QLatin1String("\"queued\"")))
+            queued.wake();
+    });
     for (int i = 0; i < n; ++i) {
-        bool notified = false;
-        auto connection = QObject::connect(&worker, &pg::Connection::notification, &worker,
-                                           [&notified](const QString &, const QString &payload) {
-                                               if (payload.contains(QLatin1String("\"queued\"")))
-                                                   notified = true;
-                                           });
+        queued.clear();
         QElapsedTimer t;
         t.start();
         QCoro::Task<Result<pg::QueryResult>> submitting = submitter.query(submit, p);
-        while (!notified)
-            co_await qCoro(&worker, &pg::Connection::notification, std::chrono::milliseconds(5000));
+        co_await queued.wait(std::chrono::milliseconds(5000));
         Result<std::optional<ClaimedJob>> job = co_await claimJob(worker, *id, 30);
         const double elapsed = double(t.nsecsElapsed()) / 1e6;
-        QObject::disconnect(connection);
         if (auto s = co_await submitting; !s)
             co_return s.error();
         if (!job || !*job)
