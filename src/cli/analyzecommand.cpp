@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "specoptions.h"
 
 #include "common/percent.h"
 #include "jobs/pipeline.h"
@@ -191,17 +192,12 @@ int runAnalyze(const QStringList &args)
                        "replaces it whole when it ends; a run that fails or is cancelled keeps an earlier succeeded run."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV or Excel file to analyse."));
-    const QCommandLineOption sheetOpt(QStringLiteral("sheet"), QStringLiteral("Excel: the sheet to read (name or 1-based number)."), QStringLiteral("S"));
-    const QCommandLineOption typeOpt(QStringLiteral("type"), QStringLiteral("The dataset type, instead of detecting it (e.g. station_readings)."), QStringLiteral("T"));
-    const QCommandLineOption mapOpt(QStringLiteral("map"), QStringLiteral("Use COLUMN for ROLE (repeatable), e.g. --map station=Station_ID."), QStringLiteral("ROLE=COLUMN"));
-    const QCommandLineOption aggOpt(QStringLiteral("agg"), QStringLiteral("Aggregation: mean (default), median, sum, first, min, max, count."), QStringLiteral("A"));
-    const QCommandLineOption templateOpt(QStringLiteral("template"), QStringLiteral("A station_analysis layout fixing a station's columns (repeatable)."), QStringLiteral("FILE"));
-    const QCommandLineOption validatedOpt(QStringLiteral("only-validated"), QStringLiteral("Use only rows marked validated."));
+    const SpecOptions specOptions;
     const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output folder (default: <file name>_results next to the input)."), QStringLiteral("DIR"));
-    const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Outputs to write: csv, xlsx, html (comma-separated; default all)."), QStringLiteral("LIST"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the manifest as JSON on stdout."));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("No progress and no summary."));
-    parser.addOptions({sheetOpt, typeOpt, mapOpt, aggOpt, templateOpt, validatedOpt, outOpt, formatOpt, jsonOpt, quietOpt});
+    specOptions.addTo(parser);
+    parser.addOptions({outOpt, jsonOpt, quietOpt});
     if (!parser.parse(QStringList{cmd} + args))
         return usageError(cmd, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -214,48 +210,10 @@ int runAnalyze(const QStringList &args)
                                                : QStringLiteral("analyse one file at a time."));
     const QString file = files.first();
 
-    jobs::JobSpec spec;
-    spec.inputPath = file;
-    spec.read.sheet = parser.value(sheetOpt);
-    if (parser.isSet(aggOpt)) {
-        const auto agg = analysis::aggregationFromName(parser.value(aggOpt));
-        if (!agg)
-            return usageError(cmd, QStringLiteral("unknown aggregation \"%1\"; use mean, median, sum, first, min, max "
-                                                  "or count.")
-                                       .arg(parser.value(aggOpt)));
-        spec.params.aggregation = *agg;
-    }
-    spec.params.templates = parser.values(templateOpt);
-    spec.params.onlyValidated = parser.isSet(validatedOpt);
-
-    QMap<QString, QString> roles;
-    for (const QString &m : parser.values(mapOpt)) {
-        const qsizetype eq = m.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return usageError(cmd, QStringLiteral("--map takes ROLE=COLUMN, e.g. --map station=Station_ID (got \"%1\").").arg(m));
-        roles.insert(m.left(eq).trimmed(), m.mid(eq + 1));
-    }
-    if (parser.isSet(typeOpt) || !roles.isEmpty()) {
-        detect::OverrideChoice choice;
-        choice.datasetType = parser.value(typeOpt);
-        choice.roles = roles;
-        spec.choice = choice;
-    }
-
-    if (parser.isSet(formatOpt)) {
-        spec.writeCsv = spec.writeXlsx = spec.writeDashboard = false;
-        for (const QString &f : parser.value(formatOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QString k = f.trimmed().toLower();
-            if (k == u"csv")
-                spec.writeCsv = true;
-            else if (k == u"xlsx")
-                spec.writeXlsx = true;
-            else if (k == u"html" || k == u"dashboard")
-                spec.writeDashboard = true;
-            else
-                return usageError(cmd, QStringLiteral("unknown output format \"%1\"; use csv, xlsx or html.").arg(f));
-        }
-    }
+    Result<jobs::JobSpec> parsed = specOptions.spec(parser, file);
+    if (!parsed)
+        return usageError(cmd, parsed.error().message);
+    jobs::JobSpec spec = *parsed;
     const QFileInfo input(file);
     spec.outputDir = parser.isSet(outOpt) ? parser.value(outOpt)
                                           : input.absoluteDir().filePath(input.completeBaseName() + QStringLiteral("_results"));

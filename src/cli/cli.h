@@ -17,6 +17,7 @@ enum ExitCode {
     AnalysisFailed = 5,
     Inconsistent = 6,    //!< verify: the folder differs from its manifest.json
     RunNotSucceeded = 7, //!< verify: the folder matches a manifest saying "failed" or "cancelled"
+    CloudUnavailable = 8, //!< the cloud (database or storage) is unreachable or refused us
     Cancelled = 130,     //!< Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 };
 
@@ -49,5 +50,15 @@ int runInspect(const QStringList &args);
 int runDetect(const QStringList &args);
 int runAnalyze(const QStringList &args);
 int runVerify(const QStringList &args);
+int runSubmit(const QStringList &args);
+int runJobs(const QStringList &args);
+int runJob(const QStringList &args);
+int runDownload(const QStringList &args);
+int runUrl(const QStringList &args);
+int runCancel(const QStringList &args);
+int runQueue(const QStringList &args);
+int runMigrate(const QStringList &args);
+int runCloud(const QStringList &args);
+int runPrune(const QStringList &args);
 
 } // namespace finpipe::cli

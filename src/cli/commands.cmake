@@ -6,4 +6,9 @@ target_sources(finpipe_cli_commands PRIVATE
     detectcommand.cpp
     analyzecommand.cpp
     verifycommand.cpp
+    specoptions.h specoptions.cpp
+    cloudcli.h cloudcli.cpp
+    cloudcommands.cpp
+    submitcommand.cpp
+    prunecommand.cpp
 )

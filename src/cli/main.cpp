@@ -20,7 +20,8 @@ void printHelp()
     out() << "\nRun 'finpipe-cli COMMAND --help' for a command's options.\n"
              "Exit codes: 0 ok, 2 usage error, 3 input unreadable, 4 detection too uncertain,\n"
              "5 analysis failed, 6 folder differs from its manifest (verify), 7 the verified run\n"
-             "failed, 130 cancelled (Ctrl-C).\n";
+             "failed, 8 the cloud is unreachable or refused us, 130 cancelled (Ctrl-C).\n"
+             "Cloud commands read FINPIPE_DATABASE_URL (and cloud init FINPIPE_S3_*).\n";
 }
 
 } // namespace

@@ -135,15 +135,11 @@ expect_eq "the history of the reclaimed job" "-:queued queued:running running:qu
 expect_eq "who made each change" "t_queue_ana $w1 $w2 $w2 $w2" \
     "$(q "$ADMIN" "SELECT string_agg(actor, ' ' ORDER BY id) FROM finpipe.job_events WHERE job_id = :'id' AND kind = 'state'" -v id="$first")"
 
-# The listener is known to be listening once the server shows its session asleep after LISTEN; no
-# fixed sleep, as a loaded machine may take longer to connect. Asked as the same login: only it (or
-# a superuser) may see a session's query.
-printf 'LISTEN finpipe_jobs;\nSELECT pg_sleep(3);\n' | PGAPPNAME=finpipe_test_listener psql "$ANA" -X -q -At >"$WORK/notes" 2>&1 &
+# The listener says when it listens (psql's \! runs after LISTEN), so a loaded machine cannot make
+# the submission come first.
+printf 'LISTEN finpipe_jobs;\n\\! touch %s\nSELECT pg_sleep(4.5);\n' "$WORK/listening" | psql "$ANA" -X -q -At >"$WORK/notes" 2>&1 &
 listener=$!
-for _ in $(seq 200); do
-    [ "$(q "$ANA" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'finpipe_test_listener' AND query LIKE '%pg_sleep%'")" = 1 ] && break
-    sleep 0.05
-done
+for ((i = 0; i < 100; i++)); do [ -e "$WORK/listening" ] && break; sleep 0.1; done
 notified="$(submit notified)"
 wait $listener || true
 expect_match "a submission is announced with its id and state" \

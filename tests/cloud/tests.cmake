@@ -14,3 +14,26 @@ foreach(name servers migrations rls queue presign)
     set_tests_properties(cloud_${name} PROPERTIES FIXTURES_REQUIRED cloud_servers LABELS cloud TIMEOUT 300
         ENVIRONMENT "FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
 endforeach()
+
+# C++ tests of src/cloud (and later the worker and the CLI's cloud commands) against the same servers;
+# each makes its own database, so they run in parallel with the shell tests.
+function(finpipe_add_cloud_test name)
+    finpipe_add_test(NAME ${name} SOURCES ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${name}.cpp
+                     LABELS cloud ${ARGN} LIBS finpipe_cloud)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED cloud_servers TIMEOUT 180
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
+endfunction()
+
+finpipe_add_cloud_test(tst_pgconnection)
+finpipe_add_cloud_test(tst_s3client)
+finpipe_add_cloud_test(tst_cloud_e2e)
+target_compile_definitions(tst_cloud_e2e PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+add_dependencies(tst_cloud_e2e finpipe-worker)
+finpipe_add_cloud_test(tst_worker_faults slow) # about 40 s: three 35 MB jobs
+target_compile_definitions(tst_worker_faults PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+add_dependencies(tst_worker_faults finpipe-worker)
+# Stops and starts the shared PostgreSQL: runs alone.
+finpipe_add_cloud_test(tst_cloud_restart slow)
+target_compile_definitions(tst_cloud_restart PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+add_dependencies(tst_cloud_restart finpipe-worker)
+set_tests_properties(tst_cloud_restart PROPERTIES RUN_SERIAL TRUE)

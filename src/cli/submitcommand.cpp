@@ -1,0 +1,251 @@
+// finpipe-cli submit: detection here (as in analyze), the input uploaded through a link the
+// database issues (skipped when the bucket already holds the same bytes), the job queued.
+#include "cloudcli.h"
+#include "specoptions.h"
+
+#include "cloud/pg/conninfo.h"
+#include "cloud/queue/jobqueue.h"
+#include "cloud/s3/transfer.h"
+#include "detect/detection.h"
+#include "detect/override.h"
+#include "detect/rules.h"
+#include "ingest/sha256.h"
+#include "jobs/jobspecjson.h"
+
+#include "cloud/common/wakeup.h"
+#include <QCoroTimer>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+
+#include <unistd.h>
+
+namespace finpipe::cli {
+
+namespace {
+
+struct Detected {
+    QString datasetType;
+    QJsonObject detection;
+    QJsonObject mapping;
+};
+
+//! Detection as analyze does it: the analyst's --type/--map validated, or detection sure enough.
+Result<Detected> detectHere(const jobs::JobSpec &spec, const detect::Rules &rules)
+{
+    auto d = detect::detectFile(spec.inputPath, spec.read, rules);
+    if (!d)
+        return d.error();
+    Detected out;
+    detect::ColumnMapping mapping;
+    if (spec.choice) {
+        auto validated = detect::validateOverride(*spec.choice, *d, rules);
+        if (!validated)
+            return validated.error();
+        mapping = *validated;
+    } else {
+        if (d->level == detect::Level::Low || d->level == detect::Level::VeryLow)
+            return Error::make(Error::Code::Uncertain,
+                               QStringLiteral("finpipe is not sure what %1 holds (best guess %2, confidence %3, %4); choose "
+                                              "with --type and --map, as `finpipe-cli detect` suggests")
+                                   .arg(QFileInfo(spec.inputPath).fileName(), d->type)
+                                   .arg(d->confidence, 0, 'f', 2)
+                                   .arg(detect::levelName(d->level)));
+        mapping = d->mapping;
+    }
+    out.datasetType = mapping.datasetType;
+    for (auto it = mapping.roles.cbegin(); it != mapping.roles.cend(); ++it)
+        out.mapping.insert(it.key(), it.value());
+    for (auto it = mapping.columnGroups.cbegin(); it != mapping.columnGroups.cend(); ++it)
+        out.mapping.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    out.detection = QJsonObject{{QStringLiteral("type"), d->type},
+                                {QStringLiteral("confidence"), d->confidence},
+                                {QStringLiteral("level"), detect::levelName(d->level)},
+                                {QStringLiteral("chosen_by_analyst"), bool(spec.choice)},
+                                {QStringLiteral("rules_version"), d->rulesVersion}};
+    return out;
+}
+
+//! Uploads the input as the database directs: PUT through the issued link, or nothing when the
+//! bucket has it, or wait while another submission uploads the same bytes.
+QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, QString sha256, qint64 size)
+{
+    QNetworkAccessManager nam;
+    QString reservation;
+    int failures = 0;
+    int collisions = 0;
+    for (int round = 0; round < 1200; ++round) {
+        Result<cloud::UploadTicket> ticket = co_await cloud::presignUpload(db, sha256, size, reservation);
+        if (!ticket && cloud::pg::sqlState(ticket.error()) == u"23505" && ++collisions <= 5) {
+            // Simultaneous first submissions of one file can collide in presign_upload's insert
+            // (unique_violation on uploads.storage_key, which its ON CONFLICT does not arbitrate):
+            // asking again finds the other's row.
+            co_await QCoro::sleepFor(std::chrono::milliseconds(50 * collisions));
+            continue;
+        }
+        if (!ticket)
+            co_return ticket.error();
+        if (ticket->state == u"stored")
+            co_return false;
+        if (ticket->state == u"uploading") {
+            co_await QCoro::sleepFor(std::chrono::milliseconds(500));
+            continue;
+        }
+        reservation = ticket->reservation;
+        const QUrl link = QUrl::fromEncoded(ticket->url.toUtf8());
+        Result<void> put = co_await cloud::s3::putFileToUrl(nam, link, path);
+        if (!put) {
+            // A dropped connection or a storage error is tried again (with a fresh link under the
+            // same reservation) twice; a refused link is not.
+            const bool refused = put.error().detail.startsWith(QLatin1String("HTTP 40"));
+            if (refused || ++failures >= 3) {
+                Error e = put.error();
+                e.message = QStringLiteral("the upload failed, nothing was submitted: ") + e.message;
+                co_return e;
+            }
+            co_await QCoro::sleepFor(std::chrono::milliseconds(1000 * failures));
+            continue;
+        }
+        if (auto stored = co_await cloud::uploadStored(db, sha256, reservation); !stored)
+            co_return stored.error();
+        co_return true;
+    }
+    co_return Error::make(Error::Code::Failed, QStringLiteral("another submission of the same file has been uploading it for "
+                                                              "ten minutes; try again later"));
+}
+
+//! Waits for the job's final state, printing progress on a terminal; LISTENs so that every change is
+//! seen at once (and looks again every 30 s in case a notification was missed).
+QCoro::Task<Result<cloud::JobRow>> waitForJob(cloud::pg::Connection &db, QString id, bool showProgress)
+{
+    const QString channel = QStringLiteral("finpipe_jobs");
+    if (auto l = co_await db.listen(channel); !l)
+        co_return l.error();
+    cloud::WakeUp changed;
+    QObject::connect(&db, &cloud::pg::Connection::notification, &changed, [&changed, id](const QString &, const QString &payload) {
+        if (QJsonDocument::fromJson(payload.toUtf8()).object().value(u"id").toString() == id)
+            changed.wake();
+    });
+    while (true) {
+        changed.clear();
+        Result<cloud::JobRow> job = co_await cloud::jobById(db, id);
+        if (!job)
+            co_return job.error();
+        if (showProgress) {
+            err() << "\r" << job->state << (job->state == u"running" ? QStringLiteral(" %1%").arg(int(job->progress * 100)) : QString())
+                  << "\x1b[K";
+            err().flush();
+        }
+        if (cloud::isFinalState(job->state)) {
+            if (showProgress) {
+                err() << "\r\x1b[K";
+                err().flush();
+            }
+            co_return job;
+        }
+        co_await changed.wait(std::chrono::milliseconds(30000));
+    }
+}
+
+} // namespace
+
+int runSubmit(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("submit");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Queue the analysis of FILE for the team's cloud workers. Detection runs here, as in analyze (exit 4 when it is "
+        "not sure: choose with --type/--map); the file is uploaded through a link the database issues, unless the storage "
+        "already holds the same bytes. Settings: FINPIPE_DATABASE_URL.\n\nExit codes: 0 ok (with --wait: succeeded), 2 "
+        "usage, 3 unreadable input, 4 detection too uncertain, 5 the job failed (--wait), 8 the cloud is unreachable or "
+        "refused us, 130 the job was cancelled (--wait)."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV or Excel file to analyse."));
+    const SpecOptions specOptions;
+    const QCommandLineOption waitOpt(QStringLiteral("wait"), QStringLiteral("Wait until the job ends (progress on a terminal)."));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print {\"job_id\", \"state\"} (with --wait the final state)."));
+    const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print only the job id."));
+    specOptions.addTo(parser);
+    parser.addOptions({waitOpt, jsonOpt, quietOpt});
+    if (!parser.parse(QStringList{cmd} + args))
+        return usageError(cmd, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return Ok;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() != 1)
+        return usageError(cmd, files.isEmpty() ? QStringLiteral("name the file to analyse.")
+                                               : QStringLiteral("submit one file at a time."));
+    const QString file = files.first();
+    Result<jobs::JobSpec> parsed = specOptions.spec(parser, file);
+    if (!parsed)
+        return usageError(cmd, parsed.error().message);
+    jobs::JobSpec spec = *parsed;
+    if (!spec.params.templates.isEmpty())
+        return usageError(cmd, QStringLiteral("--template is not available for cloud jobs yet; use finpipe-cli analyze."));
+    const bool json = parser.isSet(jsonOpt);
+    const bool quiet = parser.isSet(quietOpt);
+
+    Result<QString> url = databaseUrl();
+    if (!url)
+        return fail(url.error());
+    const detect::Rules rules = detect::Rules::load();
+    Result<Detected> detected = detectHere(spec, rules);
+    if (!detected)
+        return fail(detected.error());
+    Result<QString> sha = ingest::sha256File(file);
+    if (!sha)
+        return fail(sha.error());
+    const qint64 size = QFileInfo(file).size();
+
+    auto db = connectDatabase();
+    if (!db)
+        return cloudFail(db.error());
+    Result<bool> uploaded = runToEnd(uploadInput(**db, file, *sha, size));
+    if (!uploaded)
+        return cloudFail(uploaded.error());
+
+    // The worker gets the spec without this computer's paths; it downloads the input by its hash.
+    jobs::JobSpec sent = spec;
+    sent.inputPath = QFileInfo(file).fileName();
+    sent.outputDir.clear();
+    const QByteArray parameters = jobs::jobSpecToJson(sent, jobs::pinSpec(sent, rules.version()));
+    Result<QString> id = runToEnd(cloud::submitJob(**db, QFileInfo(file).fileName(), size, *sha, detected->datasetType,
+                                                   QJsonDocument(detected->detection).toJson(QJsonDocument::Compact),
+                                                   QJsonDocument(detected->mapping).toJson(QJsonDocument::Compact), parameters));
+    if (!id)
+        return cloudFail(id.error());
+    if (!json && !quiet)
+        out() << "Submitted " << QFileInfo(file).fileName() << " as job " << *id << " (" << detected->datasetType << ", "
+              << (*uploaded ? "uploaded" : "already in the storage") << ")." << Qt::endl;
+    else if (quiet && !json)
+        out() << *id << Qt::endl;
+    if (!parser.isSet(waitOpt)) {
+        if (json)
+            out() << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("job_id"), *id}, {QStringLiteral("state"), QStringLiteral("queued")}})
+                                           .toJson(QJsonDocument::Compact))
+                  << Qt::endl;
+        return Ok;
+    }
+    Result<cloud::JobRow> final = runToEnd(waitForJob(**db, *id, !json && !quiet && ::isatty(STDERR_FILENO)));
+    if (!final)
+        return cloudFail(final.error());
+    if (json) {
+        QJsonObject o{{QStringLiteral("job_id"), *id}, {QStringLiteral("state"), final->state}};
+        if (!final->error.isEmpty())
+            o.insert(QStringLiteral("error"), final->error);
+        out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
+    } else if (!quiet) {
+        out() << "Job " << *id << " " << final->state << (final->error.isEmpty() ? QString() : QStringLiteral(": ") + final->error)
+              << Qt::endl;
+    }
+    if (final->state == u"succeeded")
+        return Ok;
+    return final->state == u"cancelled" ? Cancelled : AnalysisFailed;
+}
+
+} // namespace finpipe::cli

@@ -1,0 +1,424 @@
+#include "worker/worker.h"
+
+#include "cloud/pg/conninfo.h"
+#include "common/feedback.h"
+#include "common/version.h"
+#include "detect/rules.h"
+#include "ingest/sha256.h"
+#include "jobs/jobspecjson.h"
+#include "jobs/pipeline.h"
+
+#include <QCoroFuture>
+#include <QCoroTimer>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdio>
+
+namespace finpipe::worker {
+
+namespace {
+
+//! The database could not be reached or went away mid-statement: worth asking again.
+bool isConnectionProblem(const Error &e)
+{
+    const QString state = cloud::pg::sqlState(e);
+    return state.startsWith(u"08") || state.startsWith(u"57P");
+}
+
+//! Analysis errors that another attempt cannot fix.
+bool isPermanent(const Error &e)
+{
+    switch (e.code) {
+    case Error::Code::Internal:
+    case Error::Code::Changed:
+        return false;
+    default:
+        return true;
+    }
+}
+
+Result<jobs::Manifest> runGuarded(const jobs::JobSpec &spec, Feedback *feedback)
+{
+    try {
+        return jobs::runJob(spec, feedback);
+    } catch (const std::exception &e) {
+        return Error::make(Error::Code::Internal, QStringLiteral("the analysis stopped on an unexpected internal error"),
+                           QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        return Error::make(Error::Code::Internal, QStringLiteral("the analysis stopped on an unexpected internal error"));
+    }
+}
+
+//! A file name of the analyst's input that is safe as a local file name.
+QString localInputName(const QString &inputName)
+{
+    QString name = QFileInfo(inputName).fileName();
+    if (name.isEmpty() || name == u"." || name == u"..")
+        name = QStringLiteral("input");
+    return name;
+}
+
+} // namespace
+
+void logLine(const char *level, const char *event, QJsonObject fields)
+{
+    fields.insert(QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    fields.insert(QStringLiteral("level"), QString::fromLatin1(level));
+    fields.insert(QStringLiteral("event"), QString::fromLatin1(event));
+    const QByteArray line = QJsonDocument(fields).toJson(QJsonDocument::Compact) + '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+    std::fflush(stderr);
+}
+
+struct Worker::Running {
+    cloud::ClaimedJob job;
+    Feedback feedback;
+    bool lost = false;      //!< the lease was lost: write nothing more
+    bool cancelled = false; //!< the owner cancelled it
+    bool aborted = false;   //!< this worker is shutting down
+    bool finished = false;
+};
+
+Worker::Worker(WorkerOptions options, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_storage(m_options.storage)
+{
+    QObject::connect(&m_db, &cloud::pg::Connection::notification, this, [this](const QString &, const QString &payload) {
+        const QJsonObject o = QJsonDocument::fromJson(payload.toUtf8()).object();
+        if (o.value(u"state").toString() == u"queued")
+            poke();
+    });
+    QObject::connect(&m_db, &cloud::pg::Connection::disconnected, this,
+                     [](const QString &why) { logLine("warning", "database_lost", {{QStringLiteral("message"), why}}); });
+    QObject::connect(&m_db, &cloud::pg::Connection::reconnected, this, [this] {
+        logLine("info", "database_reconnected");
+        poke(); // jobs queued while away were not notified
+    });
+}
+
+Worker::~Worker() = default;
+
+void Worker::poke()
+{
+    m_wake.wake();
+}
+
+void Worker::stop()
+{
+    if (!m_stopping)
+        logLine("info", "stopping", {{QStringLiteral("running"), int(m_running.size())}});
+    m_stopping = true;
+    poke();
+}
+
+void Worker::abort()
+{
+    stop();
+    for (const auto &r : m_running) {
+        r->aborted = true;
+        r->feedback.cancel();
+    }
+}
+
+QCoro::Task<int> Worker::run()
+{
+    if (auto c = co_await m_db.connect(m_options.databaseUrl); !c) {
+        logLine("error", "database_unavailable", {{QStringLiteral("message"), c.error().message}});
+        co_return WorkerCloudUnavailable;
+    }
+    // GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.
+    const QString host = QSysInfo::machineHostName();
+    const QString version = QString::fromLatin1(kVersion);
+    Result<QString> id = co_await cloud::registerWorker(m_db, host, QCoreApplication::applicationPid(), version);
+    if (!id) {
+        logLine("error", "register_failed", {{QStringLiteral("message"), id.error().message}});
+        co_return cloud::pg::isCloudUnavailable(id.error()) ? WorkerCloudUnavailable : WorkerUsage;
+    }
+    m_workerId = *id;
+    const QString channel = QStringLiteral("finpipe_jobs");
+    if (auto l = co_await m_db.listen(channel); !l)
+        logLine("warning", "listen_failed", {{QStringLiteral("message"), l.error().message}});
+    logLine("info", "started",
+            {{QStringLiteral("worker"), m_workerId},
+             {QStringLiteral("concurrency"), m_options.concurrency},
+             {QStringLiteral("lease_seconds"), m_options.leaseSeconds},
+             {QStringLiteral("database"), m_db.info().where()},
+             {QStringLiteral("storage"), m_options.storage.endpoint}});
+
+    std::chrono::milliseconds backoff{200};
+    while (true) {
+        bool queueEmpty = false;
+        m_wake.clear();
+        while (!m_stopping && int(m_running.size()) < m_options.concurrency) {
+            Result<std::optional<cloud::ClaimedJob>> claimed = co_await cloud::claimJob(m_db, m_workerId, m_options.leaseSeconds);
+            if (!claimed) {
+                logLine("warning", "claim_failed", {{QStringLiteral("message"), claimed.error().message}});
+                co_await QCoro::sleepFor(backoff);
+                backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+                continue;
+            }
+            backoff = std::chrono::milliseconds(200);
+            if (!*claimed) {
+                queueEmpty = true;
+                break;
+            }
+            runOne(std::move(**claimed)); // runs on; pokes the loop when done
+        }
+        if (m_stopping && m_running.empty())
+            break;
+        if (m_options.once && queueEmpty && m_running.empty())
+            break;
+        if (m_wake.pending())
+            continue;
+        // Nothing to claim: wait for a NOTIFY, a finished job, or the next retry or lease expiry.
+        double due = 30;
+        if (Result<double> next = co_await cloud::secondsUntilNextDue(m_db, 30); next)
+            due = *next;
+        if (m_wake.pending())
+            continue;
+        const auto wait = std::chrono::milliseconds(qint64(due * 1000) + 50);
+        co_await m_wake.wait(wait);
+    }
+    logLine("info", "stopped", {{QStringLiteral("worker"), m_workerId}});
+    m_db.close();
+    co_return WorkerOk;
+}
+
+QCoro::Task<> Worker::heartbeats(std::shared_ptr<Running> running)
+{
+    const auto every = std::chrono::milliseconds(qMax(200, running->job.leaseSeconds * 1000 / 3));
+    while (!running->finished) {
+        co_await QCoro::sleepFor(every);
+        if (running->finished || running->lost)
+            co_return;
+        const double fraction = running->feedback.fraction();
+        Result<QString> state = co_await cloud::heartbeat(m_db, running->job.id, running->job.token, fraction);
+        (void)co_await cloud::workerHeartbeat(m_db, m_workerId);
+        if (!state) {
+            if (cloud::pg::sqlState(state.error()) == QLatin1String(cloud::kLeaseLost)) {
+                running->lost = true;
+                running->feedback.cancel();
+                logLine("warning", "lease_lost", {{QStringLiteral("job"), running->job.id}});
+                co_return;
+            }
+            logLine("warning", "heartbeat_failed",
+                    {{QStringLiteral("job"), running->job.id}, {QStringLiteral("message"), state.error().message}});
+            continue;
+        }
+        if (*state == u"cancelled" && !running->cancelled) {
+            running->cancelled = true;
+            running->feedback.cancel();
+            logLine("info", "cancel_requested", {{QStringLiteral("job"), running->job.id}});
+        }
+    }
+}
+
+QCoro::Task<Result<void>> Worker::complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs)
+{
+    // Asked again while the database is away (it restarts, the network drops), for at most a lease.
+    QElapsedTimer elapsed;
+    elapsed.start();
+    std::chrono::milliseconds delay{250};
+    bool retried = false;
+    while (true) {
+        Result<void> done = co_await cloud::completeJob(m_db, running->job.id, running->job.token, outputs);
+        if (done)
+            co_return done;
+        if (retried && cloud::pg::sqlState(done.error()) == QLatin1String(cloud::kLeaseLost)) {
+            // The earlier call may have committed before its answer was lost.
+            Result<bool> ours = co_await cloud::succeededWithAttempt(m_db, running->job.id, running->job.attempt);
+            if (ours && *ours)
+                co_return Result<void>();
+        }
+        if (!isConnectionProblem(done.error()) || elapsed.elapsed() > running->job.leaseSeconds * 1000)
+            co_return done;
+        retried = true;
+        logLine("warning", "complete_retry", {{QStringLiteral("job"), running->job.id}, {QStringLiteral("message"), done.error().message}});
+        co_await QCoro::sleepFor(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    }
+}
+
+QCoro::Task<> Worker::failAttempt(const Running &running, QString error, bool retryable)
+{
+    if (running.lost)
+        co_return;
+    QElapsedTimer elapsed;
+    elapsed.start();
+    std::chrono::milliseconds delay{250};
+    Result<QString> state = co_await cloud::failJob(m_db, running.job.id, running.job.token, error, retryable);
+    while (!state && isConnectionProblem(state.error()) && elapsed.elapsed() < running.job.leaseSeconds * 1000) {
+        co_await QCoro::sleepFor(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+        state = co_await cloud::failJob(m_db, running.job.id, running.job.token, error, retryable);
+    }
+    QJsonObject fields{{QStringLiteral("job"), running.job.id},
+                       {QStringLiteral("attempt"), running.job.attempt},
+                       {QStringLiteral("error"), error},
+                       {QStringLiteral("retryable"), retryable}};
+    if (state)
+        fields.insert(QStringLiteral("state"), *state);
+    else
+        fields.insert(QStringLiteral("message"), state.error().message);
+    logLine(state ? "info" : "warning", state ? "job_failed" : "fail_not_recorded", fields);
+}
+
+QCoro::Task<Result<QList<cloud::OutputRecord>>> Worker::uploadOutputs(std::shared_ptr<Running> running, QString outputDir,
+                                                                       QStringList names)
+{
+    QList<cloud::OutputRecord> records;
+    const QString prefix = QStringLiteral("outputs/%1/%2/").arg(running->job.id).arg(running->job.attempt);
+    for (const QString &name : std::as_const(names)) {
+        const QString path = QDir(outputDir).filePath(name);
+        cloud::OutputRecord o;
+        o.name = name;
+        o.kind = cloud::outputKind(name);
+        o.size = QFileInfo(path).size();
+        QFuture<Result<QString>> hashing = QtConcurrent::run([path] { return ingest::sha256File(path); });
+        Result<QString> sha = co_await hashing;
+        if (!sha)
+            co_return sha.error();
+        o.sha256 = *sha;
+        Result<void> put;
+        const QString key = prefix + name;
+        if (o.size >= cloud::s3::Client::kMultipartThreshold) {
+            // Large outputs go in parts, in parallel, each retried; a failure aborts the upload.
+            put = co_await m_storage.putFileMultipart(key, path);
+        } else {
+            for (int attempt = 1; attempt <= 3; ++attempt) {
+                put = co_await m_storage.putFile(key, path);
+                if (put || running->lost)
+                    break;
+                co_await QCoro::sleepFor(std::chrono::milliseconds(500 * attempt));
+            }
+        }
+        if (!put)
+            co_return put.error();
+        records.append(o);
+    }
+    co_return records;
+}
+
+QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
+{
+    auto running = std::make_shared<Running>();
+    running->job = std::move(job);
+    m_running.insert(running);
+    const cloud::ClaimedJob &j = running->job;
+    const QString jobId = j.id;
+    logLine("info", "claimed",
+            {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("input"), j.inputName}});
+    heartbeats(running);
+
+    auto finish = [this, running] {
+        running->finished = true;
+        m_running.erase(running);
+        poke();
+    };
+
+    QTemporaryDir work;
+    if (!work.isValid()) {
+        const QString why = QStringLiteral("the worker cannot make a temporary folder");
+        co_await failAttempt(*running, why, true);
+        finish();
+        co_return;
+    }
+    // Download and check the input.
+    const QString inputDir = work.filePath(QStringLiteral("input"));
+    QDir().mkpath(inputDir);
+    const QString inputPath = QDir(inputDir).filePath(localInputName(j.inputName));
+    const QString inputKey = QStringLiteral("uploads/") + j.inputSha256;
+    Result<void> got = co_await m_storage.getFile(inputKey, inputPath, false);
+    if (!got) {
+        const bool missing = got.error().code == Error::Code::NotFound;
+        if (missing)
+            (void)co_await cloud::markUpload(m_db, j.inputSha256, false);
+        const QString why = missing ? QStringLiteral("the uploaded file is missing from the storage; submit it again")
+                                    : QStringLiteral("the input could not be downloaded: ") + got.error().message;
+        co_await failAttempt(*running, why, !missing);
+        finish();
+        co_return;
+    }
+    QFuture<Result<QString>> hashing = QtConcurrent::run([inputPath] { return ingest::sha256File(inputPath); });
+    Result<QString> sha = co_await hashing;
+    if (!sha || *sha != j.inputSha256) {
+        // One analyst cannot poison another's input: the object goes, the next submission uploads it again.
+        (void)co_await m_storage.del(inputKey);
+        (void)co_await cloud::markUpload(m_db, j.inputSha256, false);
+        logLine("warning", "input_damaged",
+                {{QStringLiteral("job"), jobId}, {QStringLiteral("expected"), j.inputSha256}, {QStringLiteral("got"), sha ? *sha : QString()}});
+        const QString why = QStringLiteral("the uploaded file was damaged; submit it again");
+        co_await failAttempt(*running, why, false);
+        finish();
+        co_return;
+    }
+    if (auto marked = co_await cloud::markUpload(m_db, j.inputSha256, true); !marked)
+        logLine("warning", "mark_upload_failed", {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), marked.error().message}});
+
+    // The same pipeline as `finpipe-cli analyze`, on the spec the analyst submitted.
+    Result<jobs::PinnedSpec> pinned = jobs::jobSpecFromJson(j.parameters);
+    if (!pinned) {
+        const QString why = QStringLiteral("the job's settings cannot be read: ") + pinned.error().message;
+        co_await failAttempt(*running, why, false);
+        finish();
+        co_return;
+    }
+    const QString rulesVersion = detect::Rules::load().version();
+    if (!pinned->pins.rulesVersion.isEmpty() && pinned->pins.rulesVersion != rulesVersion) {
+        const QString why = QStringLiteral("this worker's detection rules (%1) differ from the ones the job was submitted with "
+                                           "(%2); run workers of the same finpipe version as the desktops")
+                                .arg(rulesVersion, pinned->pins.rulesVersion);
+        co_await failAttempt(*running, why, false);
+        finish();
+        co_return;
+    }
+    jobs::JobSpec spec = pinned->spec;
+    spec.inputPath = inputPath;
+    spec.outputDir = work.filePath(QStringLiteral("out"));
+    Feedback *feedback = &running->feedback;
+    QFuture<Result<jobs::Manifest>> analysing = QtConcurrent::run([spec, feedback] { return runGuarded(spec, feedback); });
+    Result<jobs::Manifest> result = co_await analysing;
+
+    if (running->lost) {
+        logLine("warning", "job_abandoned", {{QStringLiteral("job"), jobId}, {QStringLiteral("reason"), QStringLiteral("lease lost")}});
+    } else if (running->cancelled) {
+        logLine("info", "job_cancelled", {{QStringLiteral("job"), jobId}});
+    } else if (running->aborted) {
+        const QString why = QStringLiteral("the worker was stopped before the job ended");
+        co_await failAttempt(*running, why, true);
+    } else if (!result) {
+        const QString why = result.error().message;
+        co_await failAttempt(*running, why, !isPermanent(result.error()));
+    } else {
+        QStringList names;
+        for (const jobs::OutputFile &o : result->outputs)
+            names << o.name;
+        names << QStringLiteral("manifest.json");
+        Result<QList<cloud::OutputRecord>> uploaded = co_await uploadOutputs(running, spec.outputDir, names);
+        if (!uploaded) {
+            const QString why = QStringLiteral("the outputs could not be stored: ") + uploaded.error().message;
+            co_await failAttempt(*running, why, true);
+        } else if (!running->lost) {
+            Result<void> done = co_await complete(running, *uploaded);
+            if (done) {
+                logLine("info", "job_succeeded",
+                        {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("outputs"), int(uploaded->size())},
+                         {QStringLiteral("rows"), result->rowsRead}});
+            } else {
+                const QString state = cloud::pg::sqlState(done.error());
+                logLine("warning", state == QLatin1String(cloud::kJobCancelled) ? "job_cancelled" : "complete_refused",
+                        {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), done.error().message}});
+            }
+        }
+    }
+    finish();
+}
+
+} // namespace finpipe::worker

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "cloud/common/wakeup.h"
+#include "cloud/pg/connection.h"
+#include "cloud/queue/jobqueue.h"
+#include "cloud/s3/client.h"
+#include "cloud/s3/settings.h"
+
+#include <QCoroTask>
+#include <QJsonObject>
+#include <QObject>
+
+#include <memory>
+#include <set>
+
+namespace finpipe::worker {
+
+struct WorkerOptions {
+    QString databaseUrl;
+    cloud::s3::Settings storage;
+    int concurrency = 1;
+    int leaseSeconds = 30;
+    //! Exit when no job is ready (after finishing the ones claimed).
+    bool once = false;
+};
+
+//! Exit codes of finpipe-worker.
+enum WorkerExit { WorkerOk = 0, WorkerUsage = 2, WorkerCloudUnavailable = 8 };
+
+//! One JSON object per line on stderr: {"time", "level", "event", …fields}.
+void logLine(const char *level, const char *event, QJsonObject fields = {});
+
+//! finpipe-worker: registers, claims jobs with fenced leases, heartbeats every third of the lease,
+//! downloads and checks the input, runs the same pipeline as `finpipe-cli analyze`, uploads the
+//! outputs to outputs/<job>/<attempt>/ and completes through the queue functions.
+class Worker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Worker(WorkerOptions options, QObject *parent = nullptr);
+    ~Worker() override;
+
+    //! Runs until stopped (or, with `once`, until no job is ready); gives the exit code.
+    QCoro::Task<int> run();
+    //! Stops claiming; running jobs finish, then run() ends.
+    void stop();
+    //! Stops claiming and cancels running jobs: each goes back to the queue (fail_job, retryable).
+    void abort();
+
+private:
+    struct Running;
+    QCoro::Task<> runOne(cloud::ClaimedJob job);
+    QCoro::Task<> heartbeats(std::shared_ptr<Running> running);
+    //! Reports a failed attempt; `retryable` errors go back to the queue while attempts remain.
+    //! complete_job; asked again while the database cannot be reached.
+    QCoro::Task<Result<void>> complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs);
+    QCoro::Task<> failAttempt(const Running &running, QString error, bool retryable);
+    QCoro::Task<Result<QList<cloud::OutputRecord>>> uploadOutputs(std::shared_ptr<Running> running, QString outputDir,
+                                                                   QStringList names);
+    void poke();
+
+    WorkerOptions m_options;
+    cloud::pg::Connection m_db;
+    cloud::s3::Client m_storage;
+    QString m_workerId;
+    std::set<std::shared_ptr<Running>> m_running;
+    bool m_stopping = false;
+    cloud::WakeUp m_wake; //!< a job finished, a NOTIFY came, or the worker was told to stop
+};
+
+} // namespace finpipe::worker
