@@ -101,6 +101,48 @@ private Q_SLOTS:
         QVERIFY(html.contains("Joint"));
     }
 
+    //! A UK bank's export as it comes: an account block with padding commas above
+    //! "Date,Transactions,Debits,Credits,Balance", "04 Nov 2009" dates. Recognised with no flags,
+    //! the block accounted for, and the figures right (worked out by hand below).
+    void ukExportUnderAnAccountBlock()
+    {
+        const QString input = writeFixture(m_dir.filePath(QStringLiteral("uk.csv")),
+                                           "Account name: ,MyAccount_****01233,,,,\n"
+                                           "Account balance: ,1571.01,,,,\n"
+                                           "Available balance: ,1571.01,,,,\n"
+                                           "Date,Transactions,Debits,Credits,Balance\n"
+                                           "04 Nov 2009,CARD 1234 TESCO STORES 3012 03/11,12.50,,100.00\n"
+                                           "05 Nov 2009,SALARY ACME LTD,,1500.00,1600.00\n"
+                                           "06 Nov 2009,NETFLIX.COM,8.99,,1591.01\n"
+                                           "07 Nov 2009,TESCO STORES 3012,20.00,,1571.01\n");
+        const CliRun detect = runCli({QStringLiteral("detect"), input, QStringLiteral("--json")});
+        QCOMPARE(detect.exitCode, 0);
+        const QJsonObject d = QJsonDocument::fromJson(detect.out).object();
+        QCOMPARE(d.value(u"type").toString(), QStringLiteral("bank_transactions"));
+        QCOMPARE(d.value(u"level").toString(), QStringLiteral("high"));
+
+        const QString out = m_dir.filePath(QStringLiteral("uk"));
+        const CliRun run = runCli({QStringLiteral("analyze"), input, QStringLiteral("--out"), out, QStringLiteral("--quiet")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject m = manifestOf(out);
+        QCOMPARE(m.value(u"verdicts").toObject().value(u"reconciliation").toObject().value(u"outcome").toString(),
+                 QStringLiteral("passed"));
+        // Money in 1,500.00; out 12.50 + 8.99 + 20.00 = 41.49; net 1,458.51; four bookings in Nov 2009.
+        const QList<QByteArray> cashflow = readAll(QDir(out).filePath(QStringLiteral("cashflow_by_month.csv"))).split('\n');
+        QVERIFY2(cashflow.size() >= 2 && cashflow[1].startsWith("2009-11,"), cashflow.join('|').constData());
+        QVERIFY2(cashflow[1].contains("1500") && cashflow[1].contains("41.49") && cashflow[1].contains("1458.51")
+                     && cashflow[1].endsWith(",4"),
+                 cashflow[1].constData());
+        // The two Tesco lines are one payee.
+        const QByteArray payees = readAll(QDir(out).filePath(QStringLiteral("counterparties.csv")));
+        QCOMPARE(payees.count("TESCO"), 1);
+        // The account block is accounted for: three lines left out above the header.
+        qint64 leftOut = 0;
+        for (const QJsonValue &v : m.value(u"rows").toObject().value(u"left_out_by_reader").toArray())
+            leftOut += v.toObject().value(u"count").toInteger();
+        QCOMPARE(leftOut, 3);
+    }
+
     //! A file that is no statement with --type bank_transactions and no amount column: exit 5 or 2
     //! with a message naming the roles, never a crash.
     void noAmountColumnIsExplained()
