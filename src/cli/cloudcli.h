@@ -6,6 +6,7 @@
 
 #include "cli.h"
 
+#include "cloud/common/runtoend.h"
 #include "cloud/pg/connection.h"
 
 #include <QCoroTask>
@@ -16,21 +17,7 @@
 
 namespace finpipe::cli {
 
-//! Runs the event loop until `task` ends and gives its value.
-template <typename T>
-T runToEnd(QCoro::Task<T> &&task)
-{
-    std::optional<T> result;
-    QEventLoop loop;
-    auto wrapper = [&]() -> QCoro::Task<> {
-        result.emplace(co_await task);
-        loop.quit();
-    };
-    auto running = wrapper();
-    if (!result)
-        loop.exec();
-    return std::move(*result);
-}
+using cloud::runToEnd;
 
 //! FINPIPE_DATABASE_URL, or an Error naming it.
 Result<QString> databaseUrl();

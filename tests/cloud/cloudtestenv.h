@@ -3,6 +3,7 @@
 // Shared by the C++ cloud tests: the real servers of scripts/cloud-servers.sh (started by CTest's
 // `cloud_servers` fixture), a fresh migrated database per test, and logins in the two roles.
 
+#include "cloud/common/runtoend.h"
 #include "cloud/pg/connection.h"
 #include "cloud/pg/migrator.h"
 
@@ -19,21 +20,11 @@
 
 namespace finpipe::test {
 
-//! Runs the event loop until `task` ends and gives its value (QCoro::waitFor wants a
-//! default-constructible result, which Result<T> is not).
+//! Runs the event loop until `task` ends and gives its value.
 template <typename T>
 T wait(QCoro::Task<T> &&task)
 {
-    std::optional<T> result;
-    QEventLoop loop;
-    auto wrapper = [&]() -> QCoro::Task<> {
-        result.emplace(co_await task);
-        loop.quit();
-    };
-    auto running = wrapper();
-    if (!result)
-        loop.exec();
-    return std::move(*result);
+    return cloud::runToEnd(std::move(task));
 }
 
 //! The servers' settings (FINPIPE_DATABASE_URL and FINPIPE_S3_*), as `cloud-servers.sh env` prints
