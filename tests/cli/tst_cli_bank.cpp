@@ -141,6 +141,12 @@ private Q_SLOTS:
         for (const QJsonValue &v : m.value(u"rows").toObject().value(u"left_out_by_reader").toArray())
             leftOut += v.toObject().value(u"count").toInteger();
         QCOMPARE(leftOut, 3);
+        // The dashboard counts the lines as the manifest does, and titles do not name an unknown
+        // currency.
+        const QByteArray html = readAll(QDir(out).filePath(QStringLiteral("dashboard.html")));
+        QVERIFY(html.contains("7 read · 4 used · 3 skipped"));
+        QVERIFY(!html.contains("((unspecified))"));
+        QVERIFY(html.contains("End-of-day balance"));
     }
 
     //! A file that is no statement with --type bank_transactions and no amount column: exit 5 or 2

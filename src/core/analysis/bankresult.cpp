@@ -62,7 +62,8 @@ Result<AnalysisResult> BankTransactions::finish(Feedback *feedback)
         s.currencies[size_t(i)] = i;
     std::sort(s.currencies.begin(), s.currencies.end(),
               [this](int a, int b) { return m_currencies.text(a) < m_currencies.text(b); });
-    if (s.currencies.size() == 1)
+    // One currency: titles name it ("End-of-day balance (GBP)"); an unnamed one is left out of them.
+    if (s.currencies.size() == 1 && currencyText(s.currencies.front()) != unspecifiedCurrency())
         s.currencyNote = QStringLiteral(" (%1)").arg(currencyText(s.currencies.front()));
 
     addWarnings(s);

@@ -404,6 +404,9 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
     m_manifest.rowsSkipped = result.rowsSkipped + leftOut;
     m_manifest.leftOut = reader.info().skipped;
     addLeftOutLines(reader.info().skipped, m_manifest.rowsRead, result);
+    // The dashboard and the workbook say the same counts as the manifest.
+    result.rowsRead = m_manifest.rowsRead;
+    result.rowsSkipped = m_manifest.rowsSkipped;
     m_manifest.warnings = reader.info().warnings + result.warnings;
     const bool pivot = m_manifest.analysisId == QLatin1String("station_pivot");
     if (!pivot) {
