@@ -80,9 +80,10 @@ QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, Q
     for (int round = 0; round < 1200; ++round) {
         Result<cloud::UploadTicket> ticket = co_await cloud::presignUpload(db, sha256, size, reservation);
         if (!ticket && cloud::pg::sqlState(ticket.error()) == u"23505" && ++collisions <= 5) {
-            // Simultaneous first submissions of one file can collide in presign_upload's insert
-            // (unique_violation on uploads.storage_key, which its ON CONFLICT does not arbitrate):
-            // asking again finds the other's row.
+            // Simultaneous first submissions of one file could collide in presign_upload's insert
+            // (unique_violation on uploads.storage_key, which its ON CONFLICT does not arbitrate)
+            // in a database migrated before 0003, which drops that constraint: asking again finds
+            // the other's row.
             co_await QCoro::sleepFor(std::chrono::milliseconds(50 * collisions));
             continue;
         }

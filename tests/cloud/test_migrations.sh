@@ -81,4 +81,8 @@ else
 fi
 expect_eq "the earlier migrations are untouched" "$before" "$(q "$ADMIN" "$shape_sql")"
 
+# 0003: an input's only unique index is its SHA-256 (the key ON CONFLICT arbitrates).
+expect_eq "uploads are unique by SHA-256 alone" "uploads_pkey" \
+    "$(q "$ADMIN" "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = 'finpipe' AND tablename = 'uploads' AND indexdef LIKE 'CREATE UNIQUE%'")"
+
 finish
