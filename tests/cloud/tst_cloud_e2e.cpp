@@ -2,6 +2,7 @@
 // -> finpipe-worker --once -> finpipe-cli download, compared with a local finpipe-cli analyze of the
 // same input; and the CLI's other cloud commands, errors and exit codes.
 #include "cloudtestenv.h"
+#include "workerprocess.h"
 #include "testutil.h"
 
 #include "cloud/s3/client.h"
@@ -34,28 +35,17 @@ struct Run {
 //! Runs a program with FINPIPE_DATABASE_URL = `databaseUrl`; without the S3 settings unless `storage`.
 Run runWith(const QString &program, const QStringList &args, const QString &databaseUrl, bool storage)
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (databaseUrl.isEmpty())
-        env.remove(QStringLiteral("FINPIPE_DATABASE_URL"));
-    else
-        env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), databaseUrl);
-    if (!storage)
-        for (const QString &k : env.keys())
-            if (k.startsWith(QStringLiteral("FINPIPE_S3_")))
-                env.remove(k);
     QProcess p;
-    p.setProcessEnvironment(env);
+    p.setProcessEnvironment(envWith(databaseUrl, storage));
     p.start(program, args);
     p.waitForFinished(120000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
 }
 
-const QString kWorker = QStringLiteral(FINPIPE_WORKER_PATH);
-const QString kCli = QStringLiteral(FINPIPE_CLI_PATH);
 
 Run cli(const QStringList &args, const QString &url)
 {
-    return runWith(kCli, args, url, false);
+    return runWith(kCliPath, args, url, false);
 }
 
 QString describe(const Run &r)
@@ -83,7 +73,7 @@ class TestCloudEndToEnd : public QObject
         return QJsonDocument::fromJson(r.out).object().value(u"job_id").toString();
     }
 
-    Run workerOnce() { return runWith(kWorker, {QStringLiteral("--once")}, m_worker, true); }
+    Run workerOnce() { return runWith(kWorkerPath, {QStringLiteral("--once")}, m_worker, true); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -224,16 +214,12 @@ private Q_SLOTS:
         // Ten analysts' submissions of one new file at the same moment: one upload, ten jobs.
         const QByteArray csv = readAll(seedPath(QStringLiteral("fintech_sales.csv"))) + "\n\n";
         const QString file = writeFixture(m_tmp.filePath(QStringLiteral("sales_together.csv")), csv);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), m_ana);
-        for (const QString &k : env.keys())
-            if (k.startsWith(QStringLiteral("FINPIPE_S3_")))
-                env.remove(k);
+        const QProcessEnvironment env = envWith(m_ana, false);
         std::vector<std::unique_ptr<QProcess>> runs;
         for (int i = 0; i < 10; ++i) {
             runs.push_back(std::make_unique<QProcess>());
             runs.back()->setProcessEnvironment(env);
-            runs.back()->start(kCli, {QStringLiteral("submit"), file});
+            runs.back()->start(kCliPath, {QStringLiteral("submit"), file});
         }
         int uploaded = 0, stored = 0;
         for (auto &p : runs) {
@@ -316,11 +302,9 @@ private Q_SLOTS:
     void submitAndWait()
     {
         // The worker runs on while the analyst waits: the final state comes by NOTIFY.
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), m_worker);
         QProcess worker;
-        worker.setProcessEnvironment(env);
-        worker.start(kWorker, {QStringLiteral("--lease"), QStringLiteral("6")});
+        worker.setProcessEnvironment(envWith(m_worker, true));
+        worker.start(kWorkerPath, {QStringLiteral("--lease"), QStringLiteral("6")});
         QVERIFY(worker.waitForStarted());
         const Run r = cli({QStringLiteral("submit"), seedPath(QStringLiteral("synthetic_raw_data.csv")), QStringLiteral("--wait"),
                            QStringLiteral("--json")},
@@ -355,11 +339,11 @@ private Q_SLOTS:
         QCOMPARE(notAnId.exitCode, 2);
 
         // The worker needs the storage settings and names the missing one.
-        const Run noStorage = runWith(kWorker, {QStringLiteral("--once")}, m_worker, false);
+        const Run noStorage = runWith(kWorkerPath, {QStringLiteral("--once")}, m_worker, false);
         QCOMPARE(noStorage.exitCode, 2);
         QVERIFY(noStorage.err.contains("FINPIPE_S3_ENDPOINT is not set"));
         // An analyst's login cannot work as a worker.
-        const Run analystAsWorker = runWith(kWorker, {QStringLiteral("--once")}, m_ana, true);
+        const Run analystAsWorker = runWith(kWorkerPath, {QStringLiteral("--once")}, m_ana, true);
         QCOMPARE(analystAsWorker.exitCode, 8);
     }
 
@@ -381,12 +365,12 @@ private Q_SLOTS:
         QVERIFY(wait(storage.put(stray, QByteArrayLiteral("late"))));
 
         QCOMPARE(cli({QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("1")}, m_ana).exitCode, 2); // no storage settings
-        const Run analyst = runWith(kCli, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("1")}, m_ana, true);
+        const Run analyst = runWith(kCliPath, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("1")}, m_ana, true);
         QCOMPARE(analyst.exitCode, 8); // an analyst may not, and nothing is deleted
         QVERIFY2(analyst.err.contains("prune needs the database's administrator"), analyst.err.constData());
         QVERIFY(wait(storage.head(stray)));
 
-        const Run keep = runWith(kCli, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("30")}, m_db.admin, true);
+        const Run keep = runWith(kCliPath, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("30")}, m_db.admin, true);
         QVERIFY2(keep.exitCode == 0, qPrintable(describe(keep)));
         QVERIFY2(keep.out.contains("Deleted 0 job(s) with 0 object(s), 1 object(s) no finished job records, and 0 unused input(s)."),
                  keep.out.constData());
@@ -394,7 +378,7 @@ private Q_SLOTS:
         const Run stillThere = cli({QStringLiteral("download"), succeeded, QStringLiteral("--to"), m_tmp.filePath(QStringLiteral("kept"))}, m_ana);
         QVERIFY2(stillThere.exitCode == 0, qPrintable(describe(stillThere)));
 
-        const Run all = runWith(kCli, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("0")}, m_db.admin, true);
+        const Run all = runWith(kCliPath, {QStringLiteral("prune"), QStringLiteral("--older-than"), QStringLiteral("0")}, m_db.admin, true);
         QVERIFY2(all.exitCode == 0, qPrintable(describe(all)));
         QVERIFY2(all.out.contains(QStringLiteral("Deleted %1 job(s)").arg(before.size()).toUtf8()), all.out.constData());
         const Run after = cli({QStringLiteral("jobs"), QStringLiteral("--json")}, m_db.admin);
@@ -408,11 +392,11 @@ private Q_SLOTS:
 
     void cloudInitStoresSettings()
     {
-        const Run r = runWith(kCli, {QStringLiteral("cloud"), QStringLiteral("init")}, m_db.admin, true);
+        const Run r = runWith(kCliPath, {QStringLiteral("cloud"), QStringLiteral("init")}, m_db.admin, true);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QVERIFY(r.out.contains("Storage settings stored"));
         QVERIFY(!r.out.contains(qgetenv("FINPIPE_S3_SECRET_KEY")));
-        const Run noStorage = runWith(kCli, {QStringLiteral("cloud"), QStringLiteral("init")}, m_db.admin, false);
+        const Run noStorage = runWith(kCliPath, {QStringLiteral("cloud"), QStringLiteral("init")}, m_db.admin, false);
         QCOMPARE(noStorage.exitCode, 2);
         QVERIFY(noStorage.err.contains("FINPIPE_S3_ENDPOINT is not set"));
     }

@@ -3,6 +3,7 @@
 // NOTIFY. Restarts the shared test server, so CTest runs it alone (RUN_SERIAL).
 #include "cloudtestenv.h"
 #include "testutil.h"
+#include "workerprocess.h"
 
 #include <QDate>
 #include <QElapsedTimer>
@@ -19,8 +20,6 @@ using namespace finpipe::test;
 
 namespace {
 
-const QString kWorker = QStringLiteral(FINPIPE_WORKER_PATH);
-const QString kCli = QStringLiteral(FINPIPE_CLI_PATH);
 // Where scripts/cloud-servers.sh keeps the server (Debian's PostgreSQL 15, run as postgres).
 const QString kPgCtl = QStringLiteral("/usr/lib/postgresql/15/bin/pg_ctl");
 
@@ -39,43 +38,6 @@ bool pgCtl(const QStringList &args)
     return p.waitForFinished(60000) && p.exitCode() == 0;
 }
 
-QProcessEnvironment envWith(const QString &databaseUrl, bool storage)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), databaseUrl);
-    if (!storage)
-        for (const QString &k : env.keys())
-            if (k.startsWith(QStringLiteral("FINPIPE_S3_")))
-                env.remove(k);
-    return env;
-}
-
-QString submitted(const QString &analyst, const QString &file)
-{
-    QProcess p;
-    p.setProcessEnvironment(envWith(analyst, false));
-    p.start(kCli, {QStringLiteral("submit"), file, QStringLiteral("--json")});
-    p.waitForFinished(120000);
-    const QByteArray out = p.readAllStandardOutput();
-    if (p.exitCode() != 0)
-        qWarning("submit: %s %s", out.constData(), p.readAllStandardError().constData());
-    return QJsonDocument::fromJson(out).object().value(u"job_id").toString();
-}
-
-QString writeStationFile(const QString &path)
-{
-    QByteArray csv = "Station_ID,Date_Time,PCode,Result\n";
-    const QDate start(1970, 1, 1);
-    for (int day = 0; day < 21000; ++day) {
-        const QByteArray date = start.addDays(day).toString(Qt::ISODate).toLatin1();
-        for (const char *station : {"CT", "TUS"})
-            for (int code = 1; code <= 24; ++code)
-                csv += QByteArray(station) + ',' + date + ",Data " + QByteArray::number(code) + ','
-                    + QByteArray::number((day * 13 + code) % 500 / 10.0, 'f', 1) + '\n';
-    }
-    return writeFixture(path, csv);
-}
-
 } // namespace
 
 class TestCloudRestart : public QObject
@@ -86,27 +48,6 @@ class TestCloudRestart : public QObject
     QString m_ana;
     QString m_worker;
     QTemporaryDir m_tmp;
-    QProcess m_process;
-    QByteArray m_log;
-
-    bool waitFor(const char *event, const QString &job, int ms)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < ms) {
-            while (m_process.canReadLine()) {
-                const QByteArray line = m_process.readLine();
-                m_log += line;
-                const QJsonObject o = QJsonDocument::fromJson(line).object();
-                if (o.value(u"event").toString() == QLatin1String(event) && (job.isEmpty() || o.value(u"job").toString() == job))
-                    return true;
-            }
-            if (m_process.state() == QProcess::NotRunning)
-                return false;
-            m_process.waitForReadyRead(100);
-        }
-        return false;
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -121,13 +62,11 @@ private Q_SLOTS:
 
     void workerRidesThroughARestart()
     {
-        const QString file = writeStationFile(m_tmp.filePath(QStringLiteral("stations_restart.csv")));
+        const QString file = writeBigStationFile(m_tmp.filePath(QStringLiteral("stations_restart.csv")), 0);
         const QString id = submitted(m_ana, file);
         QVERIFY(!id.isEmpty());
-        m_process.setProcessEnvironment(envWith(m_worker, true));
-        m_process.setReadChannel(QProcess::StandardError);
-        m_process.start(kWorker, {QStringLiteral("--lease"), QStringLiteral("15")});
-        QVERIFY2(waitFor("claimed", id, 20000), m_log.constData());
+        WorkerProcess worker(m_worker, {QStringLiteral("--lease"), QStringLiteral("15")});
+        QVERIFY2(worker.waitFor("claimed", id, 20000), worker.log().constData());
 
         // Down for two seconds in the middle of the job.
         QVERIFY(pgCtl({QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("30"),
@@ -135,10 +74,11 @@ private Q_SLOTS:
         QTest::qWait(2000);
         QVERIFY(pgCtl({QStringLiteral("-l"), cloudDir() + QStringLiteral("/log/postgresql.log"), QStringLiteral("-w"),
                        QStringLiteral("-t"), QStringLiteral("30"), QStringLiteral("start")}));
-        QVERIFY2(waitFor("database_reconnected", {}, 30000), m_log.constData());
-        QVERIFY2(m_log.contains("\"event\":\"database_lost\""), m_log.constData());
-        QVERIFY2(m_log.contains(id.toLatin1()) && (waitFor("job_succeeded", id, 60000) || m_log.contains("job_succeeded")),
-                 m_log.constData());
+        QVERIFY2(worker.waitFor("database_reconnected", {}, 30000), worker.log().constData());
+        QVERIFY2(worker.log().contains("\"event\":\"database_lost\""), worker.log().constData());
+        QVERIFY2(worker.log().contains(id.toLatin1())
+                     && (worker.waitFor("job_succeeded", id, 60000) || worker.log().contains("job_succeeded")),
+                 worker.log().constData());
 
         cloud::pg::Connection admin;
         QVERIFY(wait(admin.connect(m_db.admin)));
@@ -153,21 +93,13 @@ private Q_SLOTS:
         QVERIFY(!next.isEmpty());
         QElapsedTimer pickup;
         pickup.start();
-        QVERIFY2(waitFor("claimed", next, 10000), m_log.constData());
+        QVERIFY2(worker.waitFor("claimed", next, 10000), worker.log().constData());
         QVERIFY2(pickup.elapsed() < 5000, qPrintable(QString::number(pickup.elapsed())));
-        QVERIFY2(waitFor("job_succeeded", next, 30000), m_log.constData());
+        QVERIFY2(worker.waitFor("job_succeeded", next, 30000), worker.log().constData());
 
-        ::kill(pid_t(m_process.processId()), SIGTERM);
-        QVERIFY(m_process.waitForFinished(15000));
-        QCOMPARE(m_process.exitCode(), 0);
-    }
-
-    void cleanupTestCase()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
+        worker.signal(SIGTERM);
+        QVERIFY(worker.process().waitForFinished(15000));
+        QCOMPARE(worker.process().exitCode(), 0);
     }
 };
 

@@ -3,6 +3,7 @@
 // nothing, exactly one set of outputs is recorded), a running job cancelled by its owner.
 #include "cloudtestenv.h"
 #include "testutil.h"
+#include "workerprocess.h"
 
 #include <QDate>
 #include <QDir>
@@ -19,102 +20,6 @@
 
 using namespace finpipe;
 using namespace finpipe::test;
-
-namespace {
-
-const QString kWorker = QStringLiteral(FINPIPE_WORKER_PATH);
-const QString kCli = QStringLiteral(FINPIPE_CLI_PATH);
-
-QProcessEnvironment envWith(const QString &databaseUrl, bool storage)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), databaseUrl);
-    if (!storage)
-        for (const QString &k : env.keys())
-            if (k.startsWith(QStringLiteral("FINPIPE_S3_")))
-                env.remove(k);
-    return env;
-}
-
-//! A station-readings CSV big enough that a job on it takes a while (about 35 MB).
-QString writeBigStationFile(const QString &path, int seed)
-{
-    QByteArray csv = "Station_ID,Date_Time,PCode,Result\n";
-    csv.reserve(40 << 20);
-    const QDate start(1970, 1, 1);
-    for (int day = 0; day < 21000; ++day) {
-        const QByteArray date = start.addDays(day).toString(Qt::ISODate).toLatin1();
-        for (const char *station : {"CT", "TUS"})
-            for (int code = 1; code <= 24; ++code)
-                csv += QByteArray(station) + ',' + date + ",Data " + QByteArray::number(code) + ','
-                    + QByteArray::number((day * 31 + code * 7 + seed) % 1000 / 10.0, 'f', 1) + '\n';
-    }
-    return writeFixture(path, csv);
-}
-
-//! A worker process whose JSON log lines are collected as they come.
-class WorkerProcess
-{
-public:
-    WorkerProcess(const QString &databaseUrl, const QStringList &args)
-    {
-        m_process.setProcessEnvironment(envWith(databaseUrl, true));
-        m_process.setReadChannel(QProcess::StandardError);
-        m_process.start(kWorker, args);
-    }
-    ~WorkerProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_process.processId()), SIGCONT);
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    //! Waits for a log line with this event (and job, when given); true when it came in time.
-    bool waitFor(const char *event, const QString &job, int ms)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < ms) {
-            while (m_process.canReadLine()) {
-                const QByteArray line = m_process.readLine();
-                m_log += line;
-                const QJsonObject o = QJsonDocument::fromJson(line).object();
-                if (o.value(u"event").toString() == QLatin1String(event) && (job.isEmpty() || o.value(u"job").toString() == job))
-                    return true;
-            }
-            if (m_process.state() == QProcess::NotRunning)
-                return false;
-            m_process.waitForReadyRead(100);
-        }
-        return false;
-    }
-    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
-    QProcess &process() { return m_process; }
-    QByteArray log()
-    {
-        m_log += m_process.readAll();
-        return m_log;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_log;
-};
-
-QString submitted(const QString &analyst, const QString &file)
-{
-    QProcess p;
-    p.setProcessEnvironment(envWith(analyst, false));
-    p.start(kCli, {QStringLiteral("submit"), file, QStringLiteral("--json")});
-    p.waitForFinished(120000);
-    const QByteArray out = p.readAllStandardOutput();
-    if (p.exitCode() != 0)
-        qWarning("submit: %s %s", out.constData(), p.readAllStandardError().constData());
-    return QJsonDocument::fromJson(out).object().value(u"job_id").toString();
-}
-
-} // namespace
 
 class TestWorkerFaults : public QObject
 {
@@ -176,7 +81,7 @@ private Q_SLOTS:
         // SHA-256 checked against the one recorded.
         QProcess dl;
         dl.setProcessEnvironment(envWith(m_ana, false));
-        dl.start(kCli, {QStringLiteral("download"), id, QStringLiteral("--output"), QStringLiteral("audit_lineage.csv"),
+        dl.start(kCliPath, {QStringLiteral("download"), id, QStringLiteral("--output"), QStringLiteral("audit_lineage.csv"),
                         QStringLiteral("--to"), m_tmp.filePath(QStringLiteral("kill-out"))});
         QVERIFY(dl.waitForFinished(120000));
         QVERIFY2(dl.exitCode() == 0, dl.readAllStandardError().constData());
@@ -220,7 +125,7 @@ private Q_SLOTS:
         a.signal(SIGSTOP); // hold it mid-job while its owner cancels
         QProcess cancel;
         cancel.setProcessEnvironment(envWith(m_ana, false));
-        cancel.start(kCli, {QStringLiteral("cancel"), id});
+        cancel.start(kCliPath, {QStringLiteral("cancel"), id});
         QVERIFY(cancel.waitForFinished(30000));
         QCOMPARE(cancel.exitCode(), 0);
         a.signal(SIGCONT);
