@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -208,6 +209,33 @@ private Q_SLOTS:
         QCOMPARE((*c.store().job(id))->sha256, after);
         // The manifest of run 2 says the same.
         QVERIFY(readAll(QDir(runs[1].outputDir).filePath(QStringLiteral("manifest.json"))).contains(after.toLatin1()));
+    }
+
+    void aRerunSaysWhenTheRulesChanged()
+    {
+        // The analyst edits the rules while the app runs: the next re-run says so and pins the
+        // new version (the controller reads the rules' version at each run, never a stale copy).
+        QTemporaryDir userRules;
+        qputenv("FINPIPE_RULES_DIR", userRules.path().toUtf8());
+        const auto restore = qScopeGuard([] { qunsetenv("FINPIPE_RULES_DIR"); });
+        const QString root = freshRoot();
+        const QString input = writeReadings(QDir(m_dir.path()).filePath(QStringLiteral("small11.csv")), 200);
+        JobController c(storeIn(root));
+        QVERIFY(c.open().ok());
+        QSignalSpy finished(&c, &JobController::runFinished);
+        const qint64 id = *c.submit(recordFor(input), specFor(input));
+        QCOMPARE(waitFinished(finished, 1), JobState::Succeeded);
+        const JobRun first = **c.store().run(id, 1);
+
+        // The same type, saved again by the analyst's editor (one more line break).
+        test::writeFixture(QDir(userRules.path()).filePath(QStringLiteral("station_readings.json")),
+                           readAll(QStringLiteral(FINPIPE_SOURCE_DIR "/rules/station_readings.json")) + '\n');
+        QVERIFY(c.rerun(id));
+        QCOMPARE(waitFinished(finished, 2), JobState::Succeeded);
+        const JobRun second = **c.store().run(id, 2);
+        QVERIFY2(second.note.contains(u"finpipe's detection rules changed since the last run."), qPrintable(second.note));
+        QVERIFY(jobSpecFromJson(second.specJson.toUtf8())->pins.rulesVersion
+                != jobSpecFromJson(first.specJson.toUtf8())->pins.rulesVersion);
     }
 
     void aRerunSaysWhenATemplateChanged()

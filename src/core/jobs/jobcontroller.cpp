@@ -100,11 +100,10 @@ QString JobController::jobFolder(qint64 id) const
     return QDir(m_outputRoot).filePath(QString::number(id));
 }
 
-QString JobController::rulesVersion()
+QString JobController::rulesVersion() const
 {
-    if (m_rulesVersion.isEmpty())
-        m_rulesVersion = detect::Rules::load().version();
-    return m_rulesVersion;
+    // Read each time (a few small files): the analyst may edit the rules while the app runs.
+    return detect::Rules::load().version();
 }
 
 void JobController::report(const Error &error)
@@ -302,9 +301,9 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
     spec.inputPath = j.inputPath;
 
     QStringList notes;
+    const SpecPins now = pinSpec(spec, rulesVersion());
     // What the last run was pinned to and is no longer: said, so a different result is explained.
     if (pinned) {
-        const SpecPins now = pinSpec(spec, rulesVersion());
         if (!pinned->pins.rulesVersion.isEmpty() && pinned->pins.rulesVersion != now.rulesVersion)
             notes.append(tr("finpipe's detection rules changed since the last run."));
         for (auto it = pinned->pins.templateSha256.cbegin(); it != pinned->pins.templateSha256.cend(); ++it)
@@ -327,11 +326,11 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
     }
     if (!note.isEmpty())
         notes.prepend(note);
-    if (auto started = startRun(j, spec, *digest, notes.join(QLatin1Char(' '))); !started)
+    if (auto started = startRun(j, spec, now, *digest, notes.join(QLatin1Char(' '))); !started)
         report(started.error());
 }
 
-Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const QString &inputSha256,
+Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const SpecPins &pins, const QString &inputSha256,
                                     const QString &note)
 {
     const QString folder = job.outputDir.contains(QStringLiteral("/runs/"))
@@ -346,7 +345,7 @@ Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const QS
     run.number = number;
     run.state = JobState::Queued;
     run.outputDir = spec.outputDir;
-    run.specJson = QString::fromUtf8(jobSpecToJson(spec, pinSpec(spec, rulesVersion())));
+    run.specJson = QString::fromUtf8(jobSpecToJson(spec, pins));
     run.datasetType = spec.mapping ? spec.mapping->datasetType : QString();
     run.note = note;
     // What was hashed just before; replaced by the hash of what the run read once it read it all.

@@ -98,20 +98,21 @@ private:
     void onHashed(qint64 id, const Result<QString> &digest, const std::optional<JobSpec> &changed);
     //! Creates run n (the next number whose folder does not exist) and hands it to the executor.
     //! `inputSha256` is the hash taken just before; the run's own replaces it when it read the file.
-    Result<int> startRun(const JobRecord &job, JobSpec spec, const QString &inputSha256, const QString &note);
+    //! `pins`: what `spec` depends on now (rules version, templates' SHA-256), recorded with the run.
+    Result<int> startRun(const JobRecord &job, JobSpec spec, const SpecPins &pins, const QString &inputSha256,
+                         const QString &note);
     //! A run that ended before it started (the input is gone): recorded, never handed out.
     void recordFailedRun(const JobRecord &job, const QString &message);
     qint64 nextJobId();
     Result<void> writeJobFile(const JobRecord &job, const JobSpec &spec) const;
     void deleteRunFolders(const QStringList &dirs) const;
-    QString rulesVersion();
+    QString rulesVersion() const;
     void report(const Error &error);
 
     JobStore m_store;
     QString m_outputRoot;
     std::unique_ptr<JobExecutor> m_executor;
     QStringList m_openNotes;
-    QString m_rulesVersion;
     bool m_shutDown = false;
     //! Job id -> its run in the executor.
     QHash<qint64, int> m_active;
