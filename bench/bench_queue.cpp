@@ -1,7 +1,9 @@
 // finpipe-bench-queue: the PostgreSQL job queue's own speed, through the same client code the
 // worker uses (cloud::pg::Connection and the queue calls): no-op jobs claimed and completed per
-// second with 1, 4 and 16 concurrent workers (one connection each, one transaction per claim and
-// one per completion), and pickup latency from submit to claimed for a worker waiting on NOTIFY.
+// second with 1, 4 and 16 concurrent workers (each as finpipe-worker runs: claims on one connection,
+// completions on another, one transaction per claim and one per completion, the completion
+// announced after it commits), and pickup latency
+// from submit to claimed for a worker waiting on NOTIFY.
 //
 // FINPIPE_DATABASE_URL must be an administrator's URL (CREATEDB): the benchmark makes its own
 // database `finpipe_bench_queue`, migrated afresh. Usage: finpipe-bench-queue [JOBS] [PICKUPS]
@@ -21,6 +23,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <vector>
 
 using namespace finpipe;
@@ -90,22 +94,38 @@ QCoro::Task<Result<void>> enqueue(pg::Connection &db, int n)
     co_return Result<void>();
 }
 
-//! One worker: claims and completes until nothing is ready. Counts what it did.
-QCoro::Task<Result<int>> drain(pg::Connection *db, QString worker)
+QCoro::Task<Result<void>> finish(pg::Connection *db, QString id, QString token)
+{
+    const QList<OutputRecord> none;
+    if (auto c = co_await completeJob(*db, id, token, none); !c)
+        co_return c.error();
+    // As the worker does: the completion is announced after it commits (a job that ends within
+    // 100 ms of its claim is not announced as running).
+    if (auto a = co_await announce(*db, id); !a)
+        co_return a.error();
+    co_return Result<void>();
+}
+
+//! One worker, as finpipe-worker runs: claims on one connection and completes on another, the
+//! next claim going out while the last job completes (their commits share a WAL flush). Counts
+//! what it did.
+QCoro::Task<Result<int>> drain(pg::Connection *claims, pg::Connection *writes, QString worker)
 {
     int done = 0;
-    const QList<OutputRecord> none;
+    std::optional<QCoro::Task<Result<void>>> completing;
     while (true) {
-        Result<std::optional<ClaimedJob>> job = co_await claimJob(*db, worker, 30);
+        Result<std::optional<ClaimedJob>> job = co_await claimJob(*claims, worker, 30);
+        if (completing) {
+            if (auto c = co_await *completing; !c)
+                co_return c.error();
+            completing.reset();
+            ++done;
+        }
         if (!job)
             co_return job.error();
         if (!*job)
             co_return done;
-        const QString id = (*job)->id;
-        const QString token = (*job)->token;
-        if (auto c = co_await completeJob(*db, id, token, none); !c)
-            co_return c.error();
-        ++done;
+        completing.emplace(finish(writes, (*job)->id, (*job)->token));
     }
 }
 
@@ -117,28 +137,30 @@ QCoro::Task<Result<double>> throughput(QString url, int workers, int jobs)
         co_return c.error();
     if (auto e = co_await enqueue(submitter, jobs); !e)
         co_return e.error();
-    std::vector<std::unique_ptr<pg::Connection>> connections;
+    std::vector<std::unique_ptr<pg::Connection>> connections; // two per worker: claims, writes
     std::vector<QString> ids;
     for (int i = 0; i < workers; ++i) {
-        auto c = std::make_unique<pg::Connection>();
-        c->setAutoReconnect(false);
-        if (auto r = co_await c->connect(url); !r)
-            co_return r.error();
-        if (auto r = co_await tune(*c); !r)
-            co_return r.error();
+        for (int k = 0; k < 2; ++k) {
+            auto c = std::make_unique<pg::Connection>();
+            c->setAutoReconnect(false);
+            if (auto r = co_await c->connect(url); !r)
+                co_return r.error();
+            if (auto r = co_await tune(*c); !r)
+                co_return r.error();
+            connections.push_back(std::move(c));
+        }
         const QString host = QStringLiteral("bench");
         const QString version = QStringLiteral("bench");
-        Result<QString> id = co_await registerWorker(*c, host, i, version);
+        Result<QString> id = co_await registerWorker(*connections[size_t(2 * i)], host, i, version);
         if (!id)
             co_return id.error();
         ids.push_back(*id);
-        connections.push_back(std::move(c));
     }
     QElapsedTimer t;
     t.start();
     std::vector<QCoro::Task<Result<int>>> tasks;
     for (int i = 0; i < workers; ++i)
-        tasks.push_back(drain(connections[size_t(i)].get(), ids[size_t(i)]));
+        tasks.push_back(drain(connections[size_t(2 * i)].get(), connections[size_t(2 * i + 1)].get(), ids[size_t(i)]));
     int total = 0;
     for (auto &task : tasks) {
         Result<int> n = co_await task;

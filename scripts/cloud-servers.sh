@@ -2,11 +2,13 @@
 # Real cloud test servers on 127.0.0.1 for finpipe's cloud tests and for developers:
 # PostgreSQL 15 and OpenStack Swift with its S3 API (s3api + tempauth + slo), from Debian's packages.
 #
-#   scripts/cloud-servers.sh start|stop|status|env [DIR]
+#   scripts/cloud-servers.sh start|stop|status|env|stop-s3|start-s3 [DIR]
 #
 # DIR (default: build/cloud-servers in the repository) holds the data, logs, pid files and the
 # secrets generated at each start (mode 600). `start` from stopped makes fresh, empty servers;
-# `start` while running does nothing. `env` prints the FINPIPE_* variables as export lines.
+# `start` while running does nothing. `env` prints the FINPIPE_* variables as export lines (and
+# FINPIPE_TEST_PG_CA, the CA of the server's TLS certificate). `stop-s3` and `start-s3` stop and start
+# the S3 endpoint alone.
 # Ports (override with the variables): PostgreSQL FINPIPE_TEST_PG_PORT (55432), the S3 endpoint
 # FINPIPE_TEST_S3_PORT (58080); internal: FINPIPE_TEST_SWIFT_PORT_BASE (58010: object, +1 container,
 # +2 account) and FINPIPE_TEST_MEMCACHED_PORT (51211).
@@ -32,7 +34,7 @@ die() { echo "cloud-servers: $*" >&2; exit 1; }
 note() { echo "cloud-servers: $*" >&2; }
 
 usage() {
-    echo "usage: $0 start|stop|status|env [DIR]" >&2
+    echo "usage: $0 start|stop|status|env|stop-s3|start-s3 [DIR]" >&2
     exit 2
 }
 
@@ -125,6 +127,27 @@ secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 # ---------------------------------------------------------------- PostgreSQL
 
+# A throw-away CA ($DIR/tls/ca.crt; its key is deleted) and a server certificate for localhost and
+# 127.0.0.1 signed by it, in the data directory $1, owned by postgres.
+make_tls() { # datadir
+    local tls="$DIR/tls" work
+    rm -rf "$tls"
+    install -d -m 755 "$tls"
+    work="$(mktemp -d)"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
+        -subj "/CN=finpipe test CA" -keyout "$work/ca.key" -out "$tls/ca.crt" 2>"$DIR/log/tls.log" &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+            -keyout "$work/server.key" -out "$work/server.csr" 2>>"$DIR/log/tls.log" &&
+        printf 'subjectAltName = DNS:localhost, IP:127.0.0.1\n' >"$work/san.ext" &&
+        openssl x509 -req -in "$work/server.csr" -CA "$tls/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
+            -days 7 -extfile "$work/san.ext" -out "$1/server.crt" 2>>"$DIR/log/tls.log" ||
+        { rm -rf "$work"; die "could not make the test TLS certificates; see $DIR/log/tls.log"; }
+    install -o postgres -g postgres -m 600 "$work/server.key" "$1/server.key"
+    chown postgres:postgres "$1/server.crt"
+    chmod 644 "$tls/ca.crt"
+    rm -rf "$work"
+}
+
 start_pg() {
     local pgdir="$DIR/pg"
     rm -rf "$pgdir"
@@ -139,11 +162,17 @@ start_pg() {
         --auth=scram-sha-256 --no-sync --encoding=UTF8 --locale=C.UTF-8 >"$DIR/log/initdb.log" 2>&1 ||
         die "initdb failed; see $DIR/log/initdb.log"
     rm -f "$pgdir/pwfile"
+    make_tls "$pgdir/data"
     cat >>"$pgdir/data/postgresql.conf" <<EOF
 # finpipe test server
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$pgdir/run'
+# TLS with a certificate for localhost and 127.0.0.1 from a CA made at each start ($DIR/tls/ca.crt),
+# so that clients can be tested with sslmode=verify-full. Clients may still connect without TLS.
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
     install -o postgres -g postgres -m 600 /dev/null "$DIR/log/postgresql.log"
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$pgdir/data" -l "$DIR/log/postgresql.log" -w -t 30 start >/dev/null ||
@@ -284,9 +313,8 @@ start_swift() {
     echo $! >"$DIR/run/memcached.pid"
     local s
     for s in "${SWIFT_SERVERS[@]}"; do
-        setsid setpriv --reuid=swift --regid=swift --init-groups -- "$DEB_PYTHON" "/usr/bin/swift-$s-server" "$DIR/swift/etc/$s-server.conf" -v \
-            </dev/null >"$DIR/log/swift-$s.log" 2>&1 &
-        echo $! >"$DIR/run/swift-$s.pid"
+        : >"$DIR/log/swift-$s.log"
+        start_swift_server "$s"
     done
     local port
     for port in "$OBJECT_PORT" "$CONTAINER_PORT" "$ACCOUNT_PORT" "$S3_PORT"; do
@@ -301,6 +329,12 @@ start_swift() {
     url="$(printf '%s' "$auth" | tr -d '\r' | sed -n 's/^[Xx]-[Ss]torage-[Uu]rl: //p')"
     curl -fsS -o /dev/null -X PUT -H "X-Auth-Token: $token" "$url/$BUCKET" ||
         die "could not create the bucket $BUCKET"
+}
+
+start_swift_server() { # object|container|account|proxy
+    setsid setpriv --reuid=swift --regid=swift --init-groups -- "$DEB_PYTHON" "/usr/bin/swift-$1-server" "$DIR/swift/etc/$1-server.conf" -v \
+        </dev/null >>"$DIR/log/swift-$1.log" 2>&1 &
+    echo $! >"$DIR/run/swift-$1.pid"
 }
 
 stop_pid() { # name cmdline-fragment
@@ -384,6 +418,22 @@ cmd_status() {
     return $ok
 }
 
+# The S3 endpoint alone (Swift's proxy) stopped and started again, for tests of a storage outage;
+# the data and the other servers stay.
+cmd_stop_s3() {
+    stop_pid swift-proxy "$DIR/swift/etc/proxy-server.conf"
+    note "S3 endpoint stopped"
+}
+
+cmd_start_s3() {
+    [ -r "$DIR/swift/etc/proxy-server.conf" ] || die "the servers were never started in $DIR: run $0 start"
+    if ! pid_alive swift-proxy "$DIR/swift/etc/proxy-server.conf" >/dev/null; then
+        start_swift_server proxy
+    fi
+    wait_http "http://127.0.0.1:$S3_PORT/healthcheck" 30 || die "the S3 endpoint did not answer; see $DIR/log/swift-proxy.log"
+    note "S3 endpoint started"
+}
+
 cmd_env() {
     all_running || die "the servers are not running in $DIR: run $0 start"
     local adminpw key
@@ -396,15 +446,16 @@ cmd_env() {
         FINPIPE_S3_BUCKET "$BUCKET" \
         FINPIPE_S3_ACCESS_KEY "$S3_ACCOUNT:$S3_USER" \
         FINPIPE_S3_SECRET_KEY "$key" \
-        FINPIPE_S3_PATH_STYLE 1
+        FINPIPE_S3_PATH_STYLE 1 \
+        FINPIPE_TEST_PG_CA "$DIR/tls/ca.crt"
 }
 
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 command="$1"
 case "$command" in
-    start | stop | status | env) ;;
+    start | stop | status | env | stop-s3 | start-s3) ;;
     *) usage ;;
 esac
 DIR="$(resolve_dir "${2:-}")"
 readonly DIR
-"cmd_$command"
+"cmd_${command//-/_}"

@@ -9,7 +9,7 @@ packages=(
     qcoro-qt6-dev qtkeychain-qt6-dev libminizip-dev libxlsxwriter-dev libpq-dev libssl-dev
     postgresql-15 xvfb xauth dbus gnome-keyring
     # Cloud tests: real S3 (OpenStack Swift with s3api) beside PostgreSQL (scripts/cloud-servers.sh).
-    swift swift-proxy swift-object swift-container swift-account memcached curl
+    swift swift-proxy swift-object swift-container swift-account memcached curl openssl
     # Tests: the dashboard is opened in real headless browsers.
     chromium firefox-esr
 )

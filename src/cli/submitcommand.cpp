@@ -103,6 +103,9 @@ QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, Q
             // same reservation) twice; a refused link is not.
             const bool refused = put.error().detail.startsWith(QLatin1String("HTTP 40"));
             if (refused || ++failures >= 3) {
+                // The next submission of this file must not wait for our reservation to lapse.
+                // (When the database is away too, the reservation lapses with its link.)
+                (void)co_await cloud::releaseUpload(db, sha256, reservation);
                 Error e = put.error();
                 e.message = QStringLiteral("the upload failed, nothing was submitted: ") + e.message;
                 co_return e;

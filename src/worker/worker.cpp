@@ -101,6 +101,9 @@ Worker::Worker(WorkerOptions options, QObject *parent)
         logLine("info", "database_reconnected");
         poke(); // jobs queued while away were not notified
     });
+    QObject::connect(&m_jobs, &cloud::pg::Connection::disconnected, this, [](const QString &why) {
+        logLine("warning", "database_lost", {{QStringLiteral("connection"), QStringLiteral("jobs")}, {QStringLiteral("message"), why}});
+    });
 }
 
 Worker::~Worker() = default;
@@ -129,9 +132,14 @@ void Worker::abort()
 
 QCoro::Task<int> Worker::run()
 {
-    if (auto c = co_await m_db.connect(m_options.databaseUrl); !c) {
-        logLine("error", "database_unavailable", {{QStringLiteral("message"), c.error().message}});
-        co_return WorkerCloudUnavailable;
+    // Two connections: one claims and listens, one carries the running jobs' writes (heartbeats,
+    // completions), so that a completion and the next claim commit together (one fsync for both)
+    // and a heartbeat never waits behind a claim.
+    for (cloud::pg::Connection *c : {&m_db, &m_jobs}) {
+        if (auto connected = co_await c->connect(m_options.databaseUrl); !connected) {
+            logLine("error", "database_unavailable", {{QStringLiteral("message"), connected.error().message}});
+            co_return WorkerCloudUnavailable;
+        }
     }
     // GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.
     const QString host = QSysInfo::machineHostName();
@@ -171,9 +179,9 @@ QCoro::Task<int> Worker::run()
             }
             runOne(std::move(**claimed)); // runs on; pokes the loop when done
         }
-        if (m_stopping && m_running.empty())
+        if (m_stopping && m_running.empty() && m_completing == 0)
             break;
-        if (m_options.once && queueEmpty && m_running.empty())
+        if (m_options.once && queueEmpty && m_running.empty() && m_completing == 0)
             break;
         if (m_wake.pending())
             continue;
@@ -188,6 +196,7 @@ QCoro::Task<int> Worker::run()
     }
     logLine("info", "stopped", {{QStringLiteral("worker"), m_workerId}});
     m_db.close();
+    m_jobs.close();
     co_return WorkerOk;
 }
 
@@ -199,8 +208,8 @@ QCoro::Task<> Worker::heartbeats(std::shared_ptr<Running> running)
         if (running->finished || running->lost)
             co_return;
         const double fraction = running->feedback.fraction();
-        Result<QString> state = co_await cloud::heartbeat(m_db, running->job.id, running->job.token, fraction);
-        (void)co_await cloud::workerHeartbeat(m_db, m_workerId);
+        Result<QString> state = co_await cloud::heartbeat(m_jobs, running->job.id, running->job.token, fraction);
+        (void)co_await cloud::workerHeartbeat(m_jobs, m_workerId);
         if (!state) {
             if (cloud::pg::sqlState(state.error()) == QLatin1String(cloud::kLeaseLost)) {
                 running->lost = true;
@@ -220,6 +229,15 @@ QCoro::Task<> Worker::heartbeats(std::shared_ptr<Running> running)
     }
 }
 
+QCoro::Task<> Worker::announceRunning(std::shared_ptr<Running> running)
+{
+    // The claim committed without notifying (0004_quiet_commits.sql). A job still running a moment
+    // later is announced; one that finished by then is announced by its completion or failure.
+    co_await QCoro::sleepFor(std::chrono::milliseconds(100));
+    if (!running->finished && !running->lost)
+        (void)co_await cloud::announce(m_jobs, running->job.id);
+}
+
 QCoro::Task<Result<void>> Worker::complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs)
 {
     // Asked again while the database is away (it restarts, the network drops), for at most a lease.
@@ -228,14 +246,18 @@ QCoro::Task<Result<void>> Worker::complete(std::shared_ptr<Running> running, QLi
     std::chrono::milliseconds delay{250};
     bool retried = false;
     while (true) {
-        Result<void> done = co_await cloud::completeJob(m_db, running->job.id, running->job.token, outputs);
-        if (done)
+        Result<void> done = co_await cloud::completeJob(m_jobs, running->job.id, running->job.token, outputs);
+        if (done) {
+            (void)co_await cloud::announce(m_jobs, running->job.id);
             co_return done;
+        }
         if (retried && cloud::pg::sqlState(done.error()) == QLatin1String(cloud::kLeaseLost)) {
             // The earlier call may have committed before its answer was lost.
-            Result<bool> ours = co_await cloud::succeededWithAttempt(m_db, running->job.id, running->job.attempt);
-            if (ours && *ours)
+            Result<bool> ours = co_await cloud::succeededWithAttempt(m_jobs, running->job.id, running->job.attempt);
+            if (ours && *ours) {
+                (void)co_await cloud::announce(m_jobs, running->job.id);
                 co_return Result<void>();
+            }
         }
         if (!isConnectionProblem(done.error()) || elapsed.elapsed() > running->job.leaseSeconds * 1000)
             co_return done;
@@ -253,12 +275,14 @@ QCoro::Task<> Worker::failAttempt(const Running &running, QString error, bool re
     QElapsedTimer elapsed;
     elapsed.start();
     std::chrono::milliseconds delay{250};
-    Result<QString> state = co_await cloud::failJob(m_db, running.job.id, running.job.token, error, retryable);
+    Result<QString> state = co_await cloud::failJob(m_jobs, running.job.id, running.job.token, error, retryable);
     while (!state && isConnectionProblem(state.error()) && elapsed.elapsed() < running.job.leaseSeconds * 1000) {
         co_await QCoro::sleepFor(delay);
         delay = std::min(delay * 2, std::chrono::milliseconds(5000));
-        state = co_await cloud::failJob(m_db, running.job.id, running.job.token, error, retryable);
+        state = co_await cloud::failJob(m_jobs, running.job.id, running.job.token, error, retryable);
     }
+    if (state && *state == u"failed")
+        (void)co_await cloud::announce(m_jobs, running.job.id); // a retry or a cancellation notified already
     QJsonObject fields{{QStringLiteral("job"), running.job.id},
                        {QStringLiteral("attempt"), running.job.attempt},
                        {QStringLiteral("error"), error},
@@ -316,6 +340,7 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     logLine("info", "claimed",
             {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("input"), j.inputName}});
     heartbeats(running);
+    announceRunning(running);
 
     auto finish = [this, running] {
         running->finished = true;
@@ -339,7 +364,7 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     if (!got) {
         const bool missing = got.error().code == Error::Code::NotFound;
         if (missing)
-            (void)co_await cloud::markUpload(m_db, j.inputSha256, false);
+            (void)co_await cloud::markUpload(m_jobs, j.inputSha256, false);
         const QString why = missing ? QStringLiteral("the uploaded file is missing from the storage; submit it again")
                                     : QStringLiteral("the input could not be downloaded: ") + got.error().message;
         co_await failAttempt(*running, why, !missing);
@@ -351,7 +376,7 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     if (!sha || *sha != j.inputSha256) {
         // One analyst cannot poison another's input: the object goes, the next submission uploads it again.
         (void)co_await m_storage.del(inputKey);
-        (void)co_await cloud::markUpload(m_db, j.inputSha256, false);
+        (void)co_await cloud::markUpload(m_jobs, j.inputSha256, false);
         logLine("warning", "input_damaged",
                 {{QStringLiteral("job"), jobId}, {QStringLiteral("expected"), j.inputSha256}, {QStringLiteral("got"), sha ? *sha : QString()}});
         const QString why = QStringLiteral("the uploaded file was damaged; submit it again");
@@ -359,7 +384,7 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
         finish();
         co_return;
     }
-    if (auto marked = co_await cloud::markUpload(m_db, j.inputSha256, true); !marked)
+    if (auto marked = co_await cloud::markUpload(m_jobs, j.inputSha256, true); !marked)
         logLine("warning", "mark_upload_failed", {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), marked.error().message}});
 
     // The same pipeline as `finpipe-cli analyze`, on the spec the analyst submitted.
@@ -406,7 +431,12 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
             const QString why = QStringLiteral("the outputs could not be stored: ") + uploaded.error().message;
             co_await failAttempt(*running, why, true);
         } else if (!running->lost) {
+            // The outputs are stored: the slot is free for the next claim while this one completes.
+            m_running.erase(running);
+            ++m_completing;
+            poke();
             Result<void> done = co_await complete(running, *uploaded);
+            --m_completing;
             if (done) {
                 logLine("info", "job_succeeded",
                         {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("outputs"), int(uploaded->size())},

@@ -51,6 +51,7 @@ private:
     struct Running;
     QCoro::Task<> runOne(cloud::ClaimedJob job);
     QCoro::Task<> heartbeats(std::shared_ptr<Running> running);
+    QCoro::Task<> announceRunning(std::shared_ptr<Running> running);
     //! Reports a failed attempt; `retryable` errors go back to the queue while attempts remain.
     //! complete_job; asked again while the database cannot be reached.
     QCoro::Task<Result<void>> complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs);
@@ -60,10 +61,12 @@ private:
     void poke();
 
     WorkerOptions m_options;
-    cloud::pg::Connection m_db;
+    cloud::pg::Connection m_db;   //!< claims, LISTEN, registration
+    cloud::pg::Connection m_jobs; //!< the running jobs' writes: heartbeats, completions, failures
     cloud::s3::Client m_storage;
     QString m_workerId;
-    std::set<std::shared_ptr<Running>> m_running;
+    std::set<std::shared_ptr<Running>> m_running; //!< the jobs holding a slot
+    int m_completing = 0; //!< jobs whose outputs are stored, completing outside their slot
     bool m_stopping = false;
     cloud::WakeUp m_wake; //!< a job finished, a NOTIFY came, or the worker was told to stop
 };

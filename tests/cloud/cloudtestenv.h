@@ -43,7 +43,7 @@ inline QString loadCloudEnvironment()
     const QList<QByteArray> vars = p.readAllStandardOutput().split('\0');
     for (const QByteArray &v : vars) {
         const qsizetype eq = v.indexOf('=');
-        if (eq > 0 && (v.startsWith("FINPIPE_S3_") || v.startsWith("FINPIPE_DATABASE_URL")))
+        if (eq > 0 && (v.startsWith("FINPIPE_S3_") || v.startsWith("FINPIPE_DATABASE_URL") || v.startsWith("FINPIPE_TEST_PG_CA")))
             qputenv(v.left(eq).constData(), v.mid(eq + 1));
     }
     return {};

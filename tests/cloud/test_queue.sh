@@ -141,7 +141,18 @@ printf 'LISTEN finpipe_jobs;\n\\! touch %s\nSELECT pg_sleep(4.5);\n' "$WORK/list
 listener=$!
 for ((i = 0; i < 100; i++)); do [ -e "$WORK/listening" ] && break; sleep 0.1; done
 notified="$(submit notified)"
+# A claim and a completion commit without notifying (0004_quiet_commits.sql); the worker announces
+# the completion after it commits, in a transaction that does not wait for the disk.
+read -r job token <<<"$(claim "$w1")"
+expect_eq "(claimed the announced job)" "$notified" "$job"
+q "$WRK" "SELECT finpipe.complete_job(:'id', :'t', :'o')" -v id="$job" -v t="$token" -v o="$outputs" >/dev/null
+expect_eq "announcing gives the state announced" "succeeded" "$(q "$WRK" "SELECT finpipe.announce(:'id')" -v id="$job")"
+err="$(q_err "$ANA" "SELECT finpipe.announce(:'id')" -v id="$job")"
+expect_match "an analyst cannot announce" "permission denied" "$err"
 wait $listener || true
+notes="$(grep -o 'payload ".*"' "$WORK/notes" | grep -F "$notified" | sed 's/.*"state" : "\([a-z]*\)".*/\1/' | tr '\n' ' ')"
+expect_eq "the listener saw the submission and the announced completion, in order, and nothing else" \
+    "queued succeeded " "$notes"
 expect_match "a submission is announced with its id and state" \
     "Asynchronous notification \"finpipe_jobs\" with payload \"\\{\"id\" : \"$notified\", \"state\" : \"queued\"\\}\"" \
     "$(cat "$WORK/notes")"

@@ -65,7 +65,8 @@ private Q_SLOTS:
         const QString file = writeBigStationFile(m_tmp.filePath(QStringLiteral("stations_restart.csv")), 0);
         const QString id = submitted(m_ana, file);
         QVERIFY(!id.isEmpty());
-        WorkerProcess worker(m_worker, {QStringLiteral("--lease"), QStringLiteral("15")});
+        // A lease of 30 s (a heartbeat every 10 s) outlives a stop that takes a loaded machine 12 s.
+        WorkerProcess worker(m_worker, {QStringLiteral("--lease"), QStringLiteral("30")});
         QVERIFY2(worker.waitFor("claimed", id, 20000), worker.log().constData());
 
         // Down for two seconds in the middle of the job.

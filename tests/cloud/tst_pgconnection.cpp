@@ -6,8 +6,12 @@
 
 #include <QCoroSignal>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace finpipe;
 using namespace finpipe::cloud;
@@ -111,6 +115,51 @@ private Q_SLOTS:
         // The right password works.
         pg::Connection ok;
         QVERIFY(test::wait(ok.connect(url)));
+    }
+
+    void tlsWithVerifyFull()
+    {
+        // The test server's certificate names localhost and 127.0.0.1 and is signed by a CA made at
+        // each start (scripts/cloud-servers.sh): verify-full checks the chain and the name.
+        const QString ca = qEnvironmentVariable("FINPIPE_TEST_PG_CA");
+        QVERIFY2(QFileInfo(ca).isReadable(), "cloud-servers.sh env gave no FINPIPE_TEST_PG_CA");
+        const QString login = m_db.login(QStringLiteral("t_pg_tls"), QStringLiteral("finpipe_analyst"));
+        auto withTls = [&login](const QString &host, const QString &root) {
+            QUrl u(login);
+            u.setHost(host);
+            QUrlQuery q;
+            q.addQueryItem(QStringLiteral("sslmode"), QStringLiteral("verify-full"));
+            q.addQueryItem(QStringLiteral("sslrootcert"), root);
+            u.setQuery(q);
+            return u.toString(QUrl::FullyEncoded);
+        };
+        for (const QString &host : {QStringLiteral("localhost"), QStringLiteral("127.0.0.1")}) {
+            pg::Connection c;
+            auto r = test::wait(connectAndQuery(c, withTls(host, ca),
+                                                QStringLiteral("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()"), {}));
+            QVERIFY2(r, qPrintable(host + u' ' + (r ? QString() : r.error().toString())));
+            QCOMPARE(r->value(0, 0).toBool(), true);
+            QVERIFY2(r->value(0, 1).toString().startsWith(QLatin1String("TLSv1.")), qPrintable(r->value(0, 1).toString()));
+        }
+
+        // A CA that did not sign the server's certificate: refused, and said so without the password.
+        QTemporaryDir dir;
+        const QString otherCa = dir.filePath(QStringLiteral("other-ca.crt"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=someone else"),
+                       QStringLiteral("-keyout"), dir.filePath(QStringLiteral("k")), QStringLiteral("-out"), otherCa});
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        pg::Connection refused;
+        auto r = test::wait(refused.connect(withTls(QStringLiteral("localhost"), otherCa)));
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.startsWith(QLatin1String("the secure connection to the database at localhost:")),
+                 qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(QLatin1String("certificate")), qPrintable(r.error().message));
+        QVERIFY(pg::isCloudUnavailable(r.error()));
+        QVERIFY(!r.error().toString().contains(QUrl(login).password()));
     }
 
     void unreachableServerIsNamed()

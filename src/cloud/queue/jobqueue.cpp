@@ -159,6 +159,15 @@ QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString tok
     co_return r->scalar().toString();
 }
 
+QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job)
+{
+    const QVariantList p{job};
+    auto r = co_await sq(c, "SELECT finpipe.announce($1)::text", p);
+    if (!r)
+        co_return r.error();
+    co_return r->scalar().toString();
+}
+
 QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt)
 {
     const QVariantList p{job, attempt};
@@ -220,6 +229,15 @@ QCoro::Task<Result<void>> uploadStored(pg::Connection &c, QString sha256, QStrin
     if (!r)
         co_return r.error();
     co_return Result<void>();
+}
+
+QCoro::Task<Result<bool>> releaseUpload(pg::Connection &c, QString sha256, QString reservation)
+{
+    const QVariantList p{sha256, reservation};
+    auto r = co_await sq(c, "SELECT finpipe.release_upload($1, $2::uuid)", p);
+    if (!r)
+        co_return r.error();
+    co_return r->scalar().toBool();
 }
 
 QCoro::Task<Result<QString>> submitJob(pg::Connection &c, QString inputName, qint64 inputSize, QString sha256,

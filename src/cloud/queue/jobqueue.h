@@ -16,7 +16,8 @@ namespace pg {
 class Connection;
 }
 
-// The SQL interface of migrations/0001_queue.sql and 0002_presign.sql (docs/cloud-servers.md),
+// The SQL interface of migrations/0001_queue.sql, 0002_presign.sql, 0004_quiet_commits.sql and
+// 0005_release_upload.sql (docs/cloud-servers.md),
 // called with parameters only. Each function is one statement on the given connection.
 
 //! SQLSTATEs the queue functions raise.
@@ -66,6 +67,9 @@ QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString t
 QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString token, QList<OutputRecord> outputs);
 //! Gives the job's new state ("queued" for a retry, "failed", "cancelled").
 QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString token, QString error, bool retryable);
+//! Tells listeners the job's state after a claim, a completion or a final failure, which commit
+//! without notifying (0004_quiet_commits.sql); its transaction does not wait for the disk.
+QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job);
 //! Whether the job succeeded with the outputs of `attempt` (after a completion whose answer was lost).
 QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt);
 QCoro::Task<Result<void>> markUpload(pg::Connection &c, QString sha256, bool matches);
@@ -84,6 +88,9 @@ struct UploadTicket {
 };
 QCoro::Task<Result<UploadTicket>> presignUpload(pg::Connection &c, QString sha256, qint64 size, QString reservation);
 QCoro::Task<Result<void>> uploadStored(pg::Connection &c, QString sha256, QString reservation);
+//! Gives back a reservation whose upload failed, so that the next submission uploads at once
+//! (0005_release_upload.sql). Gives whether one was released.
+QCoro::Task<Result<bool>> releaseUpload(pg::Connection &c, QString sha256, QString reservation);
 QCoro::Task<Result<QString>> submitJob(pg::Connection &c, QString inputName, qint64 inputSize, QString sha256,
                                        QString datasetType, QByteArray detection, QByteArray mapping, QByteArray parameters);
 QCoro::Task<Result<QString>> cancelJob(pg::Connection &c, QString job);
