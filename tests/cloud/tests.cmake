@@ -37,3 +37,7 @@ finpipe_add_cloud_test(tst_cloud_restart slow)
 target_compile_definitions(tst_cloud_restart PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
 add_dependencies(tst_cloud_restart finpipe-worker)
 set_tests_properties(tst_cloud_restart PROPERTIES RUN_SERIAL TRUE)
+# Stops and starts the shared S3 endpoint: runs alone.
+finpipe_add_cloud_test(tst_cloud_storage_outage slow)
+target_compile_definitions(tst_cloud_storage_outage PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+set_tests_properties(tst_cloud_storage_outage PROPERTIES RUN_SERIAL TRUE)
