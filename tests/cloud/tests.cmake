@@ -41,3 +41,6 @@ set_tests_properties(tst_cloud_restart PROPERTIES RUN_SERIAL TRUE)
 finpipe_add_cloud_test(tst_cloud_storage_outage slow)
 target_compile_definitions(tst_cloud_storage_outage PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
 set_tests_properties(tst_cloud_storage_outage PROPERTIES RUN_SERIAL TRUE)
+# A hundred simultaneous submissions of one file (about a minute on two cores).
+finpipe_add_cloud_test(tst_cloud_crowd slow)
+target_compile_definitions(tst_cloud_crowd PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
