@@ -83,10 +83,12 @@ QCoro::Task<Result<PruneCounts>> prune(cloud::pg::Connection &db, cloud::s3::Cli
         }
     }
 
-    // Inputs no job uses any more, not seen for the same time and not being uploaded.
+    // Inputs and templates no job uses any more, not seen for the same time and not being uploaded.
     const QString unusedSql = QStringLiteral("SELECT sha256 FROM finpipe.uploads u WHERE last_seen < now() - make_interval(days => $1::int) "
                                              "AND coalesce(reserved_until, '-infinity') < now() "
-                                             "AND NOT EXISTS (SELECT 1 FROM finpipe.jobs j WHERE j.input_sha256 = u.sha256)");
+                                             "AND NOT EXISTS (SELECT 1 FROM finpipe.jobs j WHERE j.input_sha256 = u.sha256) "
+                                             "AND NOT EXISTS (SELECT 1 FROM finpipe.jobs j, jsonb_array_elements(j.parameters #> '{parameters,templates}') t "
+                                             "WHERE t->>'sha256' = u.sha256)");
     auto unused = co_await db.query(unusedSql, age);
     if (!unused)
         co_return unused.error();
@@ -95,7 +97,9 @@ QCoro::Task<Result<PruneCounts>> prune(cloud::pg::Connection &db, cloud::s3::Cli
         const QVariantList p{sha};
         // The row goes first (re-checked: a submission may have come meanwhile), then the object.
         const QString dropSql = QStringLiteral("DELETE FROM finpipe.uploads u WHERE sha256 = $1 AND NOT EXISTS "
-                                               "(SELECT 1 FROM finpipe.jobs j WHERE j.input_sha256 = u.sha256)");
+                                               "(SELECT 1 FROM finpipe.jobs j WHERE j.input_sha256 = u.sha256) AND NOT EXISTS "
+                                               "(SELECT 1 FROM finpipe.jobs j, jsonb_array_elements(j.parameters #> '{parameters,templates}') t "
+                                               "WHERE t->>'sha256' = u.sha256)");
         auto gone = co_await db.query(dropSql, p);
         if (!gone)
             co_return gone.error();

@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QSet>
 
 #include <unistd.h>
 
@@ -189,8 +190,14 @@ int runSubmit(const QStringList &args)
     if (!parsed)
         return usageError(cmd, parsed.error().message);
     jobs::JobSpec spec = *parsed;
-    if (!spec.params.templates.isEmpty())
-        return usageError(cmd, QStringLiteral("--template is not available for cloud jobs yet; use finpipe-cli analyze."));
+    // Templates travel by their hash like the input; the worker finds them by file name.
+    QSet<QString> templateNames;
+    for (const QString &t : std::as_const(spec.params.templates)) {
+        const QString name = QFileInfo(t).fileName();
+        if (templateNames.contains(name))
+            return usageError(cmd, QStringLiteral("two templates are named %1; rename one of them.").arg(name));
+        templateNames.insert(name);
+    }
     const bool json = parser.isSet(jsonOpt);
     const bool quiet = parser.isSet(quietOpt);
 
@@ -213,11 +220,30 @@ int runSubmit(const QStringList &args)
     if (!uploaded)
         return cloudFail(uploaded.error());
 
-    // The worker gets the spec without this computer's paths; it downloads the input by its hash.
+    // The templates are stored as inputs are (content-addressed, uploaded once).
+    const jobs::SpecPins pins = jobs::pinSpec(spec, rules.version());
+    for (const QString &t : std::as_const(spec.params.templates)) {
+        const QString templateSha = pins.templateSha256.value(t);
+        if (templateSha.isEmpty())
+            return fail(Error::make(Error::Code::NotFound, QStringLiteral("the template %1 cannot be read").arg(t)));
+        Result<bool> stored = runToEnd(uploadInput(**db, t, templateSha, QFileInfo(t).size()));
+        if (!stored)
+            return cloudFail(stored.error());
+    }
+
+    // The worker gets the spec without this computer's paths; it downloads the input and the
+    // templates by their hashes.
     jobs::JobSpec sent = spec;
     sent.inputPath = QFileInfo(file).fileName();
     sent.outputDir.clear();
-    const QByteArray parameters = jobs::jobSpecToJson(sent, jobs::pinSpec(sent, rules.version()));
+    jobs::SpecPins sentPins = pins;
+    sentPins.templateSha256.clear();
+    sent.params.templates.clear();
+    for (const QString &t : std::as_const(spec.params.templates)) {
+        sent.params.templates << QFileInfo(t).fileName();
+        sentPins.templateSha256.insert(QFileInfo(t).fileName(), pins.templateSha256.value(t));
+    }
+    const QByteArray parameters = jobs::jobSpecToJson(sent, sentPins);
     Result<QString> id = runToEnd(cloud::submitJob(**db, QFileInfo(file).fileName(), size, *sha, detected->datasetType,
                                                    QJsonDocument(detected->detection).toJson(QJsonDocument::Compact),
                                                    QJsonDocument(detected->mapping).toJson(QJsonDocument::Compact), parameters));

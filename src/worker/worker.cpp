@@ -406,6 +406,36 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     }
     jobs::JobSpec spec = pinned->spec;
     spec.inputPath = inputPath;
+    // Templates are stored like inputs (uploads/<sha256>) and checked the same way.
+    spec.params.templates.clear();
+    const QString templateDir = work.filePath(QStringLiteral("templates"));
+    for (const QString &name : std::as_const(pinned->spec.params.templates)) {
+        const QString templateSha = pinned->pins.templateSha256.value(name);
+        const QString local = QDir(templateDir).filePath(localInputName(name));
+        QDir().mkpath(templateDir);
+        Result<void> fetched = templateSha.isEmpty() ? Result<void>(Error::make(Error::Code::NotFound, QString()))
+                                                     : co_await m_storage.getFile(QStringLiteral("uploads/") + templateSha, local, false);
+        if (!fetched) {
+            const bool missing = fetched.error().code == Error::Code::NotFound;
+            const QString why = missing ? QStringLiteral("the template %1 is missing from the storage; submit the job again").arg(name)
+                                        : QStringLiteral("the template %1 could not be downloaded: %2").arg(name, fetched.error().message);
+            co_await failAttempt(*running, why, !missing);
+            finish();
+            co_return;
+        }
+        QFuture<Result<QString>> hashingTemplate = QtConcurrent::run([local] { return ingest::sha256File(local); });
+        Result<QString> templateGot = co_await hashingTemplate;
+        if (!templateGot || *templateGot != templateSha) {
+            (void)co_await m_storage.del(QStringLiteral("uploads/") + templateSha);
+            (void)co_await cloud::markUpload(m_jobs, templateSha, false);
+            const QString why = QStringLiteral("the uploaded template %1 was damaged; submit the job again").arg(name);
+            co_await failAttempt(*running, why, false);
+            finish();
+            co_return;
+        }
+        (void)co_await cloud::markUpload(m_jobs, templateSha, true);
+        spec.params.templates << local;
+    }
     spec.outputDir = work.filePath(QStringLiteral("out"));
     Feedback *feedback = &running->feedback;
     QFuture<Result<jobs::Manifest>> analysing = QtConcurrent::run([spec, feedback] { return runGuarded(spec, feedback); });

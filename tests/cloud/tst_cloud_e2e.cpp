@@ -200,6 +200,48 @@ private Q_SLOTS:
         QCOMPARE(m.value(u"dataset").toObject().value(u"type").toString(), QStringLiteral("generic_table"));
     }
 
+    void templatesTravelWithTheJob()
+    {
+        // --template files are stored by their hash like the input; the worker downloads, checks
+        // and applies them: the same outputs as a local run with the same templates.
+        const QString input = seedPath(QStringLiteral("raw_data.xlsx"));
+        const QStringList flags{QStringLiteral("--template"), seedPath(QStringLiteral("ct_analysis_template.xlsx")),
+                                QStringLiteral("--template"), seedPath(QStringLiteral("tus_analysis_template.xlsx"))};
+        const QString id = submit(input, flags);
+        QVERIFY(!id.isEmpty());
+        const Run w = workerOnce();
+        QVERIFY2(w.exitCode == 0 && w.err.contains("\"event\":\"job_succeeded\""), qPrintable(describe(w)));
+        const QString cloudDir = m_tmp.filePath(QStringLiteral("templates-cloud"));
+        const Run dl = cli({QStringLiteral("download"), id, QStringLiteral("--to"), cloudDir}, m_ana);
+        QVERIFY2(dl.exitCode == 0, qPrintable(describe(dl)));
+        const QString localDir = m_tmp.filePath(QStringLiteral("templates-local"));
+        const CliRun local = runCli(QStringList{QStringLiteral("analyze"), input, QStringLiteral("--out"), localDir, QStringLiteral("--quiet")} + flags);
+        QCOMPARE(local.exitCode, 0);
+        const QStringList cloudFiles = QDir(cloudDir).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(cloudFiles, QDir(localDir).entryList(QDir::Files, QDir::Name));
+        int compared = 0;
+        for (const QString &name : cloudFiles)
+            if (name.endsWith(QStringLiteral(".csv")) || name.endsWith(QStringLiteral(".html"))) {
+                QVERIFY2(readAll(QDir(cloudDir).filePath(name)) == readAll(QDir(localDir).filePath(name)), qPrintable(name));
+                ++compared;
+            }
+        QVERIFY(compared >= 4);
+        // The templates were applied (the manifest names them as the local run does).
+        const QJsonObject m = QJsonDocument::fromJson(readAll(QDir(cloudDir).filePath(QStringLiteral("manifest.json")))).object();
+        const QJsonObject lm = QJsonDocument::fromJson(readAll(QDir(localDir).filePath(QStringLiteral("manifest.json")))).object();
+        QCOMPARE(m.value(u"analysis"), lm.value(u"analysis"));
+        QVERIFY2(QJsonDocument(m).toJson().contains("ct_analysis_template"), QJsonDocument(m).toJson().constData());
+
+        // Two templates of one name cannot be told apart on the worker: refused before anything is sent.
+        const QString copy = m_tmp.filePath(QStringLiteral("other/ct_analysis_template.xlsx"));
+        QDir().mkpath(QFileInfo(copy).path());
+        QVERIFY(QFile::copy(seedPath(QStringLiteral("ct_analysis_template.xlsx")), copy));
+        const Run twice = cli({QStringLiteral("submit"), input, QStringLiteral("--template"), seedPath(QStringLiteral("ct_analysis_template.xlsx")),
+                               QStringLiteral("--template"), copy}, m_ana);
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(twice.err.contains("two templates are named ct_analysis_template.xlsx"), twice.err.constData());
+    }
+
     void sameFileIsUploadedOnce()
     {
         const QString input = seedPath(QStringLiteral("raw_data.xlsx"));
