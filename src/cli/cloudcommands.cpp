@@ -4,6 +4,7 @@
 
 #include "cloud/pg/conninfo.h"
 #include "cloud/pg/migrator.h"
+#include "cloud/queue/connectioncheck.h"
 #include "cloud/queue/jobqueue.h"
 #include "cloud/s3/settings.h"
 #include "cloud/s3/transfer.h"
@@ -432,20 +433,72 @@ int runMigrate(const QStringList &args)
     return migrateWith(**db, parser.isSet(quietOpt));
 }
 
+namespace {
+
+//! `cloud check`: the steps of cloud::checkConnection, one line each.
+int checkCloud(bool json, bool quiet)
+{
+    const QString url = qEnvironmentVariable("FINPIPE_DATABASE_URL");
+    if (url.isEmpty())
+        return fail(Error::make(Error::Code::Usage, QStringLiteral("FINPIPE_DATABASE_URL is not set")));
+    QNetworkAccessManager nam;
+    const cloud::ConnectionReport report = runToEnd(cloud::checkConnection(url, nam));
+    if (json) {
+        QJsonArray steps;
+        for (const cloud::CheckStep &s : report.steps) {
+            const char *status = s.status == cloud::CheckStep::Status::Passed   ? "passed"
+                                 : s.status == cloud::CheckStep::Status::Failed ? "failed"
+                                                                                : "not_run";
+            steps.append(QJsonObject{{QStringLiteral("title"), s.title},
+                                     {QStringLiteral("status"), QString::fromLatin1(status)},
+                                     {QStringLiteral("detail"), s.detail},
+                                     {QStringLiteral("advice"), s.advice}});
+        }
+        out() << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ok"), report.ok()}, {QStringLiteral("steps"), steps}})
+                                       .toJson(QJsonDocument::Compact))
+              << Qt::endl;
+    } else if (!quiet || !report.ok()) {
+        for (const cloud::CheckStep &s : report.steps) {
+            switch (s.status) {
+            case cloud::CheckStep::Status::Passed:
+                out() << "ok    " << s.title << ": " << s.detail << Qt::endl;
+                break;
+            case cloud::CheckStep::Status::Failed:
+                out() << "FAIL  " << s.title << ": " << s.detail << Qt::endl << "      What to do: " << s.advice << '.' << Qt::endl;
+                break;
+            case cloud::CheckStep::Status::NotRun:
+                out() << "-     " << s.title << " (not checked)" << Qt::endl;
+                break;
+            }
+        }
+    }
+    return report.ok() ? Ok : CloudUnavailable;
+}
+
+} // namespace
+
 int runCloud(const QStringList &args)
 {
     const QString cmd = QStringLiteral("cloud");
     QCommandLineParser parser;
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print nothing on success."));
     parser.addOption(quietOpt);
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("'cloud check': print the steps as JSON."));
+    parser.addOption(jsonOpt);
     if (auto done = parse(parser, cmd, args,
                           QStringLiteral("'cloud init': apply the migrations and store (or rotate) the storage settings from "
                                          "FINPIPE_S3_ENDPOINT, _REGION, _BUCKET, _ACCESS_KEY, _SECRET_KEY and _PATH_STYLE. Run "
-                                         "it as the database's administrator."),
-                          1, QStringLiteral("init")))
+                                         "it as the database's administrator.\n'cloud check': check an analyst's "
+                                         "FINPIPE_DATABASE_URL step by step (the server answers, the login works, the finpipe "
+                                         "tables are there and up to date, the login may submit, the storage answers a link the "
+                                         "database signed) and say what to do about the first step that fails; exit 8 when one "
+                                         "fails."),
+                          1, QStringLiteral("init|check")))
         return *done;
+    if (parser.positionalArguments().first() == u"check")
+        return checkCloud(parser.isSet(jsonOpt), parser.isSet(quietOpt));
     if (parser.positionalArguments().first() != u"init")
-        return usageError(cmd, QStringLiteral("the only cloud command is 'cloud init'."));
+        return usageError(cmd, QStringLiteral("the cloud commands are 'cloud init' and 'cloud check'."));
     Result<cloud::s3::Settings> storage = cloud::s3::Settings::fromEnvironment();
     if (!storage)
         return fail(storage.error());

@@ -16,8 +16,15 @@ expect_eq "secrets are readable by their owner only" "600 600 600" \
     "$(stat -c %a "$CLOUD_DIR"/secrets/* | paste -sd' ')"
 expect_eq "the secrets folder too" "700" "$(stat -c %a "$CLOUD_DIR/secrets")"
 expect_eq "env names every setting" \
-    "FINPIPE_DATABASE_URL FINPIPE_S3_ACCESS_KEY FINPIPE_S3_BUCKET FINPIPE_S3_ENDPOINT FINPIPE_S3_PATH_STYLE FINPIPE_S3_REGION FINPIPE_S3_SECRET_KEY" \
+    "FINPIPE_DATABASE_URL FINPIPE_S3_ACCESS_KEY FINPIPE_S3_BUCKET FINPIPE_S3_ENDPOINT FINPIPE_S3_PATH_STYLE FINPIPE_S3_REGION FINPIPE_S3_SECRET_KEY FINPIPE_TEST_PG_CA" \
     "$(bash "$script" env "$CLOUD_DIR" | sed -n 's/^export \([A-Z0-9_]*\)=.*/\1/p' | sort | paste -sd' ')"
+# TLS: the server's certificate is issued for localhost and 127.0.0.1 by the CA env names, whose
+# key was deleted; the server's key is the postgres user's alone.
+expect_eq "the TLS CA is there without its key" "yes no" \
+    "$([ -s "$CLOUD_DIR/tls/ca.crt" ] && echo yes || echo no) $([ -e "$CLOUD_DIR/tls/ca.key" ] && echo yes || echo no)"
+expect_eq "the server's certificate verifies against it, for localhost and 127.0.0.1" "OK OK" \
+    "$(for n in localhost 127.0.0.1; do openssl verify -CAfile "$CLOUD_DIR/tls/ca.crt" $([ $n = localhost ] && echo -verify_hostname $n || echo -verify_ip $n) "$CLOUD_DIR/pg/data/server.crt" 2>&1 | sed -n 's/.*: \(OK\)$/\1/p'; done | paste -sd' ')"
+expect_eq "the server's key is private to postgres" "600 postgres" "$(stat -c '%a %U' "$CLOUD_DIR/pg/data/server.key")"
 
 # Listening sockets, from /proc/net/tcp{,6} (state 0A): every port of ours on 127.0.0.1 only.
 pg_port="${PG_HOSTPORT##*:}"

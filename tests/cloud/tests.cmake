@@ -26,6 +26,7 @@ endfunction()
 
 finpipe_add_cloud_test(tst_pgconnection)
 finpipe_add_cloud_test(tst_s3client)
+finpipe_add_cloud_test(tst_cloud_check)
 finpipe_add_cloud_test(tst_cloud_e2e)
 target_compile_definitions(tst_cloud_e2e PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
 add_dependencies(tst_cloud_e2e finpipe-worker)

@@ -242,6 +242,24 @@ private Q_SLOTS:
         QVERIFY2(twice.err.contains("two templates are named ct_analysis_template.xlsx"), twice.err.constData());
     }
 
+    void cloudCheckFromTheCli()
+    {
+        const Run ok = cli({QStringLiteral("cloud"), QStringLiteral("check")}, m_ana);
+        QVERIFY2(ok.exitCode == 0, qPrintable(describe(ok)));
+        QCOMPARE(ok.out.count("\nok    ") + (ok.out.startsWith("ok    ") ? 1 : 0), 5);
+        QVERIFY(ok.out.contains("ok    The storage answers: "));
+        const Run json = cli({QStringLiteral("cloud"), QStringLiteral("check"), QStringLiteral("--json")}, m_ana);
+        QCOMPARE(json.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(json.out).object().value(u"ok").toBool(), true);
+        QUrl wrong(m_ana);
+        wrong.setPassword(QStringLiteral("WrongPw123"));
+        const Run refused = cli({QStringLiteral("cloud"), QStringLiteral("check")}, wrong.toString(QUrl::FullyEncoded));
+        QCOMPARE(refused.exitCode, 8);
+        QVERIFY2(refused.out.contains("FAIL  Your login works: the database refused the password for user t_e2e_ana"), refused.out.constData());
+        QVERIFY(refused.out.contains("What to do: check your user name and password."));
+        QVERIFY(!refused.out.contains("WrongPw123") && !refused.err.contains("WrongPw123"));
+    }
+
     void sameFileIsUploadedOnce()
     {
         const QString input = seedPath(QStringLiteral("raw_data.xlsx"));
