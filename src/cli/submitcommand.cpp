@@ -5,22 +5,18 @@
 
 #include "cloud/pg/conninfo.h"
 #include "cloud/queue/jobqueue.h"
-#include "cloud/s3/transfer.h"
+#include "cloud/queue/submission.h"
 #include "detect/detection.h"
 #include "detect/override.h"
 #include "detect/rules.h"
-#include "ingest/sha256.h"
-#include "jobs/jobspecjson.h"
 
 #include "cloud/common/wakeup.h"
-#include <QCoroTimer>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QSet>
 
 #include <unistd.h>
 
@@ -68,58 +64,6 @@ Result<Detected> detectHere(const jobs::JobSpec &spec, const detect::Rules &rule
                                 {QStringLiteral("chosen_by_analyst"), bool(spec.choice)},
                                 {QStringLiteral("rules_version"), d->rulesVersion}};
     return out;
-}
-
-//! Uploads the input as the database directs: PUT through the issued link, or nothing when the
-//! bucket has it, or wait while another submission uploads the same bytes.
-QCoro::Task<Result<bool>> uploadInput(cloud::pg::Connection &db, QString path, QString sha256, qint64 size)
-{
-    QNetworkAccessManager nam;
-    QString reservation;
-    int failures = 0;
-    int collisions = 0;
-    for (int round = 0; round < 1200; ++round) {
-        Result<cloud::UploadTicket> ticket = co_await cloud::presignUpload(db, sha256, size, reservation);
-        if (!ticket && cloud::pg::sqlState(ticket.error()) == u"23505" && ++collisions <= 5) {
-            // Simultaneous first submissions of one file could collide in presign_upload's insert
-            // (unique_violation on uploads.storage_key, which its ON CONFLICT does not arbitrate)
-            // in a database migrated before 0003, which drops that constraint: asking again finds
-            // the other's row.
-            co_await QCoro::sleepFor(std::chrono::milliseconds(50 * collisions));
-            continue;
-        }
-        if (!ticket)
-            co_return ticket.error();
-        if (ticket->state == u"stored")
-            co_return false;
-        if (ticket->state == u"uploading") {
-            co_await QCoro::sleepFor(std::chrono::milliseconds(500));
-            continue;
-        }
-        reservation = ticket->reservation;
-        const QUrl link = QUrl::fromEncoded(ticket->url.toUtf8());
-        Result<void> put = co_await cloud::s3::putFileToUrl(nam, link, path);
-        if (!put) {
-            // A dropped connection or a storage error is tried again (with a fresh link under the
-            // same reservation) twice; a refused link is not.
-            const bool refused = put.error().detail.startsWith(QLatin1String("HTTP 40"));
-            if (refused || ++failures >= 3) {
-                // The next submission of this file must not wait for our reservation to lapse.
-                // (When the database is away too, the reservation lapses with its link.)
-                (void)co_await cloud::releaseUpload(db, sha256, reservation);
-                Error e = put.error();
-                e.message = QStringLiteral("the upload failed, nothing was submitted: ") + e.message;
-                co_return e;
-            }
-            co_await QCoro::sleepFor(std::chrono::milliseconds(1000 * failures));
-            continue;
-        }
-        if (auto stored = co_await cloud::uploadStored(db, sha256, reservation); !stored)
-            co_return stored.error();
-        co_return true;
-    }
-    co_return Error::make(Error::Code::Failed, QStringLiteral("another submission of the same file has been uploading it for "
-                                                              "ten minutes; try again later"));
 }
 
 //! Waits for the job's final state, printing progress on a terminal; LISTENs so that every change is
@@ -190,14 +134,8 @@ int runSubmit(const QStringList &args)
     if (!parsed)
         return usageError(cmd, parsed.error().message);
     jobs::JobSpec spec = *parsed;
-    // Templates travel by their hash like the input; the worker finds them by file name.
-    QSet<QString> templateNames;
-    for (const QString &t : std::as_const(spec.params.templates)) {
-        const QString name = QFileInfo(t).fileName();
-        if (templateNames.contains(name))
-            return usageError(cmd, QStringLiteral("two templates are named %1; rename one of them.").arg(name));
-        templateNames.insert(name);
-    }
+    if (Result<void> names = cloud::checkTemplateNames(spec.params.templates); !names)
+        return usageError(cmd, names.error().message);
     const bool json = parser.isSet(jsonOpt);
     const bool quiet = parser.isSet(quietOpt);
 
@@ -208,50 +146,29 @@ int runSubmit(const QStringList &args)
     Result<Detected> detected = detectHere(spec, rules);
     if (!detected)
         return fail(detected.error());
-    Result<QString> sha = ingest::sha256File(file);
-    if (!sha)
-        return fail(sha.error());
-    const qint64 size = QFileInfo(file).size();
-
     auto db = connectDatabase();
     if (!db)
         return cloudFail(db.error());
-    Result<bool> uploaded = runToEnd(uploadInput(**db, file, *sha, size));
-    if (!uploaded)
-        return cloudFail(uploaded.error());
-
-    // The templates are stored as inputs are (content-addressed, uploaded once).
-    const jobs::SpecPins pins = jobs::pinSpec(spec, rules.version());
-    for (const QString &t : std::as_const(spec.params.templates)) {
-        const QString templateSha = pins.templateSha256.value(t);
-        if (templateSha.isEmpty())
-            return fail(Error::make(Error::Code::NotFound, QStringLiteral("the template %1 cannot be read").arg(t)));
-        Result<bool> stored = runToEnd(uploadInput(**db, t, templateSha, QFileInfo(t).size()));
-        if (!stored)
-            return cloudFail(stored.error());
+    cloud::Submission submission;
+    submission.spec = spec;
+    submission.rulesVersion = rules.version();
+    submission.datasetType = detected->datasetType;
+    submission.detection = QJsonDocument(detected->detection).toJson(QJsonDocument::Compact);
+    submission.mapping = QJsonDocument(detected->mapping).toJson(QJsonDocument::Compact);
+    QNetworkAccessManager nam;
+    Result<cloud::Submitted> submitted = runToEnd(cloud::submitToCloud(**db, nam, submission));
+    if (!submitted) {
+        if (submitted.error().code == Error::Code::Usage)
+            return usageError(cmd, submitted.error().message);
+        if (submitted.error().code == Error::Code::NotFound || submitted.error().code == Error::Code::Unreadable)
+            return fail(submitted.error());
+        return cloudFail(submitted.error());
     }
-
-    // The worker gets the spec without this computer's paths; it downloads the input and the
-    // templates by their hashes.
-    jobs::JobSpec sent = spec;
-    sent.inputPath = QFileInfo(file).fileName();
-    sent.outputDir.clear();
-    jobs::SpecPins sentPins = pins;
-    sentPins.templateSha256.clear();
-    sent.params.templates.clear();
-    for (const QString &t : std::as_const(spec.params.templates)) {
-        sent.params.templates << QFileInfo(t).fileName();
-        sentPins.templateSha256.insert(QFileInfo(t).fileName(), pins.templateSha256.value(t));
-    }
-    const QByteArray parameters = jobs::jobSpecToJson(sent, sentPins);
-    Result<QString> id = runToEnd(cloud::submitJob(**db, QFileInfo(file).fileName(), size, *sha, detected->datasetType,
-                                                   QJsonDocument(detected->detection).toJson(QJsonDocument::Compact),
-                                                   QJsonDocument(detected->mapping).toJson(QJsonDocument::Compact), parameters));
-    if (!id)
-        return cloudFail(id.error());
+    const QString *id = &submitted->jobId;
+    const bool uploadedNow = submitted->uploaded;
     if (!json && !quiet)
         out() << "Submitted " << QFileInfo(file).fileName() << " as job " << *id << " (" << detected->datasetType << ", "
-              << (*uploaded ? "uploaded" : "already in the storage") << ")." << Qt::endl;
+              << (uploadedNow ? "uploaded" : "already in the storage") << ")." << Qt::endl;
     else if (quiet && !json)
         out() << *id << Qt::endl;
     if (!parser.isSet(waitOpt)) {

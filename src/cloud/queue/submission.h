@@ -1,0 +1,45 @@
+#pragma once
+
+#include "common/result.h"
+#include "jobs/pipeline.h"
+
+#include <QByteArray>
+#include <QCoroTask>
+#include <QString>
+#include <QStringList>
+
+class QNetworkAccessManager;
+
+namespace finpipe::cloud {
+
+namespace pg {
+class Connection;
+}
+
+//! What an analyst submits: the job as `finpipe-cli analyze` would run it here (the spec's input
+//! and templates are local files), with detection's answer.
+struct Submission {
+    jobs::JobSpec spec;
+    QString rulesVersion;
+    QString datasetType;
+    QByteArray detection; //!< JSON object
+    QByteArray mapping;   //!< JSON object
+};
+
+struct Submitted {
+    QString jobId;
+    bool uploaded = false; //!< the input was sent now (not already in the storage)
+};
+
+//! Two templates of one file name cannot be told apart on a worker: a Usage error names them.
+Result<void> checkTemplateNames(const QStringList &templates);
+
+//! Stores the input and every template by their SHA-256 through PUT links the database issues —
+//! nothing is sent for bytes the storage already holds, and while another submission uploads the
+//! same bytes this one waits — then queues the job with the spec stripped of this computer's paths
+//! (the worker finds the input and templates by their hashes). A failed upload is tried twice more
+//! and then gives its reservation back. Errors: Usage (two templates of one name), NotFound or
+//! Unreadable (a local file), otherwise the cloud's.
+QCoro::Task<Result<Submitted>> submitToCloud(pg::Connection &db, QNetworkAccessManager &nam, Submission submission);
+
+} // namespace finpipe::cloud
