@@ -5,12 +5,9 @@
 #include "testutil.h"
 #include "workerprocess.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <memory>
-#include <vector>
 
 using namespace finpipe;
 using namespace finpipe::test;
@@ -41,22 +38,10 @@ private Q_SLOTS:
         QStringList logins;
         for (int a = 0; a < kAnalysts; ++a)
             logins << m_db.login(QStringLiteral("t_crowd_ana%1").arg(a), QStringLiteral("finpipe_analyst"));
-        std::vector<std::unique_ptr<QProcess>> runs;
-        for (int i = 0; i < kSubmissions; ++i) {
-            runs.push_back(std::make_unique<QProcess>());
-            runs.back()->setProcessEnvironment(envWith(logins.at(i % kAnalysts), false));
-            runs.back()->start(kCliPath, {QStringLiteral("submit"), file});
-        }
-        int uploaded = 0, stored = 0;
-        for (auto &p : runs) {
-            QVERIFY(p->waitForFinished(300000));
-            const QByteArray out = p->readAllStandardOutput();
-            QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
-            uploaded += out.contains(", uploaded).") ? 1 : 0;
-            stored += out.contains("already in the storage") ? 1 : 0;
-        }
-        QCOMPARE(uploaded, 1);
-        QCOMPARE(stored, kSubmissions - 1);
+        const SubmittedTogether together = submitTogether(file, logins, kSubmissions);
+        QVERIFY2(together.failure.isEmpty(), qPrintable(together.failure));
+        QCOMPARE(together.uploaded, 1);
+        QCOMPARE(together.stored, kSubmissions - 1);
 
         cloud::pg::Connection admin;
         QVERIFY(wait(admin.connect(m_db.admin)));

@@ -274,23 +274,10 @@ private Q_SLOTS:
         // Ten analysts' submissions of one new file at the same moment: one upload, ten jobs.
         const QByteArray csv = readAll(seedPath(QStringLiteral("fintech_sales.csv"))) + "\n\n";
         const QString file = writeFixture(m_tmp.filePath(QStringLiteral("sales_together.csv")), csv);
-        const QProcessEnvironment env = envWith(m_ana, false);
-        std::vector<std::unique_ptr<QProcess>> runs;
-        for (int i = 0; i < 10; ++i) {
-            runs.push_back(std::make_unique<QProcess>());
-            runs.back()->setProcessEnvironment(env);
-            runs.back()->start(kCliPath, {QStringLiteral("submit"), file});
-        }
-        int uploaded = 0, stored = 0;
-        for (auto &p : runs) {
-            QVERIFY(p->waitForFinished(120000));
-            const QByteArray out = p->readAllStandardOutput();
-            QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
-            uploaded += out.contains(", uploaded).") ? 1 : 0;
-            stored += out.contains("already in the storage") ? 1 : 0;
-        }
-        QCOMPARE(uploaded, 1);
-        QCOMPARE(stored, 9);
+        const SubmittedTogether together = submitTogether(file, {m_ana}, 10);
+        QVERIFY2(together.failure.isEmpty(), qPrintable(together.failure));
+        QCOMPARE(together.uploaded, 1);
+        QCOMPARE(together.stored, 9);
         const Run w = workerOnce();
         QVERIFY2(w.exitCode == 0, qPrintable(describe(w)));
         QCOMPARE(w.err.count("\"event\":\"job_succeeded\""), 10);

@@ -1,7 +1,7 @@
 #pragma once
 
 // Shared by the C++ cloud tests that run finpipe-worker and finpipe-cli as processes: their
-// environment, a submission, a large input, and a worker whose JSON log is watched.
+// environment, a submission (or many at once), a large input, and a worker whose JSON log is watched.
 #include "testutil.h"
 
 #include <QDate>
@@ -10,8 +10,11 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QStringList>
 
 #include <csignal>
+#include <memory>
+#include <vector>
 
 namespace finpipe::test {
 
@@ -121,6 +124,33 @@ inline QString submitted(const QString &analyst, const QString &file)
     if (p.exitCode() != 0)
         qWarning("submit: %s %s", out.constData(), p.readAllStandardError().constData());
     return QJsonDocument::fromJson(out).object().value(u"job_id").toString();
+}
+
+//! `n` simultaneous `finpipe-cli submit FILE`s, the i-th under logins[i % size]: how many uploaded
+//! the file and how many found it stored, or the first failure's error text.
+struct SubmittedTogether {
+    int uploaded = 0;
+    int stored = 0;
+    QString failure;
+};
+inline SubmittedTogether submitTogether(const QString &file, const QStringList &logins, int n)
+{
+    std::vector<std::unique_ptr<QProcess>> runs;
+    for (int i = 0; i < n; ++i) {
+        runs.push_back(std::make_unique<QProcess>());
+        runs.back()->setProcessEnvironment(envWith(logins.at(i % logins.size()), false));
+        runs.back()->start(kCliPath, {QStringLiteral("submit"), file});
+    }
+    SubmittedTogether outcome;
+    for (auto &p : runs) {
+        const bool finished = p->waitForFinished(300000);
+        const QByteArray out = p->readAllStandardOutput();
+        if ((!finished || p->exitCode() != 0) && outcome.failure.isEmpty())
+            outcome.failure = finished ? QString::fromUtf8(p->readAllStandardError()) : QStringLiteral("a submission did not end");
+        outcome.uploaded += out.contains(", uploaded).") ? 1 : 0;
+        outcome.stored += out.contains("already in the storage") ? 1 : 0;
+    }
+    return outcome;
 }
 
 } // namespace finpipe::test
