@@ -30,9 +30,15 @@ T wait(QCoro::Task<T> &&task)
 //! The servers' settings (FINPIPE_DATABASE_URL and FINPIPE_S3_*), as `cloud-servers.sh env` prints
 //! them; put into this process's environment too, so that programs it starts inherit them.
 //! Returns an error text when the servers are not running.
+//! Where scripts/cloud-servers.sh keeps the test servers (CTest's fixture sets FINPIPE_CLOUD_DIR).
+inline QString cloudServersDir()
+{
+    return qEnvironmentVariable("FINPIPE_CLOUD_DIR", QStringLiteral(FINPIPE_SOURCE_DIR "/build/cloud-servers"));
+}
+
 inline QString loadCloudEnvironment()
 {
-    const QString dir = qEnvironmentVariable("FINPIPE_CLOUD_DIR", QStringLiteral(FINPIPE_SOURCE_DIR "/build/cloud-servers"));
+    const QString dir = cloudServersDir();
     QProcess p;
     p.start(QStringLiteral("bash"),
             {QStringLiteral("-c"), QStringLiteral("eval \"$(bash \"$1\" env \"$2\")\" && env -0"), QStringLiteral("bash"),

@@ -23,17 +23,12 @@ namespace {
 // Where scripts/cloud-servers.sh keeps the server (Debian's PostgreSQL 15, run as postgres).
 const QString kPgCtl = QStringLiteral("/usr/lib/postgresql/15/bin/pg_ctl");
 
-QString cloudDir()
-{
-    return qEnvironmentVariable("FINPIPE_CLOUD_DIR", QStringLiteral(FINPIPE_SOURCE_DIR "/build/cloud-servers"));
-}
-
 bool pgCtl(const QStringList &args)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::ForwardedChannels);
     p.start(QStringLiteral("runuser"), QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), kPgCtl,
-                                                   QStringLiteral("-D"), cloudDir() + QStringLiteral("/pg/data")}
+                                                   QStringLiteral("-D"), cloudServersDir() + QStringLiteral("/pg/data")}
                                            + args);
     return p.waitForFinished(60000) && p.exitCode() == 0;
 }
@@ -73,7 +68,7 @@ private Q_SLOTS:
         QVERIFY(pgCtl({QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("30"),
                        QStringLiteral("stop")}));
         QTest::qWait(2000);
-        QVERIFY(pgCtl({QStringLiteral("-l"), cloudDir() + QStringLiteral("/log/postgresql.log"), QStringLiteral("-w"),
+        QVERIFY(pgCtl({QStringLiteral("-l"), cloudServersDir() + QStringLiteral("/log/postgresql.log"), QStringLiteral("-w"),
                        QStringLiteral("-t"), QStringLiteral("30"), QStringLiteral("start")}));
         QVERIFY2(worker.waitFor("database_reconnected", {}, 30000), worker.log().constData());
         QVERIFY2(worker.log().contains("\"event\":\"database_lost\""), worker.log().constData());

@@ -22,16 +22,11 @@ using namespace finpipe::test;
 
 namespace {
 
-QString cloudDir()
-{
-    return qEnvironmentVariable("FINPIPE_CLOUD_DIR", QStringLiteral(FINPIPE_SOURCE_DIR "/build/cloud-servers"));
-}
-
 bool servers(const QString &command)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::ForwardedChannels);
-    p.start(QStringLiteral("bash"), {QStringLiteral(FINPIPE_SOURCE_DIR "/scripts/cloud-servers.sh"), command, cloudDir()});
+    p.start(QStringLiteral("bash"), {QStringLiteral(FINPIPE_SOURCE_DIR "/scripts/cloud-servers.sh"), command, cloudServersDir()});
     return p.waitForFinished(60000) && p.exitCode() == 0;
 }
 
