@@ -1,6 +1,7 @@
 #include "lineaccount.h"
 
 #include "analysis/qualitylog.h"
+#include "common/humannumbers.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -169,7 +170,7 @@ void addSkippedRows(const std::vector<LineAccountingSink::SkipReasonCount> &byRe
                                            : QStringLiteral("rows the analysis could not use; listed with this "
                                                             "reason in audit_lineage.csv"))});
         parts << QStringLiteral("%1 × %2 (row%3 %4)")
-                     .arg(r.count)
+                     .arg(groupedInteger(r.count))
                      .arg(r.reason, r.count == 1 ? QString() : QStringLiteral("s"), examples);
     }
     // The check that ties it together, first in the table: every row read is used or skipped.
@@ -197,8 +198,7 @@ void addSkippedRows(const std::vector<LineAccountingSink::SkipReasonCount> &byRe
     result.alerts << analysis::QualityAlert{
         problem ? analysis::QualityAlert::Severity::Warning : analysis::QualityAlert::Severity::Info,
         QStringLiteral("%1 of %2 row%3 %4 skipped: %5.")
-            .arg(skippedByAnalysis)
-            .arg(rowsRead)
+            .arg(groupedInteger(skippedByAnalysis), groupedInteger(rowsRead))
             .arg(rowsRead == 1 ? QString() : QStringLiteral("s"))
             .arg(skippedByAnalysis == 1 ? QStringLiteral("was") : QStringLiteral("were"))
             .arg(parts.join(QStringLiteral("; ")))};
