@@ -527,7 +527,8 @@
             value: function (self, v) { return v === null || v === undefined ? '—' : formatStyled(v, p.style); }
           }],
           axes: [
-            { stroke: muted, font: axisFont, size: 26, grid: { stroke: gridC, width: 1 }, ticks: { show: false } },
+            // Two-line time labels ("Jan" over "2021") need the room.
+            { stroke: muted, font: axisFont, size: 38, grid: { stroke: gridC, width: 1 }, ticks: { show: false } },
             { stroke: muted, font: axisFont, size: axisSize, grid: { stroke: gridC, width: 1 }, ticks: { show: false },
               values: function (self, splits) { return splits.map(function (v) { return formatCompact(v); }); } }
           ]
@@ -708,7 +709,10 @@
       charts.forEach(function (c) { ro.observe(c.host); });
     }
     // Canvas charts hold their colours: redraw them when the system or the forced theme changes.
-    var onTheme = function () { charts.forEach(function (c) { c.rebuild(); }); };
+    var onTheme = function () {
+      charts.forEach(function (c) { c.rebuild(); });
+      if (statusBox) statusBox.setAttribute('data-theme', cssVar('--theme') || 'light');
+    };
     if (window.matchMedia) {
       var mq = window.matchMedia('(prefers-color-scheme: dark)');
       if (mq.addEventListener) mq.addEventListener('change', onTheme); else if (mq.addListener) mq.addListener(onTheme);
@@ -737,6 +741,8 @@
     if (typeof uPlot === 'undefined') throw new Error('the chart library is missing from this page');
     main();
     setStatus('ok', 'ok');
+    // The theme the page drew in (light or dark), for the browser checks and for people asking.
+    if (statusBox) statusBox.setAttribute('data-theme', cssVar('--theme') || 'light');
   } catch (e) {
     setStatus('error', 'The dashboard could not be drawn: ' + (e && e.message ? e.message : e));
     if (window.console) console.error(e);

@@ -545,7 +545,16 @@ private Q_SLOTS:
         const QString path = qEnvironmentVariable("FINPIPE_DASHBOARD_SAMPLE");
         if (path.isEmpty())
             QSKIP("FINPIPE_DASHBOARD_SAMPLE not set (only the browser check needs this file)");
-        const auto written = writeDashboard(sampleInfo(), sampleResult(), path);
+        // Headline cards in every tone, one with a hostile label: the browser checks count them
+        // and look at them in light and dark.
+        AnalysisResult r = sampleResult();
+        r.kpis.append({QStringLiteral("Revenue (EUR)"), QStringLiteral("1,234,567.89"), QStringLiteral("2024-01-01 to 2024-12-31"),
+                       analysis::Kpi::Tone::Neutral});
+        r.kpis.append({QStringLiteral("Fraud rate"), QStringLiteral("2.27 %"), QStringLiteral("227 of 10,000 orders flagged"),
+                       analysis::Kpi::Tone::Bad});
+        r.kpis.append({QStringLiteral("Change on previous month"), QStringLiteral("+3.4 %"), QString(), analysis::Kpi::Tone::Good});
+        r.kpis.append({kHostileColumn, QStringLiteral("12"), kHostileCell, analysis::Kpi::Tone::Neutral});
+        const auto written = writeDashboard(sampleInfo(), r, path);
         QVERIFY2(written.ok(), qPrintable(written.error().toString()));
     }
 
