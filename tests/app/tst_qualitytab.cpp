@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QScrollArea>
+#include <QSignalSpy>
 #include <QTableWidget>
 
 using namespace finpipe;
@@ -92,7 +93,12 @@ class TestQualityTab : public QObject
         tabs.showJob(&job);
         tabs.setCurrentIndex(app::DetailTabs::QualityTab);
         QTest::qWait(200);
+        checkShownQualityTab(tabs, accounting);
+        saveShot(&tabs, shot);
+    }
 
+    static void checkShownQualityTab(app::DetailTabs &tabs, const QString &accounting)
+    {
         QVERIFY2(tabs.rowAccounting()->text().contains(accounting), qPrintable(tabs.rowAccounting()->text()));
 
         // The chart is on screen, not below a fold, and big enough to read.
@@ -114,7 +120,6 @@ class TestQualityTab : public QObject
         QVERIFY(alerts->isVisible());
         QVERIFY2(alerts->viewport()->height() >= 8 * alerts->fontMetrics().height(),
                  qPrintable(QString::number(alerts->viewport()->height())));
-        saveShot(&tabs, shot);
     }
 
 private Q_SLOTS:
@@ -160,6 +165,27 @@ private Q_SLOTS:
     {
         const jobs::JobRecord job = run(seedPath(QStringLiteral("ct_analysis_template.xlsx")), QStringLiteral("wide"));
         checkQualityTab(job, QStringLiteral("rows read ="), QStringLiteral("quality-wide"));
+    }
+
+    //! The whole window at 1024 x 700 with the users' workbook (17 columns, six of them blank):
+    //! the Quality tab has its chart in view with whole labels and the alerts with room.
+    void qualityTabInTheWindowAt1024x700()
+    {
+        test::AppFixture fx;
+        app::MainWindow &w = fx.open();
+        w.resize(1024, 700);
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        test::dropFiles(&w, {seedPath(QStringLiteral("raw_data.xlsx"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        w.details()->setCurrentIndex(app::DetailTabs::QualityTab);
+        QTest::qWait(300);
+        QCOMPARE(w.size(), QSize(1024, 700));
+        checkShownQualityTab(*w.details(), QStringLiteral("<b>686</b> rows read = <b>686</b> used + <b>0</b> skipped"));
+        saveShot(&w, QStringLiteral("quality-tab-1024x700"));
+        w.resize(1600, 1000);
+        QTest::qWait(300);
+        checkShownQualityTab(*w.details(), QStringLiteral("<b>686</b> rows read"));
+        saveShot(&w, QStringLiteral("quality-tab-1600x1000"));
     }
 
     //! The Data tab in German: 12.345,68 for money, 1.200 for counts, 2,27 % for shares; headers
