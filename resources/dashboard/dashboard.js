@@ -151,7 +151,8 @@
       th.setAttribute('data-type', col.type);
       var b = el('button');
       b.type = 'button';
-      b.title = 'Sort by ' + col.name + (col.label && col.label !== col.name ? ' (' + col.name + ' in the CSV)' : '');
+      var renamed = col.label && col.label.toLowerCase() !== col.name.toLowerCase();
+      b.title = 'Sort by ' + (col.label || col.name) + (renamed ? ' (' + col.name + ' in the CSV)' : '');
       var arrow = el('span', 'arrow', '');
       b.appendChild(document.createTextNode(col.label || col.name));
       b.appendChild(arrow);
