@@ -213,7 +213,7 @@ private Q_SLOTS:
         QCOMPARE(text(0, 4), QStringLiteral("3,25"));
         QCOMPARE(text(1, 4), QStringLiteral("1.234.567,5"));
         QCOMPARE(model.data(model.index(0, 3), Qt::ToolTipRole).toString(), QStringLiteral("0.0227"));
-        QCOMPARE(model.headerData(2, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Revenue total"));
+        QCOMPARE(model.headerData(2, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Revenue"));
         QCOMPARE(model.headerData(3, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Fraud rate orders"));
         QCOMPARE(model.headerData(4, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Data 3"));
         QCOMPARE(model.headerData(2, Qt::Horizontal, Qt::ToolTipRole).toString(), QStringLiteral("revenue_total"));

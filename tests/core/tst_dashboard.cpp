@@ -403,6 +403,7 @@ private Q_SLOTS:
         QCOMPARE(style(5), QStringLiteral("plain"));
         QCOMPARE(label(3), QStringLiteral("Fraud rate orders"));
         QCOMPARE(label(5), QStringLiteral("Data 3"));
+        QCOMPARE(label(2), QStringLiteral("Revenue"));
         QCOMPARE(cols.at(3).toObject().value(u"name").toString(), QStringLiteral("fraud_rate_orders"));
     }
 

@@ -82,7 +82,7 @@ inline NumberStyle numberStyleOf(const ResultTable &table, qsizetype column)
     return scan.styleFor(table.columns.value(column));
 }
 
-//! "revenue_total" -> "Revenue total", "average_order_value" -> "Average order value"; names
+//! "revenue_total" -> "Revenue", "average_order_value" -> "Average order value"; names
 //! that are not snake_case (a station's "Data 12", the analyst's own headers) stay as they are.
 inline QString readableHeader(const QString &name)
 {
@@ -91,6 +91,9 @@ inline QString readableHeader(const QString &name)
     if (name.contains(u' ') || name.isEmpty())
         return name;
     QString out = name;
+    // A total is what a column of figures holds anyway: "revenue_total" reads "Revenue".
+    if (out.endsWith(QLatin1String("_total")) && out.size() > 6)
+        out.chop(6);
     out.replace(u'_', u' ');
     out = out.simplified();
     if (out.isEmpty())
