@@ -85,9 +85,24 @@
     if (a >= 1e4) return numberFormat({ notation: 'compact', maximumFractionDigits: 1 }).format(v);
     return numberFormat({ maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 2 : 4 }).format(v);
   }
-  function formatCell(v) {
+  // Numbers for people, by the column's style (dashboarddata.cpp): counts whole, money with two
+  // decimals, shares as percentages ("2.27 %"); grouped thousands throughout. The exact value is
+  // in the cell's tooltip and in the CSV.
+  function formatStyled(v, style) {
     if (v === null || v === undefined) return '';
-    if (typeof v === 'number') return formatNumber(v);
+    if (typeof v !== 'number') return String(v);
+    if (style === 'count') return numberFormat({ maximumFractionDigits: 0 }).format(v);
+    if (style === 'money') return numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    if (style === 'share') {
+      var p = v * 100, a = Math.abs(p);
+      var digits = a === 0 || a >= 10 ? 1 : a >= 0.01 ? 2 : 4;
+      return numberFormat({ maximumFractionDigits: digits, minimumFractionDigits: a === 0 ? 0 : Math.min(digits, 2) }).format(p) + ' %';
+    }
+    return formatNumber(v);
+  }
+  function formatCell(v, style) {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return formatStyled(v, style);
     return String(v);
   }
 
@@ -136,9 +151,10 @@
       th.setAttribute('data-type', col.type);
       var b = el('button');
       b.type = 'button';
-      b.title = 'Sort by ' + col.name;
+      var renamed = col.label && col.label.toLowerCase() !== col.name.toLowerCase();
+      b.title = 'Sort by ' + (col.label || col.name) + (renamed ? ' (' + col.name + ' in the CSV)' : '');
       var arrow = el('span', 'arrow', '');
-      b.appendChild(document.createTextNode(col.name));
+      b.appendChild(document.createTextNode(col.label || col.name));
       b.appendChild(arrow);
       b.addEventListener('click', function () { sortBy(ci); });
       th.appendChild(b);
@@ -190,7 +206,7 @@
           if (v === null) td.className = 'blank';
           else if (typeof v === 'number') { td.className = 'num'; td.title = String(v); }
           else if (columns[c].type === 'text' || columns[c].type === 'mixed') td.className = 'text';
-          td.textContent = formatCell(v);
+          td.textContent = formatCell(v, columns[c].style);
           tr.appendChild(td);
         }
         frag.appendChild(tr);
@@ -446,6 +462,97 @@
     });
   }
 
+  // ---------------------------------------------------------------- small multiples
+  // Many series on one axis read as nothing: one outlier at 700 flattens every series near 10,
+  // and a weekly series is a few lone dots. Past SMALL_MULTIPLES series each gets its own small
+  // chart with its own scale, and its dots drawn whenever its values are sparse.
+  var SMALL_MULTIPLES = 6, SMALL_HEIGHT = 130;
+  function smallMultiplesChart(box, table, spec) {
+    var model = timeSeriesModel(table, spec);
+    var head = el('div', 'chart-head');
+    head.appendChild(el('span', 'chart-title', spec.title || table.title));
+    head.appendChild(el('span', 'chart-hint', 'One chart per series, each on its own scale · drag to zoom · double-click to reset'));
+    box.appendChild(head);
+    var grid = el('div', 'multiples');
+    box.appendChild(grid);
+    if (model.xs.length === 0 || model.series.length === 0) {
+      box.appendChild(el('p', 'chart-note', 'Nothing to chart: the table has no values for this chart.'));
+      return;
+    }
+    var panels = model.series.map(function (s) {
+      var panel = el('div', 'multiple');
+      panel.setAttribute('data-series', s.label);
+      var title = el('div', 'multiple-title');
+      var name = el('span', 'multiple-name', s.label);
+      var count = 0, lo = Infinity, hi = -Infinity;
+      s.values.forEach(function (v) { if (v !== null) { ++count; if (v < lo) lo = v; if (v > hi) hi = v; } });
+      var style = table.columns[s.col] ? table.columns[s.col].style : 'plain';
+      var range = el('span', 'multiple-range', count === 0 ? 'no values'
+        : count + (count === 1 ? ' value' : ' values') + ' · ' + formatStyled(lo, style) + ' – ' + formatStyled(hi, style));
+      title.appendChild(name);
+      title.appendChild(range);
+      panel.appendChild(title);
+      var host = el('div', 'plot');
+      panel.appendChild(host);
+      grid.appendChild(panel);
+      // Sparse (under half the dates filled): dots, so a weekly parameter is a row of dots, not gaps.
+      return { s: s, host: host, u: null, sparse: count * 2 < s.values.length, style: style, count: count };
+    });
+
+    function fmtX(v) {
+      if (v === null || v === undefined) return '—';
+      if (model.categories) return model.categories[v] !== undefined ? model.categories[v] : '';
+      if (!model.isTime) return formatNumber(v);
+      var d = new Date(v * 1000).toISOString();
+      return d.slice(11, 19) === '00:00:00' ? d.slice(0, 10) : d.slice(0, 10) + ' ' + d.slice(11, 19);
+    }
+    var sync = uPlot.sync ? uPlot.sync('multiples-' + (spec.tableId || table.id)) : null;
+    function build() {
+      var muted = cssVar('--muted') || '#666', gridC = cssVar('--grid') || 'rgba(0,0,0,0.1)';
+      var colour = seriesColors(1)[0];
+      var axisFont = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+      panels.forEach(function (p) {
+        if (p.u) { p.u.destroy(); p.u = null; }
+        if (p.count === 0) return;
+        var opts = {
+          width: Math.max(200, p.host.clientWidth || 300),
+          height: SMALL_HEIGHT,
+          tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
+          scales: { x: { time: model.isTime } },
+          legend: { show: false },
+          cursor: sync ? { drag: { x: true, y: false, setScale: true }, sync: { key: sync.key } }
+                       : { drag: { x: true, y: false, setScale: true } },
+          series: [{ value: function (self, v) { return fmtX(v); } }, {
+            label: p.s.label, stroke: colour, width: 1.4,
+            points: p.sparse ? { show: true, size: 5, fill: colour } : { size: 4, fill: colour },
+            value: function (self, v) { return v === null || v === undefined ? '—' : formatStyled(v, p.style); }
+          }],
+          axes: [
+            // Two-line time labels ("Jan" over "2021") need the room.
+            { stroke: muted, font: axisFont, size: 38, grid: { stroke: gridC, width: 1 }, ticks: { show: false } },
+            { stroke: muted, font: axisFont, size: axisSize, grid: { stroke: gridC, width: 1 }, ticks: { show: false },
+              values: function (self, splits) { return splits.map(function (v) { return formatCompact(v); }); } }
+          ]
+        };
+        p.u = new uPlot(opts, [model.xs, p.s.values], p.host);
+        p.u.root.setAttribute('data-series-count', '1');
+      });
+    }
+    build();
+    box.setAttribute('data-multiples', String(panels.length));
+    var lastWidth = 0;
+    charts.push({
+      rebuild: build,
+      resize: function () {
+        var w = panels[0].host.clientWidth;
+        if (!w || w === lastWidth) return;
+        lastWidth = w;
+        panels.forEach(function (p) { if (p.u) p.u.setSize({ width: Math.max(200, p.host.clientWidth), height: SMALL_HEIGHT }); });
+      },
+      host: grid
+    });
+  }
+
   // ---------------------------------------------------------------- bar chart (SVG)
   var measureCtx = null;
   function textWidth(s, px) {
@@ -497,11 +604,12 @@
       panels.forEach(function (p) {
         var width = Math.max(260, p.node.clientWidth || 400);
         var values = shown.map(function (r) { return typeof r[p.col] === 'number' ? r[p.col] : null; });
+        var style = table.columns[p.col].style;
         var lo = Math.min(0, Math.min.apply(null, values.map(function (v) { return v === null ? 0 : v; })));
         var hi = Math.max(0, Math.max.apply(null, values.map(function (v) { return v === null ? 0 : v; })));
         var labelPx = 12, valuePx = 11.5, rowH = 24, pad = 6;
         var labelW = Math.min(width * 0.38, Math.max.apply(null, labels.map(function (l) { return textWidth(l, labelPx); })) + 8);
-        var valueW = Math.max.apply(null, values.map(function (v) { return textWidth(v === null ? '—' : formatCompact(v), valuePx); })) + 10;
+        var valueW = Math.max.apply(null, values.map(function (v) { return textWidth(v === null ? '—' : style === 'share' ? formatStyled(v, style) : formatCompact(v), valuePx); })) + 10;
         var plotX = labelW + pad, plotW = Math.max(40, width - plotX - valueW - (lo < 0 ? valueW : 0));
         if (lo < 0) plotX += valueW;
         var span = hi - lo || 1;
@@ -528,7 +636,7 @@
           var vx = v === null ? zeroX + 4 : v < 0 ? plotX + ((v - lo) / span) * plotW - 4 : plotX + ((v - lo) / span) * plotW + 4;
           vt.setAttribute('x', vx);
           vt.setAttribute('text-anchor', v !== null && v < 0 ? 'end' : 'start');
-          vt.textContent = v === null ? '—' : formatCompact(v);
+          vt.textContent = v === null ? '—' : style === 'share' ? formatStyled(v, style) : formatCompact(v);
           g.appendChild(vt);
           s.appendChild(g);
         });
@@ -571,7 +679,9 @@
       box.appendChild(el('p', 'chart-note', 'This chart cannot be drawn: column not found: ' + spec.missing.join(', ')));
       return;
     }
-    if (spec.kind === 'bar') barChart(box, table, spec); else timeSeriesChart(box, table, spec);
+    if (spec.kind === 'bar') barChart(box, table, spec);
+    else if (spec.y.length > SMALL_MULTIPLES) smallMultiplesChart(box, table, spec);
+    else timeSeriesChart(box, table, spec);
     if (spec.missing.length) box.appendChild(el('p', 'chart-note', 'Not in the table: ' + spec.missing.join(', ')));
   }
 
@@ -600,7 +710,10 @@
       charts.forEach(function (c) { ro.observe(c.host); });
     }
     // Canvas charts hold their colours: redraw them when the system or the forced theme changes.
-    var onTheme = function () { charts.forEach(function (c) { c.rebuild(); }); };
+    var onTheme = function () {
+      charts.forEach(function (c) { c.rebuild(); });
+      if (statusBox) statusBox.setAttribute('data-theme', cssVar('--theme') || 'light');
+    };
     if (window.matchMedia) {
       var mq = window.matchMedia('(prefers-color-scheme: dark)');
       if (mq.addEventListener) mq.addEventListener('change', onTheme); else if (mq.addListener) mq.addListener(onTheme);
@@ -613,10 +726,24 @@
     window.addEventListener('afterprint', function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
+  // Provenance is a closed <details>: a jump to it (the header's link, a chip) opens it.
+  function openTarget() {
+    var id = location.hash.slice(1);
+    var target = id && /^[A-Za-z][\w-]*$/.test(id) ? document.getElementById(id) : null;
+    if (target && target.tagName === 'DETAILS') target.open = true;
+  }
+  window.addEventListener('hashchange', openTarget);
+  Array.prototype.forEach.call(document.querySelectorAll('a[href="#provenance"]'), function (a) {
+    a.addEventListener('click', function () { var d = document.getElementById('provenance'); if (d) d.open = true; });
+  });
+  openTarget();
+
   try {
     if (typeof uPlot === 'undefined') throw new Error('the chart library is missing from this page');
     main();
     setStatus('ok', 'ok');
+    // The theme the page drew in (light or dark), for the browser checks and for people asking.
+    if (statusBox) statusBox.setAttribute('data-theme', cssVar('--theme') || 'light');
   } catch (e) {
     setStatus('error', 'The dashboard could not be drawn: ' + (e && e.message ? e.message : e));
     if (window.console) console.error(e);

@@ -43,6 +43,9 @@
 #include <QWebEngineView>
 #include <QtConcurrent>
 
+#include <algorithm>
+#include <vector>
+
 namespace finpipe::app {
 
 namespace {
@@ -226,20 +229,58 @@ QWidget *DetailTabs::makeDataTab()
 
 QWidget *DetailTabs::makeQualityTab()
 {
-    auto *split = new QSplitter(Qt::Vertical);
+    // The row accounting on top; below it, side by side, the alerts with the skipped rows by
+    // reason, and the blank-rate chart: at 1024 x 700 the alerts get the full height and the chart
+    // is in view without scrolling.
+    auto *w = new QWidget;
+    auto *lay = new QVBoxLayout(w);
+    lay->setContentsMargins(6, 6, 6, 6);
+    m_rowAccounting = new QLabel;
+    m_rowAccounting->setObjectName(QStringLiteral("rowAccounting"));
+    m_rowAccounting->setWordWrap(true);
+    m_rowAccounting->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    lay->addWidget(m_rowAccounting);
+
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->setObjectName(QStringLiteral("qualitySplit"));
+    split->setChildrenCollapsible(false);
+    auto *left = new QSplitter(Qt::Vertical);
+    left->setChildrenCollapsible(false);
     m_alerts = new QListWidget;
     m_alerts->setObjectName(QStringLiteral("alertsList"));
     m_alerts->setAccessibleName(tr("Data-quality alerts"));
     m_alerts->setWordWrap(true);
+    m_alerts->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_alerts->setMinimumWidth(280);
+    m_alerts->setSpacing(3);
+    m_skipped = new QTableWidget(0, 3);
+    m_skipped->setObjectName(QStringLiteral("skippedTable"));
+    m_skipped->setAccessibleName(tr("Skipped rows by reason"));
+    m_skipped->setHorizontalHeaderLabels({tr("Skipped because"), tr("Rows"), tr("Example rows")});
+    m_skipped->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_skipped->verticalHeader()->hide();
+    m_skipped->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_skipped->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_skipped->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_skipped->horizontalHeader()->setMinimumSectionSize(60);
+    m_skipped->setWordWrap(true);
+    m_skipped->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    left->addWidget(m_alerts);
+    left->addWidget(m_skipped);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 1);
     m_qualityChart = new QChartView;
     m_qualityChart->setObjectName(QStringLiteral("qualityChart"));
     m_qualityChart->setAccessibleName(tr("Blank rate per column"));
     m_qualityChart->setRenderHint(QPainter::Antialiasing);
-    split->addWidget(m_alerts);
+    m_qualityChart->setMinimumWidth(300);
+    split->addWidget(left);
     split->addWidget(m_qualityChart);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 3);
-    return split;
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 5);
+    split->setSizes({400, 500});
+    lay->addWidget(split, 1);
+    return w;
 }
 
 QWidget *DetailTabs::makeOutputsTab()
@@ -540,8 +581,24 @@ void DetailTabs::loadQuality()
         m_alerts->addItem(m_manifest.isEmpty() ? tr("No data-quality report for this job.")
                                                : tr("No data-quality alerts."));
 
+    // Every row accounted for: read = used + skipped, and the skipped rows by reason.
+    const QJsonObject rows = m_manifest.value(QStringLiteral("rows")).toObject();
+    const QLocale locale;
+    if (m_job.id != 0 && !rows.isEmpty()) {
+        const qint64 read = qint64(rows.value(QStringLiteral("read")).toDouble());
+        const qint64 used = qint64(rows.value(QStringLiteral("used")).toDouble());
+        const qint64 skipped = qint64(rows.value(QStringLiteral("skipped")).toDouble());
+        m_rowAccounting->setText(tr("<b>%1</b> rows read = <b>%2</b> used + <b>%3</b> skipped%4")
+                                     .arg(locale.toString(read), locale.toString(used), locale.toString(skipped),
+                                          read == used + skipped ? QString() : tr(" — these do not add up")));
+    } else {
+        m_rowAccounting->setText(m_job.id != 0 ? tr("No row counts for this job.") : QString());
+    }
+    m_skipped->setRowCount(0);
+
     const QString path = outputPath(QStringLiteral("data_quality.csv"));
     const bool hasReport = m_job.id != 0 && QFileInfo::exists(path);
+    m_skipped->setVisible(false);
     if (!hasReport && m_qualityChartEmpty)
         return;
     m_qualityChartEmpty = !hasReport;
@@ -557,40 +614,93 @@ void DetailTabs::loadQuality()
             const int check = table->columnIndex(QStringLiteral("check"));
             const int column = table->columnIndex(QStringLiteral("column"));
             const int rate = table->columnIndex(QStringLiteral("rate"));
-            QStringList names;
-            auto *set = new QBarSet(tr("Blank rate (%)"));
-            if (check >= 0 && column >= 0 && rate >= 0) {
+            const int scope = table->columnIndex(QStringLiteral("scope"));
+            const int count = table->columnIndex(QStringLiteral("count"));
+            const int examples = table->columnIndex(QStringLiteral("example_rows"));
+            struct Blank {
+                QString column;
+                double rate;
+            };
+            std::vector<Blank> blanks;
+            int columns = 0;
+            if (check >= 0 && column >= 0 && rate >= 0)
                 for (const auto &b : table->batches)
                     for (int r = 0; r < b->rowCount(); ++r) {
-                        if (b->at(r, check).toString() != u"blank cells")
-                            continue;
-                        names.append(b->at(r, column).toString());
-                        set->append(b->at(r, rate).number * 100.0);
+                        const QString what = b->at(r, check).toString();
+                        if (what == u"blank values") {
+                            ++columns;
+                            if (b->at(r, rate).number > 0)
+                                blanks.push_back({b->at(r, column).toString(), b->at(r, rate).number * 100.0});
+                        } else if (what == u"skipped rows" && scope >= 0 && count >= 0) {
+                            const int row = m_skipped->rowCount();
+                            m_skipped->insertRow(row);
+                            m_skipped->setItem(row, 0, new QTableWidgetItem(b->at(r, scope).toString()));
+                            auto *n = new QTableWidgetItem(locale.toString(qint64(b->at(r, count).number)));
+                            n->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                            m_skipped->setItem(row, 1, n);
+                            m_skipped->setItem(row, 2, new QTableWidgetItem(
+                                                           examples >= 0 ? b->at(r, examples).toString() : QString()));
+                        }
                     }
+            m_skipped->setVisible(m_skipped->rowCount() > 0);
+            // Only the columns that have blanks, at most kBars of them (the highest rates), so every
+            // label has room at 1024 x 700; the title says how many are left out.
+            constexpr size_t kBars = 12;
+            const size_t withBlanks = blanks.size();
+            if (blanks.size() > kBars) {
+                std::vector<Blank> top = blanks;
+                std::stable_sort(top.begin(), top.end(), [](const Blank &a, const Blank &b) { return a.rate > b.rate; });
+                top.resize(kBars);
+                std::vector<Blank> kept; // in the file's column order
+                for (const Blank &b : blanks)
+                    for (const Blank &t : top)
+                        if (t.column == b.column && t.rate == b.rate) {
+                            kept.push_back(b);
+                            break;
+                        }
+                kept.resize(std::min(kept.size(), kBars));
+                blanks = std::move(kept);
             }
-            if (!names.isEmpty()) {
-                // Horizontal bars stack upwards; reverse so the file's first column is on top.
-                std::reverse(names.begin(), names.end());
-                QList<qreal> values;
-                for (int i = set->count() - 1; i >= 0; --i)
-                    values.append(set->at(i));
-                set->remove(0, set->count());
-                set->append(values);
+            if (!blanks.empty()) {
+                auto *set = new QBarSet(tr("Blank rate (%)"));
+                QStringList names;
+                // Horizontal bars stack upwards: reversed, so the file's first column is on top.
+                for (auto it = blanks.rbegin(); it != blanks.rend(); ++it) {
+                    names.append(it->column);
+                    set->append(it->rate);
+                }
                 auto *series = new QHorizontalBarSeries;
                 series->append(set);
+                series->setLabelsVisible(true);
+                series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd); // a 5 % bar is too thin to hold "5.8 %"
+                series->setLabelsFormat(QStringLiteral("@value %"));
+                series->setLabelsPrecision(3);
+                set->setLabelColor(palette().color(QPalette::WindowText));
                 chart->addSeries(series);
                 auto *cats = new QBarCategoryAxis;
                 cats->append(names);
+                QFont small = cats->labelsFont();
+                small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+                cats->setLabelsFont(small);
                 chart->addAxis(cats, Qt::AlignLeft);
                 series->attachAxis(cats);
                 auto *x = new QValueAxis;
                 x->setRange(0, 100);
-                x->setLabelFormat(QStringLiteral("%d%"));
+                x->setLabelFormat(QStringLiteral("%d %"));
+                x->setLabelsFont(small);
+                x->setTickCount(5);
                 chart->addAxis(x, Qt::AlignBottom);
                 series->attachAxis(x);
-                chart->setTitle(tr("Blank rate per column"));
-            } else {
-                delete set;
+                chart->setMargins(QMargins(4, 4, 4, 4));
+                chart->setTitle(withBlanks > blanks.size()
+                                    ? tr("Blank rate: top %1 of %2 columns")
+                                          .arg(blanks.size())
+                                          .arg(withBlanks)
+                                    : tr("Blank rate (%1 of %2 columns have blanks)")
+                                          .arg(blanks.size())
+                                          .arg(columns));
+            } else if (columns > 0) {
+                chart->setTitle(tr("No blank values in any of the %1 columns").arg(columns));
             }
         }
     }

@@ -75,6 +75,10 @@ public:
     QChartView *dataChart() const { return m_dataChart; }
     QChartView *qualityChart() const { return m_qualityChart; }
     QListWidget *alertsList() const { return m_alerts; }
+    //! "1,440 rows read = 1,356 used + 84 skipped" above the Quality tab.
+    QLabel *rowAccounting() const { return m_rowAccounting; }
+    //! The skipped rows by reason: reason, rows, example rows.
+    QTableWidget *skippedTable() const { return m_skipped; }
     QTableWidget *outputsTable() const { return m_outputs; }
     QTextBrowser *detailsText() const { return m_details; }
 
@@ -131,6 +135,8 @@ private:
 
     QListWidget *m_alerts = nullptr;
     QChartView *m_qualityChart = nullptr;
+    QLabel *m_rowAccounting = nullptr;
+    QTableWidget *m_skipped = nullptr;
 
     QTableWidget *m_outputs = nullptr;
     QPushButton *m_saveAll = nullptr;

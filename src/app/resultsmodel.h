@@ -1,8 +1,10 @@
 #pragma once
 
+#include "analysis/columnstyle.h"
 #include "ingest/reader.h"
 
 #include <QAbstractTableModel>
+#include <QLocale>
 
 #include <memory>
 #include <vector>
@@ -30,10 +32,23 @@ public:
     //! The cell's parsed value (blank when out of range).
     const ingest::Value &valueAt(qint64 row, int column) const;
 
+    //! Numbers are shown for people in `locale` (default: the system's): counts whole, money with
+    //! two decimals, shares as percentages, grouped thousands; the tooltip holds the exact value
+    //! as the CSV has it. Headers read "Revenue", not "revenue"; their tooltip is the CSV's name.
+    void setLocale(const QLocale &locale);
+    //! The display text of `v` in a column of style `style`.
+    QString displayText(const ingest::Value &v, analysis::NumberStyle style) const;
+    analysis::NumberStyle columnStyle(int column) const
+    {
+        return column >= 0 && size_t(column) < m_styles.size() ? m_styles[size_t(column)] : analysis::NumberStyle::Plain;
+    }
+
 private:
     std::shared_ptr<const ingest::Table> m_table;
     std::vector<qint64> m_starts; //!< first row of each batch
     qint64 m_rows = 0;
+    std::vector<analysis::NumberStyle> m_styles; //!< per column
+    QLocale m_locale;
 };
 
 } // namespace finpipe::app

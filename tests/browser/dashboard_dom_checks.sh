@@ -3,10 +3,13 @@
 # dashboard_browser_check.sh (Chromium's --dump-dom) and dashboard_firefox_check.sh (Firefox's
 # DOM, written by firefox_dump_dom.mjs). The page is tst_dashboard's writeSampleForBrowser sample.
 #
-# usage: dashboard_dom_checks.sh <rendered DOM as HTML>
+# usage: dashboard_dom_checks.sh <rendered DOM as HTML> [light|dark]
+#   light|dark: the colour scheme the browser was asked for (default light); the page must say it
+#   drew in it.
 # Prints one line per check. Exit 0: all pass, 1: at least one failed.
 set -u
 dom="$1"
+scheme="${2:-light}"
 if [ ! -s "$dom" ]; then
     echo "FAIL: the browser wrote no DOM"; exit 1
 fi
@@ -28,4 +31,11 @@ check "long table paged" 'Show all 450 rows' 1
 check "hostile column shown as text" '&lt;script&gt;alert\(1\)&lt;/script&gt;' +
 check "no injected image element" '<img' 0
 check "no error notice" '<div id="render-status" data-status="error"' 0
+check "drawn in the $scheme theme" "<div id=\"render-status\" data-status=\"ok\"[^>]* data-theme=\"$scheme\"" 1
+check "KPI cards first, before any table" '<section id="kpis" class="kpis"[^>]*>(<div class="kpi tone-[a-z]+">(<div class="kpi-[a-z]+">[^<]*</div>)+</div>)+</section><section' 1
+check "KPI cards in every tone" 'class="kpi tone-(good|bad|neutral)"' 4
+check "hostile KPI label shown as text" '<div class="kpi-label">&lt;script&gt;alert\(1\)&lt;/script&gt;</div>' 1
+check "provenance closed until asked for" '<details id="provenance" class="card provenance"><summary>' 1
+check "row accounting in the quality section" 'rows read = <strong>990</strong> used' 1
+check "time-series charts" 'data-chart-kind="timeseries"' 2
 exit $fail

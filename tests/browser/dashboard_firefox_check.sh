@@ -50,11 +50,19 @@ HOME="$work" timeout 120 node "$npmdir/firefox_dump_dom.mjs" "$firefox" "$html" 
 driver=$?
 echo "browser: $("$firefox" --version 2>/dev/null)"
 
-sh "$here/dashboard_dom_checks.sh" "$work/dom.html"
+echo "--- light (prefers-color-scheme: light)"
+sh "$here/dashboard_dom_checks.sh" "$work/dom.html" light
 fail=$?
 if [ "$driver" != 0 ]; then
     echo "FAIL firefox driver exited with $driver"; fail=1
 fi
+# The same page when the system asks for dark: the same checks, drawn dark.
+echo "--- dark (prefers-color-scheme: dark)"
+FINPIPE_COLOR_SCHEME=dark HOME="$work" timeout 120 node "$npmdir/firefox_dump_dom.mjs" "$firefox" "$html" \
+    "$work/dom-dark.html" ${shot:+"${shot%.png}-dark.png"} 2>>"$work/browser.log" || {
+    echo "FAIL firefox driver (dark) failed"; fail=1
+}
+sh "$here/dashboard_dom_checks.sh" "$work/dom-dark.html" dark || fail=1
 if [ -n "$shot" ] && [ -s "$shot" ]; then
     echo "screenshot: $shot"
 fi

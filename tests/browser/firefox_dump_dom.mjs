@@ -3,6 +3,7 @@
 // to a file, so dashboard_dom_checks.sh can run the same checks as for Chromium's --dump-dom.
 //
 // usage: node firefox_dump_dom.mjs <firefox> <page.html> <dom-out.html> [screenshot.png]
+//   FINPIPE_COLOR_SCHEME=dark: the page sees prefers-color-scheme: dark (default light).
 // Exit 0: DOM written, no page error and no network request; 1: otherwise (reason on stderr).
 // The DOM is written even when the page never reports a render status, so the checks can say
 // what is missing.
@@ -41,6 +42,8 @@ const browser = await puppeteer.launch({
         'network.proxy.share_proxy_settings': true,
         'network.dns.disablePrefetch': true,
         'network.prefetch-next': false,
+        // What prefers-color-scheme says to pages: 0 dark, 1 light.
+        'layout.css.prefers-color-scheme.content-override': process.env.FINPIPE_COLOR_SCHEME === 'dark' ? 0 : 1,
     },
 });
 try {

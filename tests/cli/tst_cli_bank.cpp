@@ -144,7 +144,7 @@ private Q_SLOTS:
         // The dashboard counts the lines as the manifest does, and titles do not name an unknown
         // currency.
         const QByteArray html = readAll(QDir(out).filePath(QStringLiteral("dashboard.html")));
-        QVERIFY(html.contains("7 read · 4 used · 3 skipped"));
+        QVERIFY(html.contains("7 rows read · 4 used · 3 skipped"));
         QVERIFY(!html.contains("((unspecified))"));
         QVERIFY(html.contains("End-of-day balance"));
     }

@@ -33,12 +33,18 @@ run_browser() {
 run_browser --dump-dom >"$work/dom.html" 2>"$work/browser.log"
 dom="$work/dom.html"
 
-sh "$(dirname "$0")/../browser/dashboard_dom_checks.sh" "$dom"
+echo "--- light (the system's default)"
+sh "$(dirname "$0")/../browser/dashboard_dom_checks.sh" "$dom" light
 fail=$?
+# The system asks for dark (prefers-color-scheme): the same page, the same checks, drawn dark.
+echo "--- dark (prefers-color-scheme: dark)"
+run_browser --force-dark-mode --dump-dom >"$work/dom-dark.html" 2>>"$work/browser.log"
+sh "$(dirname "$0")/../browser/dashboard_dom_checks.sh" "$work/dom-dark.html" dark || fail=1
 
 if [ -n "$shot" ]; then
     run_browser --hide-scrollbars --screenshot="$shot" >/dev/null 2>&1
-    echo "screenshot: $shot"
+    run_browser --force-dark-mode --hide-scrollbars --screenshot="${shot%.png}-dark.png" >/dev/null 2>&1
+    echo "screenshots: $shot ${shot%.png}-dark.png"
 fi
 if [ "$fail" != 0 ]; then
     echo "--- browser log"; grep -v -i 'dbus\|fontconfig' "$work/browser.log" | tail -20

@@ -25,3 +25,4 @@ finpipe_add_test(NAME tst_tablelocator SOURCES core/tst_tablelocator.cpp LABELS 
 finpipe_add_test(NAME tst_csvtables SOURCES core/tst_csvtables.cpp LABELS core)
 finpipe_add_test(NAME tst_csvfuzz SOURCES core/tst_csvfuzz.cpp LABELS core)
 finpipe_add_test(NAME tst_lineaccounting_e2e SOURCES core/tst_lineaccounting_e2e.cpp LABELS core)
+finpipe_add_test(NAME tst_qualityaccounting SOURCES core/tst_qualityaccounting.cpp core/bankstatements.h LABELS core)

@@ -331,7 +331,7 @@ private Q_SLOTS:
         QVERIFY(renderDashboard(nearlySure, sampleResult()).contains("<span id=\"confidence-value\">99%</span>"));
         nearlySure.confidence = 1.0;
         QVERIFY(renderDashboard(nearlySure, sampleResult()).contains("<span id=\"confidence-value\">100%</span>"));
-        QVERIFY(html.contains("1,000 read · 990 used · 10 skipped"));
+        QVERIFY(html.contains("<span id=\"row-counts\">1,000 rows read · 990 used · 10 skipped</span>"));
         QVERIFY(html.contains("data-table-id=\"CT_Analysis\""));
         QVERIFY(html.contains("data-table-id=\"TUS_Analysis\""));
         QVERIFY(html.contains("data-table-id=\"revenue_by_region\""));
@@ -339,6 +339,72 @@ private Q_SLOTS:
         QVERIFY(html.contains("Parameter Data 99 is not in the template &amp; was left out"));
         QVERIFY(html.contains("@media print"));
         QVERIFY(html.contains("prefers-color-scheme: dark"));
+    }
+
+    //! The first screen is the answer: the headline cards come before every table, the file's
+    //! hash, size and mapping sit in a closed Provenance section after the data quality, and the
+    //! quality section says read = used + skipped with the skipped rows by reason, escaped.
+    void answersFirstProvenanceLast()
+    {
+        AnalysisResult r = sampleResult();
+        r.kpis.append({QStringLiteral("Stations"), QStringLiteral("2"), QString(), analysis::Kpi::Tone::Neutral});
+        r.quality.columns = {QStringLiteral("check"), QStringLiteral("column"), QStringLiteral("scope"),
+                             QStringLiteral("count"), QStringLiteral("rate"), QStringLiteral("example_rows"),
+                             QStringLiteral("detail")};
+        r.quality.rows.clear();
+        r.quality.rows.push_back({Cell::str(QStringLiteral("skipped rows")), Cell::blank(), Cell::str(kHostileCell),
+                                  Cell::integer(7), Cell::num(0.007), Cell::str(QStringLiteral("3, 9, …")),
+                                  Cell::str(QStringLiteral("d"))});
+        r.quality.rows.push_back({Cell::str(QStringLiteral("skipped rows")), Cell::blank(),
+                                  Cell::str(QStringLiteral("blank date")), Cell::integer(3), Cell::num(0.003),
+                                  Cell::str(QStringLiteral("4")), Cell::str(QStringLiteral("d"))});
+        const QString html = QString::fromUtf8(renderDashboard(sampleInfo(), r));
+        const qsizetype kpis = html.indexOf(u"id=\"kpis\"");
+        const qsizetype firstTable = html.indexOf(u"id=\"table-0\"");
+        const qsizetype quality = html.indexOf(u"<section id=\"data-quality\"");
+        const qsizetype provenance = html.indexOf(u"<details id=\"provenance\" class=\"card provenance\">");
+        const qsizetype hash = html.indexOf(u"id=\"file-sha256\"");
+        QVERIFY(kpis > 0);
+        QVERIFY(kpis < firstTable);
+        QVERIFY(firstTable < quality);
+        QVERIFY(quality < provenance);
+        QVERIFY(provenance < hash); // the hash is inside the closed section, not in the header
+        QVERIFY(html.indexOf(u"id=\"mapping\"") > provenance);
+        QVERIFY(html.contains(u"<a href=\"#provenance\">Provenance</a>"));
+        QVERIFY(html.contains(u"<strong>1,000</strong> rows read = <strong>990</strong> used + <strong>10</strong> skipped"));
+        const qsizetype reasons = html.indexOf(u"id=\"skipped-by-reason\"");
+        QVERIFY(reasons > quality);
+        QVERIFY(html.indexOf(u"<td class=\"text\">blank date</td><td class=\"num\">3</td><td class=\"text\">4</td>") > reasons);
+        QVERIFY(!html.contains(kHostileCell)); // escaped
+        QVERIFY(html.contains(u"<td class=\"text\">&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;</td>"));
+    }
+
+    //! Numbers for people: every column tells the page how to show its numbers and a readable
+    //! header; the names and values themselves stay exact.
+    void columnStylesInTheData()
+    {
+        AnalysisResult r;
+        ResultTable t;
+        t.id = QStringLiteral("fraud_rate_by_channel");
+        t.columns = {QStringLiteral("channel"), QStringLiteral("orders"), QStringLiteral("revenue"),
+                     QStringLiteral("fraud_rate_orders"), QStringLiteral("interest_rate"), QStringLiteral("Data 3")};
+        t.rows.push_back({Cell::str(QStringLiteral("web")), Cell::integer(1200), Cell::num(12345.678),
+                          Cell::num(0.0227), Cell::num(12.5), Cell::num(3.25)});
+        r.tables.push_back(t);
+        const QJsonArray cols = QJsonDocument::fromJson(dataIsland(renderDashboard(DashboardInfo{}, r)))
+                                    .object().value(u"tables").toArray().at(0).toObject().value(u"columns").toArray();
+        auto style = [&](int i) { return cols.at(i).toObject().value(u"style").toString(); };
+        auto label = [&](int i) { return cols.at(i).toObject().value(u"label").toString(); };
+        QCOMPARE(style(0), QStringLiteral("plain"));
+        QCOMPARE(style(1), QStringLiteral("count"));
+        QCOMPARE(style(2), QStringLiteral("money"));
+        QCOMPARE(style(3), QStringLiteral("share"));
+        QCOMPARE(style(4), QStringLiteral("plain")); // a rate of the file's own, not a fraction of ours
+        QCOMPARE(style(5), QStringLiteral("plain"));
+        QCOMPARE(label(3), QStringLiteral("Fraud rate orders"));
+        QCOMPARE(label(5), QStringLiteral("Data 3"));
+        QCOMPARE(label(2), QStringLiteral("Revenue"));
+        QCOMPARE(cols.at(3).toObject().value(u"name").toString(), QStringLiteral("fraud_rate_orders"));
     }
 
     void hugeTablesAreCappedWithANote()
@@ -480,7 +546,16 @@ private Q_SLOTS:
         const QString path = qEnvironmentVariable("FINPIPE_DASHBOARD_SAMPLE");
         if (path.isEmpty())
             QSKIP("FINPIPE_DASHBOARD_SAMPLE not set (only the browser check needs this file)");
-        const auto written = writeDashboard(sampleInfo(), sampleResult(), path);
+        // Headline cards in every tone, one with a hostile label: the browser checks count them
+        // and look at them in light and dark.
+        AnalysisResult r = sampleResult();
+        r.kpis.append({QStringLiteral("Revenue (EUR)"), QStringLiteral("1,234,567.89"), QStringLiteral("2024-01-01 to 2024-12-31"),
+                       analysis::Kpi::Tone::Neutral});
+        r.kpis.append({QStringLiteral("Fraud rate"), QStringLiteral("2.27 %"), QStringLiteral("227 of 10,000 orders flagged"),
+                       analysis::Kpi::Tone::Bad});
+        r.kpis.append({QStringLiteral("Change on previous month"), QStringLiteral("+3.4 %"), QString(), analysis::Kpi::Tone::Good});
+        r.kpis.append({kHostileColumn, QStringLiteral("12"), kHostileCell, analysis::Kpi::Tone::Neutral});
+        const auto written = writeDashboard(sampleInfo(), r, path);
         QVERIFY2(written.ok(), qPrintable(written.error().toString()));
     }
 

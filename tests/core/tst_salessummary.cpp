@@ -391,7 +391,7 @@ private Q_SLOTS:
         QVERIFY(result.ok());
         QCOMPARE(result->rowsRead, 5);
         QCOMPARE(result->rowsUsed, 1);
-        QCOMPARE(result->rowsSkipped, 4);
+        QCOMPARE(result->rowsSkipped, qint64(4));
         QCOMPARE(lineage.records.size(), size_t(5));
         QCOMPARE(lineage.records[1].status, RowStatus::Skipped);
         QCOMPARE(lineage.records[1].reason, QStringLiteral("unparseable order date"));
@@ -411,10 +411,10 @@ private Q_SLOTS:
         const auto amounts = qualityRows(*result, QStringLiteral("unparseable number"), QStringLiteral("amount"));
         QCOMPARE(amounts.size(), size_t(1));
         QCOMPARE((*amounts[0])[size_t(col(result->quality, QStringLiteral("example_rows")))].text, QStringLiteral("5"));
-        const auto skipped = qualityRows(*result, QStringLiteral("rows skipped"));
-        QCOMPARE(skipped.size(), size_t(1));
-        QCOMPARE((*skipped[0])[size_t(col(result->quality, QStringLiteral("example_rows")))].text,
-                 QStringLiteral("3, 4, 5, 6"));
+        // The skipped rows are counted by reason by the pipeline, from the lineage (tst_pipeline's
+        // skippedRowsAddUpPerAnalysis); the analysis does not count them a second time.
+        QVERIFY(qualityRows(*result, QStringLiteral("rows skipped")).empty());
+        QCOMPARE(result->rowsSkipped, qint64(4));
     }
 
     void excelErrorCellsInTheQualityReport()

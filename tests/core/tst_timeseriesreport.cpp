@@ -59,7 +59,7 @@ private Q_SLOTS:
         QVERIFY(result.ok());
         QCOMPARE(result->analysisId, QStringLiteral("timeseries_report"));
         QCOMPARE(result->rowsRead, 6);
-        QCOMPARE(result->rowsSkipped, 2);
+        QCOMPARE(result->rowsSkipped, qint64(2));
 
         // The text column is not a parameter; the all-blank-for-TUS Data 2 still is.
         QVERIFY(result->warnings.join(u' ').contains(u"Note"));
@@ -105,9 +105,9 @@ private Q_SLOTS:
         QCOMPARE(lineage.records[4].reason, QStringLiteral("unparseable date"));
         QCOMPARE(lineage.records[1].hash,
                  QString::fromLatin1(QCryptographicHash::hash("CT|2021-01-02|20|fine|1.5", QCryptographicHash::Sha256).toHex()));
-        const auto skipped = qualityRows(*result, QStringLiteral("rows skipped"));
-        QCOMPARE(skipped.size(), size_t(1));
-        QCOMPARE((*skipped[0])[size_t(col(result->quality, QStringLiteral("example_rows")))].text, QStringLiteral("5, 6"));
+        // Skipped rows are counted by reason by the pipeline, from the lineage (tst_pipeline).
+        QVERIFY(qualityRows(*result, QStringLiteral("rows skipped")).empty());
+        QCOMPARE(result->rowsSkipped, qint64(2));
     }
 
     void excelErrorCellsInTheQualityReport()

@@ -519,8 +519,6 @@ void BankTransactions::addQuality(Summary &s) const
         QString text;
     };
     const AlertRule rules[] = {
-        {QStringLiteral("rows skipped"), RoleCount,
-         QStringLiteral("%1 rows were skipped (no readable booking date or amount), e.g. rows %2.")},
         {QStringLiteral("suspected duplicate transaction"), Description,
          QStringLiteral("%1 rows repeat the date, amount and payee of an earlier row (suspected duplicates), e.g. rows %2.")},
         {QStringLiteral("unparseable date"), BookingDate, QStringLiteral("%1 booking dates could not be read, e.g. rows %2.")},

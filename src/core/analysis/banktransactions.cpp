@@ -14,7 +14,6 @@ namespace {
 const QString kUnparseableDate = QStringLiteral("unparseable date");
 const QString kUnparseableAmount = QStringLiteral("unparseable amount");
 const QString kUnparseableBalance = QStringLiteral("unparseable balance");
-const QString kSkipped = QStringLiteral("rows skipped");
 const QString kDuplicate = QStringLiteral("suspected duplicate transaction");
 const QString kBothSides = QStringLiteral("debit and credit both filled");
 const QString kUnreadableDirection = QStringLiteral("unreadable debit/credit indicator");
@@ -225,12 +224,6 @@ Result<void> BankTransactions::consume(const ingest::RowBatch &batch, LineageSin
         if (!amountOfRow(batch, row, amount, why))
             reasons += (reasons.isEmpty() ? QString() : QStringLiteral("; ")) + why;
         if (!reasons.isEmpty()) {
-            QualityFinding &f = m_quality.finding(kSkipped);
-            if (f.detail.isEmpty())
-                f.detail = QStringLiteral("rows without a readable booking date or amount are left out of every "
-                                          "table and of the reconciliation; audit_lineage.csv gives the reason "
-                                          "for each");
-            f.add(line);
             ++m_rowsSkipped;
             reasonUtf8 = reasons.toStdString();
             lineage.add(line, m_fields.data(), hash, RowStatus::Skipped, reasonUtf8);

@@ -221,8 +221,8 @@ void DataQuality::finish(const Parameters &parameters, qint64 rowsRead, Analysis
         const QString &name = m_columns[c].name;
         const qint64 blanks = m_blanks[size_t(c)];
         const double rate = double(blanks) / total;
-        row(QStringLiteral("blank cells"), name, QStringLiteral("all rows"), blanks, rate, {},
-            QStringLiteral("%1 of %2 rows blank").arg(blanks).arg(rowsRead));
+        row(QStringLiteral("blank values"), name, QStringLiteral("all rows"), blanks, rate, {},
+            QStringLiteral("%1 of %2 rows are blank").arg(blanks).arg(rowsRead));
         if (rowsRead > 0 && rate >= parameters.blankRateAlert) {
             QualityAlert a;
             a.severity = m_mapped[size_t(c)] ? QualityAlert::Severity::Warning : QualityAlert::Severity::Info;

@@ -1,5 +1,9 @@
 #include "profile.h"
 
+#include "common/humannumbers.h"
+
+#include <QMap>
+
 #include <algorithm>
 
 namespace finpipe::analysis {
@@ -179,6 +183,26 @@ Result<AnalysisResult> Profile::finish(Feedback *feedback)
                                           "only among the first %1 distinct values seen: %2.")
                                .arg(kDistinctCap)
                                .arg(capped.join(QStringLiteral(", ")));
+    {
+        // Headline cards: what the table holds.
+        qint64 blanks = 0;
+        QMap<QString, int> types;
+        for (const auto &row : profile.rows) {
+            blanks += qint64(row[4].number);
+            ++types[row[2].text];
+        }
+        QStringList kinds;
+        for (auto it = types.cbegin(); it != types.cend(); ++it)
+            kinds << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+        const qint64 cellCount = m_rows * qint64(profile.rows.size());
+        result.kpis.append({QStringLiteral("Rows"), groupedInteger(m_rows), QString(), Kpi::Tone::Neutral});
+        result.kpis.append({QStringLiteral("Columns"), groupedInteger(qint64(profile.rows.size())),
+                            kinds.join(QStringLiteral(", ")), Kpi::Tone::Neutral});
+        result.kpis.append({QStringLiteral("Blank values"),
+                            cellCount > 0 ? percentText(double(blanks) / double(cellCount), 1) : QStringLiteral("—"),
+                            QStringLiteral("%1 of %2 cells").arg(groupedInteger(blanks), groupedInteger(cellCount)),
+                            Kpi::Tone::Neutral});
+    }
     result.tables.push_back(std::move(profile));
     result.tables.push_back(std::move(top));
     result.charts.append({ChartSpec::Kind::Bar, QStringLiteral("profile"), QStringLiteral("Share of blank cells per column"),

@@ -1,5 +1,7 @@
 #include "salessummary.h"
 
+#include "common/humannumbers.h"
+
 #include "ingest/valueparser.h"
 
 #include <algorithm>
@@ -13,7 +15,6 @@ namespace {
 const QString kUnparseableDate = QStringLiteral("unparseable date");
 const QString kUnparseableNumber = QStringLiteral("unparseable number");
 const QString kUnparseableFlag = QStringLiteral("unrecognised flag");
-const QString kSkipped = QStringLiteral("rows skipped");
 const QString kDuplicateId = QStringLiteral("duplicate order id");
 const QString kBlankId = QStringLiteral("blank order id");
 const QString kNegativeQuantity = QStringLiteral("negative quantity");
@@ -192,11 +193,6 @@ Result<void> SalesSummary::consume(const ingest::RowBatch &batch, LineageSink &l
             f.add(line);
         }
         if (!reasons.isEmpty()) {
-            QualityFinding &f = m_quality.finding(kSkipped);
-            if (f.detail.isEmpty())
-                f.detail = QStringLiteral("rows without a readable order date or revenue are left out of every "
-                                          "table; audit_lineage.csv gives the reason for each");
-            f.add(line);
             ++m_rowsSkipped;
             reasonUtf8 = reasons.toStdString();
             lineage.add(line, m_fields.data(), hash, RowStatus::Skipped, reasonUtf8);
@@ -652,6 +648,7 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
     }
 
     // Fraud rates.
+    qint64 fraudChecked = 0, fraudFlagged = 0;
     if (mapped(FraudFlag)) {
         qint64 checked = 0, flagged = 0;
         double checkedRevenue = 0, flaggedRevenue = 0;
@@ -677,6 +674,8 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
                 counted = true;
             }
         }
+        fraudChecked = checked;
+        fraudFlagged = flagged;
         if (counted && checked > 0) {
             QString msg = QStringLiteral("%1 of %2 orders (%3) are flagged as fraud")
                               .arg(flagged)
@@ -688,6 +687,59 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
         }
     }
 
+    // Headline cards: revenue, orders and average order value per currency, the fraud rate, and
+    // the latest month's revenue against the month before.
+    for (int c : currencies) {
+        const auto it = m_orderValues.find(c);
+        if (it == m_orderValues.end() || it->second.orders <= 0)
+            continue;
+        const QString cur = cells::qs(m_currencies.text(c));
+        const OrderValue &ov = it->second;
+        result.kpis.append({QStringLiteral("Revenue (%1)").arg(cur), moneyText(rounded(ov.revenue, Revenue)),
+                            QStringLiteral("%1 to %2").arg(cells::dateText(m_firstDate), cells::dateText(m_lastDate)),
+                            Kpi::Tone::Neutral});
+        result.kpis.append({currencies.size() == 1 ? QStringLiteral("Orders") : QStringLiteral("Orders (%1)").arg(cur),
+                            groupedInteger(ov.orders), QString(), Kpi::Tone::Neutral});
+        result.kpis.append({QStringLiteral("Average order value (%1)").arg(cur),
+                            moneyText(ov.revenue / double(ov.orders)), QString(), Kpi::Tone::Neutral});
+    }
+    if (fraudChecked > 0)
+        result.kpis.append({QStringLiteral("Fraud rate"), percentText(double(fraudFlagged) / double(fraudChecked)),
+                            QStringLiteral("%1 of %2 orders flagged")
+                                .arg(groupedInteger(fraudFlagged), groupedInteger(fraudChecked)),
+                            fraudFlagged > 0 ? Kpi::Tone::Bad : Kpi::Tone::Good});
+    for (int c : currencies) {
+        // The two latest full months with revenue in this currency: a month the data covers
+        // only in part would read as a collapse.
+        const bool lastPartial = cells::monthStartOf(m_lastDate + ingest::values::kMsecsPerDay)
+                                 == cells::monthStartOf(m_lastDate);
+        const MonthTotals *latest = nullptr, *before = nullptr;
+        qint64 latestMonth = 0, beforeMonth = 0;
+        for (auto it = m_months.rbegin(); it != m_months.rend(); ++it) {
+            if (it->first.second != c || (lastPartial && it->first.first == cells::monthStartOf(m_lastDate)))
+                continue;
+            if (!latest) {
+                latest = &it->second;
+                latestMonth = it->first.first;
+            } else {
+                before = &it->second;
+                beforeMonth = it->first.first;
+                break;
+            }
+        }
+        if (!latest || !before || before->revenue == 0)
+            continue;
+        const double change = (latest->revenue - before->revenue) / std::abs(before->revenue);
+        result.kpis.append({currencies.size() == 1 ? QStringLiteral("Change on previous month")
+                                                   : QStringLiteral("Change on previous month (%1)")
+                                                         .arg(cells::qs(m_currencies.text(c))),
+                            percentText(change, 1, true),
+                            QStringLiteral("%1 against %2%3")
+                                .arg(cells::monthText(latestMonth), cells::monthText(beforeMonth),
+                                     lastPartial ? QStringLiteral(" (the last full months)") : QString()),
+                            change >= 0 ? Kpi::Tone::Good : Kpi::Tone::Bad});
+    }
+
     // Data quality and alerts.
     result.alerts += m_quality.blankAlerts(m_rowsRead, m_parameters.blankRateAlert);
     result.alerts += m_quality.errorAlerts();
@@ -697,7 +749,6 @@ Result<AnalysisResult> SalesSummary::finish(Feedback *feedback)
         QString text;
     };
     const AlertRule rules[] = {
-        {kSkipped, RoleCount, QStringLiteral("%1 rows were skipped (no readable order date or revenue), e.g. rows %2.")},
         {kDuplicateId, OrderId, QStringLiteral("%1 rows repeat an order id already seen, e.g. rows %2.")},
         {kNegativeQuantity, Quantity, QStringLiteral("%1 rows have a negative quantity, e.g. rows %2.")},
         {kMismatch, Revenue, QStringLiteral("%1 rows have a revenue that differs from quantity x unit price, e.g. rows %2.")},

@@ -1,5 +1,7 @@
 #include "stationpivot.h"
 
+#include "common/humannumbers.h"
+
 #include "analysis/cellvalues.h"
 #include "analysis/lineage.h"
 #include "ingest/fileerrors.h"
@@ -649,7 +651,53 @@ Result<AnalysisResult> StationPivotAnalysis::finish(Feedback *feedback)
                                    .arg(tpl.fileName, tpl.station);
     }
     m_quality.finish(m_params, m_rowsRead, result);
+    addKpis(result);
     return result;
+}
+
+void StationPivotAnalysis::addKpis(AnalysisResult &result)
+{
+    // What the tables hold, for the dashboard's first screen: stations, days, parameters, how full
+    // the tables are, and how many values the outlier check flagged.
+    std::vector<qint64> days;
+    QStringList params;
+    qint64 cells = 0, filled = 0;
+    for (const ResultTable &t : result.tables) {
+        for (qsizetype c = 2; c < t.columns.size(); ++c)
+            if (!params.contains(t.columns[c]))
+                params << t.columns[c];
+        for (const auto &row : t.rows) {
+            if (row.size() > 1 && row[1].kind == Cell::Kind::Date)
+                days.push_back(row[1].msecs);
+            for (size_t c = 2; c < row.size(); ++c) {
+                ++cells;
+                filled += row[c].kind != Cell::Kind::Blank;
+            }
+        }
+    }
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    qint64 outliers = 0;
+    for (const auto &row : result.quality.rows)
+        if (!row.empty() && row[0].text == u"outliers" && row.size() > 3)
+            outliers += qint64(row[3].number);
+    result.kpis.append({QStringLiteral("Stations"), groupedInteger(qint64(result.tables.size())),
+                        QString(), Kpi::Tone::Neutral});
+    result.kpis.append({QStringLiteral("Days"), groupedInteger(qint64(days.size())),
+                        days.empty() ? QString()
+                                     : QStringLiteral("%1 to %2").arg(cells::dateText(days.front()),
+                                                                      cells::dateText(days.back())),
+                        Kpi::Tone::Neutral});
+    result.kpis.append({QStringLiteral("Parameters"), groupedInteger(params.size()), QString(), Kpi::Tone::Neutral});
+    result.kpis.append({QStringLiteral("Coverage"), cells > 0 ? percentText(double(filled) / double(cells), 1)
+                                                              : QStringLiteral("—"),
+                        QStringLiteral("%1 of %2 day × parameter cells have a value")
+                            .arg(groupedInteger(filled), groupedInteger(cells)),
+                        Kpi::Tone::Neutral});
+    result.kpis.append({QStringLiteral("Outliers"), groupedInteger(outliers),
+                        QStringLiteral("values more than %1 standard deviations from their parameter's mean")
+                            .arg(m_params.outlierZ),
+                        outliers > 0 ? Kpi::Tone::Bad : Kpi::Tone::Good});
 }
 
 } // namespace finpipe::analysis

@@ -49,6 +49,9 @@ public:
     void setDuplicateCheckBudget(qint64 rows) { m_rowsPerPass = qMax<qint64>(1, rows); }
 
 private:
+    //! Headline cards from the finished tables and quality checks.
+    void addKpis(AnalysisResult &result);
+
     struct Accumulator {
         double sum = 0;
         double compensation = 0; // Kahan term: pandas' group mean sums this way

@@ -1,5 +1,7 @@
 #include "timeseriesreport.h"
 
+#include "common/humannumbers.h"
+
 #include "ingest/valueparser.h"
 
 #include <QSet>
@@ -16,7 +18,6 @@ namespace {
 const QString kUnparseableDate = QStringLiteral("unparseable date");
 const QString kUnparseableNumber = QStringLiteral("unparseable number");
 const QString kDuplicateDates = QStringLiteral("duplicate dates");
-const QString kSkipped = QStringLiteral("rows skipped");
 
 QString stationScope(const QString &station)
 {
@@ -125,11 +126,6 @@ Result<void> TimeSeriesReport::consume(const ingest::RowBatch &batch, LineageSin
             f.add(line);
         }
         if (!reason.empty()) {
-            QualityFinding &f = m_quality.finding(kSkipped);
-            if (f.detail.isEmpty())
-                f.detail = QStringLiteral("rows without a station or a readable date are left out; "
-                                          "audit_lineage.csv gives the reason for each");
-            f.add(line);
             ++m_rowsSkipped;
             lineage.add(line, m_fields.data(), hash, RowStatus::Skipped, reason);
             continue;
@@ -353,12 +349,40 @@ Result<AnalysisResult> TimeSeriesReport::finish(Feedback *feedback)
                                       .arg(f->count)
                                       .arg(c.name, QualityLog::exampleText(*f))});
     }
-    if (const QualityFinding *f = m_quality.find(kSkipped); f && f->count > 0)
-        result.alerts.append({QualityAlert::Severity::Warning,
-                              QStringLiteral("%1 rows were skipped (no station or readable date), e.g. rows %2.")
-                                  .arg(f->count)
-                                  .arg(QualityLog::exampleText(*f))});
     result.quality = m_quality.table(m_rowsRead);
+
+    // Headline cards: what the report holds.
+    {
+        std::vector<qint64> dates;
+        QStringList series;
+        qint64 values = 0, stations = 0;
+        for (const ResultTable &t : result.tables) {
+            if (t.columns.size() < 2 || t.columns[1] != u"Dates")
+                continue; // the summary table
+            ++stations;
+            for (qsizetype c = 2; c < t.columns.size(); ++c)
+                if (!series.contains(t.columns[c]))
+                    series << t.columns[c];
+            for (const auto &row : t.rows) {
+                if (row.size() > 1)
+                    dates.push_back(row[1].msecs);
+                for (size_t c = 2; c < row.size(); ++c)
+                    values += row[c].kind == Cell::Kind::Number;
+            }
+        }
+        std::sort(dates.begin(), dates.end());
+        dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+        result.kpis.append({QStringLiteral("Stations"), groupedInteger(stations), QString(), Kpi::Tone::Neutral});
+        result.kpis.append({QStringLiteral("Dates"), groupedInteger(qint64(dates.size())),
+                            dates.empty() ? QString()
+                                          : QStringLiteral("%1 to %2").arg(cells::dateText(dates.front()),
+                                                                           cells::dateText(dates.back())),
+                            Kpi::Tone::Neutral});
+        result.kpis.append({QStringLiteral("Measures"), groupedInteger(series.size()),
+                            series.size() <= 4 ? series.join(QStringLiteral(", ")) : QString(), Kpi::Tone::Neutral});
+        result.kpis.append({QStringLiteral("Values"), groupedInteger(values),
+                            QStringLiteral("numbers in the report's tables"), Kpi::Tone::Neutral});
+    }
     return result;
 }
 

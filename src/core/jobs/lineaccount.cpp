@@ -1,6 +1,7 @@
 #include "lineaccount.h"
 
 #include "analysis/qualitylog.h"
+#include "common/humannumbers.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -25,6 +26,23 @@ void LineAccountingSink::add(qint64 sourceRow, const std::string_view *fields, s
                              analysis::RowStatus status, std::string_view reason)
 {
     writeBefore(sourceRow);
+    if (status == analysis::RowStatus::Skipped) {
+        if (m_skippedByReason.empty() || reason != m_lastReason) {
+            const QString text = reason.empty() ? QStringLiteral("no reason given")
+                                                : QString::fromUtf8(reason.data(), qsizetype(reason.size()));
+            size_t i = 0;
+            while (i < m_skippedByReason.size() && m_skippedByReason[i].reason != text)
+                ++i;
+            if (i == m_skippedByReason.size())
+                m_skippedByReason.push_back({text, 0, {}});
+            m_lastReason.assign(reason.data(), reason.size());
+            m_lastReasonIndex = i;
+        }
+        SkipReasonCount &r = m_skippedByReason[m_lastReasonIndex];
+        ++r.count;
+        if (r.examples.size() < 5)
+            r.examples.push_back(sourceRow);
+    }
     m_inner.add(sourceRow, fields, rowHash, status, reason);
 }
 
@@ -117,6 +135,72 @@ void addLeftOutLines(const QList<ingest::SkippedSummary> &skipped, qint64 linesT
         QStringLiteral("The reader left %1 line%2 of the file out of the table: %3.")
             .arg(linesLeftOut(skipped))
             .arg(linesLeftOut(skipped) == 1 ? QString() : QStringLiteral("s"))
+            .arg(parts.join(QStringLiteral("; ")))};
+}
+
+namespace {
+
+//! Reasons that follow from the analyst's own choices rather than from a problem in the file.
+bool chosenByAnalyst(const QString &reason)
+{
+    return reason == QLatin1String("not validated") || reason == QLatin1String("parameter not in template");
+}
+
+} // namespace
+
+void addSkippedRows(const std::vector<LineAccountingSink::SkipReasonCount> &byReason, qint64 rowsRead,
+                    qint64 rowsUsed, qint64 rowsSkipped, analysis::AnalysisResult &result)
+{
+    using analysis::Cell;
+    analysis::ResultTable &t = result.quality;
+    if (t.columns.isEmpty())
+        return;
+    const double total = rowsRead > 0 ? double(rowsRead) : 1.0;
+    QStringList parts;
+    bool problem = false;
+    for (const auto &r : byReason) {
+        const QString examples = analysis::exampleRowsText(r.examples.data(), r.examples.size(), r.count);
+        const bool chosen = chosenByAnalyst(r.reason);
+        problem |= !chosen;
+        t.rows.push_back({Cell::str(QStringLiteral("skipped rows")), Cell::blank(), Cell::str(r.reason),
+                          Cell::integer(r.count), Cell::num(double(r.count) / total),
+                          examples.isEmpty() ? Cell::blank() : Cell::str(examples),
+                          Cell::str(chosen ? QStringLiteral("rows left out as the analysis options ask; listed "
+                                                            "with this reason in audit_lineage.csv")
+                                           : QStringLiteral("rows the analysis could not use; listed with this "
+                                                            "reason in audit_lineage.csv"))});
+        parts << QStringLiteral("%1 × %2 (row%3 %4)")
+                     .arg(groupedInteger(r.count))
+                     .arg(r.reason, r.count == 1 ? QString() : QStringLiteral("s"), examples);
+    }
+    // The check that ties it together, first in the table: every row read is used or skipped.
+    const bool balanced = rowsRead == rowsUsed + rowsSkipped;
+    t.rows.insert(t.rows.begin(),
+                  {Cell::str(QStringLiteral("row count")), Cell::blank(), Cell::str(QStringLiteral("all rows")),
+                   Cell::integer(rowsRead), rowsRead > 0 ? Cell::num(1.0) : Cell::blank(), Cell::blank(),
+                   Cell::str(QStringLiteral("%1 rows read = %2 used + %3 skipped%4")
+                                 .arg(rowsRead)
+                                 .arg(rowsUsed)
+                                 .arg(rowsSkipped)
+                                 .arg(balanced ? QString() : QStringLiteral(" (does not add up)")))});
+    if (!balanced)
+        result.alerts << analysis::QualityAlert{analysis::QualityAlert::Severity::Error,
+                                                QStringLiteral("The row counts do not add up: %1 rows read, %2 used "
+                                                               "and %3 skipped.")
+                                                    .arg(rowsRead)
+                                                    .arg(rowsUsed)
+                                                    .arg(rowsSkipped)};
+    if (parts.isEmpty())
+        return;
+    qint64 skippedByAnalysis = 0;
+    for (const auto &r : byReason)
+        skippedByAnalysis += r.count;
+    result.alerts << analysis::QualityAlert{
+        problem ? analysis::QualityAlert::Severity::Warning : analysis::QualityAlert::Severity::Info,
+        QStringLiteral("%1 of %2 row%3 %4 skipped: %5.")
+            .arg(groupedInteger(skippedByAnalysis), groupedInteger(rowsRead))
+            .arg(rowsRead == 1 ? QString() : QStringLiteral("s"))
+            .arg(skippedByAnalysis == 1 ? QStringLiteral("was") : QStringLiteral("were"))
             .arg(parts.join(QStringLiteral("; ")))};
 }
 

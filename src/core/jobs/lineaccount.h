@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QList>
+#include <QString>
 
 #include <deque>
 #include <string>
@@ -32,6 +33,14 @@ public:
     //! Left-out lines written to the lineage so far.
     qint64 written() const { return m_written; }
 
+    //! The rows the analysis skipped, by its reason, in the order each reason first came.
+    struct SkipReasonCount {
+        QString reason;
+        qint64 count = 0;
+        std::vector<qint64> examples; //!< the first few rows
+    };
+    const std::vector<SkipReasonCount> &skippedByReason() const { return m_skippedByReason; }
+
     void setFields(const QStringList &fieldNames) override;
     void add(qint64 sourceRow, const std::string_view *fields, std::string_view rowHash,
              analysis::RowStatus status, std::string_view reason) override;
@@ -44,6 +53,9 @@ private:
     std::vector<std::string_view> m_blankFields;
     bool m_fieldsSet = false;
     qint64 m_written = 0;
+    std::vector<SkipReasonCount> m_skippedByReason;
+    std::string m_lastReason;      // the reason of the latest skipped row, and its index above:
+    size_t m_lastReasonIndex = 0;  // rows skipped for one reason often come in runs
 };
 
 //! Lines left out, summed over every reason.
@@ -54,6 +66,12 @@ qint64 linesLeftOut(const QList<ingest::SkippedSummary> &skipped);
 //! them, so that the table's skipped rows add up to the manifest's.
 void addLeftOutLines(const QList<ingest::SkippedSummary> &skipped, qint64 linesTotal,
                      analysis::AnalysisResult &result);
+
+//! Adds one "skipped rows" row per reason the analysis skipped rows for (check "skipped rows",
+//! the reason as scope, the count, its share of `rowsRead`, example rows), an alert that names
+//! them, and a "row count" row that says read = used + skipped. Call after addLeftOutLines().
+void addSkippedRows(const std::vector<LineAccountingSink::SkipReasonCount> &byReason, qint64 rowsRead,
+                    qint64 rowsUsed, qint64 rowsSkipped, analysis::AnalysisResult &result);
 
 //! The manifest's form: [{"reason", "count", "lines"}], by reason.
 QJsonArray leftOutToJson(const QList<ingest::SkippedSummary> &skipped);

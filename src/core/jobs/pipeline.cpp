@@ -404,6 +404,8 @@ Result<void> Job::analyse(ingest::TableReader &reader, analysis::Analysis &analy
     m_manifest.rowsSkipped = result.rowsSkipped + leftOut;
     m_manifest.leftOut = reader.info().skipped;
     addLeftOutLines(reader.info().skipped, m_manifest.rowsRead, result);
+    addSkippedRows(sink.skippedByReason(), m_manifest.rowsRead, m_manifest.rowsUsed, m_manifest.rowsSkipped,
+                   result);
     // The dashboard and the workbook say the same counts as the manifest.
     result.rowsRead = m_manifest.rowsRead;
     result.rowsSkipped = m_manifest.rowsSkipped;

@@ -12,6 +12,8 @@
 #include <QFileInfo>
 #include <QHash>
 
+#include <algorithm>
+
 namespace finpipe::outputs {
 
 using namespace Qt::StringLiterals;
@@ -129,6 +131,69 @@ QString severityName(analysis::QualityAlert::Severity s)
     return u"warning"_s;
 }
 
+//! The facts about the input and the run: dataset type, confidence, size, SHA-256, the mapping and
+//! the parameters, in a section that opens on a click.
+QString renderProvenance(const DashboardInfo &info, const QString &level)
+{
+    QString h;
+    h += u"<details id=\"provenance\" class=\"card provenance\"><summary><h2>Provenance</h2>"
+         u"<span class=\"summary-note\">file hash, size, detection and column mapping</span></summary>"_s;
+    h += u"<dl class=\"facts\">"_s;
+    h += fact(QStringLiteral("Dataset type"), QStringLiteral("dataset-type"),
+              u"<code>"_s + htmlEscape(info.datasetType) + u"</code>"_s);
+    h += fact(QStringLiteral("Confidence"), QStringLiteral("confidence"),
+              u"<span class=\"badge level-"_s + classToken(level) + u"\" id=\"confidence-level\">"_s
+                  + htmlEscape(level) + u"</span> <span id=\"confidence-value\">"_s
+                  + QString::number(wholePercent(info.confidence))
+                  + u"%</span>"_s);
+    h += fact(QStringLiteral("Size"), QStringLiteral("file-size"), htmlEscape(humanSize(info.size)));
+    if (!info.sheet.isEmpty())
+        h += fact(QStringLiteral("Sheet"), QStringLiteral("sheet-read"), htmlEscape(info.sheet));
+    h += fact(QStringLiteral("SHA-256"), QStringLiteral("file-sha256"),
+              u"<code>"_s + htmlEscape(info.sha256) + u"</code>"_s, QStringLiteral("wide"));
+    h += u"</dl>"_s;
+    h += u"<div class=\"run-details\">"_s;
+    h += pairList(QStringLiteral("mapping"),
+                  info.mappingOverridden ? QStringLiteral("Column mapping (set by the analyst)")
+                                         : QStringLiteral("Column mapping (detected)"),
+                  info.mapping);
+    if (!info.parameters.isEmpty())
+        h += pairList(QStringLiteral("parameters"), QStringLiteral("Parameters"), info.parameters);
+    h += u"</div></details>"_s;
+    return h;
+}
+
+//! The row accounting of the quality section: read = used + skipped, and the skipped rows by
+//! reason with example rows, from the data-quality table's "skipped rows" rows.
+QString renderRowAccounting(const analysis::AnalysisResult &result)
+{
+    QString h = u"<div id=\"row-accounting\" class=\"row-accounting\"><p class=\"accounting-sum\">"_s
+                + u"<strong>"_s + groupDigits(result.rowsRead) + u"</strong> rows read = <strong>"_s
+                + groupDigits(result.rowsUsed) + u"</strong> used + <strong>"_s
+                + groupDigits(result.rowsSkipped) + u"</strong> skipped</p>"_s;
+    const auto &q = result.quality;
+    const qsizetype check = q.columns.indexOf(u"check"_s), scope = q.columns.indexOf(u"scope"_s),
+                    count = q.columns.indexOf(u"count"_s), examples = q.columns.indexOf(u"example_rows"_s);
+    QString rows;
+    if (check >= 0 && scope >= 0 && count >= 0) {
+        for (const auto &row : q.rows) {
+            if (qsizetype(row.size()) <= std::max({check, scope, count}) || row[size_t(check)].text != u"skipped rows")
+                continue;
+            rows += u"<tr><td class=\"text\">"_s + htmlEscape(row[size_t(scope)].text) + u"</td><td class=\"num\">"_s
+                    + groupDigits(qint64(row[size_t(count)].number)) + u"</td><td class=\"text\">"_s
+                    + (examples >= 0 && qsizetype(row.size()) > examples ? htmlEscape(row[size_t(examples)].text)
+                                                                         : QString())
+                    + u"</td></tr>"_s;
+        }
+    }
+    if (!rows.isEmpty())
+        h += u"<table class=\"data skipped-by-reason\" id=\"skipped-by-reason\"><thead><tr><th scope=\"col\">"
+             u"Skipped because</th><th scope=\"col\" class=\"num\">Rows</th><th scope=\"col\">Example rows"
+             u"</th></tr></thead><tbody>"_s
+             + rows + u"</tbody></table>"_s;
+    return h + u"</div>"_s;
+}
+
 QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &result,
                    const QString &version)
 {
@@ -143,31 +208,15 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
          + htmlEscape(result.analysisId) + u"\">"_s + htmlEscape(analysisName(result.analysisId))
          + u"</span></div>"_s;
     h += u"<h1 id=\"file-name\">"_s + htmlEscape(info.fileName) + u"</h1>"_s;
-    h += u"<dl class=\"facts\">"_s;
-    h += fact(QStringLiteral("Dataset type"), QStringLiteral("dataset-type"),
-              u"<code>"_s + htmlEscape(info.datasetType) + u"</code>"_s);
-    h += fact(QStringLiteral("Confidence"), QStringLiteral("confidence"),
-              u"<span class=\"badge level-"_s + classToken(level) + u"\" id=\"confidence-level\">"_s
-                  + htmlEscape(level) + u"</span> <span id=\"confidence-value\">"_s
-                  + QString::number(wholePercent(info.confidence))
-                  + u"%</span>"_s);
-    h += fact(QStringLiteral("Size"), QStringLiteral("file-size"), htmlEscape(humanSize(info.size)));
+    // One line under the name: how the rows were accounted for. Hash, size and mapping are in the
+    // Provenance section further down, one click away: the first screen is for the answer.
+    h += u"<p class=\"headline-facts\"><span id=\"row-counts\">"_s + groupDigits(result.rowsRead)
+         + u" rows read · "_s + groupDigits(result.rowsUsed) + u" used · "_s + groupDigits(result.rowsSkipped)
+         + u" skipped</span>"_s;
     if (!info.sheet.isEmpty())
-        h += fact(QStringLiteral("Sheet"), QStringLiteral("sheet"), htmlEscape(info.sheet));
-    h += fact(QStringLiteral("Rows"), QStringLiteral("row-counts"),
-              groupDigits(result.rowsRead) + u" read · "_s + groupDigits(result.rowsUsed)
-                  + u" used · "_s + groupDigits(result.rowsSkipped) + u" skipped"_s);
-    h += fact(QStringLiteral("SHA-256"), QStringLiteral("file-sha256"),
-              u"<code>"_s + htmlEscape(info.sha256) + u"</code>"_s, QStringLiteral("wide"));
-    h += u"</dl>"_s;
-    h += u"<div class=\"run-details\">"_s;
-    h += pairList(QStringLiteral("mapping"),
-                  info.mappingOverridden ? QStringLiteral("Column mapping (set by the analyst)")
-                                         : QStringLiteral("Column mapping (detected)"),
-                  info.mapping);
-    if (!info.parameters.isEmpty())
-        h += pairList(QStringLiteral("parameters"), QStringLiteral("Parameters"), info.parameters);
-    h += u"</div></header>"_s;
+        h += u" · sheet <span id=\"sheet\">"_s + htmlEscape(info.sheet) + u"</span>"_s;
+    h += u" · <a href=\"#provenance\" id=\"provenance-link\">Provenance</a></p>"_s;
+    h += u"</header>"_s;
 
     // Contents, so a long report (one section per station) stays navigable.
     h += u"<nav id=\"toc\" aria-label=\"Contents\"><ul>"_s;
@@ -179,7 +228,7 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
     h += u"<li><a href=\"#data-quality\">Data quality"_s;
     if (!result.alerts.isEmpty())
         h += u" <span class=\"count\">"_s + QString::number(result.alerts.size()) + u"</span>"_s;
-    h += u"</a></li></ul></nav>"_s;
+    h += u"</a></li><li><a href=\"#provenance\">Provenance</a></li></ul></nav>"_s;
 
     h += u"<main id=\"content\">"_s;
     h += u"<div id=\"render-status\" data-status=\"pending\" role=\"status\"></div>"_s;
@@ -227,6 +276,7 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
     }
 
     h += u"<section id=\"data-quality\" class=\"card\"><h2>Data quality</h2>"_s;
+    h += renderRowAccounting(result);
     if (result.alerts.isEmpty()) {
         h += u"<p class=\"all-clear\" id=\"quality-all-clear\">No data-quality alerts.</p>"_s;
     } else {
@@ -244,7 +294,9 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
                                                                 : result.quality.title)
              + u"</h3><div class=\"table-host\" id=\"quality-table\"></div>"_s;
     }
-    h += u"</section></main>"_s;
+    h += u"</section>"_s;
+    h += renderProvenance(info, level);
+    h += u"</main>"_s;
 
     h += u"<footer id=\"page-footer\">Made by finpipe <span id=\"finpipe-version\">"_s
          + htmlEscape(version)

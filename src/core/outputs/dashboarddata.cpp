@@ -2,6 +2,8 @@
 
 #include "outputs/htmlescape.h"
 
+#include "analysis/columnstyle.h"
+
 #include <QDate>
 #include <QTime>
 
@@ -140,7 +142,19 @@ void appendTable(QByteArray &out, const ResultTable &table, qsizetype maxRows)
         appendKey(out, "type");
         out += '"';
         out += columnType(table, c);
-        out += "\"}";
+        out += "\",";
+        // How the page shows the numbers (the CSV keeps them exact) and a header for people.
+        appendKey(out, "style");
+        switch (analysis::numberStyleOf(table, c)) {
+        case analysis::NumberStyle::Plain: out += "\"plain\""; break;
+        case analysis::NumberStyle::Count: out += "\"count\""; break;
+        case analysis::NumberStyle::Money: out += "\"money\""; break;
+        case analysis::NumberStyle::Share: out += "\"share\""; break;
+        }
+        out += ',';
+        appendKey(out, "label");
+        appendScriptSafeJsonString(out, analysis::readableHeader(table.columns[c]));
+        out += '}';
     }
     out += "],";
     appendKey(out, "totalRows");
