@@ -4,3 +4,4 @@ finpipe_add_test(NAME tst_jobruns SOURCES app/tst_jobruns.cpp app/apptestutil.h 
 finpipe_add_test(NAME tst_singleinstance SOURCES app/tst_singleinstance.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_outputsaver SOURCES app/tst_outputsaver.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_secretstore SOURCES app/tst_secretstore.cpp LABELS app LIBS finpipe_app)
+finpipe_add_test(NAME tst_navigator SOURCES app/tst_navigator.cpp app/apptestutil.h core/notesworkbook.h LABELS app LIBS finpipe_app PkgConfig::XLSXWRITER)
