@@ -581,6 +581,11 @@ void DetectionDialog::updatePreviewRoles()
             if (QTableWidgetItem *item = t->item(r, c))
                 item->setBackground(role.isEmpty() ? QBrush() : QBrush(used));
     }
+    // Wide enough for the header's two lines and the values, within reason.
+    const int widest = fontMetrics().averageCharWidth() * 36;
+    t->resizeColumnsToContents();
+    for (int c = 0; c < t->columnCount(); ++c)
+        t->setColumnWidth(c, qMin(widest, t->columnWidth(c) + 8));
 }
 
 void DetectionDialog::setParameters(const analysis::Parameters &p)

@@ -297,9 +297,16 @@ void MainWindow::setUpJobList()
     f.setPointSizeF(f.pointSizeF() * 1.35);
     m_ui->emptyLabel->setFont(f);
     m_ui->emptyLabel->setAccessibleName(m_ui->emptyLabel->text());
-    m_ui->emptyHint->setMaximumWidth(560);
+    // A wrapped label in a centred column: fixed width, and the height its lines need.
+    const int hintWidth = m_ui->emptyHint->fontMetrics().averageCharWidth() * 64;
+    m_ui->emptyHint->setFixedWidth(hintWidth);
+    m_ui->emptyHint->setMinimumHeight(m_ui->emptyHint->heightForWidth(hintWidth));
     m_ui->emptyHint->setForegroundRole(QPalette::PlaceholderText);
     m_ui->emptyLayout->setAlignment(m_ui->emptyHint, Qt::AlignHCenter);
+    // The empty window is one big drop target, and looks like one.
+    m_ui->emptyPage->setAttribute(Qt::WA_StyledBackground);
+    m_ui->emptyPage->setStyleSheet(
+        QStringLiteral("#emptyPage { border: 2px dashed palette(mid); border-radius: 14px; margin: 10px; }"));
     m_ui->emptyOpenButton->setIcon(themedIcon(QStringLiteral("open")));
     m_ui->emptySampleButton->setIcon(themedIcon(QStringLiteral("rerun")));
     connect(m_ui->emptyOpenButton, &QPushButton::clicked, this, &MainWindow::openFileDialog);

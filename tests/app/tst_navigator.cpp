@@ -101,6 +101,11 @@ QStringList clipped(QWidget *top, const QWidget *skip = nullptr)
         if (auto *l = qobject_cast<QLabel *>(w); l && !l->wordWrap() && !l->text().isEmpty() && l->pixmap().isNull()
                                                  && l->width() < l->minimumSizeHint().width())
             out << QStringLiteral("%1 %2 < %3 (%4)").arg(name).arg(l->width()).arg(l->minimumSizeHint().width()).arg(l->text());
+        // A wrapped label squeezed below the height its lines need shows half of them.
+        if (auto *l = qobject_cast<QLabel *>(w); l && l->wordWrap() && !l->text().isEmpty()
+                                                 && l->height() < l->heightForWidth(l->width()))
+            out << QStringLiteral("%1 wrapped, %2 high < %3 (%4)").arg(name).arg(l->height())
+                       .arg(l->heightForWidth(l->width())).arg(l->text().left(60));
         if (auto *b = qobject_cast<QPushButton *>(w); b && b->width() < b->minimumSizeHint().width())
             out << QStringLiteral("%1 %2 < %3 (%4)").arg(name).arg(b->width()).arg(b->minimumSizeHint().width()).arg(b->text());
         if (auto *c = qobject_cast<QCheckBox *>(w); c && c->width() < c->sizeHint().width())
@@ -206,6 +211,9 @@ private Q_SLOTS:
         QCOMPARE(previewHeader(d, QStringLiteral("order_id")), QStringLiteral("order_id\ntext · order_id"));
         QVERIFY(previewHeader(d, QStringLiteral("revenue")).startsWith(QStringLiteral("revenue\ndecimal · ")));
         QVERIFY(previewHeaderBold(d, QStringLiteral("order_id")));
+        for (int c = 0; c < preview->columnCount(); ++c) // no header cut short
+            QVERIFY2(preview->columnWidth(c) >= preview->horizontalHeader()->sectionSizeHint(c),
+                     qPrintable(preview->horizontalHeaderItem(c)->text()));
 
         // Changing the mapping updates the preview and says the choice is the analyst's.
         const QString regionColumn = d->roleColumn(QStringLiteral("region"));
