@@ -27,6 +27,12 @@ constexpr int kRoleRole = Qt::UserRole + 1;
 
 } // namespace
 
+QString DetectionDialog::typeName(const QString &type) const
+{
+    const detect::DatasetType *t = m_rules->type(type);
+    return t && !t->name.isEmpty() ? t->name : JobModel::typeTitle(type);
+}
+
 QString DetectionDialog::strategyTitle(const QString &strategy)
 {
     if (strategy == u"exact_header")
@@ -39,6 +45,21 @@ QString DetectionDialog::strategyTitle(const QString &strategy)
         return tr("The table's shape fits");
     if (strategy == u"file_name")
         return tr("The file name hints at it");
+    return strategy;
+}
+
+QString DetectionDialog::fallbackStrategyTitle(const QString &strategy)
+{
+    if (strategy == u"exact_header")
+        return tr("Column names");
+    if (strategy == u"fuzzy_header")
+        return tr("Similar column names");
+    if (strategy == u"value_profile")
+        return tr("Values");
+    if (strategy == u"structure")
+        return tr("The table's shape");
+    if (strategy == u"file_name")
+        return tr("The file name");
     return strategy;
 }
 
@@ -64,7 +85,7 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
     QString warning;
     if (detection.ambiguous)
         warning = tr("Two types fit almost equally well (%1 and %2). Check the type before running.")
-                      .arg(JobModel::typeTitle(detection.type), JobModel::typeTitle(detection.runnerUp));
+                      .arg(typeName(detection.type), typeName(detection.runnerUp));
     else if (detection.level == detect::Level::Low)
         warning = tr("finpipe is not sure about this file. Check the type and the columns before running.");
     else if (detection.level == detect::Level::VeryLow)
@@ -94,7 +115,8 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
     m_ui->mappingTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     m_ui->mappingTable->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
     m_ui->candidatesTable->verticalHeader()->hide();
-    m_ui->candidatesTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_ui->candidatesTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_ui->candidatesTable->setWordWrap(false);
     m_ui->candidatesTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_ui->topSplitter->setStretchFactor(0, 2);
     m_ui->topSplitter->setStretchFactor(1, 3);
@@ -141,7 +163,7 @@ void DetectionDialog::fillCandidates()
     m_ui->candidatesTable->setRowCount(int(ranked.size()));
     for (int r = 0; r < ranked.size(); ++r) {
         const auto &[score, id] = ranked[r];
-        auto *item = new QTableWidgetItem(JobModel::typeTitle(id));
+        auto *item = new QTableWidgetItem(typeName(id));
         item->setData(kRoleRole, id);
         if (const detect::DatasetType *t = m_rules->type(id))
             item->setToolTip(t->description);
@@ -152,7 +174,7 @@ void DetectionDialog::fillCandidates()
         const int percent = shownPercent(m_detection, id);
         bar->setValue(percent);
         bar->setFormat(QStringLiteral("%1%").arg(percent));
-        bar->setAccessibleName(tr("%1 confidence").arg(JobModel::typeTitle(id)));
+        bar->setAccessibleName(tr("%1 confidence").arg(typeName(id)));
         QPalette pal = bar->palette();
         pal.setColor(QPalette::Highlight,
                      levelColor(detect::levelFor(score, m_rules->settings())));
@@ -288,8 +310,15 @@ void DetectionDialog::showEvidence()
             h += QStringLiteral("<li>%1</li>").arg(r.toHtmlEscaped());
         h += QStringLiteral("</ul>");
     }
+    const detect::DatasetType *shown = m_rules->type(m_type);
+    const bool fallback = shown && shown->fallback;
     for (const detect::StrategyScore &s : m_detection.strategiesFor(m_type)) {
-        h += QStringLiteral("<p><b>%1</b>: %2%").arg(strategyTitle(s.strategy).toHtmlEscaped()).arg(wholePercent(s.score));
+        // The fallback's "score" is how badly the known types fit: its reasons say that, a
+        // percentage beside "Column names match exactly" would say the opposite.
+        if (fallback)
+            h += QStringLiteral("<p><b>%1</b>").arg(fallbackStrategyTitle(s.strategy).toHtmlEscaped());
+        else
+            h += QStringLiteral("<p><b>%1</b>: %2%").arg(strategyTitle(s.strategy).toHtmlEscaped()).arg(wholePercent(s.score));
         for (const QString &r : s.reasons)
             h += QStringLiteral("<br>· %1").arg(r.toHtmlEscaped());
         h += QStringLiteral("</p>");
@@ -415,7 +444,7 @@ void DetectionDialog::showPage(Page page)
 void DetectionDialog::updateSummary()
 {
     const QString file = m_fileName.toHtmlEscaped();
-    const QString chosen = JobModel::typeTitle(m_type).toHtmlEscaped();
+    const QString chosen = typeName(m_type).toHtmlEscaped();
     bool mappingChanged = false;
     for (int r = 0; r < m_ui->mappingTable->rowCount(); ++r) {
         const QString role = m_ui->mappingTable->item(r, 0)->data(kRoleRole).toString();
@@ -431,7 +460,7 @@ void DetectionDialog::updateSummary()
     } else {
         // The heading follows the analyst's choice; detection's own answer is said beside it.
         text = tr("<b>%1</b> as <b>%2</b>, set by you (finpipe's best guess was %3, %4%).")
-                   .arg(file, chosen, JobModel::typeTitle(m_detection.type).toHtmlEscaped())
+                   .arg(file, chosen, typeName(m_detection.type).toHtmlEscaped())
                    .arg(shownPercent(m_detection, m_detection.type));
     }
     if (mappingChanged)
@@ -453,7 +482,7 @@ void DetectionDialog::fillSheets()
                                  : s.rows == 1 ? tr("1 row")
                                                : tr("%1 rows").arg(locale.toString(s.rows));
             const QString columns = s.columns == 1 ? tr("1 column") : tr("%1 columns").arg(s.columns);
-            const QString what = s.generic ? tr("no known type") : JobModel::typeTitle(s.type);
+            const QString what = s.generic ? tr("no known type") : typeName(s.type);
             text = tr("%1 — %2 × %3 · %4").arg(s.name, rows, columns, what);
         }
         combo->addItem(text, s.name);

@@ -80,6 +80,8 @@ public:
 
     //! Plain words for a strategy id ("exact_header" -> "Column names match exactly").
     static QString strategyTitle(const QString &strategy);
+    //! The same for the generic table, whose evidence is that no known type fits ("Column names").
+    static QString fallbackStrategyTitle(const QString &strategy);
 
 Q_SIGNALS:
     //! Another sheet was read and detected on (or could not be: the message says why).
@@ -96,6 +98,8 @@ private:
     void showEvidence();
     void revalidate();
     QComboBox *comboForRole(const QString &role) const;
+    //! The type's name in the rules ("Bank or card statement"), as the evidence names it.
+    QString typeName(const QString &type) const;
 
     std::unique_ptr<Ui::DetectionDialog> m_ui;
     detect::Detection m_detection;
