@@ -59,7 +59,7 @@ Result<Inspection> inspect(const QString &path, const QString &sheet)
     if (sheet.trimmed().isEmpty()) {
         ingest::ReadOptions probe;
         probe.computeHash = false;
-        auto first = ingest::TableReader::open(path, probe);
+        auto first = detect::openAnySheet(path, probe);
         if (!first)
             return first.error();
         const ingest::SourceInfo &info = (*first)->info();

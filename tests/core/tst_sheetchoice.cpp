@@ -76,6 +76,43 @@ private Q_SLOTS:
         QCOMPARE(m->rowsRead, qint64(kQ3SalesRows));
     }
 
+    void anEmptyFirstSheetIsPassedOver()
+    {
+        // Excel's untouched "Sheet1" in front of the data.
+        QTemporaryDir dir;
+        const QString book = dir.filePath(QStringLiteral("blank first.xlsx"));
+        lxw_workbook *wb = workbook_new(QFile::encodeName(book).constData());
+        workbook_add_worksheet(wb, "Sheet1");
+        lxw_worksheet *data = workbook_add_worksheet(wb, "Readings");
+        worksheet_write_string(data, 0, 0, "Station_ID", nullptr);
+        worksheet_write_string(data, 0, 1, "Date_Time", nullptr);
+        worksheet_write_string(data, 0, 2, "PCode", nullptr);
+        worksheet_write_string(data, 0, 3, "Result", nullptr);
+        for (int r = 1; r <= 40; ++r) {
+            worksheet_write_string(data, lxw_row_t(r), 0, r % 2 ? "CT" : "TUS", nullptr);
+            const QByteArray date = "2021-01-" + QByteArray::number(10 + r % 20);
+            worksheet_write_string(data, lxw_row_t(r), 1, date.constData(), nullptr);
+            const QByteArray code = "Data " + QByteArray::number(1 + r % 5);
+            worksheet_write_string(data, lxw_row_t(r), 2, code.constData(), nullptr);
+            worksheet_write_number(data, lxw_row_t(r), 3, 10.5 + r, nullptr);
+        }
+        QCOMPARE(workbook_close(wb), LXW_NO_ERROR);
+        auto d = detect::detectFile(book, {}, detect::Rules::load());
+        QVERIFY2(d.ok(), qPrintable(d.ok() ? QString() : d.error().message));
+        QCOMPARE(d->sheet, QStringLiteral("Readings"));
+        QCOMPARE(d->type, QStringLiteral("station_readings"));
+        QCOMPARE(d->sheets.size(), 2);
+        QVERIFY(d->sheets[0].error.contains(QStringLiteral("empty")));
+
+        QTemporaryDir out;
+        jobs::JobSpec spec;
+        spec.inputPath = book;
+        spec.outputDir = out.filePath(QStringLiteral("run"));
+        auto m = jobs::runJob(spec, nullptr);
+        QVERIFY2(m.ok(), qPrintable(m.ok() ? QString() : m.error().message));
+        QCOMPARE(m->sheet, QStringLiteral("Readings"));
+    }
+
     void aWorkbookWithoutAKnownTableReadsItsFirstTable()
     {
         // Nothing recognisable anywhere: the first sheet with a real table (two columns or more) wins

@@ -249,7 +249,7 @@ Result<Detection> detectFile(const QString &path, const ingest::ReadOptions &opt
 {
     ingest::ReadOptions o = options;
     o.computeHash = false; // detection reads a sample, never the whole file
-    auto reader = ingest::TableReader::open(path, o);
+    auto reader = openAnySheet(path, o);
     if (!reader)
         return reader.error();
     const ingest::SourceInfo &info = (*reader)->info();

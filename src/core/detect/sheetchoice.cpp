@@ -2,6 +2,8 @@
 
 #include "common/percent.h"
 
+#include <QFileInfo>
+
 #include <algorithm>
 
 namespace finpipe::detect {
@@ -98,13 +100,37 @@ Result<SheetSurvey> surveySheets(const QString &path, const QStringList &sheets,
     return survey;
 }
 
+Result<std::unique_ptr<ingest::TableReader>> openAnySheet(const QString &path, const ingest::ReadOptions &options)
+{
+    auto reader = ingest::TableReader::open(path, options);
+    if (reader || !options.sheet.trimmed().isEmpty())
+        return reader;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != u"xlsx" && suffix != u"xlsm")
+        return reader;
+    // Only a sheet that is there but unreadable (empty, damaged) is worth passing over.
+    if (reader.error().code != Error::Code::Format)
+        return reader;
+    constexpr int kTries = 8;
+    for (int i = 2; i <= kTries + 1; ++i) {
+        ingest::ReadOptions o = options;
+        o.sheet = QString::number(i);
+        auto next = ingest::TableReader::open(path, o);
+        if (next)
+            return next;
+        if (next.error().code == Error::Code::Invalid) // no worksheet number i: none left
+            break;
+    }
+    return reader;
+}
+
 Result<QString> chooseSheet(const QString &path, const ingest::ReadOptions &options, const Rules &rules)
 {
     if (!options.sheet.trimmed().isEmpty())
         return options.sheet;
     ingest::ReadOptions o = options;
     o.computeHash = false;
-    auto reader = ingest::TableReader::open(path, o);
+    auto reader = openAnySheet(path, o);
     if (!reader)
         return reader.error();
     const ingest::SourceInfo &info = (*reader)->info();

@@ -29,6 +29,11 @@ struct SheetSurvey {
 Result<SheetSurvey> surveySheets(const QString &path, const QStringList &sheets, const ingest::ReadOptions &options,
                                  const Rules &rules, int maxSheets = 32);
 
+//! Opens the table at `path` as `options` say; when no sheet is named and the first worksheet of a
+//! workbook cannot be read (an empty "Sheet1" in front of the data), opens the next one that can,
+//! so that the workbook's sheets are known. The first error is returned when none opens.
+Result<std::unique_ptr<ingest::TableReader>> openAnySheet(const QString &path, const ingest::ReadOptions &options);
+
 //! The sheet a job should read: `options.sheet` when it names one; for a workbook of several
 //! worksheets the one surveySheets() chooses; else empty (the reader's default).
 Result<QString> chooseSheet(const QString &path, const ingest::ReadOptions &options, const Rules &rules);
