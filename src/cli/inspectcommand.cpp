@@ -178,7 +178,8 @@ void printHuman(const Inspection &r)
             for (const SheetCount &s : r.sheets) {
                 out() << "    " << (s.name == r.info.sheet ? "* " : "  ") << s.name << "  ";
                 if (s.error.isEmpty())
-                    out() << c.toString(s.rows) << " rows x " << s.columns << " columns\n";
+                    out() << c.toString(s.rows) << (s.rows == 1 ? " row x " : " rows x ") << s.columns
+                          << (s.columns == 1 ? " column\n" : " columns\n");
                 else
                     out() << "cannot be read: " << s.error << '\n';
             }

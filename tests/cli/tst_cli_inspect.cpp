@@ -128,7 +128,7 @@ private Q_SLOTS:
         const CliRun human = runCli({QStringLiteral("inspect"), book});
         QCOMPARE(human.exitCode, 0);
         QVERIFY2(human.out.contains("* Q3 sales  120 rows x 10 columns"), human.out.constData());
-        QVERIFY(human.out.contains("    Notes  3 rows x 1 columns"));
+        QVERIFY(human.out.contains("    Notes  3 rows x 1 column\n"));
 
         // detect and analyze read the same sheet.
         const QJsonObject d = json(runCli({QStringLiteral("detect"), QStringLiteral("--json"), book}));
