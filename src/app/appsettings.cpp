@@ -114,4 +114,24 @@ void AppSettings::setWindowState(const QByteArray &st)
     s().setValue(QStringLiteral("ui/state"), st);
 }
 
+bool AppSettings::reviewBeforeRun() const
+{
+    return s().value(QStringLiteral("detection/reviewBeforeRun"), false).toBool();
+}
+
+void AppSettings::setReviewBeforeRun(bool on)
+{
+    s().setValue(QStringLiteral("detection/reviewBeforeRun"), on);
+}
+
+QByteArray AppSettings::splitterState() const
+{
+    return s().value(QStringLiteral("ui/jobListSplitter")).toByteArray();
+}
+
+void AppSettings::setSplitterState(const QByteArray &state)
+{
+    s().setValue(QStringLiteral("ui/jobListSplitter"), state);
+}
+
 } // namespace finpipe::app

@@ -30,6 +30,14 @@ public:
     //! True when a detection at `level` (not ambiguous) may proceed without the dialog.
     bool proceedsAutomatically(detect::Level level, bool ambiguous) const;
 
+    //! "Always let me review before running": every file opens the detection dialog (off by default).
+    bool reviewBeforeRun() const;
+    void setReviewBeforeRun(bool on);
+
+    //! The job list's height in the window's splitter (QSplitter::saveState); empty: the default.
+    QByteArray splitterState() const;
+    void setSplitterState(const QByteArray &state);
+
     //! The folder under which each job's output folder is made; empty means the store's default.
     QString outputRoot() const;
     void setOutputRoot(const QString &dir);

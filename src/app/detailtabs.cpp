@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFutureWatcher>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QHorizontalBarSeries>
@@ -287,18 +288,28 @@ QWidget *DetailTabs::makeOutputsTab()
 {
     auto *w = new QWidget;
     auto *lay = new QVBoxLayout(w);
-    m_outputs = new QTableWidget(0, 4);
+    m_outputs = new QTableWidget(0, 5);
     m_outputs->setObjectName(QStringLiteral("outputsTable"));
     m_outputs->setAccessibleName(tr("Output files"));
-    m_outputs->setHorizontalHeaderLabels({tr("File"), tr("Size"), tr("SHA-256"), QString()});
+    m_outputs->setHorizontalHeaderLabels({tr("File"), tr("What it is"), tr("Size"), tr("SHA-256"), QString()});
     m_outputs->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_outputs->setSelectionMode(QAbstractItemView::SingleSelection);
     m_outputs->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_outputs->setWordWrap(false);
     m_outputs->verticalHeader()->hide();
-    m_outputs->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_outputs->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_outputs->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_outputs->horizontalHeader()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    QHeaderView *h = m_outputs->horizontalHeader();
+    h->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    h->setSectionResizeMode(1, QHeaderView::Stretch);
+    h->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    // The hash is for checking, not reading: a short column, the whole value in its tooltip.
+    h->setSectionResizeMode(3, QHeaderView::Interactive);
+    h->resizeSection(3, fontMetrics().horizontalAdvance(QStringLiteral("0123456789abcdef…")) + 16);
+    h->setSectionResizeMode(4, QHeaderView::ResizeToContents);
+    m_outputs->setToolTip(tr("Double-click or press Enter to open a file in its application"));
+    connect(m_outputs, &QTableWidget::itemActivated, this, [this](QTableWidgetItem *item) {
+        if (item && item->row() < m_job.outputs.size())
+            Q_EMIT openOutputRequested(outputPath(m_job.outputs[item->row()].name));
+    });
     lay->addWidget(m_outputs, 1);
     auto *buttons = new QHBoxLayout;
     m_saveAll = new QPushButton(themedIcon(QStringLiteral("saveall")), tr("Save &all…"));
@@ -714,22 +725,62 @@ void DetailTabs::fillOutputs()
         const int r = m_outputs->rowCount();
         m_outputs->insertRow(r);
         m_outputs->setItem(r, 0, new QTableWidgetItem(o.name));
+        auto *what = new QTableWidgetItem(outputDescription(o.name));
+        what->setToolTip(what->text());
+        m_outputs->setItem(r, 1, what);
         auto *size = new QTableWidgetItem(humanSize(o.size));
         size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        m_outputs->setItem(r, 1, size);
+        m_outputs->setItem(r, 2, size);
         auto *hash = new QTableWidgetItem(o.sha256);
         hash->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-        m_outputs->setItem(r, 2, hash);
+        hash->setToolTip(o.sha256);
+        m_outputs->setItem(r, 3, hash);
+        const QString path = outputPath(o.name);
+        auto *cell = new QWidget;
+        auto *cellLayout = new QHBoxLayout(cell);
+        cellLayout->setContentsMargins(2, 0, 2, 0);
+        auto *open = new QPushButton(tr("Open"));
+        open->setObjectName(QStringLiteral("open_%1").arg(o.name));
+        open->setAccessibleName(tr("Open %1").arg(o.name));
+        open->setToolTip(tr("Open %1 in its application").arg(o.name));
+        connect(open, &QPushButton::clicked, this, [this, path] { Q_EMIT openOutputRequested(path); });
         auto *save = new QPushButton(themedIcon(QStringLiteral("save")), tr("Save…"));
         save->setObjectName(QStringLiteral("save_%1").arg(o.name));
         save->setAccessibleName(tr("Save %1").arg(o.name));
-        const QString path = outputPath(o.name);
         connect(save, &QPushButton::clicked, this, [this, path] { Q_EMIT saveOutputRequested(path); });
-        m_outputs->setCellWidget(r, 3, save);
+        cellLayout->addWidget(open);
+        cellLayout->addWidget(save);
+        m_outputs->setCellWidget(r, 4, cell);
     }
     const bool any = !m_job.outputs.isEmpty();
     m_saveAll->setEnabled(any);
     m_openFolder->setEnabled(!m_job.outputDir.isEmpty() && QFileInfo(m_job.outputDir).isDir());
+}
+
+QString DetailTabs::outputDescription(const QString &name)
+{
+    static const QHash<QString, const char *> known = {
+        {QStringLiteral("manifest.json"), QT_TR_NOOP("What was read, chosen and written, with every file's SHA-256")},
+        {QStringLiteral("audit_lineage.csv"), QT_TR_NOOP("One row per input row: used or skipped, and why")},
+        {QStringLiteral("data_quality.csv"), QT_TR_NOOP("Blank rates, outliers, duplicates and skipped rows")},
+        {QStringLiteral("results.xlsx"), QT_TR_NOOP("Every result table in one Excel workbook")},
+        {QStringLiteral("dashboard.html"), QT_TR_NOOP("The dashboard: opens in any browser, no network needed")},
+        {QStringLiteral("cashflow_by_month.csv"), QT_TR_NOOP("Money in, money out and net per month and currency")},
+        {QStringLiteral("reconciliation.csv"), QT_TR_NOOP("Opening and closing balance against the amounts")},
+        {QStringLiteral("reconciliation_breaks.csv"), QT_TR_NOOP("Rows whose balance does not follow")},
+        {QStringLiteral("counterparties.csv"), QT_TR_NOOP("Who money went to and came from")},
+        {QStringLiteral("recurring.csv"), QT_TR_NOOP("Regular payments and when the next is due")},
+        {QStringLiteral("categories.csv"), QT_TR_NOOP("Spending by category")},
+        {QStringLiteral("balance_by_day.csv"), QT_TR_NOOP("The balance at the end of each day")},
+        {QStringLiteral("top_payees.csv"), QT_TR_NOOP("The largest payees")},
+    };
+    if (const auto it = known.constFind(name); it != known.cend())
+        return tr(it.value());
+    if (name.endsWith(u"_Analysis.csv"))
+        return tr("Station %1: one row per day, one column per parameter").arg(name.chopped(13));
+    if (name.endsWith(u".csv"))
+        return tr("Result table %1 (CSV)").arg(name.chopped(4).replace(QLatin1Char('_'), QLatin1Char(' ')));
+    return tr("Output file");
 }
 
 QString DetailTabs::selectedOutputPath() const

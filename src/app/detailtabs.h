@@ -62,6 +62,8 @@ public:
     //! <html data-theme> before the page's own scripts run.
     void setDashboardTheme(AppSettings::Theme theme);
 
+    //! What an output file is, in the analyst's words ("One row per input row: used or skipped, and why").
+    static QString outputDescription(const QString &name);
     //! The output file selected in the Outputs tab, else the first output; empty if none.
     QString selectedOutputPath() const;
     //! The job's manifest.json, parsed (empty when there is none).
@@ -87,6 +89,8 @@ Q_SIGNALS:
     //! A result table finished loading into the Data tab.
     void dataTableLoaded(const QString &path);
     void saveOutputRequested(const QString &path);
+    //! Open the output in the system's application for its kind (double-click, Enter or Open).
+    void openOutputRequested(const QString &path);
     void saveAllRequested();
     void openFolderRequested();
     //! The analyst asked to see run `run` of the shown job.

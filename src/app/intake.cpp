@@ -71,9 +71,9 @@ DetectionDialog *FileIntake::dialog() const
     return m_dialog.data();
 }
 
-void FileIntake::review(const QString &path)
+void FileIntake::review(const QString &path, const std::optional<ReviewPreset> &preset)
 {
-    m_review.insert(QFileInfo(path).absoluteFilePath());
+    m_review.insert(QFileInfo(path).absoluteFilePath(), preset);
     add({path});
 }
 
@@ -105,7 +105,8 @@ void FileIntake::next()
     }
     m_current.emplace();
     m_current->path = m_queue.takeFirst();
-    m_currentIsReview = m_review.remove(m_current->path);
+    m_currentIsReview = m_review.contains(m_current->path);
+    m_currentPreset = m_review.take(m_current->path);
     m_current->generation = ++m_generation;
     startHashing();
 }
@@ -174,6 +175,10 @@ void FileIntake::startDetection()
     Q_EMIT statusChanged(tr("Recognising %1…").arg(ingest::displayName(path)));
     Q_EMIT progressChanged(-1);
     auto rules = m_rules;
+    // A re-run with changes reads the sheet the job read, unless the analyst picks another.
+    ingest::ReadOptions options;
+    if (m_currentIsReview && m_currentPreset)
+        options.sheet = m_currentPreset->sheet;
     using Out = std::pair<std::shared_ptr<const detect::Rules>, Result<detect::Detection>>;
     auto *watcher = new QFutureWatcher<Out>(this);
     connect(watcher, &QFutureWatcher<Out>::finished, this, [this, watcher, generation] {
@@ -184,10 +189,10 @@ void FileIntake::startDetection()
         m_rules = out.first;
         detected(out.second);
     });
-    watcher->setFuture(QtConcurrent::run([path, rules]() -> Out {
+    watcher->setFuture(QtConcurrent::run([path, rules, options]() -> Out {
         // Loading the rules reads files; do it here, once.
         auto r = rules ? rules : std::make_shared<const detect::Rules>(detect::Rules::load());
-        return {r, detect::detectFile(path, ingest::ReadOptions{}, *r)};
+        return {r, detect::detectFile(path, options, *r)};
     }));
 }
 
@@ -222,12 +227,13 @@ void FileIntake::detected(const Result<detect::Detection> &detection)
     }
 
     const bool sure = m_settings.proceedsAutomatically(d.level, d.ambiguous) && d.missingRoles.isEmpty();
-    if (!m_alwaysAsk && !m_currentIsReview && sure && (!remembered || remembered->datasetType == d.type)) {
+    if (!m_alwaysAsk && !m_settings.reviewBeforeRun() && !m_currentIsReview && sure && (!remembered || remembered->datasetType == d.type)) {
         PreparedFile f;
         f.path = m_current->path;
         f.fileName = ingest::displayName(f.path);
         f.sha256 = m_current->sha256;
         f.size = m_current->size;
+        f.sheet = d.sheets.isEmpty() ? QString() : d.sheet; // a workbook's sheet detection chose
         f.detection = d;
         f.mapping = remembered ? *remembered : d.mapping;
         f.confidence = d.confidence;
@@ -246,8 +252,15 @@ void FileIntake::askAnalyst(const std::optional<detect::ColumnMapping> &profileM
     auto *dlg = new DetectionDialog(ingest::displayName(m_current->path), m_current->detection, m_rules,
                                     m_prompts, m_parent);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
-    if (profileMapping)
+    dlg->setSource(m_current->path);
+    if (m_currentPreset) {
+        // A re-run with changes starts from the job's own choices.
+        if (m_currentPreset->mapping)
+            dlg->preset(*m_currentPreset->mapping, tr("The choices of this job's latest run."), false);
+        dlg->setParameters(m_currentPreset->parameters);
+    } else if (profileMapping) {
         dlg->preset(*profileMapping, profileNote);
+    }
     m_dialog = dlg;
     const quint64 generation = m_current->generation;
     connect(dlg, &QDialog::finished, this, [this, dlg, generation](int result) {
@@ -261,14 +274,17 @@ void FileIntake::askAnalyst(const std::optional<detect::ColumnMapping> &profileM
                 f.fileName = ingest::displayName(f.path);
                 f.sha256 = m_current->sha256;
                 f.size = m_current->size;
-                f.detection = m_current->detection;
+                // The sheet the analyst looked at (another than detection's first pick, maybe).
+                f.detection = dlg->detection();
+                f.sheet = f.detection.sheet;
                 f.mapping = *mapping;
                 f.parameters = dlg->parameters();
-                f.confidence = m_current->detection.scores.value(mapping->datasetType, 0.0);
-                f.level = (
-                    mapping->datasetType == m_current->detection.type
-                        ? m_current->detection.level
-                        : detect::levelFor(f.confidence, m_rules->settings()));
+                f.confidence = f.detection.scores.value(mapping->datasetType, 0.0);
+                if (mapping->datasetType == f.detection.type)
+                    f.confidence = f.detection.confidence;
+                f.level = mapping->datasetType == f.detection.type
+                              ? f.detection.level
+                              : detect::levelFor(f.confidence, m_rules->settings());
                 if (dlg->rememberMapping()) {
                     QStringList headers;
                     for (const detect::ColumnProfile &c : f.detection.profile)

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
+#include <QHash>
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
@@ -54,8 +55,15 @@ public:
 
     //! Queues files; the ones already queued or being processed are not queued twice.
     void add(const QStringList &paths);
-    //! Queues a file for a fresh look: no duplicate question, and the detection dialog always opens.
-    void review(const QString &path);
+    //! What a review starts from: a job's latest choices (its sheet, mapping and options).
+    struct ReviewPreset {
+        QString sheet;
+        std::optional<detect::ColumnMapping> mapping;
+        analysis::Parameters parameters;
+    };
+    //! Queues a file for a fresh look: no duplicate question, and the detection dialog always opens
+    //! (pre-filled from `preset` when given), so that the options can be set before a run.
+    void review(const QString &path, const std::optional<ReviewPreset> &preset = std::nullopt);
     //! Cancels the file in progress (hashing or detection) and forgets the queue.
     void cancel();
     bool isBusy() const { return m_current.has_value(); }
@@ -110,8 +118,9 @@ private:
     QPointer<DetectionDialog> m_dialog;
     std::shared_ptr<const detect::Rules> m_rules;
     bool m_alwaysAsk = false;
-    QSet<QString> m_review;
+    QHash<QString, std::optional<ReviewPreset>> m_review;
     bool m_currentIsReview = false;
+    std::optional<ReviewPreset> m_currentPreset;
 };
 
 //! Expands dropped paths: a folder contributes the CSV/XLSX files directly in it (sorted); other

@@ -1,5 +1,7 @@
 #include "jobmodel.h"
 
+#include "mappingjson.h"
+
 #include "icons.h"
 #include "common/percent.h"
 
@@ -70,6 +72,12 @@ QString JobModel::levelText(const std::optional<detect::Level> &level)
     return {};
 }
 
+bool JobModel::chosenByAnalyst(const JobRecord &job)
+{
+    const auto mapping = mappingFromJson(job.mappingJson);
+    return mapping && mapping->overridden;
+}
+
 static qint64 durationOf(const JobRecord &j)
 {
     if (!j.started.isValid())
@@ -87,7 +95,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
     const JobRecord &j = m_jobs.at(index.row());
     switch (role) {
     case JobIdRole: return j.id;
-    case LevelRole: return j.level ? QVariant(int(*j.level)) : QVariant();
+    case LevelRole: return j.level && !chosenByAnalyst(j) ? QVariant(int(*j.level)) : QVariant();
     case ConfidenceRole: return j.confidence;
     case StateRole: return int(j.state);
     case ProgressRole: return j.progress;
@@ -102,8 +110,10 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         case ConfidenceColumn:
             if (sort)
                 return j.confidence;
-            return j.datasetType.isEmpty() ? QString()
-                                           : QStringLiteral("%1%").arg(wholePercent(j.confidence));
+            if (j.datasetType.isEmpty())
+                return QString();
+            // The analyst's own choice is theirs, not a low score of detection's.
+            return chosenByAnalyst(j) ? tr("set by you") : QStringLiteral("%1%").arg(wholePercent(j.confidence));
         case WhereColumn: return tr("Local");
         case StateColumn: {
             if (sort)

@@ -50,6 +50,8 @@ public:
     //! "1.2 s", "3 min 04 s", "1 h 02 min".
     static QString durationText(qint64 msecs);
     //! "Station readings" for "station_readings".
+    //! True when the analyst changed detection's type or mapping for this job.
+    static bool chosenByAnalyst(const jobs::JobRecord &job);
     static QString typeTitle(const QString &datasetType);
 
 private:

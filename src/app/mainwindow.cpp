@@ -26,7 +26,11 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSignalBlocker>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTableWidget>
 #include <QSystemTrayIcon>
 #include <QTimer>
 #include <QUrl>
@@ -67,8 +71,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_details = new DetailTabs;
     applyDashboardTheme();
     m_ui->detailsLayout->addWidget(m_details);
-    m_ui->splitter->setStretchFactor(0, 2);
-    m_ui->splitter->setStretchFactor(1, 5);
+    // A bigger window gives the details the room; the job list keeps the height the analyst gave it.
+    m_ui->splitter->setStretchFactor(0, 0);
+    m_ui->splitter->setStretchFactor(1, 1);
     m_ui->intakeBar->hide();
 
     m_model = new JobModel(this);
@@ -84,8 +89,13 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         QTimer::singleShot(0, this, [this] { reportStoreError(*m_storeError); });
     } else {
         auto all = m_jobs->store().jobs();
-        if (all.ok())
+        if (all.ok()) {
             m_model->setJobs(*all);
+            // After a restart the latest job is the one on screen.
+            if (m_proxy->rowCount() > 0)
+                m_ui->jobsView->selectionModel()->setCurrentIndex(
+                    m_proxy->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
         else
             QTimer::singleShot(0, this, [this, e = all.error()] { reportStoreError(e); });
     }
@@ -136,6 +146,10 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
 
     connect(m_details, &DetailTabs::saveOutputRequested, this, &MainWindow::saveOutput);
     connect(m_details, &DetailTabs::saveAllRequested, this, &MainWindow::saveAllOutputs);
+    connect(m_details, &DetailTabs::openOutputRequested, this,
+            [](const QString &path) { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
+    connect(m_details, &QTabWidget::currentChanged, this, &MainWindow::updateSaveAction);
+    connect(m_details->outputsTable(), &QTableWidget::itemSelectionChanged, this, &MainWindow::updateSaveAction);
     connect(m_details, &DetailTabs::openFolderRequested, this, [this] {
         if (!m_details->shownOutputDir().isEmpty())
             QDesktopServices::openUrl(QUrl::fromLocalFile(m_details->shownOutputDir()));
@@ -150,6 +164,32 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
 
     if (!m_settings.windowGeometry().isEmpty())
         restoreGeometry(m_settings.windowGeometry());
+    // The job list can be dragged smaller or collapsed (View → Show the Job List); its size is kept.
+    m_ui->splitter->setCollapsible(0, true);
+    // Three rows are enough to pick a job; the empty page's size does not count once jobs are listed.
+    m_ui->jobsStack->setMinimumHeight(m_ui->jobsView->verticalHeader()->defaultSectionSize() * 3);
+    m_ui->splitter->setCollapsible(1, false);
+    if (!m_settings.splitterState().isEmpty())
+        m_ui->splitter->restoreState(m_settings.splitterState());
+    connect(m_ui->splitter, &QSplitter::splitterMoved, this, [this] {
+        m_settings.setSplitterState(m_ui->splitter->saveState());
+        QSignalBlocker block(m_ui->actionShowJobList);
+        m_ui->actionShowJobList->setChecked(m_ui->splitter->sizes().value(0) > 0);
+    });
+    m_ui->actionShowJobList->setChecked(m_ui->splitter->sizes().value(0) > 0 || m_ui->splitter->sizes().isEmpty());
+    connect(m_ui->actionShowJobList, &QAction::toggled, this, [this](bool on) {
+        QList<int> sizes = m_ui->splitter->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (on)
+            sizes = {total / 4, total - total / 4};
+        else
+            sizes = {0, total};
+        m_ui->splitter->setSizes(sizes);
+        m_settings.setSplitterState(m_ui->splitter->saveState());
+    });
+    // Tab moves to the next control, never from cell to cell: the keyboard reaches everything.
+    for (QAbstractItemView *view : findChildren<QAbstractItemView *>())
+        view->setTabKeyNavigation(false);
     updateEmptyState();
     updateActions();
     showCurrentJob();
@@ -257,7 +297,20 @@ void MainWindow::setUpJobList()
     f.setPointSizeF(f.pointSizeF() * 1.35);
     m_ui->emptyLabel->setFont(f);
     m_ui->emptyLabel->setAccessibleName(m_ui->emptyLabel->text());
+    // A wrapped label in a centred column: fixed width, and the height its lines need.
+    const int hintWidth = m_ui->emptyHint->fontMetrics().averageCharWidth() * 64;
+    m_ui->emptyHint->setFixedWidth(hintWidth);
+    m_ui->emptyHint->setMinimumHeight(m_ui->emptyHint->heightForWidth(hintWidth));
+    m_ui->emptyHint->setForegroundRole(QPalette::PlaceholderText);
+    m_ui->emptyLayout->setAlignment(m_ui->emptyHint, Qt::AlignHCenter);
+    // The empty window is one big drop target, and looks like one.
+    m_ui->emptyPage->setAttribute(Qt::WA_StyledBackground);
+    m_ui->emptyPage->setStyleSheet(
+        QStringLiteral("#emptyPage { border: 2px dashed palette(mid); border-radius: 14px; margin: 10px; }"));
+    m_ui->emptyOpenButton->setIcon(themedIcon(QStringLiteral("open")));
+    m_ui->emptySampleButton->setIcon(themedIcon(QStringLiteral("rerun")));
     connect(m_ui->emptyOpenButton, &QPushButton::clicked, this, &MainWindow::openFileDialog);
+    connect(m_ui->emptySampleButton, &QPushButton::clicked, this, &MainWindow::openSample);
 }
 
 void MainWindow::setUpActions()
@@ -277,11 +330,14 @@ void MainWindow::setUpActions()
     m_ui->jobsView->addAction(m_ui->actionRemove);
 
     connect(m_ui->actionOpen, &QAction::triggered, this, &MainWindow::openFileDialog);
-    connect(m_ui->actionSaveOutput, &QAction::triggered, this, [this] {
-        const QString path = m_details->selectedOutputPath();
-        if (!path.isEmpty())
-            saveOutput(path);
+    connect(m_ui->actionOpenReview, &QAction::triggered, this, [this] {
+        const QStringList recent = m_settings.recentFiles();
+        const QString start = recent.isEmpty() ? QDir::homePath() : QFileInfo(recent.first()).absolutePath();
+        const QStringList files = m_prompts->openFiles(this, start);
+        if (!files.isEmpty())
+            reviewPaths(files);
     });
+    connect(m_ui->actionSaveOutput, &QAction::triggered, this, &MainWindow::saveRequested);
     connect(m_ui->actionSaveAll, &QAction::triggered, this, &MainWindow::saveAllOutputs);
     connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::showSettings);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
@@ -304,6 +360,16 @@ void MainWindow::setUpActions()
     rebuildRecentMenu();
 }
 
+QMenu *MainWindow::recentMenu() const
+{
+    return m_ui->menuRecent;
+}
+
+QAction *MainWindow::saveOutputAction() const
+{
+    return m_ui->actionSaveOutput;
+}
+
 void MainWindow::rebuildRecentMenu()
 {
     m_ui->menuRecent->clear();
@@ -318,7 +384,16 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::updateEmptyState()
 {
-    m_ui->jobsStack->setCurrentWidget(m_model->rowCount() == 0 ? m_ui->emptyPage : m_ui->listPage);
+    // With no jobs the whole window is the drop target: the details have nothing to show.
+    const bool empty = m_model->rowCount() == 0;
+    const bool wasEmpty = !m_ui->detailsHost->isVisibleTo(this);
+    m_ui->jobsStack->setCurrentWidget(empty ? m_ui->emptyPage : m_ui->listPage);
+    m_ui->detailsHost->setVisible(!empty);
+    // The first job: the list takes a fifth of the height unless the analyst sized it before.
+    if (wasEmpty && !empty && m_settings.splitterState().isEmpty()) {
+        const int total = qMax(m_ui->splitter->height(), 400);
+        m_ui->splitter->setSizes({total / 5, total - total / 5});
+    }
 }
 
 QList<qint64> MainWindow::selectedJobIds() const
@@ -373,6 +448,7 @@ void MainWindow::updateActions()
     m_ui->actionShowFolder->setEnabled(cur && QFileInfo(m_details->shownOutputDir()).isDir());
     m_ui->actionSaveOutput->setEnabled(shownHasOutputs);
     m_ui->actionSaveAll->setEnabled(shownHasOutputs);
+    updateSaveAction();
 }
 
 void MainWindow::showCurrentJob()
@@ -446,9 +522,39 @@ void MainWindow::openPaths(const QStringList &paths)
     const QStringList files = expandDroppedPaths(paths);
     for (const QString &f : files)
         m_settings.addRecentFile(f);
+    // The menu is enabled as soon as it has something (it only rebuilds itself when it opens, and a
+    // disabled menu never opens).
+    rebuildRecentMenu();
     if (files.isEmpty() && !paths.isEmpty())
         statusBar()->showMessage(tr("No CSV or Excel files found there."), 5000);
     m_intake->add(files);
+}
+
+void MainWindow::reviewPaths(const QStringList &paths)
+{
+    const QStringList files = expandDroppedPaths(paths);
+    for (const QString &f : files)
+        m_settings.addRecentFile(f);
+    rebuildRecentMenu();
+    for (const QString &f : files)
+        m_intake->review(f);
+}
+
+void MainWindow::openSample()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+                        + QStringLiteral("/samples");
+    const QString target = QDir(dir).filePath(QStringLiteral("station_readings.csv"));
+    const QString source = QStringLiteral(":/finpipe/samples/station_readings.csv");
+    // A fresh copy each time: the analyst may have edited the last one.
+    if (!QDir().mkpath(dir) || (QFileInfo::exists(target) && !QFile::remove(target))
+        || !QFile::copy(source, target)) {
+        m_prompts->showError(this, tr("Sample"),
+                             tr("The sample could not be copied to %1.").arg(QDir::toNativeSeparators(dir)));
+        return;
+    }
+    QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    openPaths({target});
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -608,7 +714,12 @@ void MainWindow::fixMapping(qint64 id)
         return;
     }
     m_fixing.insert(QFileInfo(j->inputPath).absoluteFilePath(), id);
-    m_intake->review(j->inputPath);
+    // The dialog starts from the job's own choices: its sheet, mapping, templates and options.
+    FileIntake::ReviewPreset preset;
+    preset.sheet = j->sheet;
+    preset.mapping = mappingFromJson(j->mappingJson);
+    preset.parameters = parametersFromJson(j->parametersJson);
+    m_intake->review(j->inputPath, preset);
 }
 
 void MainWindow::removeJobs(const QList<qint64> &ids)
@@ -634,71 +745,6 @@ void MainWindow::removeJobs(const QList<qint64> &ids)
     statusBar()->showMessage(ids.size() == 1 ? tr("Removed 1 job.") : tr("Removed %1 jobs.").arg(ids.size()), 8000);
     showCurrentJob();
     updateActions();
-}
-
-void MainWindow::saveOutput(const QString &path)
-{
-    const QStringList recent = m_settings.recentFiles();
-    const QString startDir = recent.isEmpty() ? QDir::homePath() : QFileInfo(recent.first()).absolutePath();
-    const QString target = m_prompts->saveFilePath(this, QDir(startDir).filePath(QFileInfo(path).fileName()));
-    if (target.isEmpty())
-        return;
-    if (QFileInfo::exists(target) && !m_prompts->confirmOverwrite(this, target))
-        return;
-    copyInBackground({{path, target}});
-}
-
-void MainWindow::saveAllOutputs()
-{
-    // Copies, not pointers into the model: the questions below run nested event loops, during which
-    // jobs may be added, changed or removed.
-    const QString outputDir = m_details->shownOutputDir();
-    const QList<jobs::JobOutput> outputs = m_details->shownOutputs();
-    if (outputs.isEmpty())
-        return;
-    const QString folder = m_prompts->saveFolder(this, QDir::homePath());
-    if (folder.isEmpty())
-        return;
-    QList<std::pair<QString, QString>> copies;
-    for (const jobs::JobOutput &o : outputs) {
-        const QString target = QDir(folder).filePath(o.name);
-        if (QFileInfo::exists(target) && !m_prompts->confirmOverwrite(this, target))
-            continue;
-        copies.append({QDir(outputDir).filePath(o.name), target});
-    }
-    if (!copies.isEmpty())
-        copyInBackground(copies);
-}
-
-void MainWindow::copyInBackground(const QList<std::pair<QString, QString>> &copies)
-{
-    statusBar()->showMessage(tr("Saving…"));
-    using Done = QList<std::pair<QString, QString>>; // target, error
-    auto *watcher = new QFutureWatcher<Done>(this);
-    connect(watcher, &QFutureWatcher<Done>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Done done = watcher->result();
-        QStringList failed;
-        for (const auto &[target, error] : done) {
-            if (!error.isEmpty())
-                failed.append(error);
-            Q_EMIT outputSaved(target, error);
-        }
-        if (failed.isEmpty())
-            statusBar()->showMessage(done.size() == 1 ? tr("Saved %1.").arg(QDir::toNativeSeparators(done.first().first))
-                                                      : tr("Saved %n file(s).", nullptr, int(done.size())),
-                                     8000);
-        else
-            m_prompts->showError(this, tr("Not saved"), failed.join(QLatin1Char('\n')));
-    });
-    watcher->setFuture(QtConcurrent::run([copies]() {
-        Done done;
-        for (const auto &[from, to] : copies) {
-            auto r = copyAtomically(from, to);
-            done.append({to, r.ok() ? QString() : r.error().message});
-        }
-        return done;
-    }));
 }
 
 void MainWindow::showSettings()
@@ -740,6 +786,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         }
     }
     m_settings.setWindowGeometry(saveGeometry());
+    if (m_model->rowCount() > 0)
+        m_settings.setSplitterState(m_ui->splitter->saveState());
     m_intake->cancel();
     // Cancels and records the runs as interrupted; waits a second at most.
     m_jobs->shutdown(1000);

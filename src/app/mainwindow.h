@@ -11,7 +11,9 @@
 #include <memory>
 #include <optional>
 
+class QAction;
 class QFrame;
+class QMenu;
 class QLabel;
 class QSettings;
 class QSortFilterProxyModel;
@@ -81,6 +83,14 @@ public:
     //! Asks where, refuses to overwrite silently, copies atomically on a worker thread.
     void saveOutput(const QString &path);
     void saveAllOutputs();
+    //! Opens files with the detection dialog always shown, so that the sheet, mapping, templates and
+    //! options can be set before the first run.
+    void reviewPaths(const QStringList &paths);
+    //! Copies the sample that ships with finpipe to the application's data folder and opens it.
+    void openSample();
+    //! The name a saved output is offered under: the source file's base name, then the output's
+    //! ("raw_data - CT_Analysis.csv"), so that saves from different jobs do not collide.
+    QString suggestedSaveName(const QString &outputPath) const;
 
     // For tests and the screenshot: the real widgets and parts.
     jobs::JobStore &store() { return m_jobs->store(); }
@@ -91,6 +101,8 @@ public:
     FileIntake *intake() const { return m_intake; }
     AppSettings &settings() { return m_settings; }
     QString outputRoot() const;
+    QMenu *recentMenu() const;
+    QAction *saveOutputAction() const;
 
 Q_SIGNALS:
     //! A job reached a final state (after the store and the list were updated).
@@ -115,6 +127,8 @@ private:
     void showCurrentJob();
     void refreshJob(qint64 id);
     void rebuildRecentMenu();
+    void updateSaveAction();
+    void saveRequested();
     void openFileDialog();
     void applyDashboardTheme();
     void showSettings();

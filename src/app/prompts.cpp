@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QLocale>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QPushButton>
 
@@ -116,6 +117,13 @@ void DialogPrompts::showError(QWidget *parent, const QString &title, const QStri
     auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, parent);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+int DialogPrompts::chooseItem(QWidget *parent, const QString &title, const QString &label, const QStringList &items)
+{
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(parent, title, label, items, 0, false, &ok);
+    return ok ? int(items.indexOf(chosen)) : -1;
 }
 
 } // namespace finpipe::app

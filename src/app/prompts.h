@@ -35,6 +35,8 @@ public:
     virtual bool confirmQuit(QWidget *parent, int running) = 0;
     //! Tells the analyst something went wrong (non-blocking where possible).
     virtual void showError(QWidget *parent, const QString &title, const QString &message) = 0;
+    //! Asks which of `items` (e.g. which output to save); -1 when cancelled.
+    virtual int chooseItem(QWidget *parent, const QString &title, const QString &label, const QStringList &items) = 0;
 };
 
 //! The real dialogs: QMessageBox and QFileDialog.
@@ -50,6 +52,7 @@ public:
     RemoveChoice confirmRemove(QWidget *parent, int count, qint64 outputBytes, int running) override;
     bool confirmQuit(QWidget *parent, int running) override;
     void showError(QWidget *parent, const QString &title, const QString &message) override;
+    int chooseItem(QWidget *parent, const QString &title, const QString &label, const QStringList &items) override;
 };
 
 //! "Remove 1 job?" / "Remove 3 jobs?", shared by the dialog and tests.

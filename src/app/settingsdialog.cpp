@@ -4,6 +4,7 @@
 #include "prompts.h"
 #include "ui_settingsdialog.h"
 
+#include <QCheckBox>
 #include <QDir>
 
 namespace finpipe::app {
@@ -20,6 +21,12 @@ SettingsDialog::SettingsDialog(AppSettings &settings, Prompts &prompts, QWidget 
     m_ui->autoProceedCombo->addItem(tr("Never: always ask me"), QStringLiteral("never"));
     m_ui->autoProceedCombo->setCurrentIndex(m_ui->autoProceedCombo->findData(settings.autoProceedLevel()));
     m_ui->outputEdit->setText(QDir::toNativeSeparators(settings.outputRoot()));
+    m_reviewCheck = new QCheckBox(tr("Always let me &review before running"));
+    m_reviewCheck->setObjectName(QStringLiteral("reviewBeforeRunCheck"));
+    m_reviewCheck->setToolTip(tr("Open the detection dialog for every file, so that the sheet, the columns, "
+                                 "templates and options can be checked before the first run."));
+    m_reviewCheck->setChecked(settings.reviewBeforeRun());
+    m_ui->generalLayout->insertRow(2, QString(), m_reviewCheck);
     m_ui->outputEdit->setPlaceholderText(tr("The application's data folder"));
     m_ui->themeCombo->addItem(tr("Follow the system"), int(AppSettings::Theme::System));
     m_ui->themeCombo->addItem(tr("Light"), int(AppSettings::Theme::Light));
@@ -38,6 +45,7 @@ void SettingsDialog::accept()
 {
     m_settings.setConcurrency(m_ui->concurrencySpin->value());
     m_settings.setAutoProceedLevel(m_ui->autoProceedCombo->currentData().toString());
+    m_settings.setReviewBeforeRun(m_reviewCheck->isChecked());
     m_settings.setOutputRoot(QDir::fromNativeSeparators(m_ui->outputEdit->text().trimmed()));
     m_settings.setTheme(AppSettings::Theme(m_ui->themeCombo->currentData().toInt()));
     QDialog::accept();

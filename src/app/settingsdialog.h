@@ -8,6 +8,8 @@ namespace Ui {
 class SettingsDialog;
 }
 
+class QCheckBox;
+
 namespace finpipe::app {
 
 class AppSettings;
@@ -26,6 +28,7 @@ public:
 private:
     std::unique_ptr<Ui::SettingsDialog> m_ui;
     AppSettings &m_settings;
+    QCheckBox *m_reviewCheck = nullptr;
 };
 
 } // namespace finpipe::app

@@ -23,6 +23,27 @@ QJsonObject toJson(const detect::Detection &d, const detect::Rules &rules, const
 {
     QJsonObject o;
     o.insert(u"file", path);
+    if (!d.sheet.isEmpty())
+        o.insert(u"sheet", d.sheet);
+    if (!d.sheets.isEmpty()) {
+        QJsonArray sheets;
+        for (const detect::SheetSummary &s : d.sheets) {
+            QJsonObject so{{QStringLiteral("name"), s.name},
+                           {QStringLiteral("rows"), s.rows},
+                           {QStringLiteral("rows_exact"), s.rowsExact},
+                           {QStringLiteral("columns"), s.columns}};
+            if (s.error.isEmpty()) {
+                so.insert(u"type", s.type);
+                so.insert(u"confidence", rounded(s.confidence));
+                so.insert(u"level", detect::levelName(s.level));
+            } else {
+                so.insert(u"error", s.error);
+            }
+            sheets.append(so);
+        }
+        o.insert(u"sheets", sheets);
+        o.insert(u"sheet_reason", d.sheetReason);
+    }
     o.insert(u"type", d.type);
     if (const detect::DatasetType *t = rules.type(d.type))
         o.insert(u"analysis", t->analysis);

@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "detect/rules.h"
+#include "detect/sheetchoice.h"
 #include "ingest/fileerrors.h"
 #include "ingest/reader.h"
 #include "jobs/lineaccount.h"
@@ -13,17 +15,26 @@ namespace finpipe::cli {
 
 namespace {
 
+//! One worksheet as inspect reads it: the whole sheet, so the row count is exact.
+struct SheetCount {
+    QString name;
+    qint64 rows = 0;
+    int columns = 0;
+    QString error;
+};
+
 struct Inspection {
     ingest::SourceInfo info;
     QList<ingest::ColumnInfo> columns;
     qint64 rows = 0;
+    //! xlsx: every worksheet, and why the one read was chosen (when none was named).
+    QList<SheetCount> sheets;
+    QString sheetReason;
 };
 
-//! Reads the whole table once: rows are counted, the hash computed and the column types final.
-Result<Inspection> inspect(const QString &path, const QString &sheet)
+//! Reads a table to its end: rows counted, hash computed, column types final.
+Result<std::unique_ptr<ingest::TableReader>> readAll(const QString &path, const ingest::ReadOptions &options)
 {
-    ingest::ReadOptions options;
-    options.sheet = sheet;
     auto reader = ingest::TableReader::open(path, options);
     if (!reader)
         return reader.error();
@@ -35,7 +46,58 @@ Result<Inspection> inspect(const QString &path, const QString &sheet)
         if (!*more)
             break;
     }
-    return Inspection{(*reader)->info(), (*reader)->columns(), (*reader)->rowsRead()};
+    return reader;
+}
+
+//! Reads the whole table once: rows are counted, the hash computed and the column types final. With
+//! no sheet named, a workbook is read from the sheet detection would read (and analyze does).
+Result<Inspection> inspect(const QString &path, const QString &sheet)
+{
+    ingest::ReadOptions options;
+    options.sheet = sheet;
+    Inspection r;
+    if (sheet.trimmed().isEmpty()) {
+        ingest::ReadOptions probe;
+        probe.computeHash = false;
+        auto first = detect::openAnySheet(path, probe);
+        if (!first)
+            return first.error();
+        const ingest::SourceInfo &info = (*first)->info();
+        if (info.format == ingest::FileFormat::Xlsx && info.sheets.size() > 1) {
+            const detect::Rules rules = detect::Rules::load();
+            auto survey = detect::surveySheets(path, info.sheets, probe, rules);
+            if (!survey)
+                return survey.error();
+            options.sheet = survey->sheets[survey->chosen].name;
+            r.sheetReason = survey->reason;
+        }
+    }
+    auto reader = readAll(path, options);
+    if (!reader)
+        return reader.error();
+    r.info = (*reader)->info();
+    r.columns = (*reader)->columns();
+    r.rows = (*reader)->rowsRead();
+    for (const QString &name : std::as_const(r.info.sheets)) {
+        SheetCount c{name, 0, 0, {}};
+        if (name == r.info.sheet) {
+            c.rows = r.rows;
+            c.columns = int(r.columns.size());
+        } else {
+            ingest::ReadOptions o;
+            o.sheet = name;
+            o.computeHash = false;
+            auto other = readAll(path, o);
+            if (other) {
+                c.rows = (*other)->rowsRead();
+                c.columns = int((*other)->columns().size());
+            } else {
+                c.error = other.error().message;
+            }
+        }
+        r.sheets.append(c);
+    }
+    return r;
 }
 
 QString delimiterName(QChar d)
@@ -61,8 +123,19 @@ QJsonObject toJson(const Inspection &r)
         o.insert(u"decimal_comma", r.info.decimalComma);
         o.insert(u"skipped_lines", r.info.skippedLines);
     } else {
-        o.insert(u"sheets", QJsonArray::fromStringList(r.info.sheets));
+        QJsonArray sheets;
+        for (const SheetCount &c : r.sheets) {
+            QJsonObject so{{QStringLiteral("name"), c.name},
+                           {QStringLiteral("rows"), c.rows},
+                           {QStringLiteral("columns"), c.columns}};
+            if (!c.error.isEmpty())
+                so.insert(u"error", c.error);
+            sheets.append(so);
+        }
+        o.insert(u"sheets", sheets);
         o.insert(u"sheet", r.info.sheet);
+        if (!r.sheetReason.isEmpty())
+            o.insert(u"sheet_reason", r.sheetReason);
     }
     o.insert(u"rows", r.rows);
     QJsonArray columns;
@@ -97,8 +170,21 @@ void printHuman(const Inspection &r)
             out() << ", " << r.info.skippedLines << " line(s) skipped above it";
         out() << '\n';
     } else {
-        out() << "  sheet     " << r.info.sheet << " (of " << r.info.sheets.join(QStringLiteral(", "))
-              << ")\n  header    " << (r.info.hasHeader ? "yes" : "no") << '\n';
+        out() << "  sheet     " << r.info.sheet << '\n';
+        if (!r.sheetReason.isEmpty())
+            out() << "            " << r.sheetReason << '\n';
+        if (r.sheets.size() > 1) {
+            out() << "  sheets\n";
+            for (const SheetCount &s : r.sheets) {
+                out() << "    " << (s.name == r.info.sheet ? "* " : "  ") << s.name << "  ";
+                if (s.error.isEmpty())
+                    out() << c.toString(s.rows) << (s.rows == 1 ? " row x " : " rows x ") << s.columns
+                          << (s.columns == 1 ? " column\n" : " columns\n");
+                else
+                    out() << "cannot be read: " << s.error << '\n';
+            }
+        }
+        out() << "  header    " << (r.info.hasHeader ? "yes" : "no") << '\n';
     }
     if (const qint64 total = jobs::linesLeftOut(r.info.skipped); total > 0) {
         out() << "  left out  " << c.toString(total) << (total == 1 ? " line" : " lines") << '\n';
@@ -146,7 +232,8 @@ int runInspect(const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV, .xlsx or .xlsm file."));
     parser.addOption({QStringLiteral("sheet"),
                       QStringLiteral("Excel: the worksheet to read, by name or 1-based index (default: "
-                                     "the first worksheet)."),
+                                     "the sheet detection would read: the one holding the best-recognised "
+                                     "table)."),
                       QStringLiteral("NAME|INDEX")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object.")});
     if (!parser.parse(QStringList{QStringLiteral("inspect")} + args))

@@ -77,6 +77,14 @@ public:
     {
         errors.append(title + QStringLiteral(": ") + message);
     }
+    //! The item chooseItem() answers with (-1: cancel), and what it was offered.
+    int chooseAnswer = -1;
+    QStringList lastChoiceItems;
+    int chooseItem(QWidget *, const QString &, const QString &, const QStringList &items) override
+    {
+        lastChoiceItems = items;
+        return chooseAnswer;
+    }
 };
 
 //! A main window on a job store, settings and output folder in a temporary folder.

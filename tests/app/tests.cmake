@@ -5,3 +5,4 @@ finpipe_add_test(NAME tst_singleinstance SOURCES app/tst_singleinstance.cpp LABE
 finpipe_add_test(NAME tst_outputsaver SOURCES app/tst_outputsaver.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_secretstore SOURCES app/tst_secretstore.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_qualitytab SOURCES app/tst_qualitytab.cpp app/apptestutil.h LABELS app LIBS finpipe_app)
+finpipe_add_test(NAME tst_navigator SOURCES app/tst_navigator.cpp app/apptestutil.h core/notesworkbook.h LABELS app LIBS finpipe_app PkgConfig::XLSXWRITER)

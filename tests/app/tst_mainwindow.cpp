@@ -177,7 +177,7 @@ private Q_SLOTS:
         QVERIFY(stack);
         QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("emptyPage"));
         auto *label = w.findChild<QLabel *>(QStringLiteral("emptyLabel"));
-        QCOMPARE(label->text(), QStringLiteral("Drop CSV or Excel files here, or Open…"));
+        QCOMPARE(label->text(), QStringLiteral("Drop CSV or Excel files anywhere in this window"));
         QVERIFY(label->isVisible());
     }
 
@@ -225,7 +225,7 @@ private Q_SLOTS:
             const QString name = outputs->item(r, 0)->text();
             names.append(name);
             const QByteArray bytes = fileBytes(QDir(job.outputDir).filePath(name));
-            QCOMPARE(outputs->item(r, 2)->text(),
+            QCOMPARE(outputs->item(r, 3)->text(),
                      QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
         }
         QVERIFY(names.contains(QStringLiteral("CT_Analysis.csv")));

@@ -1,3 +1,4 @@
+#include "core/notesworkbook.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -91,8 +92,49 @@ private Q_SLOTS:
         QCOMPARE(columns.at(11).toObject().value(u"type").toString(), QStringLiteral("decimal"));
         QCOMPARE(o.value(u"rows").toInteger(), 686);
         QCOMPARE(o.value(u"columns").toArray().size(), 17);
-        QVERIFY(!o.value(u"sheets").toArray().isEmpty());
-        QCOMPARE(o.value(u"sheet").toString(), o.value(u"sheets").toArray().first().toString());
+        const QJsonArray sheets = o.value(u"sheets").toArray();
+        QCOMPARE(sheets.size(), 1);
+        QCOMPARE(o.value(u"sheet").toString(), sheets.first().toObject().value(u"name").toString());
+        QCOMPARE(sheets.first().toObject().value(u"rows").toInteger(), 686);
+        QCOMPARE(sheets.first().toObject().value(u"columns").toInteger(), 17);
+    }
+
+    void listsTheSheetsAndReadsTheTableBehindTheNotes()
+    {
+        QTemporaryDir dir;
+        const QString book = dir.filePath(QStringLiteral("q3.xlsx"));
+        QVERIFY(writeNotesAndSalesWorkbook(book));
+        const QJsonObject o = json(runCli({QStringLiteral("inspect"), QStringLiteral("--json"), book}));
+        QCOMPARE(o.value(u"sheet").toString(), QStringLiteral("Q3 sales"));
+        QCOMPARE(o.value(u"rows").toInteger(), kQ3SalesRows);
+        QVERIFY(o.value(u"sheet_reason").toString().contains(QStringLiteral("Sales orders")));
+        const QJsonArray sheets = o.value(u"sheets").toArray();
+        QCOMPARE(sheets.size(), 3);
+        QCOMPARE(sheets[0].toObject().value(u"name").toString(), QStringLiteral("Notes"));
+        QCOMPARE(sheets[0].toObject().value(u"columns").toInteger(), 1);
+        QCOMPARE(sheets[0].toObject().value(u"rows").toInteger(), 3); // a title row, then 3 lines
+        QCOMPARE(sheets[1].toObject().value(u"name").toString(), QStringLiteral("Q3 sales"));
+        QCOMPARE(sheets[1].toObject().value(u"rows").toInteger(), kQ3SalesRows);
+        QCOMPARE(sheets[1].toObject().value(u"columns").toInteger(), kQ3SalesColumns);
+        QCOMPARE(sheets[2].toObject().value(u"name").toString(), QStringLiteral("Empty"));
+        QVERIFY(sheets[2].toObject().value(u"error").toString().contains(QStringLiteral("empty")));
+
+        // The analyst's --sheet wins; the listing is the same.
+        const QJsonObject n = json(runCli({QStringLiteral("inspect"), QStringLiteral("--json"), book,
+                                           QStringLiteral("--sheet"), QStringLiteral("Notes")}));
+        QCOMPARE(n.value(u"sheet").toString(), QStringLiteral("Notes"));
+        QCOMPARE(n.value(u"sheets").toArray().size(), 3);
+
+        const CliRun human = runCli({QStringLiteral("inspect"), book});
+        QCOMPARE(human.exitCode, 0);
+        QVERIFY2(human.out.contains("* Q3 sales  120 rows x 10 columns"), human.out.constData());
+        QVERIFY(human.out.contains("    Notes  3 rows x 1 column\n"));
+
+        // detect and analyze read the same sheet.
+        const QJsonObject d = json(runCli({QStringLiteral("detect"), QStringLiteral("--json"), book}));
+        QCOMPARE(d.value(u"sheet").toString(), QStringLiteral("Q3 sales"));
+        QCOMPARE(d.value(u"type").toString(), QStringLiteral("sales_orders"));
+        QCOMPARE(d.value(u"sheets").toArray().size(), 3);
     }
 
     void messyExportAnalysesLikeTheCleanOne()

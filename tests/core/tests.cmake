@@ -9,6 +9,7 @@ finpipe_add_test(NAME tst_salessummary SOURCES core/tst_salessummary.cpp LABELS 
 finpipe_add_test(NAME tst_banktransactions SOURCES core/tst_banktransactions.cpp core/bankstatements.h LABELS core)
 finpipe_add_test(NAME tst_detect SOURCES core/tst_detect.cpp LABELS core)
 finpipe_add_test(NAME tst_xlsxreader SOURCES core/tst_xlsxreader.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::XLSXWRITER PkgConfig::MINIZIP)
+finpipe_add_test(NAME tst_sheetchoice SOURCES core/tst_sheetchoice.cpp core/notesworkbook.h LABELS core LIBS PkgConfig::XLSXWRITER)
 finpipe_add_test(NAME tst_xlsxfuzz SOURCES core/tst_xlsxfuzz.cpp core/xlsxfixtures.h LABELS core LIBS PkgConfig::MINIZIP)
 finpipe_add_test(NAME tst_stationpivot SOURCES core/tst_stationpivot.cpp LABELS core)
 include(${CMAKE_CURRENT_LIST_DIR}/dashboard_browser_check.cmake) # slow: headless Chromium opens dashboard.html

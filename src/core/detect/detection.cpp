@@ -4,18 +4,16 @@
 #include "detect/headermatch.h"
 #include "detect/rolefit.h"
 #include "detect/typeevaluator.h"
+#include "detect/sheetchoice.h"
 #include "ingest/fileerrors.h"
+
+#include <QDateTime>
 
 #include <algorithm>
 
 namespace finpipe::detect {
 
 namespace {
-
-QString fmt(double v)
-{
-    return QString::number(v, 'f', 2);
-}
 
 QStringList summarise(const Detection &d, const Rules &rules)
 {
@@ -155,9 +153,11 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
                 }
             StrategyScore ss{s, fallback->id, 1.0 - bestS, {}};
             if (bestS <= 0)
-                ss.reasons << QStringLiteral("no specific type finds anything here");
+                ss.reasons << QStringLiteral("none of the known dataset types fits in this way");
             else if (!which.isEmpty())
-                ss.reasons << QStringLiteral("the best specific type here is %1 at %2").arg(which, fmt(bestS));
+                ss.reasons << QStringLiteral("the closest known type in this way is %1, at %2%")
+                                  .arg(rules.type(which) ? rules.type(which)->name : which)
+                                  .arg(wholePercent(bestS));
             g.strategies.insert(s, ss);
         }
         g.match.score = qMin(settings.fallbackMaxConfidence, 1.0 - best);
@@ -208,22 +208,57 @@ Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::R
     return d;
 }
 
+QList<QStringList> previewRows(const ingest::RowBatch &sample)
+{
+    QList<QStringList> rows;
+    const int n = std::min(sample.rowCount(), kPreviewRows);
+    rows.reserve(n);
+    for (int r = 0; r < n; ++r) {
+        QStringList row;
+        row.reserve(sample.columnCount());
+        for (int c = 0; c < sample.columnCount(); ++c) {
+            const ingest::Value &v = sample.at(r, c);
+            QString text = v.toString();
+            if (text.isEmpty() && v.isTemporal()) {
+                const QDateTime t = QDateTime::fromMSecsSinceEpoch(v.msecs, Qt::UTC);
+                text = v.kind == ingest::Value::Kind::Date ? t.date().toString(Qt::ISODate)
+                                                           : t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            } else if (text.isEmpty() && v.isNumber()) {
+                text = QString::number(v.number, 'g', 15);
+            }
+            row.append(text);
+        }
+        rows.append(row);
+    }
+    return rows;
+}
+
 Result<Detection> detectReader(ingest::TableReader &reader, const Rules &rules, int sampleRows)
 {
     ingest::RowBatch sample;
     auto r = reader.readSample(sample, sampleRows);
     if (!r)
         return r.error();
-    return detectSample(reader.columns(), sample, reader.info().path, rules);
+    Detection d = detectSample(reader.columns(), sample, reader.info().path, rules);
+    d.sheet = reader.info().sheet;
+    d.preview = previewRows(sample);
+    return d;
 }
 
 Result<Detection> detectFile(const QString &path, const ingest::ReadOptions &options, const Rules &rules)
 {
     ingest::ReadOptions o = options;
     o.computeHash = false; // detection reads a sample, never the whole file
-    auto reader = ingest::TableReader::open(path, o);
+    auto reader = openAnySheet(path, o);
     if (!reader)
         return reader.error();
+    const ingest::SourceInfo &info = (*reader)->info();
+    if (info.format == ingest::FileFormat::Xlsx && o.sheet.trimmed().isEmpty() && info.sheets.size() > 1) {
+        auto survey = surveySheets(path, info.sheets, o, rules);
+        if (!survey)
+            return survey.error();
+        return survey->detection;
+    }
     return detectReader(**reader, rules);
 }
 

@@ -50,6 +50,27 @@ struct TypeMatch {
     QStringList foundByValues;
 };
 
+//! One worksheet of a workbook as detection saw it.
+struct SheetSummary {
+    QString name;
+    //! Data rows in the sample read (all of the sheet's when rowsExact).
+    qint64 rows = 0;
+    //! False when the sample stopped before the sheet's end: there are at least `rows` rows.
+    bool rowsExact = true;
+    int columns = 0;
+    //! What detection found on it (empty when the sheet could not be read as a table).
+    QString type;
+    double confidence = 0;
+    Level level = Level::VeryLow;
+    //! True when the type is the fallback (nothing specific recognised).
+    bool generic = true;
+    //! Why the sheet could not be read (empty when it could), in the analyst's words.
+    QString error;
+};
+
+//! Rows of the table kept as text for a preview.
+inline constexpr int kPreviewRows = 50;
+
 //! What detection found in one file.
 struct Detection {
     QString type;
@@ -74,6 +95,13 @@ struct Detection {
     QMap<QString, TypeMatch> candidates;
     QList<ColumnProfile> profile;
     QString rulesVersion;
+    //! xlsx: the worksheet read; for a workbook of several, every worksheet with what detection
+    //! found on it and why this one was read (empty for a CSV or a sheet the analyst named).
+    QString sheet;
+    QList<SheetSummary> sheets;
+    QString sheetReason;
+    //! The table's first rows (at most kPreviewRows) as text, in column order.
+    QList<QStringList> preview;
 
     //! The strategies' scores for one type.
     QList<StrategyScore> strategiesFor(const QString &type) const;
@@ -87,10 +115,15 @@ Level levelFor(double confidence, const DetectionSettings &settings);
 Detection detectSample(const QList<ingest::ColumnInfo> &columns, const ingest::RowBatch &sample,
                        const QString &fileName, const Rules &rules);
 
+//! The first kPreviewRows rows of a sample as text (dates as ISO dates, numbers as written).
+QList<QStringList> previewRows(const ingest::RowBatch &sample);
+
 //! Detects on an opened reader's bounded sample (does not consume its stream).
 Result<Detection> detectReader(ingest::TableReader &reader, const Rules &rules, int sampleRows = 2000);
 
-//! Opens the file, reads a bounded sample and detects. Time does not grow with file size.
+//! Opens the file, reads a bounded sample and detects. Time does not grow with file size. A workbook
+//! of several worksheets, with no sheet named in `options`, is read from the sheet surveySheets()
+//! chooses (Detection::sheet, ::sheets and ::sheetReason say which and why).
 Result<Detection> detectFile(const QString &path, const ingest::ReadOptions &options, const Rules &rules);
 
 } // namespace finpipe::detect

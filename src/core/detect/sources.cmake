@@ -8,5 +8,6 @@ target_sources(finpipe_core PRIVATE
     detect/typeevaluator.h detect/typeevaluator.cpp
     detect/detection.h detect/detection.cpp
     detect/override.h detect/override.cpp
+    detect/sheetchoice.h detect/sheetchoice.cpp
     ${PROJECT_SOURCE_DIR}/rules/rules.qrc
 )

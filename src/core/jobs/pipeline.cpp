@@ -4,6 +4,7 @@
 #include "common/version.h"
 #include "detect/detection.h"
 #include "detect/override.h"
+#include "detect/sheetchoice.h"
 #include "detect/rules.h"
 #include "ingest/fileerrors.h"
 #include "jobs/lineaccount.h"
@@ -239,13 +240,21 @@ Result<void> Job::runSteps()
 
     if (m_feedback)
         m_feedback->setPhase("Opening");
-    auto reader = ingest::TableReader::open(m_spec.inputPath, m_spec.read);
+    const detect::Rules rules = detect::Rules::load();
+    m_manifest.rulesVersion = rules.version();
+    // A workbook of several sheets with none named is read from the sheet holding the table
+    // detection recognises best (a notes sheet in front of the data is passed over).
+    ingest::ReadOptions read = m_spec.read;
+    if (read.sheet.trimmed().isEmpty()) {
+        auto sheet = detect::chooseSheet(m_spec.inputPath, read, rules);
+        if (!sheet)
+            return sheet.error();
+        read.sheet = *sheet;
+    }
+    auto reader = ingest::TableReader::open(m_spec.inputPath, read);
     if (!reader)
         return reader.error();
     m_manifest.sheet = (*reader)->info().sheet;
-
-    const detect::Rules rules = detect::Rules::load();
-    m_manifest.rulesVersion = rules.version();
     if (auto r = decideMapping(**reader, rules); !r)
         return r;
 
