@@ -38,6 +38,7 @@ public:
     QString saveFilePath(QWidget *, const QString &) override { return {}; }
     QString saveFolder(QWidget *, const QString &) override { return {}; }
     QStringList openFiles(QWidget *, const QString &) override { return {}; }
+    int chooseItem(QWidget *, const QString &, const QString &, const QStringList &) override { return -1; }
     RemoveChoice confirmRemove(QWidget *, int, qint64, int) override { return RemoveChoice::KeepFiles; }
     bool confirmQuit(QWidget *, int) override { return true; }
     void showError(QWidget *, const QString &title, const QString &message) override
