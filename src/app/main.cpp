@@ -1,6 +1,7 @@
 #include "icons.h"
 #include "mainwindow.h"
 #include "singleinstance.h"
+#include "common/buildinfo.h"
 #include "common/version.h"
 #include "jobs/jobstore.h"
 #include "jobs/localexecutor.h"
@@ -8,22 +9,60 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+void describe(QCommandLineParser &parser, QCommandLineOption &version)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("finpipe"));
+    QCoreApplication::setOrganizationName(QStringLiteral("finpipe"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(finpipe::kVersion));
+    parser.setApplicationDescription(QStringLiteral("Recognise, analyse and chart CSV and Excel datasets."));
+    parser.addHelpOption();
+    parser.addOption(version);
+    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("CSV or Excel files (or folders) to analyse."),
+                                 QStringLiteral("[files...]"));
+}
+
+//! --help and --version need no window: they are answered without a display (a package's build,
+//! an ssh session, a man page generator).
+bool asksForTextOnly(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0)
+            return false;
+        for (const char *flag : {"--help", "-h", "-?", "--help-all", "--version", "-v"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    QCommandLineOption versionOpt({QStringLiteral("v"), QStringLiteral("version")},
+                                  QStringLiteral("Displays the version, the commit it was built from and Qt's version."));
+    if (asksForTextOnly(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        QCommandLineParser parser;
+        describe(parser, versionOpt);
+        parser.process(text); // --help prints and exits here
+        if (parser.isSet(versionOpt))
+            std::fputs(qPrintable(finpipe::versionText(QStringLiteral("finpipe"))), stdout);
+        return 0;
+    }
+
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts); // required by QtWebEngine
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("finpipe"));
-    QApplication::setOrganizationName(QStringLiteral("finpipe"));
-    QApplication::setApplicationVersion(QString::fromLatin1(finpipe::kVersion));
     QApplication::setDesktopFileName(QStringLiteral("finpipe"));
     finpipeInitAppResources();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Recognise, analyse and chart CSV and Excel datasets."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("CSV or Excel files (or folders) to analyse."),
-                                 QStringLiteral("[files...]"));
+    describe(parser, versionOpt);
     parser.process(app);
 
     // One app per job store: a later start hands its files to the running app and exits, before

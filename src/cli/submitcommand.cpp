@@ -13,6 +13,7 @@
 #include "jobs/jobspecjson.h"
 
 #include "cloud/common/wakeup.h"
+#include "common/terminal.h"
 #include <QCoroTimer>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -21,7 +22,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 
-#include <unistd.h>
 
 namespace finpipe::cli {
 
@@ -232,7 +232,7 @@ int runSubmit(const QStringList &args)
                   << Qt::endl;
         return Ok;
     }
-    Result<cloud::JobRow> final = runToEnd(waitForJob(**db, *id, !json && !quiet && ::isatty(STDERR_FILENO)));
+    Result<cloud::JobRow> final = runToEnd(waitForJob(**db, *id, !json && !quiet && stderrIsTerminal()));
     if (!final)
         return cloudFail(final.error());
     if (json) {
