@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileOpenEvent>
 
 #include <cstdio>
 #include <cstring>
@@ -39,6 +40,29 @@ bool asksForTextOnly(int argc, char *argv[])
     }
     return false;
 }
+
+//! macOS: Finder hands a file to the app (starting or running) as a QFileOpenEvent, not as an
+//! argument; the window opens it like a dropped file.
+class FileOpenEvents : public QObject
+{
+public:
+    explicit FileOpenEvents(finpipe::app::MainWindow *window) : m_window(window) {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::FileOpen) {
+            const QString file = static_cast<QFileOpenEvent *>(event)->file();
+            if (!file.isEmpty())
+                m_window->openPaths({file});
+            return true;
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    finpipe::app::MainWindow *m_window;
+};
 
 } // namespace
 
@@ -90,6 +114,8 @@ int main(int argc, char *argv[])
                              if (!paths.isEmpty())
                                  window.openPaths(paths);
                          });
+        FileOpenEvents fileOpenEvents(&window);
+        app.installEventFilter(&fileOpenEvents);
         window.show();
         if (!parser.positionalArguments().isEmpty())
             window.openPaths(parser.positionalArguments());
