@@ -4,3 +4,7 @@ finpipe_add_test(NAME tst_jobruns SOURCES app/tst_jobruns.cpp app/apptestutil.h 
 finpipe_add_test(NAME tst_singleinstance SOURCES app/tst_singleinstance.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_outputsaver SOURCES app/tst_outputsaver.cpp LABELS app LIBS finpipe_app)
 finpipe_add_test(NAME tst_secretstore SOURCES app/tst_secretstore.cpp LABELS app LIBS finpipe_app)
+# About box and --version, paths with spaces and non-ASCII letters (issue 15).
+finpipe_add_test(NAME tst_appportability SOURCES app/tst_appportability.cpp app/apptestutil.h LABELS app LIBS finpipe_app)
+target_compile_definitions(tst_appportability PRIVATE FINPIPE_APP_PATH="$<TARGET_FILE:finpipe>")
+add_dependencies(tst_appportability finpipe)
