@@ -137,6 +137,11 @@ wait_for 90 "the running app did not open the file handed over" \
 jobs | sed 's/^/   /'
 sleep 3 # the dashboard draws
 import -window root "$shot"
+# Every library the app and its WebEngine helpers have loaded by now (plugins included).
+app=$(cat "$work/app.pid")
+for pid in "$app" $(pgrep -P "$app" || true); do
+    cat "/proc/$pid/maps" 2>/dev/null || true
+done | awk '$6 ~ /\.so/ {print $6}' | sort -u >"$work/loaded.txt"
 SH
 chmod +x "$work/app.sh"
 if [ "$(id -u)" -eq 0 ]; then
@@ -154,6 +159,21 @@ say "screenshot $shot: $size, $colours colours"
 if kill -0 "$app_pid" 2>/dev/null; then
     kill "$app_pid" 2>/dev/null || true
 fi
+
+say "every library the app loaded comes with the package's dependencies"
+# dpkg-shlibdeps sees only what is linked; plugins and dlopen()ed libraries must be named in
+# Depends. Each loaded file's package must be in the installed dependency closure of finpipe.
+closure=$(apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts \
+    --no-breaks --no-replaces --no-enhances finpipe 2>/dev/null | grep -v '^ ' | sed 's/:.*//' | sort -u)
+missing=""
+while IFS= read -r so; do
+    owner=$(dpkg -S "$so" 2>/dev/null || dpkg -S "${so#/usr}" 2>/dev/null || true)
+    owner=${owner%%:*}
+    [ -n "$owner" ] || continue # not from a package (none expected; nothing to depend on)
+    grep -qxF "$owner" <<<"$closure" || missing+=" $owner($(basename "$so"))"
+done <"$work/loaded.txt"
+echo "   $(wc -l <"$work/loaded.txt") libraries loaded, $(grep -c /plugins/ "$work/loaded.txt") of them Qt plugins"
+[ -z "$missing" ] || fail "loaded at run time but not in the package's dependencies:$missing"
 
 say "installed finpipe-worker under plain supervision"
 # The settings file as installed (every line commented out) gives the worker nothing: it must stop
