@@ -67,6 +67,11 @@ if grep -qE '^Environment=.*FINPIPE_' /usr/lib/systemd/system/finpipe-worker.ser
     fail "the unit sets a FINPIPE_ setting itself"
 fi
 [ ! -e /etc/systemd/system/multi-user.target.wants/finpipe-worker.service ] || fail "the worker was enabled"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    # Every directive known to this systemd (a missing `man` program is not the unit's fault).
+    problems=$(systemd-analyze verify /usr/lib/systemd/system/finpipe-worker.service 2>&1 | grep -v "Command 'man " || true)
+    [ -z "$problems" ] || fail "systemd-analyze verify: $problems"
+fi
 
 say "--version"
 for program in finpipe finpipe-cli finpipe-worker; do
