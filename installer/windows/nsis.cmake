@@ -2,7 +2,7 @@
 # "Open with finpipe" for .csv, .xlsx and .xlsm. Not built on Linux: see README, "Windows and macOS".
 set(CPACK_NSIS_PACKAGE_NAME "finpipe")
 set(CPACK_NSIS_DISPLAY_NAME "finpipe ${PROJECT_VERSION}")
-set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\\\finpipe.exe")
+set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\finpipe.exe")
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
 set(CPACK_NSIS_MODIFY_PATH ON) # offers to put finpipe-cli on PATH
 set(CPACK_NSIS_MUI_FINISHPAGE_RUN finpipe.exe)
