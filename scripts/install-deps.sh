@@ -8,6 +8,8 @@ packages=(
     qt6-base-dev qt6-webengine-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libgl-dev
     qcoro-qt6-dev qtkeychain-qt6-dev libminizip-dev libxlsxwriter-dev libpq-dev libssl-dev
     postgresql-15 xvfb xauth dbus gnome-keyring
+    # The package's test (installer/test-deb.sh): screenshots, window list, the .desktop check.
+    imagemagick x11-utils desktop-file-utils
     # Cloud tests: real S3 (OpenStack Swift with s3api) beside PostgreSQL (scripts/cloud-servers.sh).
     swift swift-proxy swift-object swift-container swift-account memcached curl openssl
     # Tests: the dashboard is opened in real headless browsers.

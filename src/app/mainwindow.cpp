@@ -11,6 +11,8 @@
 #include "settingsdialog.h"
 #include "ui_mainwindow.h"
 
+#include "common/buildinfo.h"
+
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCryptographicHash>
@@ -352,9 +354,15 @@ void MainWindow::setUpActions()
             QDesktopServices::openUrl(QUrl::fromLocalFile(m_details->shownOutputDir()));
     });
     connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
+        // The same facts as --version: version, commit, Qt.
+        const QStringList facts = finpipe::versionText(QStringLiteral("finpipe")).trimmed().split(u'\n');
+        QStringList lines;
+        for (const QString &fact : facts)
+            lines.append(fact.toHtmlEscaped());
+        lines.first() = QStringLiteral("<b>%1</b>").arg(lines.first());
         QMessageBox::about(this, tr("About finpipe"),
-                           tr("<b>finpipe</b> %1<br>Recognises, analyses and charts finance datasets "
-                              "on this computer.").arg(QApplication::applicationVersion().toHtmlEscaped()));
+                           tr("%1<br><br>Recognises, analyses and charts finance datasets on this computer.")
+                               .arg(lines.join(QStringLiteral("<br>"))));
     });
     connect(m_ui->menuRecent, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();

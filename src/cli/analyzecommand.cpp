@@ -2,6 +2,8 @@
 #include "specoptions.h"
 
 #include "common/percent.h"
+#include "common/platform.h"
+#include "common/terminal.h"
 #include "jobs/pipeline.h"
 
 #include <QCommandLineParser>
@@ -17,8 +19,9 @@
 #include <exception>
 #include <new>
 
+#if FINPIPE_POSIX_CALLS
 #include <signal.h>
-#include <unistd.h>
+#endif
 
 namespace finpipe::cli {
 
@@ -130,6 +133,11 @@ volatile std::sig_atomic_t g_stopSignal = 0;
 extern "C" void onStopSignal(int signal)
 {
     g_stopSignal = signal;
+#if !FINPIPE_POSIX_CALLS
+    // Portable path: the next one ends the process (what SA_RESETHAND does on POSIX). C allows a
+    // handler to reset its own signal.
+    std::signal(signal, SIG_DFL);
+#endif
 }
 
 //! Ctrl-C and SIGTERM cancel the job through its Feedback while installed; a second Ctrl-C ends
@@ -139,24 +147,41 @@ class StopSignals
 public:
     StopSignals()
     {
+#if FINPIPE_POSIX_CALLS
         struct sigaction sa {};
         sa.sa_handler = onStopSignal;
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = SA_RESETHAND | SA_RESTART;
         ::sigaction(SIGINT, &sa, &m_oldInt);
         ::sigaction(SIGTERM, &sa, &m_oldTerm);
+#else
+        // Portable path (Windows raises SIGINT for Ctrl-C and Ctrl-Break in a console).
+        m_oldInt = std::signal(SIGINT, onStopSignal);
+        m_oldTerm = std::signal(SIGTERM, onStopSignal);
+#endif
     }
     ~StopSignals()
     {
+#if FINPIPE_POSIX_CALLS
         ::sigaction(SIGINT, &m_oldInt, nullptr);
         ::sigaction(SIGTERM, &m_oldTerm, nullptr);
+#else
+        std::signal(SIGINT, m_oldInt == SIG_ERR ? SIG_DFL : m_oldInt);
+        std::signal(SIGTERM, m_oldTerm == SIG_ERR ? SIG_DFL : m_oldTerm);
+#endif
     }
     StopSignals(const StopSignals &) = delete;
     StopSignals &operator=(const StopSignals &) = delete;
 
 private:
+#if FINPIPE_POSIX_CALLS
     struct sigaction m_oldInt {};
     struct sigaction m_oldTerm {};
+#else
+    using Handler = void (*)(int);
+    Handler m_oldInt = SIG_DFL;
+    Handler m_oldTerm = SIG_DFL;
+#endif
 };
 
 //! runJob with nothing escaping: an unexpected exception becomes an analysis failure (exit 5).
@@ -220,7 +245,7 @@ int runAnalyze(const QStringList &args)
 
     const bool quiet = parser.isSet(quietOpt);
     const bool json = parser.isSet(jsonOpt);
-    const bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+    const bool showProgress = !quiet && stderrIsTerminal();
 
     Feedback feedback;
     jobs::Manifest failed;

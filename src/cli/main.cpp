@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "common/buildinfo.h"
 #include "common/version.h"
 
 #include <QCoreApplication>
@@ -13,7 +14,8 @@ namespace {
 
 void printHelp()
 {
-    out() << "Usage: finpipe-cli COMMAND [OPTIONS] [ARGS]\n\n"
+    out() << "Usage: finpipe-cli COMMAND [OPTIONS] [ARGS]\n"
+             "       finpipe-cli --version\n\n"
              "Recognise, analyse and report on CSV and Excel datasets.\n\nCommands:\n";
     for (const Command &c : commands())
         out() << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
@@ -44,7 +46,7 @@ int main(int argc, char *argv[])
         return Ok;
     }
     if (name == u"--version" || name == u"-v") {
-        out() << "finpipe-cli " << finpipe::kVersion << '\n';
+        out() << finpipe::versionText(QStringLiteral("finpipe-cli"));
         return Ok;
     }
     for (const Command &c : commands()) {

@@ -11,6 +11,7 @@
 #include "detect/rules.h"
 
 #include "cloud/common/wakeup.h"
+#include "common/terminal.h"
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -18,7 +19,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 
-#include <unistd.h>
 
 namespace finpipe::cli {
 
@@ -178,7 +178,7 @@ int runSubmit(const QStringList &args)
                   << Qt::endl;
         return Ok;
     }
-    Result<cloud::JobRow> final = runToEnd(waitForJob(**db, *id, !json && !quiet && ::isatty(STDERR_FILENO)));
+    Result<cloud::JobRow> final = runToEnd(waitForJob(**db, *id, !json && !quiet && stderrIsTerminal()));
     if (!final)
         return cloudFail(final.error());
     if (json) {

@@ -2,23 +2,28 @@
 // finpipe_worker) and FINPIPE_S3_ENDPOINT, _REGION, _BUCKET, _ACCESS_KEY, _SECRET_KEY, _PATH_STYLE.
 #include "worker/worker.h"
 
-#include "common/version.h"
+#include "common/buildinfo.h"
+#include "common/platform.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
 
+#if FINPIPE_POSIX_CALLS
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 using namespace finpipe;
 using namespace finpipe::worker;
 
 namespace {
 
+#if FINPIPE_POSIX_CALLS
 int g_signalPipe[2] = {-1, -1};
 
 extern "C" void onSignal(int signal)
@@ -26,6 +31,16 @@ extern "C" void onSignal(int signal)
     const char c = char(signal);
     [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
 }
+#else
+// Portable path: the handler counts; a timer on the event loop notices.
+volatile std::sig_atomic_t g_signals = 0;
+
+extern "C" void onSignal(int signal)
+{
+    g_signals = g_signals + 1;
+    std::signal(signal, onSignal); // some systems reset the handler before calling it
+}
+#endif
 
 int usage(const QString &message)
 {
@@ -45,7 +60,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("finpipe"));
-    QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+    QCoreApplication::setApplicationVersion(versionText(QStringLiteral("finpipe-worker")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -56,7 +71,9 @@ int main(int argc, char *argv[])
         "Exit codes: 0 ok, 2 usage or settings, 8 the database is unreachable or refused us. Logs: one JSON object per "
         "line on stderr."));
     parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption versionOpt({QStringLiteral("v"), QStringLiteral("version")},
+                                        QStringLiteral("Displays the version, the commit it was built from and Qt's version."));
+    parser.addOption(versionOpt);
     const QCommandLineOption concurrencyOpt(QStringLiteral("concurrency"), QStringLiteral("Jobs run at once (default 1)."),
                                             QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption leaseOpt(QStringLiteral("lease"), QStringLiteral("Lease length in seconds (default 30); "
@@ -65,6 +82,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption onceOpt(QStringLiteral("once"), QStringLiteral("Exit when no job is ready."));
     parser.addOptions({concurrencyOpt, leaseOpt, onceOpt});
     parser.process(app);
+    if (parser.isSet(versionOpt)) {
+        std::fputs(qPrintable(QCoreApplication::applicationVersion()), stdout);
+        return 0;
+    }
     if (!parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("finpipe-worker takes no arguments, only options"));
 
@@ -86,18 +107,22 @@ int main(int argc, char *argv[])
     options.storage = *storage;
 
     Worker worker(options);
-    // Signals arrive through a socket pair, so that the handler does nothing but write a byte.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return usage(QStringLiteral("cannot set up signal handling"));
-    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
     int stops = 0;
-    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &worker, [&worker, &stops] {
-        char c = 0;
-        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &c, 1);
+    auto onStop = [&worker, &stops] {
         if (++stops == 1)
             worker.stop();
         else
             worker.abort();
+    };
+#if FINPIPE_POSIX_CALLS
+    // Signals arrive through a socket pair, so that the handler does nothing but write a byte.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return usage(QStringLiteral("cannot set up signal handling"));
+    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &worker, [onStop] {
+        char c = 0;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &c, 1);
+        onStop();
     });
     struct sigaction sa {};
     sa.sa_handler = onSignal;
@@ -105,6 +130,18 @@ int main(int argc, char *argv[])
     sa.sa_flags = SA_RESTART;
     ::sigaction(SIGTERM, &sa, nullptr);
     ::sigaction(SIGINT, &sa, nullptr);
+#else
+    // Portable path (Windows: Ctrl-C in a console raises SIGINT; SIGTERM is never raised there).
+    QTimer signalPoll;
+    int seen = 0;
+    QObject::connect(&signalPoll, &QTimer::timeout, &worker, [onStop, &seen] {
+        for (const int now = int(g_signals); seen < now; ++seen)
+            onStop();
+    });
+    signalPoll.start(100);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+#endif
 
     runWorker(&worker);
     return app.exec();

@@ -5,3 +5,7 @@ finpipe_add_test(NAME tst_cli_analyze SOURCES cli/tst_cli_analyze.cpp LABELS cli
 finpipe_add_test(NAME tst_cli_verify SOURCES cli/tst_cli_verify.cpp cli/clioutputhelpers.h LABELS cli)
 finpipe_add_test(NAME tst_cli_outputs SOURCES cli/tst_cli_outputs.cpp cli/clioutputhelpers.h LABELS cli)
 finpipe_add_test(NAME tst_cli_bank SOURCES cli/tst_cli_bank.cpp core/bankstatements.h LABELS cli)
+# --version and paths with spaces and non-ASCII letters (issue 15).
+finpipe_add_test(NAME tst_cli_portability SOURCES cli/tst_cli_portability.cpp LABELS cli LIBS finpipe_buildinfo)
+target_compile_definitions(tst_cli_portability PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+add_dependencies(tst_cli_portability finpipe-worker)

@@ -4,3 +4,4 @@ target_sources(finpipe_core PRIVATE
     common/spillfile.h common/spillfile.cpp
     common/percent.h
 )
+target_sources(finpipe_core PRIVATE common/terminal.h common/terminal.cpp)

@@ -1,5 +1,6 @@
 #include "atomicfile.h"
 
+#include "common/platform.h"
 #include "ingest/fileerrors.h"
 #include "ingest/sha256.h"
 
@@ -17,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#ifdef Q_OS_LINUX
+#if FINPIPE_LINUX_CALLS
 #include <fcntl.h>
 #endif
 
@@ -105,7 +106,7 @@ struct AtomicFile::Impl {
             p += n;
             left -= n;
         }
-#ifdef Q_OS_LINUX
+#if FINPIPE_LINUX_CALLS
         // Write-behind for large files: start writing each 32 MB to disk as soon as it is
         // complete, wait for the one before it and drop it from the page cache. commit()'s sync
         // then has almost nothing left to wait for, and gigabytes of lineage do not fill the page
@@ -122,6 +123,8 @@ struct AtomicFile::Impl {
             ::sync_file_range(fd, writeBackFrom, size - writeBackFrom, SYNC_FILE_RANGE_WRITE);
             writeBackFrom = size;
         }
+#else
+        // Portable path: the system's own write-back; commit()'s sync writes whatever is left.
 #endif
     }
 

@@ -1,5 +1,7 @@
 #include "outputfolder.h"
 
+#include "common/platform.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -16,9 +18,13 @@
 #include <cstdio>
 #include <cstring>
 
-#include <sys/stat.h>
+#include <filesystem>
+#include <system_error>
 
-#ifdef Q_OS_LINUX
+#if FINPIPE_POSIX_CALLS
+#include <sys/stat.h>
+#endif
+#if FINPIPE_LINUX_CALLS
 #include <fcntl.h>
 #include <unistd.h>
 #endif
@@ -52,10 +58,41 @@ void removeEntry(const QString &path)
         QFile::remove(path);
 }
 
+//! Creates one folder (its parent exists). An empty text, or what went wrong in the system's words.
+QString makeFolder(const QString &path)
+{
+#if FINPIPE_POSIX_CALLS
+    if (::mkdir(QFile::encodeName(path).constData(), 0777) != 0)
+        return systemError(errno);
+    return {};
+#else
+    // Portable path: std::filesystem takes the path in the system's own wide form (Windows).
+    std::error_code error;
+    if (!std::filesystem::create_directory(QtPrivate::toFilesystemPath(path), error))
+        return error ? QString::fromLocal8Bit(error.message()) : systemError(EEXIST);
+    return {};
+#endif
+}
+
+//! Renames a file or folder to a name that does not exist. An empty text, or what went wrong.
+QString renameEntry(const QString &from, const QString &to)
+{
+#if FINPIPE_POSIX_CALLS
+    if (std::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) != 0)
+        return systemError(errno);
+    return {};
+#else
+    std::error_code error;
+    std::filesystem::rename(QtPrivate::toFilesystemPath(from), QtPrivate::toFilesystemPath(to), error);
+    return error ? QString::fromLocal8Bit(error.message()) : QString();
+#endif
+}
+
 //! Makes a rename or a swap survive a power cut: the parent folder's entry list reaches the disk.
 void syncFolder([[maybe_unused]] const QString &path)
 {
-#ifdef Q_OS_LINUX
+    // Portable path: nothing (NTFS and APFS journal their folder entries).
+#if FINPIPE_LINUX_CALLS
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         ::fsync(fd);
@@ -214,11 +251,11 @@ Result<std::unique_ptr<OutputFolder>> OutputFolder::open(const QString &dir, int
     const QString staging = QDir(folder->m_parent)
                                 .filePath(QStringLiteral(".%1.staging-%2")
                                               .arg(folder->m_name, QUuid::createUuid().toString(QUuid::Id128)));
-    if (::mkdir(QFile::encodeName(staging).constData(), 0777) != 0)
+    if (const QString problem = makeFolder(staging); !problem.isEmpty())
         return Error::make(Error::Code::Failed,
                            QStringLiteral("Could not create a folder in \"%1\" to write the results into: %2. Check "
                                           "that the folder is writable and the disk is not full.")
-                               .arg(shown(folder->m_parent), systemError(errno)));
+                               .arg(shown(folder->m_parent), problem));
     folder->m_staging = staging;
     if (now.exists()) // keep the permissions the analyst gave the folder
         QFile::setPermissions(staging, now.permissions());
@@ -265,18 +302,18 @@ Result<void> OutputFolder::commit()
 {
     if (m_done || m_staging.isEmpty())
         return Error::make(Error::Code::Internal, QStringLiteral("The output folder was already committed."));
-    auto failed = [&](int error) {
+    auto failed = [&](const QString &problem) {
         return Error::make(Error::Code::Failed,
                            QStringLiteral("Could not move the results into the output folder \"%1\": %2. What the "
                                           "folder held before is unchanged.")
-                               .arg(shown(m_path), systemError(error)));
+                               .arg(shown(m_path), problem));
     };
     const QFileInfo target(m_path);
     const bool exists = target.exists() || target.isSymLink();
-    const QByteArray from = QFile::encodeName(m_staging);
-    const QByteArray to = QFile::encodeName(m_path);
-#ifdef Q_OS_LINUX
+#if FINPIPE_LINUX_CALLS
     if (exists && m_atomicExchange) {
+        const QByteArray from = QFile::encodeName(m_staging);
+        const QByteArray to = QFile::encodeName(m_path);
         if (::renameat2(AT_FDCWD, from.constData(), AT_FDCWD, to.constData(), RENAME_EXCHANGE) == 0) {
             m_done = true;
             syncFolder(m_parent);
@@ -284,26 +321,27 @@ Result<void> OutputFolder::commit()
             return {};
         }
         if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-            return failed(errno);
+            return failed(systemError(errno));
     }
 #endif
+    // Portable path (and file systems without an atomic exchange): the previous set is moved
+    // aside, the new one moved in; a crash between the two leaves both, found by the next run.
     if (exists) {
         const QString old = QDir(m_parent).filePath(
             QStringLiteral(".%1.old-%2").arg(m_name, QUuid::createUuid().toString(QUuid::Id128)));
-        if (std::rename(to.constData(), QFile::encodeName(old).constData()) != 0)
-            return failed(errno);
-        if (std::rename(from.constData(), to.constData()) != 0) {
-            const int error = errno;
-            std::rename(QFile::encodeName(old).constData(), to.constData());
-            return failed(error);
+        if (const QString problem = renameEntry(m_path, old); !problem.isEmpty())
+            return failed(problem);
+        if (const QString problem = renameEntry(m_staging, m_path); !problem.isEmpty()) {
+            renameEntry(old, m_path);
+            return failed(problem);
         }
         m_done = true;
         syncFolder(m_parent);
         removeEntry(old);
         return {};
     }
-    if (std::rename(from.constData(), to.constData()) != 0)
-        return failed(errno);
+    if (const QString problem = renameEntry(m_staging, m_path); !problem.isEmpty())
+        return failed(problem);
     m_done = true;
     syncFolder(m_parent);
     return {};
