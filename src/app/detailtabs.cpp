@@ -678,7 +678,7 @@ void DetailTabs::loadQuality()
                 // Horizontal bars stack upwards: reversed, so the file's first column is on top.
                 for (auto it = blanks.rbegin(); it != blanks.rend(); ++it) {
                     names.append(it->column);
-                    set->append(it->rate);
+                    set->append(readablePercentValue(it->rate / 100.0)); // as the alerts write it
                 }
                 auto *series = new QHorizontalBarSeries;
                 series->append(set);

@@ -375,7 +375,7 @@ private Q_SLOTS:
         // Two types come about as close, each lacking one required role: sales orders (no order id)
         // and bank statements (a date, an amount and a reference, but no description).
         QVERIFY2(g.runnerUp == u"sales_orders" || g.runnerUp == u"bank_transactions", qPrintable(g.runnerUp));
-        QVERIFY(g.reasons.join(u' ').contains(g.runnerUp == u"sales_orders" ? QStringLiteral("no column for order_id")
+        QVERIFY(g.reasons.join(u' ').contains(g.runnerUp == u"sales_orders" ? QStringLiteral("no column for order ID")
                                                                              : QStringLiteral("no column for description")));
         QVERIFY(g.candidates.value(QStringLiteral("sales_orders")).missingRoles.contains(QStringLiteral("order_id")));
     }
@@ -648,7 +648,7 @@ private Q_SLOTS:
         QCOMPARE(d.mapping.roles.value(QStringLiteral("order_date")), QStringLiteral("Booked"));
         QCOMPARE(d.mapping.roles.value(QStringLiteral("revenue")), QStringLiteral("Net Amount"));
         QCOMPARE(d.candidates.value(d.type).foundByValues, (QStringList{QStringLiteral("order_id"), QStringLiteral("order_date")}));
-        QVERIFY2(d.reasons.contains(QStringLiteral("Found by its values: order_id = \"Ref\" (unique values such as \"R0\", \"R1\"); "
+        QVERIFY2(d.reasons.contains(QStringLiteral("Found by its values: order ID = \"Ref\" (unique values such as \"R0\", \"R1\"); "
                                                    "no header names it.")),
                  qPrintable(d.reasons.join(u'|')));
 

@@ -238,7 +238,7 @@ private Q_SLOTS:
         bool loanNote = false;
         for (const QualityAlert &a : result->alerts) {
             QVERIFY2(!a.message.contains(u"success_rate"), qPrintable(a.message));
-            if (a.message.contains(u"\"loan_amount\" is 74.9% blank")) {
+            if (a.message.contains(u"\"loan_amount\" is 75% blank")) {
                 loanNote = true;
                 QCOMPARE(a.severity, QualityAlert::Severity::Info);
             }

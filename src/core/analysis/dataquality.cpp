@@ -1,4 +1,5 @@
 #include "dataquality.h"
+#include "common/percent.h"
 
 #include "analysis/qualitylog.h"
 
@@ -16,7 +17,7 @@ QString examplesText(const std::vector<qint64> &rows, qint64 count)
 
 QString percent(double rate)
 {
-    return QString::number(rate * 100.0, 'f', rate * 100.0 < 10 ? 1 : 0) + QLatin1Char('%');
+    return readablePercent(rate); // one rule for every blank rate (the Quality tab's chart too)
 }
 
 QString g(double v)

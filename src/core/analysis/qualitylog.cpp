@@ -1,5 +1,7 @@
 #include "qualitylog.h"
 
+#include "common/percent.h"
+
 namespace finpipe::analysis {
 
 namespace {
@@ -12,7 +14,7 @@ QString key(const QString &check, const QString &column, const QString &scope)
 
 QString percent(double rate)
 {
-    return QString::number(rate * 100.0, 'f', 1) + QLatin1Char('%');
+    return readablePercent(rate); // one rule for every blank rate (the Quality tab's chart too)
 }
 
 } // namespace

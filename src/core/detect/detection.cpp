@@ -15,6 +15,24 @@ namespace finpipe::detect {
 
 namespace {
 
+//! A role's id in the analyst's words: "booking_date" reads "booking date", "order_id" "order ID".
+QString roleWords(const QString &id)
+{
+    QStringList words = id.split(u'_', Qt::SkipEmptyParts);
+    for (QString &w : words)
+        if (w == u"id")
+            w = QStringLiteral("ID");
+    return words.join(u' ');
+}
+
+QStringList roleWords(const QStringList &ids)
+{
+    QStringList out;
+    for (const QString &id : ids)
+        out << roleWords(id);
+    return out;
+}
+
 QStringList summarise(const Detection &d, const Rules &rules)
 {
     QStringList out;
@@ -31,13 +49,13 @@ QStringList summarise(const Detection &d, const Rules &rules)
         QStringList parts;
         for (auto it = d.mapping.roles.cbegin(); it != d.mapping.roles.cend(); ++it)
             if (t->role(it.key()) && t->role(it.key())->required)
-                parts << QStringLiteral("%1 = \"%2\"").arg(it.key(), it.value());
+                parts << QStringLiteral("%1 = \"%2\"").arg(roleWords(it.key()), it.value());
         for (auto it = d.mapping.columnGroups.cbegin(); it != d.mapping.columnGroups.cend(); ++it)
-            parts << QStringLiteral("%1 = %2 columns (\"%3\" ...)").arg(it.key()).arg(it.value().size()).arg(it.value().first());
+            parts << QStringLiteral("%1 = %2 columns (\"%3\" ...)").arg(roleWords(it.key())).arg(it.value().size()).arg(it.value().first());
         if (!parts.isEmpty())
             out << QStringLiteral("Looks like %1: %2.").arg(t->name, parts.join(QStringLiteral(", ")));
         if (!d.missingRoles.isEmpty())
-            out << QStringLiteral("No column found for: %1.").arg(d.missingRoles.join(QStringLiteral(", ")));
+            out << QStringLiteral("No column found for: %1.").arg(roleWords(d.missingRoles).join(QStringLiteral(", ")));
         const TypeMatch &match = d.candidates.value(d.type);
         bool requiredByValues = false;
         for (const Role &r : t->roles) {
@@ -48,7 +66,7 @@ QStringList summarise(const Detection &d, const Rules &rules)
             for (const ColumnProfile &c : d.profile)
                 if (c.name == column)
                     out << QStringLiteral("Found by its values: %1 = \"%2\" (%3); no header names it.")
-                               .arg(r.name, column, describeValues(c));
+                               .arg(roleWords(r.name), column, describeValues(c));
         }
         if (requiredByValues)
             out << (match.foundByValues.size() == 1
@@ -62,13 +80,13 @@ QStringList summarise(const Detection &d, const Rules &rules)
                         ? QStringLiteral("\"%1\" is empty in the sample; it is taken as %2 only because no column "
                                          "with values fits: please check.")
                         : QStringLiteral("\"%1\" is empty in the sample, so %2 is left unmapped."))
-                       .arg(it.value(), it.key());
+                       .arg(it.value(), roleWords(it.key()));
     }
     if (!d.runnerUp.isEmpty()) {
         const TypeMatch &r = d.candidates.value(d.runnerUp);
         QString why;
         if (!r.missingRoles.isEmpty())
-            why = QStringLiteral(" (no column for %1)").arg(r.missingRoles.join(QStringLiteral(", ")));
+            why = QStringLiteral(" (no column for %1)").arg(roleWords(r.missingRoles).join(QStringLiteral(", ")));
         out << QStringLiteral("Next best: %1, %2%3.")
                    .arg(typeName(d.runnerUp),
                         QString::number(wholePercent(d.scores.value(d.runnerUp))) + QLatin1Char('%'), why);
