@@ -232,7 +232,7 @@ void DetectionDialog::fillMapping(const QMap<QString, QString> &roles)
     for (const detect::Role &role : t->roles) {
         const int r = table->rowCount();
         table->insertRow(r);
-        auto *name = new QTableWidgetItem(role.name);
+        auto *name = new QTableWidgetItem(detect::roleLabel(role.name));
         name->setData(kRoleRole, role.name);
         name->setFlags(Qt::ItemIsEnabled);
         name->setToolTip(tr("Expects %1").arg(detect::roleKindName(role.kind)));
@@ -252,7 +252,7 @@ void DetectionDialog::fillMapping(const QMap<QString, QString> &roles)
             table->setItem(r, 2, cols);
         } else {
             auto *combo = new QComboBox;
-            combo->setAccessibleName(tr("Column for %1").arg(role.name));
+            combo->setAccessibleName(tr("Column for %1").arg(detect::roleLabel(role.name)));
             combo->setObjectName(QStringLiteral("roleCombo_%1").arg(role.name));
             combo->addItem(tr("(not used)"), QString());
             for (const detect::ColumnProfile &c : m_detection.profile) {
@@ -598,13 +598,13 @@ void DetectionDialog::updatePreviewRoles()
         const QString role = roleOf.value(p.name);
         auto *header = new QTableWidgetItem(
             role.isEmpty() ? tr("%1\n%2 · not used").arg(p.name, ingest::columnTypeName(p.type))
-                           : tr("%1\n%2 · %3").arg(p.name, ingest::columnTypeName(p.type), role));
+                           : tr("%1\n%2 · %3").arg(p.name, ingest::columnTypeName(p.type), detect::roleLabel(role)));
         QFont f = t->font();
         f.setBold(!role.isEmpty());
         header->setFont(f);
         header->setData(kRoleRole, role);
         header->setToolTip(role.isEmpty() ? tr("Not used by the mapping")
-                                          : tr("Used by the mapping as %1").arg(role));
+                                          : tr("Used by the mapping as %1").arg(detect::roleLabel(role)));
         t->setHorizontalHeaderItem(c, header);
         for (int r = 0; r < t->rowCount(); ++r)
             if (QTableWidgetItem *item = t->item(r, c))

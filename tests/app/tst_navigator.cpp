@@ -50,7 +50,7 @@ app::DetectionDialog *waitForDialog(app::MainWindow &w)
     return w.intake()->dialog();
 }
 
-//! The preview's header for a column ("order_id\ntext · order_id").
+//! The preview's header for a column ("order_id\ntext · order ID").
 QString previewHeader(app::DetectionDialog *d, const QString &column)
 {
     QTableWidget *t = d->previewTable();
@@ -208,7 +208,7 @@ private Q_SLOTS:
         QCOMPARE(preview->columnCount(), kQ3SalesColumns);
         QCOMPARE(preview->item(0, 0)->text(), QStringLiteral("ORD100001"));
         QCOMPARE(preview->item(49, 0)->text(), QStringLiteral("ORD100050"));
-        QCOMPARE(previewHeader(d, QStringLiteral("order_id")), QStringLiteral("order_id\ntext · order_id"));
+        QCOMPARE(previewHeader(d, QStringLiteral("order_id")), QStringLiteral("order_id\ntext · order ID")); // the role in words
         QVERIFY(previewHeader(d, QStringLiteral("revenue")).startsWith(QStringLiteral("revenue\ndecimal · ")));
         QVERIFY(previewHeaderBold(d, QStringLiteral("order_id")));
         for (int c = 0; c < preview->columnCount(); ++c) // no header cut short

@@ -13,23 +13,27 @@
 
 namespace finpipe::detect {
 
-namespace {
-
-//! A role's id in the analyst's words: "booking_date" reads "booking date", "order_id" "order ID".
-QString roleWords(const QString &id)
+QString roleLabel(const QString &roleId)
 {
-    QStringList words = id.split(u'_', Qt::SkipEmptyParts);
+    QStringList words = roleId.split(u'_', Qt::SkipEmptyParts);
     for (QString &w : words)
         if (w == u"id")
             w = QStringLiteral("ID");
     return words.join(u' ');
 }
 
+namespace {
+
+QString roleWords(const QString &id)
+{
+    return roleLabel(id);
+}
+
 QStringList roleWords(const QStringList &ids)
 {
     QStringList out;
     for (const QString &id : ids)
-        out << roleWords(id);
+        out << roleLabel(id);
     return out;
 }
 

@@ -22,6 +22,8 @@ enum class Level {
 };
 //! "high", "medium", "low", "very_low".
 QString levelName(Level level);
+//! A role's id in the analyst's words: "booking_date" reads "booking date", "order_id" "order ID".
+QString roleLabel(const QString &roleId);
 
 //! One strategy's verdict on one type.
 struct StrategyScore {
