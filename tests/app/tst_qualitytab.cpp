@@ -84,14 +84,22 @@ class TestQualityTab : public QObject
 
     //! The Quality tab of `job` at the details area's size: accounting, alerts, a chart in view
     //! whose labels are whole.
-    void checkQualityTab(const jobs::JobRecord &job, const QString &accounting, const QString &shot)
+    //! `tabs` at the details area's size, showing the Quality tab of `job`.
+    static void openQualityTab(app::DetailTabs &tabs, const jobs::JobRecord &job)
     {
-        app::DetailTabs tabs;
         tabs.resize(kDetailsWidth, kDetailsHeight);
         tabs.show();
         QVERIFY(QTest::qWaitForWindowExposed(&tabs));
         tabs.showJob(&job);
         tabs.setCurrentIndex(app::DetailTabs::QualityTab);
+    }
+
+    void checkQualityTab(const jobs::JobRecord &job, const QString &accounting, const QString &shot)
+    {
+        app::DetailTabs tabs;
+        openQualityTab(tabs, job);
+        if (QTest::currentTestFailed())
+            return;
         QTest::qWait(200);
         checkShownQualityTab(tabs, accounting);
         saveShot(&tabs, shot);
@@ -136,11 +144,9 @@ private Q_SLOTS:
         checkQualityTab(job, QStringLiteral("<b>1,440</b> rows read = <b>1,356</b> used + <b>84</b> skipped"),
                         QStringLiteral("quality-station"));
         app::DetailTabs tabs;
-        tabs.resize(kDetailsWidth, kDetailsHeight);
-        tabs.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
-        tabs.showJob(&job);
-        tabs.setCurrentIndex(app::DetailTabs::QualityTab);
+        openQualityTab(tabs, job);
+        if (QTest::currentTestFailed())
+            return;
         QTableWidget *skipped = tabs.skippedTable();
         QCOMPARE(skipped->rowCount(), 1);
         QCOMPARE(skipped->item(0, 0)->text(), QStringLiteral("blank value"));
