@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    g++ cmake ninja-build pkg-config file dpkg-dev python3 git ca-certificates
+    g++ cmake ninja-build pkg-config file dpkg-dev python3 git ca-certificates procps
     qt6-base-dev qt6-webengine-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite libgl-dev
     qcoro-qt6-dev qtkeychain-qt6-dev libminizip-dev libxlsxwriter-dev libpq-dev libssl-dev
     postgresql-15 xvfb xauth dbus gnome-keyring

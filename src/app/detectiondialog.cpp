@@ -157,7 +157,7 @@ void DetectionDialog::fillCandidates()
     m_filling = true;
     QList<std::pair<double, QString>> ranked;
     for (const detect::DatasetType &t : m_rules->types())
-        ranked.append({t.id == m_detection.type ? m_detection.confidence : m_detection.scores.value(t.id, 0.0), t.id});
+        ranked.append({m_detection.confidenceFor(t.id), t.id});
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     m_ui->candidatesTable->clearContents();
     m_ui->candidatesTable->setRowCount(int(ranked.size()));
@@ -405,7 +405,7 @@ void DetectionDialog::revalidate()
 
 int DetectionDialog::shownPercent(const detect::Detection &detection, const QString &type)
 {
-    return wholePercent(type == detection.type ? detection.confidence : detection.scores.value(type, 0.0));
+    return wholePercent(detection.confidenceFor(type));
 }
 
 QString DetectionDialog::summaryText() const

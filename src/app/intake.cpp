@@ -279,9 +279,7 @@ void FileIntake::askAnalyst(const std::optional<detect::ColumnMapping> &profileM
                 f.sheet = f.detection.sheet;
                 f.mapping = *mapping;
                 f.parameters = dlg->parameters();
-                f.confidence = f.detection.scores.value(mapping->datasetType, 0.0);
-                if (mapping->datasetType == f.detection.type)
-                    f.confidence = f.detection.confidence;
+                f.confidence = f.detection.confidenceFor(mapping->datasetType);
                 f.level = mapping->datasetType == f.detection.type
                               ? f.detection.level
                               : detect::levelFor(f.confidence, m_rules->settings());

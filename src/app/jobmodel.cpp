@@ -95,7 +95,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
     const JobRecord &j = m_jobs.at(index.row());
     switch (role) {
     case JobIdRole: return j.id;
-    case LevelRole: return j.level && !chosenByAnalyst(j) ? QVariant(int(*j.level)) : QVariant();
+    case LevelRole: return j.level && !m_chosen.at(index.row()) ? QVariant(int(*j.level)) : QVariant();
     case ConfidenceRole: return j.confidence;
     case StateRole: return int(j.state);
     case ProgressRole: return j.progress;
@@ -113,7 +113,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             if (j.datasetType.isEmpty())
                 return QString();
             // The analyst's own choice is theirs, not a low score of detection's.
-            return chosenByAnalyst(j) ? tr("set by you") : QStringLiteral("%1%").arg(wholePercent(j.confidence));
+            return m_chosen.at(index.row()) ? tr("set by you") : QStringLiteral("%1%").arg(wholePercent(j.confidence));
         case WhereColumn: return tr("Local");
         case StateColumn: {
             if (sort)
@@ -173,6 +173,9 @@ void JobModel::setJobs(const QList<JobRecord> &jobs)
 {
     beginResetModel();
     m_jobs = jobs;
+    m_chosen.clear();
+    for (const JobRecord &j : jobs)
+        m_chosen.append(chosenByAnalyst(j));
     endResetModel();
 }
 
@@ -195,11 +198,13 @@ void JobModel::upsert(const JobRecord &job)
     const int r = rowOf(job.id);
     if (r >= 0) {
         m_jobs[r] = job;
+        m_chosen[r] = chosenByAnalyst(job);
         Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1));
         return;
     }
     beginInsertRows({}, 0, 0);
     m_jobs.prepend(job);
+    m_chosen.prepend(chosenByAnalyst(job));
     endInsertRows();
 }
 
@@ -210,6 +215,7 @@ void JobModel::remove(qint64 id)
         return;
     beginRemoveRows({}, r, r);
     m_jobs.removeAt(r);
+    m_chosen.removeAt(r);
     endRemoveRows();
 }
 

@@ -56,6 +56,8 @@ public:
 
 private:
     QList<jobs::JobRecord> m_jobs;
+    //! Per row: the mapping is the analyst's own (parsed from its JSON once, not at every paint).
+    QList<bool> m_chosen;
 };
 
 } // namespace finpipe::app

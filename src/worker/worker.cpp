@@ -330,6 +330,33 @@ QCoro::Task<Result<QList<cloud::OutputRecord>>> Worker::uploadOutputs(std::share
     co_return records;
 }
 
+QCoro::Task<Worker::Fetched> Worker::fetchUpload(QString jobId, QString sha256, QString path)
+{
+    if (sha256.isEmpty())
+        co_return Fetched{Fetched::Missing, {}};
+    const QString key = QStringLiteral("uploads/") + sha256;
+    Result<void> got = co_await m_storage.getFile(key, path, false);
+    if (!got) {
+        if (got.error().code != Error::Code::NotFound)
+            co_return Fetched{Fetched::Failed, got.error().message};
+        (void)co_await cloud::markUpload(m_jobs, sha256, false);
+        co_return Fetched{Fetched::Missing, {}};
+    }
+    QFuture<Result<QString>> hashing = QtConcurrent::run([path] { return ingest::sha256File(path); });
+    Result<QString> sha = co_await hashing;
+    if (!sha || *sha != sha256) {
+        // One analyst cannot poison another's input: the object goes, the next submission uploads it again.
+        (void)co_await m_storage.del(key);
+        (void)co_await cloud::markUpload(m_jobs, sha256, false);
+        logLine("warning", "input_damaged",
+                {{QStringLiteral("job"), jobId}, {QStringLiteral("expected"), sha256}, {QStringLiteral("got"), sha ? *sha : QString()}});
+        co_return Fetched{Fetched::Damaged, {}};
+    }
+    if (auto marked = co_await cloud::markUpload(m_jobs, sha256, true); !marked)
+        logLine("warning", "mark_upload_failed", {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), marked.error().message}});
+    co_return Fetched{Fetched::Ok, {}};
+}
+
 QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
 {
     auto running = std::make_shared<Running>();
@@ -359,33 +386,15 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     const QString inputDir = work.filePath(QStringLiteral("input"));
     QDir().mkpath(inputDir);
     const QString inputPath = QDir(inputDir).filePath(localInputName(j.inputName));
-    const QString inputKey = QStringLiteral("uploads/") + j.inputSha256;
-    Result<void> got = co_await m_storage.getFile(inputKey, inputPath, false);
-    if (!got) {
-        const bool missing = got.error().code == Error::Code::NotFound;
-        if (missing)
-            (void)co_await cloud::markUpload(m_jobs, j.inputSha256, false);
-        const QString why = missing ? QStringLiteral("the uploaded file is missing from the storage; submit it again")
-                                    : QStringLiteral("the input could not be downloaded: ") + got.error().message;
-        co_await failAttempt(*running, why, !missing);
+    const Fetched input = co_await fetchUpload(jobId, j.inputSha256, inputPath);
+    if (input.outcome != Fetched::Ok) {
+        const QString why = input.outcome == Fetched::Missing ? QStringLiteral("the uploaded file is missing from the storage; submit it again")
+                            : input.outcome == Fetched::Damaged ? QStringLiteral("the uploaded file was damaged; submit it again")
+                                                                : QStringLiteral("the input could not be downloaded: ") + input.detail;
+        co_await failAttempt(*running, why, input.outcome == Fetched::Failed);
         finish();
         co_return;
     }
-    QFuture<Result<QString>> hashing = QtConcurrent::run([inputPath] { return ingest::sha256File(inputPath); });
-    Result<QString> sha = co_await hashing;
-    if (!sha || *sha != j.inputSha256) {
-        // One analyst cannot poison another's input: the object goes, the next submission uploads it again.
-        (void)co_await m_storage.del(inputKey);
-        (void)co_await cloud::markUpload(m_jobs, j.inputSha256, false);
-        logLine("warning", "input_damaged",
-                {{QStringLiteral("job"), jobId}, {QStringLiteral("expected"), j.inputSha256}, {QStringLiteral("got"), sha ? *sha : QString()}});
-        const QString why = QStringLiteral("the uploaded file was damaged; submit it again");
-        co_await failAttempt(*running, why, false);
-        finish();
-        co_return;
-    }
-    if (auto marked = co_await cloud::markUpload(m_jobs, j.inputSha256, true); !marked)
-        logLine("warning", "mark_upload_failed", {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), marked.error().message}});
 
     // The same pipeline as `finpipe-cli analyze`, on the spec the analyst submitted.
     Result<jobs::PinnedSpec> pinned = jobs::jobSpecFromJson(j.parameters);
@@ -409,31 +418,20 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     // Templates are stored like inputs (uploads/<sha256>) and checked the same way.
     spec.params.templates.clear();
     const QString templateDir = work.filePath(QStringLiteral("templates"));
+    QDir().mkpath(templateDir);
     for (const QString &name : std::as_const(pinned->spec.params.templates)) {
-        const QString templateSha = pinned->pins.templateSha256.value(name);
         const QString local = QDir(templateDir).filePath(localInputName(name));
-        QDir().mkpath(templateDir);
-        Result<void> fetched = templateSha.isEmpty() ? Result<void>(Error::make(Error::Code::NotFound, QString()))
-                                                     : co_await m_storage.getFile(QStringLiteral("uploads/") + templateSha, local, false);
-        if (!fetched) {
-            const bool missing = fetched.error().code == Error::Code::NotFound;
-            const QString why = missing ? QStringLiteral("the template %1 is missing from the storage; submit the job again").arg(name)
-                                        : QStringLiteral("the template %1 could not be downloaded: %2").arg(name, fetched.error().message);
-            co_await failAttempt(*running, why, !missing);
+        const Fetched fetched = co_await fetchUpload(jobId, pinned->pins.templateSha256.value(name), local);
+        if (fetched.outcome != Fetched::Ok) {
+            const QString why = fetched.outcome == Fetched::Missing
+                                    ? QStringLiteral("the template %1 is missing from the storage; submit the job again").arg(name)
+                                : fetched.outcome == Fetched::Damaged
+                                    ? QStringLiteral("the uploaded template %1 was damaged; submit the job again").arg(name)
+                                    : QStringLiteral("the template %1 could not be downloaded: %2").arg(name, fetched.detail);
+            co_await failAttempt(*running, why, fetched.outcome == Fetched::Failed);
             finish();
             co_return;
         }
-        QFuture<Result<QString>> hashingTemplate = QtConcurrent::run([local] { return ingest::sha256File(local); });
-        Result<QString> templateGot = co_await hashingTemplate;
-        if (!templateGot || *templateGot != templateSha) {
-            (void)co_await m_storage.del(QStringLiteral("uploads/") + templateSha);
-            (void)co_await cloud::markUpload(m_jobs, templateSha, false);
-            const QString why = QStringLiteral("the uploaded template %1 was damaged; submit the job again").arg(name);
-            co_await failAttempt(*running, why, false);
-            finish();
-            co_return;
-        }
-        (void)co_await cloud::markUpload(m_jobs, templateSha, true);
         spec.params.templates << local;
     }
     spec.outputDir = work.filePath(QStringLiteral("out"));

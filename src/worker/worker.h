@@ -52,6 +52,15 @@ private:
     QCoro::Task<> runOne(cloud::ClaimedJob job);
     QCoro::Task<> heartbeats(std::shared_ptr<Running> running);
     QCoro::Task<> announceRunning(std::shared_ptr<Running> running);
+    //! How fetching an input or a template from uploads/<sha256> went.
+    struct Fetched {
+        enum Outcome { Ok, Missing, Damaged, Failed } outcome = Ok;
+        QString detail; //!< why, when Failed
+    };
+    //! Downloads uploads/<sha256> to `path` and checks its SHA-256: a missing object is marked
+    //! unstored, a damaged one deleted and marked (the next submission uploads it again), a good one
+    //! marked verified.
+    QCoro::Task<Fetched> fetchUpload(QString jobId, QString sha256, QString path);
     //! Reports a failed attempt; `retryable` errors go back to the queue while attempts remain.
     //! complete_job; asked again while the database cannot be reached.
     QCoro::Task<Result<void>> complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs);

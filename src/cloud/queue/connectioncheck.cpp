@@ -158,11 +158,7 @@ QCoro::Task<ConnectionReport> checkConnection(QString databaseUrl, QNetworkAcces
                          QStringLiteral("check that this computer can reach %1; if it can, ask your administrator").arg(where));
     const QString code = s3ErrorCode(reply->readAll());
     // A correctly signed request for an object nobody stored: 404 NoSuchKey (or 200, should it exist).
-    if (status == 404 && code != u"NoSuchBucket") {
-        pass(4, QStringLiteral("%1 accepted the database's signature").arg(where));
-        co_return report;
-    }
-    if (status == 200) {
+    if (status == 200 || (status == 404 && code != u"NoSuchBucket")) {
         pass(4, QStringLiteral("%1 accepted the database's signature").arg(where));
         co_return report;
     }

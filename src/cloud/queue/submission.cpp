@@ -90,17 +90,26 @@ QCoro::Task<Result<Submitted>> submitToCloud(pg::Connection &db, QNetworkAccessM
         co_return names.error();
     const QString file = spec.inputPath;
     const QString inputName = QFileInfo(file).fileName();
-    QFuture<Result<QString>> hashing = QtConcurrent::run([file] { return ingest::sha256File(file); });
-    Result<QString> sha = co_await hashing;
+    // The input's and the templates' hashes, off the caller's event loop (the app's GUI thread).
+    struct Hashed {
+        Result<QString> sha;
+        jobs::SpecPins pins;
+    };
+    const QString rulesVersion = submission.rulesVersion;
+    QFuture<Hashed> hashing = QtConcurrent::run([file, spec, rulesVersion] {
+        return Hashed{ingest::sha256File(file), jobs::pinSpec(spec, rulesVersion)};
+    });
+    const Hashed hashed = co_await hashing;
+    const Result<QString> &sha = hashed.sha;
     if (!sha)
         co_return sha.error();
+    const jobs::SpecPins &pins = hashed.pins;
     const qint64 size = QFileInfo(file).size();
     Result<bool> uploaded = co_await uploadFile(db, nam, file, *sha, size);
     if (!uploaded)
         co_return uploaded.error();
 
     // The templates are stored as inputs are (content-addressed, uploaded once).
-    const jobs::SpecPins pins = jobs::pinSpec(spec, submission.rulesVersion);
     for (const QString &t : std::as_const(spec.params.templates)) {
         const QString templateSha = pins.templateSha256.value(t);
         if (templateSha.isEmpty())

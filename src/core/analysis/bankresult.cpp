@@ -1,6 +1,8 @@
 // BankTransactions::finish(): the result tables, charts, headline figures and alerts.
 #include "banktransactions.h"
 
+#include "common/humannumbers.h"
+
 #include "ingest/valueparser.h"
 
 #include <algorithm>
@@ -11,15 +13,6 @@ namespace finpipe::analysis {
 namespace {
 
 using ingest::values::kMsecsPerDay;
-
-//! "12,345.67", "−950.00": grouped thousands and a real minus sign, for the headline cards.
-QString money(double v)
-{
-    QString digits = QString::number(std::abs(v), 'f', 2);
-    for (qsizetype i = digits.indexOf(u'.') - 3; i > 0; i -= 3)
-        digits.insert(i, u',');
-    return (v < 0 && digits != u"0.00" ? QStringLiteral("−") : QString()) + digits;
-}
 
 //! Takes a column out of a table (the account column of a statement without one).
 void dropColumn(ResultTable &t, const QString &name)
@@ -275,7 +268,7 @@ void BankTransactions::addVerdict(Summary &s) const
                                          "amounts.");
         if (ledgers.size() == 1)
             verdict.message += QStringLiteral(" Opening balance %1, closing balance %2.")
-                                   .arg(money(rounded(openings[0])), money(rounded(closings[0])));
+                                   .arg(moneyText(rounded(openings[0])), moneyText(rounded(closings[0])));
         result.alerts.append({QualityAlert::Severity::Info, verdict.message});
     } else {
         QStringList rows;
@@ -481,14 +474,14 @@ void BankTransactions::addHeadline(Summary &s) const
                 only = &ledgers[i];
         if (count == 1 && withBalance && !std::isnan(openings[size_t(only - ledgers.data())])) {
             const size_t i = size_t(only - ledgers.data());
-            result.kpis.append({QStringLiteral("Opening balance") + cur, money(rounded(openings[i])),
+            result.kpis.append({QStringLiteral("Opening balance") + cur, moneyText(rounded(openings[i])),
                                 cells::dateText(std::min(only->ledger->minDate, only->ledger->maxDate)), Kpi::Tone::Neutral});
-            result.kpis.append({QStringLiteral("Closing balance") + cur, money(rounded(closings[i])),
+            result.kpis.append({QStringLiteral("Closing balance") + cur, moneyText(rounded(closings[i])),
                                 cells::dateText(only->ledger->maxDate), Kpi::Tone::Neutral});
         }
-        result.kpis.append({QStringLiteral("Money in") + cur, money(rounded(in)), QString(), Kpi::Tone::Good});
-        result.kpis.append({QStringLiteral("Money out") + cur, money(rounded(out)), QString(), Kpi::Tone::Bad});
-        result.kpis.append({QStringLiteral("Net") + cur, money(rounded(in - out)),
+        result.kpis.append({QStringLiteral("Money in") + cur, moneyText(rounded(in)), QString(), Kpi::Tone::Good});
+        result.kpis.append({QStringLiteral("Money out") + cur, moneyText(rounded(out)), QString(), Kpi::Tone::Bad});
+        result.kpis.append({QStringLiteral("Net") + cur, moneyText(rounded(in - out)),
                             QStringLiteral("%1 transactions").arg(n), in >= out ? Kpi::Tone::Good : Kpi::Tone::Bad});
     }
     {

@@ -24,11 +24,6 @@ QString roleLabel(const QString &roleId)
 
 namespace {
 
-QString roleWords(const QString &id)
-{
-    return roleLabel(id);
-}
-
 QStringList roleWords(const QStringList &ids)
 {
     QStringList out;
@@ -53,9 +48,9 @@ QStringList summarise(const Detection &d, const Rules &rules)
         QStringList parts;
         for (auto it = d.mapping.roles.cbegin(); it != d.mapping.roles.cend(); ++it)
             if (t->role(it.key()) && t->role(it.key())->required)
-                parts << QStringLiteral("%1 = \"%2\"").arg(roleWords(it.key()), it.value());
+                parts << QStringLiteral("%1 = \"%2\"").arg(roleLabel(it.key()), it.value());
         for (auto it = d.mapping.columnGroups.cbegin(); it != d.mapping.columnGroups.cend(); ++it)
-            parts << QStringLiteral("%1 = %2 columns (\"%3\" ...)").arg(roleWords(it.key())).arg(it.value().size()).arg(it.value().first());
+            parts << QStringLiteral("%1 = %2 columns (\"%3\" ...)").arg(roleLabel(it.key())).arg(it.value().size()).arg(it.value().first());
         if (!parts.isEmpty())
             out << QStringLiteral("Looks like %1: %2.").arg(t->name, parts.join(QStringLiteral(", ")));
         if (!d.missingRoles.isEmpty())
@@ -70,7 +65,7 @@ QStringList summarise(const Detection &d, const Rules &rules)
             for (const ColumnProfile &c : d.profile)
                 if (c.name == column)
                     out << QStringLiteral("Found by its values: %1 = \"%2\" (%3); no header names it.")
-                               .arg(roleWords(r.name), column, describeValues(c));
+                               .arg(roleLabel(r.name), column, describeValues(c));
         }
         if (requiredByValues)
             out << (match.foundByValues.size() == 1
@@ -84,7 +79,7 @@ QStringList summarise(const Detection &d, const Rules &rules)
                         ? QStringLiteral("\"%1\" is empty in the sample; it is taken as %2 only because no column "
                                          "with values fits: please check.")
                         : QStringLiteral("\"%1\" is empty in the sample, so %2 is left unmapped."))
-                       .arg(it.value(), roleWords(it.key()));
+                       .arg(it.value(), roleLabel(it.key()));
     }
     if (!d.runnerUp.isEmpty()) {
         const TypeMatch &r = d.candidates.value(d.runnerUp);

@@ -85,6 +85,9 @@ struct Detection {
     QString runnerUp;
     //! Every type's combined score.
     QMap<QString, double> scores;
+    //! The confidence shown for `type`: detection's own (penalised) one for the detected type,
+    //! otherwise that type's score.
+    double confidenceFor(const QString &typeId) const { return typeId == type ? confidence : scores.value(typeId, 0.0); }
     //! Every strategy's score and reasons for every type.
     QList<StrategyScore> strategies;
     //! The chosen type's mapping, per-role confidence and missing required roles.
