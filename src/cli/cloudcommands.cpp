@@ -5,6 +5,7 @@
 #include "cloud/pg/conninfo.h"
 #include "cloud/pg/migrator.h"
 #include "cloud/queue/connectioncheck.h"
+#include "cloud/queue/download.h"
 #include "cloud/queue/jobqueue.h"
 #include "cloud/s3/settings.h"
 #include "cloud/s3/transfer.h"
@@ -251,35 +252,6 @@ int runUrl(const QStringList &args)
     return Ok;
 }
 
-namespace {
-
-QCoro::Task<Result<void>> downloadOne(cloud::pg::Connection &db, QNetworkAccessManager &nam, QString id,
-                                      cloud::OutputRecord output, QString dir)
-{
-    Result<QString> url = co_await cloud::presignOutput(db, id, output.name, 900);
-    if (!url)
-        co_return url.error();
-    const QString target = QDir(dir).filePath(output.name);
-    const QString partial = target + QStringLiteral(".part");
-    const QUrl link = QUrl::fromEncoded(url->toUtf8());
-    if (auto got = co_await cloud::s3::getUrlToFile(nam, link, partial); !got)
-        co_return got.error();
-    const QString path = partial;
-    Result<QString> sha = ingest::sha256File(path);
-    if (!sha || *sha != output.sha256) {
-        QFile::remove(partial);
-        co_return Error::make(Error::Code::Corrupt, QStringLiteral("the download of %1 was damaged (its SHA-256 does not match the "
-                                                                   "one recorded); the partial file was deleted, run download again")
-                                                        .arg(output.name));
-    }
-    QFile::remove(target);
-    if (!QFile::rename(partial, target))
-        co_return Error::make(Error::Code::Permission, QStringLiteral("cannot write %1").arg(target));
-    co_return Result<void>();
-}
-
-} // namespace
-
 int runDownload(const QStringList &args)
 {
     const QString cmd = QStringLiteral("download");
@@ -331,7 +303,7 @@ int runDownload(const QStringList &args)
     for (const cloud::OutputRecord &o : std::as_const(wanted)) {
         if (!isPlainFileName(o.name))
             return fail(Error::make(Error::Code::Format, QStringLiteral("the output name \"%1\" is not a plain file name; skipped").arg(o.name)));
-        Result<void> got = runToEnd(downloadOne(**db, nam, id, o, dir));
+        Result<void> got = runToEnd(cloud::downloadOutput(**db, nam, id, o, dir));
         if (!got)
             return cloudFail(got.error());
         if (!parser.isSet(quietOpt))

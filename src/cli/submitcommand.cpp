@@ -24,48 +24,6 @@ namespace finpipe::cli {
 
 namespace {
 
-struct Detected {
-    QString datasetType;
-    QJsonObject detection;
-    QJsonObject mapping;
-};
-
-//! Detection as analyze does it: the analyst's --type/--map validated, or detection sure enough.
-Result<Detected> detectHere(const jobs::JobSpec &spec, const detect::Rules &rules)
-{
-    auto d = detect::detectFile(spec.inputPath, spec.read, rules);
-    if (!d)
-        return d.error();
-    Detected out;
-    detect::ColumnMapping mapping;
-    if (spec.choice) {
-        auto validated = detect::validateOverride(*spec.choice, *d, rules);
-        if (!validated)
-            return validated.error();
-        mapping = *validated;
-    } else {
-        if (d->level == detect::Level::Low || d->level == detect::Level::VeryLow)
-            return Error::make(Error::Code::Uncertain,
-                               QStringLiteral("finpipe is not sure what %1 holds (best guess %2, confidence %3, %4); choose "
-                                              "with --type and --map, as `finpipe-cli detect` suggests")
-                                   .arg(QFileInfo(spec.inputPath).fileName(), d->type)
-                                   .arg(d->confidence, 0, 'f', 2)
-                                   .arg(detect::levelName(d->level)));
-        mapping = d->mapping;
-    }
-    out.datasetType = mapping.datasetType;
-    for (auto it = mapping.roles.cbegin(); it != mapping.roles.cend(); ++it)
-        out.mapping.insert(it.key(), it.value());
-    for (auto it = mapping.columnGroups.cbegin(); it != mapping.columnGroups.cend(); ++it)
-        out.mapping.insert(it.key(), QJsonArray::fromStringList(it.value()));
-    out.detection = QJsonObject{{QStringLiteral("type"), d->type},
-                                {QStringLiteral("confidence"), d->confidence},
-                                {QStringLiteral("level"), detect::levelName(d->level)},
-                                {QStringLiteral("chosen_by_analyst"), bool(spec.choice)},
-                                {QStringLiteral("rules_version"), d->rulesVersion}};
-    return out;
-}
-
 //! Waits for the job's final state, printing progress on a terminal; LISTENs so that every change is
 //! seen at once (and looks again every 30 s in case a notification was missed).
 QCoro::Task<Result<cloud::JobRow>> waitForJob(cloud::pg::Connection &db, QString id, bool showProgress)
@@ -143,18 +101,14 @@ int runSubmit(const QStringList &args)
     if (!url)
         return fail(url.error());
     const detect::Rules rules = detect::Rules::load();
-    Result<Detected> detected = detectHere(spec, rules);
-    if (!detected)
-        return fail(detected.error());
+    Result<cloud::Submission> prepared =
+        cloud::prepareSubmission(spec, rules, QStringLiteral("choose with --type and --map, as `finpipe-cli detect` suggests"));
+    if (!prepared)
+        return fail(prepared.error());
     auto db = connectDatabase();
     if (!db)
         return cloudFail(db.error());
-    cloud::Submission submission;
-    submission.spec = spec;
-    submission.rulesVersion = rules.version();
-    submission.datasetType = detected->datasetType;
-    submission.detection = QJsonDocument(detected->detection).toJson(QJsonDocument::Compact);
-    submission.mapping = QJsonDocument(detected->mapping).toJson(QJsonDocument::Compact);
+    const cloud::Submission &submission = *prepared;
     QNetworkAccessManager nam;
     Result<cloud::Submitted> submitted = runToEnd(cloud::submitToCloud(**db, nam, submission));
     if (!submitted) {
@@ -167,7 +121,7 @@ int runSubmit(const QStringList &args)
     const QString *id = &submitted->jobId;
     const bool uploadedNow = submitted->uploaded;
     if (!json && !quiet)
-        out() << "Submitted " << QFileInfo(file).fileName() << " as job " << *id << " (" << detected->datasetType << ", "
+        out() << "Submitted " << QFileInfo(file).fileName() << " as job " << *id << " (" << submission.datasetType << ", "
               << (uploadedNow ? "uploaded" : "already in the storage") << ")." << Qt::endl;
     else if (quiet && !json)
         out() << *id << Qt::endl;

@@ -45,3 +45,7 @@ set_tests_properties(tst_cloud_storage_outage PROPERTIES RUN_SERIAL TRUE)
 # A hundred simultaneous submissions of one file (about a minute on two cores).
 finpipe_add_cloud_test(tst_cloud_crowd slow)
 target_compile_definitions(tst_cloud_crowd PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+# The desktop's cloud executor behind the JobController, with a real worker (about 40 s).
+finpipe_add_cloud_test(tst_cloud_executor slow)
+target_compile_definitions(tst_cloud_executor PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+add_dependencies(tst_cloud_executor finpipe-worker)

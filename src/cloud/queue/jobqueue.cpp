@@ -259,6 +259,15 @@ QCoro::Task<Result<QString>> cancelJob(pg::Connection &c, QString job)
     co_return r->scalar().toString();
 }
 
+QCoro::Task<Result<QString>> jobHost(pg::Connection &c, QString job)
+{
+    const QVariantList p{job};
+    auto r = co_await sq(c, "SELECT finpipe.job_host($1::uuid)", p);
+    if (!r)
+        co_return r.error();
+    co_return r->scalar().toString();
+}
+
 QCoro::Task<Result<QString>> presignOutput(pg::Connection &c, QString job, QString name, int expiresSeconds)
 {
     const QVariantList p{job, name, expiresSeconds};

@@ -16,8 +16,8 @@ namespace pg {
 class Connection;
 }
 
-// The SQL interface of migrations/0001_queue.sql, 0002_presign.sql, 0004_quiet_commits.sql and
-// 0005_release_upload.sql (docs/cloud-servers.md),
+// The SQL interface of migrations/0001_queue.sql, 0002_presign.sql, 0004_quiet_commits.sql,
+// 0005_release_upload.sql and 0007_job_host.sql (docs/cloud-servers.md),
 // called with parameters only. Each function is one statement on the given connection.
 
 //! SQLSTATEs the queue functions raise.
@@ -94,6 +94,9 @@ QCoro::Task<Result<bool>> releaseUpload(pg::Connection &c, QString sha256, QStri
 QCoro::Task<Result<QString>> submitJob(pg::Connection &c, QString inputName, qint64 inputSize, QString sha256,
                                        QString datasetType, QByteArray detection, QByteArray mapping, QByteArray parameters);
 QCoro::Task<Result<QString>> cancelJob(pg::Connection &c, QString job);
+//! The host of the worker that runs (or ran) one of the caller's jobs; empty before one claimed it
+//! (0007_job_host.sql).
+QCoro::Task<Result<QString>> jobHost(pg::Connection &c, QString job);
 //! A GET URL for one output of one of the caller's jobs.
 QCoro::Task<Result<QString>> presignOutput(pg::Connection &c, QString job, QString name, int expiresSeconds);
 

@@ -3,6 +3,9 @@
 #include "cloud/pg/connection.h"
 #include "cloud/queue/jobqueue.h"
 #include "cloud/s3/transfer.h"
+#include "detect/detection.h"
+#include "detect/override.h"
+#include "detect/rules.h"
 #include "ingest/sha256.h"
 #include "jobs/jobspecjson.h"
 
@@ -10,11 +13,59 @@
 #include <QCoroTimer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QSet>
 #include <QUrl>
 
 namespace finpipe::cloud {
+
+Result<Submission> prepareSubmission(const jobs::JobSpec &spec, const detect::Rules &rules, const QString &howToChoose)
+{
+    Submission out;
+    out.spec = spec;
+    out.rulesVersion = rules.version();
+    detect::ColumnMapping mapping;
+    QJsonObject detection;
+    if (spec.mapping) {
+        mapping = *spec.mapping;
+        detection = {{QStringLiteral("type"), mapping.datasetType}, {QStringLiteral("chosen_by_analyst"), true}};
+    } else {
+        auto d = detect::detectFile(spec.inputPath, spec.read, rules);
+        if (!d)
+            return d.error();
+        if (spec.choice) {
+            auto validated = detect::validateOverride(*spec.choice, *d, rules);
+            if (!validated)
+                return validated.error();
+            mapping = *validated;
+        } else {
+            if (d->level == detect::Level::Low || d->level == detect::Level::VeryLow)
+                return Error::make(Error::Code::Uncertain,
+                                   QStringLiteral("finpipe is not sure what %1 holds (best guess %2, confidence %3, %4); %5")
+                                       .arg(QFileInfo(spec.inputPath).fileName(), d->type)
+                                       .arg(d->confidence, 0, 'f', 2)
+                                       .arg(detect::levelName(d->level), howToChoose));
+            mapping = d->mapping;
+        }
+        detection = {{QStringLiteral("type"), d->type},
+                     {QStringLiteral("confidence"), d->confidence},
+                     {QStringLiteral("level"), detect::levelName(d->level)},
+                     {QStringLiteral("chosen_by_analyst"), bool(spec.choice)},
+                     {QStringLiteral("rules_version"), d->rulesVersion}};
+    }
+    QJsonObject roles;
+    for (auto it = mapping.roles.cbegin(); it != mapping.roles.cend(); ++it)
+        roles.insert(it.key(), it.value());
+    for (auto it = mapping.columnGroups.cbegin(); it != mapping.columnGroups.cend(); ++it)
+        roles.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    out.datasetType = mapping.datasetType;
+    out.detection = QJsonDocument(detection).toJson(QJsonDocument::Compact);
+    out.mapping = QJsonDocument(roles).toJson(QJsonDocument::Compact);
+    return out;
+}
 
 Result<void> checkTemplateNames(const QStringList &templates)
 {

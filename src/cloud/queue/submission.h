@@ -10,6 +10,10 @@
 
 class QNetworkAccessManager;
 
+namespace finpipe::detect {
+class Rules;
+}
+
 namespace finpipe::cloud {
 
 namespace pg {
@@ -30,6 +34,13 @@ struct Submitted {
     QString jobId;
     bool uploaded = false; //!< the input was sent now (not already in the storage)
 };
+
+//! Detection as `finpipe-cli analyze` does it, for a submission: the spec's mapping when it has one,
+//! else the analyst's type and role choice validated against what detection found, else detection
+//! when it is sure (an Uncertain error, in the analyst's words ending with `howToChoose`, when it is
+//! not). Reads the file: call it off a GUI thread.
+Result<Submission> prepareSubmission(const jobs::JobSpec &spec, const detect::Rules &rules,
+                                     const QString &howToChoose = QStringLiteral("choose the type and columns yourself"));
 
 //! Two templates of one file name cannot be told apart on a worker: a Usage error names them.
 Result<void> checkTemplateNames(const QStringList &templates);

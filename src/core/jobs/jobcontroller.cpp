@@ -70,12 +70,43 @@ JobController::JobController(const QString &storePath, const QString &outputRoot
     if (!m_executor)
         m_executor = std::make_unique<LocalExecutor>();
     m_executor->setParent(nullptr);
-    connect(m_executor.get(), &JobExecutor::runStarted, this, &JobController::onRunStarted);
-    connect(m_executor.get(), &JobExecutor::runFinished, this, &JobController::onRunFinished);
-    connect(m_executor.get(), &JobExecutor::runProgress, this, [this](const RunKey &key, double f) {
+    connectExecutor(m_executor.get());
+}
+
+void JobController::connectExecutor(JobExecutor *executor)
+{
+    connect(executor, &JobExecutor::runStarted, this, &JobController::onRunStarted);
+    connect(executor, &JobExecutor::runFinished, this, &JobController::onRunFinished);
+    connect(executor, &JobExecutor::runProgress, this, [this](const RunKey &key, double f) {
         if (m_active.value(key.job) == key.run)
             Q_EMIT jobProgress(key.job, f);
     });
+    connect(executor, &JobExecutor::runPlaced, this, &JobController::onRunPlaced);
+    connect(executor, &JobExecutor::runWaiting, this, &JobController::onRunWaiting);
+}
+
+void JobController::addExecutor(std::unique_ptr<JobExecutor> executor)
+{
+    const QString place = executor->where();
+    std::erase_if(m_remote, [&](const auto &e) { return e->where() == place; });
+    executor->setParent(nullptr);
+    connectExecutor(executor.get());
+    m_remote.push_back(std::move(executor));
+}
+
+JobExecutor *JobController::executorAt(const QString &place) const
+{
+    if (place.isEmpty() || place == m_executor->where())
+        return m_executor.get();
+    for (const auto &e : m_remote)
+        if (e->where() == place)
+            return e.get();
+    return nullptr;
+}
+
+JobExecutor *JobController::activeExecutor(qint64 id) const
+{
+    return m_active.contains(id) ? executorAt(m_activePlace.value(id)) : nullptr;
 }
 
 JobController::~JobController()
@@ -130,12 +161,40 @@ Result<void> JobController::open()
                                    ? tr("1 job was found again in its folder.")
                                    : tr("%1 jobs were found again in their folders.").arg(*found));
     }
+    resumeRemoteRuns();
     if (const int n = m_store.interruptedAtOpen(); n > 0)
         m_openNotes.append(n == 1 ? tr("1 run was interrupted when finpipe last closed. Select its "
                                        "job and press Re-run (F5) to run it again.")
                                   : tr("%1 runs were interrupted when finpipe last closed. Select "
                                        "their jobs and press Re-run (F5) to run them again.").arg(n));
     return {};
+}
+
+void JobController::resumeRemoteRuns()
+{
+    auto jobs = m_store.jobs();
+    if (!jobs) {
+        report(jobs.error());
+        return;
+    }
+    for (const JobRecord &j : std::as_const(*jobs)) {
+        if (j.place == m_executor->where() || isFinalState(j.state) || m_active.contains(j.id))
+            continue;
+        JobExecutor *executor = executorAt(j.place);
+        auto run = m_store.run(j.id, j.runNumber);
+        if (!executor || !run || !run->has_value())
+            continue; // kept as it is: an app with that executor follows it again
+        auto pinned = specOf(**run, j);
+        if (!pinned) {
+            (void)m_store.setRunState(j.id, j.runNumber, JobState::Failed, pinned.error().message);
+            continue;
+        }
+        JobSpec spec = pinned->spec;
+        spec.outputDir = (*run)->outputDir;
+        m_active.insert(j.id, j.runNumber);
+        m_activePlace.insert(j.id, j.place);
+        executor->resume({j.id, j.runNumber}, spec, (*run)->remoteId);
+    }
 }
 
 qint64 JobController::nextJobId()
@@ -179,6 +238,14 @@ Result<qint64> JobController::submit(JobRecord job, const JobSpec &spec)
 {
     if (m_shutDown)
         return Error::make(Error::Code::Cancelled, tr("finpipe is closing."));
+    if (job.place.isEmpty())
+        job.place = m_executor->where();
+    JobExecutor *executor = executorAt(job.place);
+    if (!executor)
+        return Error::make(Error::Code::Unsupported, tr("The team cloud is not set up on this computer: "
+                                                        "set it up in Settings, Cloud."));
+    job.remoteId.clear();
+    job.remoteHost.clear();
     job.id = nextJobId();
     job.state = JobState::Queued;
     job.runNumber = 1;
@@ -205,7 +272,8 @@ Result<qint64> JobController::submit(JobRecord job, const JobSpec &spec)
     if (auto u = m_store.updateRun(first); !u)
         return u.error();
     m_active.insert(job.id, 1);
-    m_executor->start({job.id, 1}, runSpec);
+    m_activePlace.insert(job.id, job.place);
+    executor->start({job.id, 1}, runSpec);
     Q_EMIT jobAdded(job.id);
     return job.id;
 }
@@ -217,7 +285,7 @@ Result<PinnedSpec> JobController::specOf(const JobRun &run, const JobRecord &job
     return specFromJobColumns(job);
 }
 
-bool JobController::rerun(qint64 id, const std::optional<JobSpec> &changed, QString *why)
+bool JobController::rerun(qint64 id, const std::optional<JobSpec> &changed, QString *why, const QString &place)
 {
     auto fail = [why](const QString &text) {
         if (why)
@@ -235,11 +303,14 @@ bool JobController::rerun(qint64 id, const std::optional<JobSpec> &changed, QStr
     }
     if (!job->has_value())
         return fail(tr("This job is no longer in the list."));
+    const QString runPlace = place.isEmpty() ? (*job)->place : place;
+    if (!executorAt(runPlace))
+        return fail(tr("The team cloud is not set up on this computer: set it up in Settings, Cloud."));
     const QString path = (*job)->inputPath;
     auto feedback = std::make_shared<Feedback>();
     m_preparing.insert(id, feedback);
     auto *watcher = new QFutureWatcher<Result<QString>>(this);
-    connect(watcher, &QFutureWatcher<Result<QString>>::finished, this, [this, watcher, id, changed, feedback] {
+    connect(watcher, &QFutureWatcher<Result<QString>>::finished, this, [this, watcher, id, changed, feedback, runPlace] {
         watcher->deleteLater();
         if (m_shutDown || m_preparing.value(id) != feedback)
             return;
@@ -248,7 +319,7 @@ bool JobController::rerun(qint64 id, const std::optional<JobSpec> &changed, QStr
             Q_EMIT jobChanged(id);
             return;
         }
-        onHashed(id, watcher->result(), changed);
+        onHashed(id, watcher->result(), changed, runPlace);
     });
     // Hash off this thread: a large file takes seconds.
     watcher->setFuture(QtConcurrent::run([path, feedback]() { return ingest::sha256File(path, feedback.get()); }));
@@ -256,7 +327,8 @@ bool JobController::rerun(qint64 id, const std::optional<JobSpec> &changed, QStr
     return true;
 }
 
-void JobController::onHashed(qint64 id, const Result<QString> &digest, const std::optional<JobSpec> &changed)
+void JobController::onHashed(qint64 id, const Result<QString> &digest, const std::optional<JobSpec> &changed,
+                             const QString &place)
 {
     auto job = m_store.job(id);
     if (!job || !job->has_value()) {
@@ -326,13 +398,17 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
     }
     if (!note.isEmpty())
         notes.prepend(note);
-    if (auto started = startRun(j, spec, now, *digest, notes.join(QLatin1Char(' '))); !started)
+    if (auto started = startRun(j, spec, now, *digest, notes.join(QLatin1Char(' ')), place); !started)
         report(started.error());
 }
 
 Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const SpecPins &pins, const QString &inputSha256,
-                                    const QString &note)
+                                    const QString &note, const QString &place)
 {
+    JobExecutor *executor = executorAt(place);
+    if (!executor)
+        return Error::make(Error::Code::Unsupported, tr("The team cloud is not set up on this computer: "
+                                                        "set it up in Settings, Cloud."));
     const QString folder = job.outputDir.contains(QStringLiteral("/runs/"))
         ? QFileInfo(QFileInfo(job.outputDir).absolutePath()).absolutePath()
         : jobFolder(job.id);
@@ -348,6 +424,7 @@ Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const Sp
     run.specJson = QString::fromUtf8(jobSpecToJson(spec, pins));
     run.datasetType = spec.mapping ? spec.mapping->datasetType : QString();
     run.note = note;
+    run.place = executor->where();
     // What was hashed just before; replaced by the hash of what the run read once it read it all.
     run.inputSha256 = inputSha256;
     auto added = m_store.addRun(run);
@@ -355,7 +432,8 @@ Result<int> JobController::startRun(const JobRecord &job, JobSpec spec, const Sp
         return added.error();
     (void)writeJobFile(job, spec); // a convenience for recovery; the run goes on without it
     m_active.insert(job.id, number);
-    m_executor->start({job.id, number}, spec);
+    m_activePlace.insert(job.id, run.place);
+    executor->start({job.id, number}, spec);
     Q_EMIT jobChanged(job.id);
     return number;
 }
@@ -381,9 +459,31 @@ bool JobController::cancel(qint64 id)
         f->cancel();
         return true;
     }
-    if (!m_active.contains(id))
+    JobExecutor *executor = activeExecutor(id);
+    if (!executor)
         return false;
-    return m_executor->cancel({id, m_active.value(id)});
+    return executor->cancel({id, m_active.value(id)});
+}
+
+void JobController::onRunPlaced(const RunKey &key, const QString &remoteId, const QString &host)
+{
+    if (m_active.value(key.job) != key.run)
+        return;
+    if (auto r = m_store.setRunRemote(key.job, key.run, remoteId, host); !r)
+        report(r.error());
+    Q_EMIT jobChanged(key.job);
+}
+
+void JobController::onRunWaiting(const RunKey &key, const QString &why)
+{
+    if (m_active.value(key.job) != key.run)
+        return;
+    auto run = m_store.run(key.job, key.run);
+    if (!run || !run->has_value() || (*run)->state != JobState::Queued || (*run)->errorMessage == why)
+        return;
+    if (auto r = m_store.setRunState(key.job, key.run, JobState::Queued, why); !r)
+        report(r.error());
+    Q_EMIT jobChanged(key.job);
 }
 
 void JobController::onRunStarted(const RunKey &key)
@@ -406,6 +506,7 @@ void JobController::onRunFinished(const RunOutcome &outcome)
     if (m_active.value(key.job) != key.run)
         return;
     m_active.remove(key.job);
+    m_activePlace.remove(key.job);
     const JobState state = outcome.ok ? JobState::Succeeded
                                       : outcome.cancelled ? JobState::Cancelled : JobState::Failed;
     auto stored = m_store.run(key.job, key.run);
@@ -568,9 +669,10 @@ Result<void> JobController::remove(qint64 id, bool deleteOutputs)
     }
     if (auto f = m_preparing.take(id))
         f->cancel();
-    if (m_active.contains(id)) {
+    if (JobExecutor *executor = activeExecutor(id)) {
         const RunKey key{id, m_active.take(id)};
-        m_executor->cancel(key);
+        m_activePlace.remove(id);
+        executor->cancel(key);
         // Its folder goes once the run stopped writing into it.
         QStringList later;
         if (deleteOutputs) {
@@ -598,12 +700,21 @@ bool JobController::shutdown(int msecs)
     for (const auto &f : std::as_const(m_preparing))
         f->cancel();
     m_preparing.clear();
-    for (auto it = m_active.cbegin(); it != m_active.cend(); ++it)
+    for (auto it = m_active.cbegin(); it != m_active.cend(); ++it) {
+        // A cloud run goes on without the app; the next start follows it again.
+        const JobExecutor *executor = executorAt(m_activePlace.value(it.key()));
+        if (executor && executor->runsOutliveApp())
+            continue;
         (void)m_store.setRunState(it.key(), it.value(), JobState::Interrupted,
                                   tr("finpipe was closed while this run was going. Re-run it to get its "
                                      "results."));
+    }
     m_active.clear();
-    return m_executor->shutdown(msecs);
+    m_activePlace.clear();
+    bool stopped = m_executor->shutdown(msecs);
+    for (const auto &e : m_remote)
+        stopped = e->shutdown(msecs) && stopped;
+    return stopped;
 }
 
 } // namespace finpipe::jobs

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace finpipe::jobs {
 
@@ -43,7 +44,13 @@ public:
     QStringList openNotes() const { return m_openNotes; }
 
     JobStore &store() { return m_store; }
+    //! The executor of jobs on this computer.
     JobExecutor &executor() { return *m_executor; }
+    //! Adds an executor for another place (its where(), e.g. "cloud"); call before open(), which
+    //! hands it the runs it still had when the app last closed. Replaces one of the same place.
+    void addExecutor(std::unique_ptr<JobExecutor> executor);
+    //! The executor for a place ("local", "cloud"); null when there is none.
+    JobExecutor *executorAt(const QString &place) const;
     QString outputRoot() const { return m_outputRoot; }
     //! Where new jobs' folders go from now on (existing jobs keep theirs); empty: beside the store.
     void setOutputRoot(const QString &root);
@@ -52,13 +59,16 @@ public:
     QString jobFolder(qint64 id) const;
 
     //! A new job: the analyst's file (`job`: path, name, hash, detection evidence, choices as
-    //! JSON) and what to run (`spec`; its outputDir is ignored). Stores it and starts run 1.
+    //! JSON, the place to run it) and what to run (`spec`; its outputDir is ignored). Stores it and
+    //! starts run 1.
     Result<qint64> submit(JobRecord job, const JobSpec &spec);
     //! A new run of the job: with `changed` when the analyst changed the choices, else the latest
     //! run's. The input is hashed again first (off this thread); when its bytes changed since the
     //! last run, inputChanged() tells why, and detection decides the type and columns afresh.
     //! False (with the reason in `why`) when the job is unknown or already active.
-    bool rerun(qint64 id, const std::optional<JobSpec> &changed = {}, QString *why = nullptr);
+    //! `place`, when given, moves the job there ("local", "cloud"); else it runs where it last ran.
+    bool rerun(qint64 id, const std::optional<JobSpec> &changed = {}, QString *why = nullptr,
+               const QString &place = {});
     //! Stops the job's active run (or its pre-run hashing). False when nothing was active.
     bool cancel(qint64 id);
     //! Removes the job from the list, cancelling its run first; with `deleteOutputs` its run folders
@@ -95,12 +105,20 @@ Q_SIGNALS:
 private:
     void onRunStarted(const RunKey &key);
     void onRunFinished(const RunOutcome &outcome);
-    void onHashed(qint64 id, const Result<QString> &digest, const std::optional<JobSpec> &changed);
+    void onHashed(qint64 id, const Result<QString> &digest, const std::optional<JobSpec> &changed,
+                  const QString &place);
+    void onRunPlaced(const RunKey &key, const QString &remoteId, const QString &host);
+    void onRunWaiting(const RunKey &key, const QString &why);
+    void connectExecutor(JobExecutor *executor);
+    //! The executor running the job's active run (null when none).
+    JobExecutor *activeExecutor(qint64 id) const;
+    //! Hands the cloud runs the last session left going to their executor again.
+    void resumeRemoteRuns();
     //! Creates run n (the next number whose folder does not exist) and hands it to the executor.
     //! `inputSha256` is the hash taken just before; the run's own replaces it when it read the file.
     //! `pins`: what `spec` depends on now (rules version, templates' SHA-256), recorded with the run.
     Result<int> startRun(const JobRecord &job, JobSpec spec, const SpecPins &pins, const QString &inputSha256,
-                         const QString &note);
+                         const QString &note, const QString &place);
     //! A run that ended before it started (the input is gone): recorded, never handed out.
     void recordFailedRun(const JobRecord &job, const QString &message);
     qint64 nextJobId();
@@ -112,10 +130,14 @@ private:
     JobStore m_store;
     QString m_outputRoot;
     std::unique_ptr<JobExecutor> m_executor;
+    //! Executors of other places, by where().
+    std::vector<std::unique_ptr<JobExecutor>> m_remote;
     QStringList m_openNotes;
     bool m_shutDown = false;
     //! Job id -> its run in the executor.
     QHash<qint64, int> m_active;
+    //! Job id -> the place its active run runs in.
+    QHash<qint64, QString> m_activePlace;
     //! Job id -> the cancellation of its re-run's hashing.
     QHash<qint64, std::shared_ptr<Feedback>> m_preparing;
     //! Runs of removed jobs still stopping -> their folders to delete once stopped (maybe none).

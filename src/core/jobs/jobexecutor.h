@@ -59,11 +59,28 @@ public:
     //! they write only inside their own output folders.
     virtual bool shutdown(int msecs) = 0;
 
+    //! Whether runs go on without this program (in the team's cloud): the store keeps them across a
+    //! restart, resume() follows them again, and shutdown() leaves them going.
+    virtual bool runsOutliveApp() const { return false; }
+    //! Takes up a run an earlier session started: `remoteId` is the id runPlaced() gave then (empty
+    //! when it was never handed over). Executors whose runs do not outlive the app start it afresh.
+    virtual void resume(const RunKey &key, const JobSpec &spec, const QString &remoteId)
+    {
+        Q_UNUSED(remoteId);
+        start(key, spec);
+    }
+
 Q_SIGNALS:
     void runStarted(const finpipe::jobs::RunKey &key);
     //! `fraction` in [0, 1], or -1 when unknown.
     void runProgress(const finpipe::jobs::RunKey &key, double fraction);
     void runFinished(const finpipe::jobs::RunOutcome &outcome);
+    //! Where a remote run is: the cloud's id for it once submitted, the worker's host once one took
+    //! it (empty until then).
+    void runPlaced(const finpipe::jobs::RunKey &key, const QString &remoteId, const QString &host);
+    //! Why a run still waits (e.g. "waiting for the cloud: cannot reach the database"); empty when
+    //! it no longer does.
+    void runWaiting(const finpipe::jobs::RunKey &key, const QString &why);
 };
 
 } // namespace finpipe::jobs

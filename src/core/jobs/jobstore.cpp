@@ -105,6 +105,12 @@ const QList<QStringList> &migrations()
                            " SELECT job_id, 1, name, size, sha256 FROM outputs"),
             QStringLiteral("DROP TABLE outputs"),
         },
+        // 3 -> 4: where each run runs (this computer or the team's cloud) and the cloud's id for it.
+        {
+            QStringLiteral("ALTER TABLE runs ADD COLUMN place TEXT NOT NULL DEFAULT 'local'"),
+            QStringLiteral("ALTER TABLE runs ADD COLUMN remote_id TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE runs ADD COLUMN remote_host TEXT NOT NULL DEFAULT ''"),
+        },
     };
     return steps;
 }
@@ -143,6 +149,9 @@ void copyRunIntoJob(const JobRun &r, JobRecord &j)
     j.started = r.started;
     j.finished = r.finished;
     j.outputDir = r.outputDir;
+    j.place = r.place;
+    j.remoteId = r.remoteId;
+    j.remoteHost = r.remoteHost;
     j.outputs = r.outputs;
 }
 
@@ -162,6 +171,9 @@ JobRun runFromJob(const JobRecord &j)
     r.inputSize = j.size;
     r.datasetType = j.datasetType;
     r.mappingJson = j.mappingJson;
+    r.place = j.place;
+    r.remoteId = j.remoteId;
+    r.remoteHost = j.remoteHost;
     r.outputs = j.outputs;
     return r;
 }
@@ -361,8 +373,9 @@ Result<void> JobStore::open(bool claimRuns)
         return {};
 
     QSqlQuery q(db);
+    // Cloud runs go on without the app; its cloud executor follows them again.
     q.prepare(QStringLiteral("UPDATE runs SET state = ?, error_message = ?, finished = ?"
-                             " WHERE state = ?"));
+                             " WHERE state = ? AND place <> 'cloud'"));
     q.addBindValue(jobStateName(JobState::Interrupted));
     q.addBindValue(QStringLiteral("finpipe was closed while this run was going. Re-run it to "
                                   "get its results."));
@@ -373,7 +386,7 @@ Result<void> JobStore::open(bool claimRuns)
     m_interruptedAtOpen = q.numRowsAffected();
     // Queued runs belonged to the executor of the previous session; nothing will start them now.
     QSqlQuery q2(db);
-    q2.prepare(QStringLiteral("UPDATE runs SET state = ?, error_message = ? WHERE state = ?"));
+    q2.prepare(QStringLiteral("UPDATE runs SET state = ?, error_message = ? WHERE state = ? AND place <> 'cloud'"));
     q2.addBindValue(jobStateName(JobState::Interrupted));
     q2.addBindValue(QStringLiteral("finpipe was closed before this run started. Re-run it to get "
                                    "its results."));

@@ -48,6 +48,9 @@ struct JobRun {
     QString datasetType;         //!< the type this run used
     QString mappingJson;         //!< the mapping this run used (as JobRecord::mappingJson)
     QString note;                //!< why this run differs, e.g. the file changed since the last run
+    QString place = QStringLiteral("local"); //!< where it runs: JobExecutor::where() ("local", "cloud")
+    QString remoteId;            //!< the cloud's id of the run once submitted; empty until then
+    QString remoteHost;          //!< the cloud worker's host once one claimed it
     QList<JobOutput> outputs;
 };
 
@@ -77,6 +80,9 @@ struct JobRecord {
     QDateTime started;           //!< UTC; invalid until it runs
     QDateTime finished;          //!< UTC; invalid until it ends
     QString outputDir;
+    QString place = QStringLiteral("local"); //!< the latest run's (JobRun::place)
+    QString remoteId;            //!< the latest run's
+    QString remoteHost;          //!< the latest run's
     QList<JobOutput> outputs;
 };
 
@@ -94,7 +100,7 @@ class JobStore
 {
 public:
     //! Schema version this build writes; older databases are migrated by open().
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     //! `databasePath` empty means defaultPath().
     explicit JobStore(QString databasePath = {});
@@ -111,8 +117,8 @@ public:
 
     //! Opens (creating folders and the file if needed), checks it (a damaged file, or one with no
     //! schema, is moved aside and a fresh one started: see movedAsideAtOpen()), migrates the
-    //! schema, and, with `claimRuns`, marks runs that were left queued or running (the app was
-    //! killed) as interrupted. Only the one app that owns the store may claim them (see the app's
+    //! schema, and, with `claimRuns`, marks runs on this computer that were left queued or running
+    //! (the app was killed) as interrupted; runs in the cloud go on without the app and are kept. Only the one app that owns the store may claim them (see the app's
     //! SingleInstance); a reader such as the CLI passes false and leaves a running app's runs alone.
     Result<void> open(bool claimRuns = true);
     bool isOpen() const;
@@ -150,6 +156,8 @@ public:
     Result<void> setRunState(qint64 jobId, int number, JobState state, const QString &errorMessage = {});
     Result<void> setRunProgress(qint64 jobId, int number, double progress);
     Result<void> setRunOutputs(qint64 jobId, int number, const QList<JobOutput> &outputs);
+    //! Records the cloud's id of a run and the host of the worker running it (empty: unknown yet).
+    Result<void> setRunRemote(qint64 jobId, int number, const QString &remoteId, const QString &remoteHost);
     //! The job's runs, oldest first, with outputs.
     Result<QList<JobRun>> runs(qint64 jobId) const;
     Result<std::optional<JobRun>> run(qint64 jobId, int number) const;

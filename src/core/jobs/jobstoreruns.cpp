@@ -17,7 +17,7 @@ namespace {
 
 const QString kRunColumns = QStringLiteral(
     "job_id, number, state, progress, error_message, created, started, finished, output_dir,"
-    " input_sha256, input_size, spec_json, dataset_type, mapping_json, note");
+    " input_sha256, input_size, spec_json, dataset_type, mapping_json, note, place, remote_id, remote_host");
 
 JobRun readRun(const QSqlQuery &q)
 {
@@ -39,6 +39,9 @@ JobRun readRun(const QSqlQuery &q)
     r.datasetType = q.value(c++).toString();
     r.mappingJson = q.value(c++).toString();
     r.note = q.value(c++).toString();
+    r.place = q.value(c++).toString();
+    r.remoteId = q.value(c++).toString();
+    r.remoteHost = q.value(c++).toString();
     return r;
 }
 
@@ -58,6 +61,9 @@ void bindRunColumns(QSqlQuery &q, const JobRun &r)
     q.addBindValue(text(r.datasetType));
     q.addBindValue(text(r.mappingJson));
     q.addBindValue(text(r.note));
+    q.addBindValue(r.place.isEmpty() ? QStringLiteral("local") : r.place);
+    q.addBindValue(text(r.remoteId));
+    q.addBindValue(text(r.remoteHost));
 }
 
 } // namespace
@@ -74,7 +80,7 @@ Result<int> JobStore::addRun(JobRun &run)
     if (!run.created.isValid())
         run.created = QDateTime::currentDateTimeUtc();
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO runs (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    q.prepare(QStringLiteral("INSERT INTO runs (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                   .arg(kRunColumns));
     q.addBindValue(run.jobId);
     q.addBindValue(run.number);
@@ -93,7 +99,8 @@ Result<void> JobStore::updateRun(const JobRun &run)
     q.prepare(QStringLiteral(
         "UPDATE runs SET state = ?, progress = ?, error_message = ?, created = ?, started = ?,"
         " finished = ?, output_dir = ?, input_sha256 = ?, input_size = ?, spec_json = ?,"
-        " dataset_type = ?, mapping_json = ?, note = ? WHERE job_id = ? AND number = ?"));
+        " dataset_type = ?, mapping_json = ?, note = ?, place = ?, remote_id = ?, remote_host = ?"
+        " WHERE job_id = ? AND number = ?"));
     bindRunColumns(q, run);
     q.addBindValue(run.jobId);
     q.addBindValue(run.number);
@@ -124,6 +131,19 @@ Result<void> JobStore::setRunState(qint64 jobId, int number, JobState state, con
         q.addBindValue(jobStateName(state));
         q.addBindValue(text(errorMessage));
     }
+    q.addBindValue(jobId);
+    q.addBindValue(number);
+    if (!q.exec())
+        return dbError(QStringLiteral("updated"), q.lastError().text());
+    return {};
+}
+
+Result<void> JobStore::setRunRemote(qint64 jobId, int number, const QString &remoteId, const QString &remoteHost)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("UPDATE runs SET remote_id = ?, remote_host = ? WHERE job_id = ? AND number = ?"));
+    q.addBindValue(text(remoteId));
+    q.addBindValue(text(remoteHost));
     q.addBindValue(jobId);
     q.addBindValue(number);
     if (!q.exec())

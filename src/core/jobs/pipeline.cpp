@@ -141,6 +141,74 @@ QByteArray Manifest::toJson() const
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
+namespace {
+
+QMap<QString, QString> mapFromJson(const QJsonObject &o)
+{
+    QMap<QString, QString> m;
+    for (auto it = o.begin(); it != o.end(); ++it)
+        m.insert(it.key(), it.value().isArray()
+                               ? it.value().toVariant().toStringList().join(QStringLiteral(", "))
+                               : it.value().toString());
+    return m;
+}
+
+QStringList stringsFromJson(const QJsonValue &v)
+{
+    return v.toVariant().toStringList();
+}
+
+} // namespace
+
+Result<Manifest> Manifest::fromJson(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    const QJsonObject root = doc.object();
+    if (!doc.isObject() || !root.value(QStringLiteral("status")).isString())
+        return Error::make(Error::Code::Corrupt, QStringLiteral("The run's manifest.json could not be read."),
+                           parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                        : QStringLiteral("no status"));
+    Manifest m;
+    const QJsonObject input = root.value(QStringLiteral("input")).toObject();
+    m.inputName = input.value(QStringLiteral("name")).toString();
+    m.inputSize = qint64(input.value(QStringLiteral("size")).toDouble());
+    m.inputSha256 = input.value(QStringLiteral("sha256")).toString();
+    m.sheet = input.value(QStringLiteral("sheet")).toString();
+    const QJsonObject dataset = root.value(QStringLiteral("dataset")).toObject();
+    m.datasetType = dataset.value(QStringLiteral("type")).toString();
+    m.confidence = dataset.value(QStringLiteral("confidence")).toDouble();
+    m.level = dataset.value(QStringLiteral("level")).toString();
+    m.mapping = mapFromJson(dataset.value(QStringLiteral("mapping")).toObject());
+    m.overridden = dataset.value(QStringLiteral("overridden")).toBool();
+    for (const QJsonValue &g : dataset.value(QStringLiteral("guesses")).toArray()) {
+        const QJsonObject o = g.toObject();
+        m.guesses.append({o.value(QStringLiteral("type")).toString(), o.value(QStringLiteral("confidence")).toDouble(),
+                          o.value(QStringLiteral("level")).toString(),
+                          mapFromJson(o.value(QStringLiteral("mapping")).toObject())});
+    }
+    m.reasons = stringsFromJson(dataset.value(QStringLiteral("reasons")));
+    m.analysisId = root.value(QStringLiteral("analysis")).toString();
+    m.rulesVersion = root.value(QStringLiteral("rules_version")).toString();
+    m.finpipeVersion = root.value(QStringLiteral("finpipe_version")).toString();
+    m.started = QDateTime::fromString(root.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs);
+    m.finished = QDateTime::fromString(root.value(QStringLiteral("finished")).toString(), Qt::ISODateWithMs);
+    m.status = root.value(QStringLiteral("status")).toString();
+    m.error = root.value(QStringLiteral("error")).toString();
+    const QJsonObject rows = root.value(QStringLiteral("rows")).toObject();
+    m.rowsRead = qint64(rows.value(QStringLiteral("read")).toDouble());
+    m.rowsUsed = qint64(rows.value(QStringLiteral("used")).toDouble());
+    m.rowsSkipped = qint64(rows.value(QStringLiteral("skipped")).toDouble());
+    m.warnings = stringsFromJson(root.value(QStringLiteral("warnings")));
+    m.alerts = stringsFromJson(root.value(QStringLiteral("alerts")));
+    for (const QJsonValue &v : root.value(QStringLiteral("outputs")).toArray()) {
+        const QJsonObject o = v.toObject();
+        m.outputs.append({o.value(QStringLiteral("name")).toString(), QString(),
+                          qint64(o.value(QStringLiteral("size")).toDouble()), o.value(QStringLiteral("sha256")).toString()});
+    }
+    return m;
+}
+
 QString analysisIdForType(const QString &datasetType)
 {
     static const detect::Rules rules = detect::Rules::load();

@@ -109,6 +109,10 @@ struct Manifest {
 
     //! manifest.json's content (UTF-8, indented, stable key order).
     QByteArray toJson() const;
+    //! Reads what toJson() wrote (a run made elsewhere, e.g. by a cloud worker): input, dataset and
+    //! guesses, status and error, rows, warnings, alerts and outputs (with `path` left empty).
+    //! Parameters and verdicts are not read back. Corrupt when it is not a manifest.
+    static Result<Manifest> fromJson(const QByteArray &json);
 };
 
 //! The analysis that handles a dataset type ("station_readings" -> "station_pivot"); empty if none.
