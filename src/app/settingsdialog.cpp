@@ -157,7 +157,7 @@ void SettingsDialog::buildCloudPage()
     m_databaseEdit = new QLineEdit;
     addField(tr("&Database:"), m_databaseEdit, QStringLiteral("cloudDatabaseEdit"));
     m_userEdit = new QLineEdit;
-    addField(tr("U&ser:"), m_userEdit, QStringLiteral("cloudUserEdit"));
+    addField(tr("Us&er:"), m_userEdit, QStringLiteral("cloudUserEdit"));
     m_passwordEdit = new QLineEdit;
     m_passwordEdit->setEchoMode(QLineEdit::Password);
     addField(tr("Pass&word:"), m_passwordEdit, QStringLiteral("cloudPasswordEdit"));
@@ -176,7 +176,7 @@ void SettingsDialog::buildCloudPage()
     m_caEdit->setPlaceholderText(tr("The system's certificates"));
     m_caEdit->setToolTip(tr("The certificate of the authority that signed the server's certificate, "
                             "if your administrator gave you one (for the verifying TLS modes)."));
-    m_caButton = new QPushButton(tr("Bro&wse…"));
+    m_caButton = new QPushButton(tr("B&rowse…"));
     m_caButton->setObjectName(QStringLiteral("cloudCaButton"));
     m_caButton->setAccessibleName(tr("Choose the CA certificate file"));
     auto *caRow = new QHBoxLayout;
@@ -190,7 +190,7 @@ void SettingsDialog::buildCloudPage()
     auto *place = new QGroupBox(tr("Default place to run"));
     place->setObjectName(QStringLiteral("cloudRunPlaceGroup"));
     auto *placeLayout = new QVBoxLayout(place);
-    m_runLocal = new QRadioButton(tr("This &computer"));
+    m_runLocal = new QRadioButton(tr("This co&mputer"));
     m_runLocal->setObjectName(QStringLiteral("runLocalRadio"));
     m_runCloud = new QRadioButton(tr("Team c&loud"));
     m_runCloud->setObjectName(QStringLiteral("runCloudRadio"));
@@ -217,7 +217,7 @@ void SettingsDialog::buildCloudPage()
     auto *buttons = new QHBoxLayout;
     m_testButton = new QPushButton(tr("Test co&nnection"));
     m_testButton->setObjectName(QStringLiteral("testConnectionButton"));
-    m_cancelTestButton = new QPushButton(tr("Stop &testing"));
+    m_cancelTestButton = new QPushButton(tr("Sto&p testing"));
     m_cancelTestButton->setObjectName(QStringLiteral("cancelTestButton"));
     m_cancelTestButton->setEnabled(false);
     buttons->addWidget(m_testButton);
@@ -360,7 +360,8 @@ void SettingsDialog::updateCloudState()
     if (m_keychainUnavailable)
         return;
     if (!m_passwordEdit->text().isEmpty())
-        m_passwordNote->setText(tr("Saved in the system keychain when you press OK."));
+        m_passwordNote->setText(configured ? tr("Saved in the system keychain when you press OK.")
+                                           : tr("Saved in the system keychain once the server, database and user are filled in."));
     else if (configured && c == m_initialCloud)
         m_passwordNote->setText(m_passwordNote->property("stored").toBool()
                                     ? tr("A password is saved in the system keychain; type here to replace it.")

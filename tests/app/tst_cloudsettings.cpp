@@ -11,7 +11,9 @@
 #include "secretstore.h"
 #include "settingsdialog.h"
 
+#include <QAbstractButton>
 #include <QComboBox>
+#include <QMap>
 #include <QFile>
 #include <QLineEdit>
 #include <QRadioButton>
@@ -362,6 +364,24 @@ private Q_SLOTS:
             QWidget *w = DialogFixture::child<QWidget>(&dlg, name);
             QVERIFY2(reached.contains(w) || (w == QApplication::focusWidget()), name);
         }
+        // Every Alt+letter on the page is its own.
+        QMap<QChar, QString> letters;
+        QWidget *page = dlg.findChild<QWidget *>(QStringLiteral("cloudPage"));
+        QStringList texts;
+        for (QLabel *l : page->findChildren<QLabel *>())
+            if (l->buddy())
+                texts << l->text();
+        for (QAbstractButton *b : page->findChildren<QAbstractButton *>())
+            texts << b->text();
+        for (const QString &t : texts) {
+            const qsizetype amp = t.indexOf(u'&');
+            if (amp < 0 || amp + 1 >= t.size())
+                continue;
+            const QChar c = t.at(amp + 1).toLower();
+            QVERIFY2(!letters.contains(c), qPrintable(QStringLiteral("%1 and %2 share Alt+%3").arg(letters.value(c), t, c)));
+            letters.insert(c, t);
+        }
+        QVERIFY(letters.size() >= 12);
         // One of the two radio buttons (a group is one Tab stop).
         QVERIFY(reached.contains(DialogFixture::child<QWidget>(&dlg, "runLocalRadio"))
                 || reached.contains(DialogFixture::child<QWidget>(&dlg, "runCloudRadio")));
