@@ -37,7 +37,6 @@ dbus-run-session -- bash -c '
         fi
         sleep 0.1
     done
-    export FINPIPE_KEYRING=1
     exec "$@"
 ' bash "$@" || status=$?
 exit "$status"
