@@ -62,6 +62,42 @@ void AppSettings::setOutputRoot(const QString &dir)
     s().setValue(QStringLiteral("jobs/outputRoot"), dir);
 }
 
+CloudSettings AppSettings::cloud() const
+{
+    CloudSettings c;
+    c.host = s().value(QStringLiteral("cloud/host")).toString();
+    c.port = qBound(1, s().value(QStringLiteral("cloud/port"), 5432).toInt(), 65535);
+    c.database = s().value(QStringLiteral("cloud/database")).toString();
+    c.user = s().value(QStringLiteral("cloud/user")).toString();
+    const QString mode = s().value(QStringLiteral("cloud/sslMode")).toString();
+    if (cloudSslModes().contains(mode))
+        c.sslMode = mode;
+    c.sslRootCert = s().value(QStringLiteral("cloud/sslRootCert")).toString();
+    return c;
+}
+
+void AppSettings::setCloud(const CloudSettings &c)
+{
+    // Never the password: that goes to the keychain (SecretStore) only.
+    s().setValue(QStringLiteral("cloud/host"), c.host.trimmed());
+    s().setValue(QStringLiteral("cloud/port"), c.port);
+    s().setValue(QStringLiteral("cloud/database"), c.database.trimmed());
+    s().setValue(QStringLiteral("cloud/user"), c.user.trimmed());
+    s().setValue(QStringLiteral("cloud/sslMode"), c.sslMode);
+    s().setValue(QStringLiteral("cloud/sslRootCert"), c.sslRootCert);
+}
+
+QString AppSettings::defaultRunPlace() const
+{
+    return s().value(QStringLiteral("cloud/defaultRunPlace")).toString() == u"cloud" ? QStringLiteral("cloud")
+                                                                                      : QStringLiteral("local");
+}
+
+void AppSettings::setDefaultRunPlace(const QString &place)
+{
+    s().setValue(QStringLiteral("cloud/defaultRunPlace"), place == u"cloud" ? QStringLiteral("cloud") : QStringLiteral("local"));
+}
+
 AppSettings::Theme AppSettings::theme() const
 {
     const QString v = s().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cloudsettings.h"
 #include "detect/detection.h"
 
 #include <QSettings>
@@ -41,6 +42,13 @@ public:
     //! The folder under which each job's output folder is made; empty means the store's default.
     QString outputRoot() const;
     void setOutputRoot(const QString &dir);
+
+    //! The team cloud's database connection (no password: that is in the keychain).
+    CloudSettings cloud() const;
+    void setCloud(const CloudSettings &cloud);
+    //! Where a file runs when detection is sure and no dialog appears: "local" (default) or "cloud".
+    QString defaultRunPlace() const;
+    void setDefaultRunPlace(const QString &place);
 
     Theme theme() const;
     void setTheme(Theme theme);

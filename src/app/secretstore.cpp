@@ -8,6 +8,10 @@ namespace {
 
 Error keychainError(const QKeychain::Job &job)
 {
+    // Nothing stored under the key is not a broken keychain: callers tell the two apart by the code.
+    if (job.error() == QKeychain::EntryNotFound)
+        return Error::make(Error::Code::NotFound, QObject::tr("Nothing is stored in the system keychain for this."),
+                           QStringLiteral("qtkeychain error %1").arg(int(job.error())));
     return Error::make(Error::Code::Unreadable,
                        QObject::tr("The system keychain could not be used: %1").arg(job.errorString()),
                        QStringLiteral("qtkeychain error %1").arg(int(job.error())));

@@ -12,7 +12,8 @@ namespace finpipe::app {
 //! Secrets (cloud credentials, when the cloud is configured) live only in the operating system's
 //! keychain through qtkeychain, never in QSettings. Calls are asynchronous; the callback runs on the
 //! caller's thread. Without a keychain (e.g. no D-Bus session on Linux) the callback gets an Error
-//! promptly instead of hanging.
+//! promptly instead of hanging. Reading a key nothing is stored under gives an Error with
+//! Error::Code::NotFound (any other code: the keychain itself could not be used).
 class SecretStore : public QObject
 {
     Q_OBJECT

@@ -49,3 +49,16 @@ target_compile_definitions(tst_cloud_crowd PRIVATE FINPIPE_WORKER_PATH="$<TARGET
 finpipe_add_cloud_test(tst_cloud_executor slow)
 target_compile_definitions(tst_cloud_executor PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
 add_dependencies(tst_cloud_executor finpipe-worker)
+
+# The app's Cloud settings page (issue 12) against these servers, in a real keychain (a throw-away
+# gnome-keyring on a private D-Bus session) under Xvfb. FINPIPE_REQUIRE_KEYRING makes a missing
+# keychain a failure, not a skip.
+if(FINPIPE_BUILD_APP)
+    finpipe_add_test(NAME tst_cloudsettings_gui
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_cloudsettings_gui.cpp ${CMAKE_CURRENT_LIST_DIR}/../app/apptestutil.h
+        LABELS cloud LIBS finpipe_app finpipe_cloud
+        WRAPPER bash ${PROJECT_SOURCE_DIR}/scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1600x1000x24")
+    target_include_directories(tst_cloudsettings_gui PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../app)
+    set_tests_properties(tst_cloudsettings_gui PROPERTIES FIXTURES_REQUIRED cloud_servers TIMEOUT 180
+        ENVIRONMENT "QT_QPA_PLATFORM=xcb;FINPIPE_REQUIRE_KEYRING=1;FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
+endif()
