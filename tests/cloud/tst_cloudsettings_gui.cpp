@@ -273,6 +273,32 @@ private Q_SLOTS:
         dlg.reject();
     }
 
+    void anotherLoginTakesThePasswordAlongAndLeavesNoStaleEntry()
+    {
+        const app::CloudSettings before = m_settings.cloud();
+        QVERIFY(before.configured());
+        const QString password = QUrl(m_analystUrl).password();
+        auto changeDatabase = [this](const QString &name) {
+            app::SettingsDialog dlg(m_settings, m_prompts, nullptr, &m_secrets);
+            dlg.show();
+            child<QLineEdit>(&dlg, QStringLiteral("cloudDatabaseEdit"))->setText(name);
+            dlg.accept(); // no password typed: the stored one moves to the new key
+            QTRY_VERIFY_WITH_TIMEOUT(!dlg.isVisible(), 15000);
+            QCOMPARE(dlg.result(), int(QDialog::Accepted));
+        };
+        changeDatabase(QStringLiteral("another_database"));
+        const app::CloudSettings after = m_settings.cloud();
+        QCOMPARE(after.database, QStringLiteral("another_database"));
+        QCOMPARE(readSecret(m_secrets, app::cloudPasswordKey(after)).value(), password);
+        const Result<QString> old = readSecret(m_secrets, app::cloudPasswordKey(before));
+        QVERIFY(!old.ok());
+        QCOMPARE(old.error().code, Error::Code::NotFound);
+
+        changeDatabase(before.database);
+        QCOMPARE(readSecret(m_secrets, app::cloudPasswordKey(before)).value(), password);
+        QCOMPARE(readSecret(m_secrets, app::cloudPasswordKey(after)).error().code, Error::Code::NotFound);
+    }
+
     void cleanupTestCase()
     {
         // The keychain is thrown away with its session; the settings' entry goes anyway.
