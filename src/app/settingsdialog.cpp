@@ -514,7 +514,12 @@ void SettingsDialog::accept()
     }
     const QString password = m_passwordEdit->text();
     const CloudSettings cloud = cloudFromFields();
-    if (password.isEmpty() || !cloud.configured()) {
+    const QString newKey = cloudPasswordKey(cloud);
+    const QString oldKey = m_initialCloud.configured() ? cloudPasswordKey(m_initialCloud) : QString();
+    // Another login or server: the old entry's password moves to the new key (or is replaced by
+    // the typed one) and the old entry goes, so that no stale secret stays behind.
+    const bool keyChanged = cloud.configured() && !oldKey.isEmpty() && oldKey != newKey;
+    if (!cloud.configured() || (password.isEmpty() && !keyChanged)) {
         finishAccept();
         return;
     }
@@ -523,25 +528,62 @@ void SettingsDialog::accept()
     m_ui->buttonBox->setEnabled(false);
     m_passwordNote->setText(tr("Saving the password in the system keychain…"));
     QPointer<SettingsDialog> self(this);
-    m_secrets->write(cloudPasswordKey(cloud), password, [self](Result<void> r) {
+    auto saved = [self, keyChanged, oldKey]() {
         if (!self)
             return;
-        self->m_saving = false;
-        self->m_ui->buttonBox->setEnabled(true);
-        if (r) {
-            self->m_passwordNote->setProperty("stored", true);
-            self->setProperty("passwordSaved", true);
-            self->finishAccept();
+        self->m_passwordNote->setProperty("stored", true);
+        self->setProperty("passwordSaved", true);
+        if (!keyChanged) {
+            self->finishSaving();
             return;
         }
-        self->m_keychainUnavailable = true;
-        self->showCloudPage();
-        self->m_passwordNote->setText(tr("The password could not be saved: the system keychain cannot be used (%1). "
-                                         "It is not stored anywhere else. Clear the password to keep the other "
-                                         "settings without it, or press Cancel.")
-                                          .arg(r.error().message));
-        self->m_passwordEdit->setFocus();
+        self->m_secrets->remove(oldKey, [self](Result<void>) {
+            if (self)
+                self->finishSaving();
+        });
+    };
+    auto write = [self, newKey, saved](const QString &secret) {
+        self->m_secrets->write(newKey, secret, [self, saved](Result<void> r) {
+            if (!self)
+                return;
+            if (r)
+                saved();
+            else
+                self->keychainWriteFailed(r.error());
+        });
+    };
+    if (!password.isEmpty()) {
+        write(password);
+        return;
+    }
+    m_secrets->read(oldKey, [self, write](Result<QString> r) {
+        if (!self)
+            return;
+        if (r)
+            write(*r);
+        else
+            self->finishSaving(); // nothing stored to move (or a keychain that cannot be read: nothing to lose)
     });
+}
+
+void SettingsDialog::finishSaving()
+{
+    m_saving = false;
+    m_ui->buttonBox->setEnabled(true);
+    finishAccept();
+}
+
+void SettingsDialog::keychainWriteFailed(const Error &error)
+{
+    m_saving = false;
+    m_ui->buttonBox->setEnabled(true);
+    m_keychainUnavailable = true;
+    showCloudPage();
+    m_passwordNote->setText(tr("The password could not be saved: the system keychain cannot be used (%1). "
+                               "It is not stored anywhere else. Clear the password to keep the other "
+                               "settings without it, or press Cancel.")
+                                .arg(error.message));
+    m_passwordEdit->setFocus();
 }
 
 void SettingsDialog::finishAccept()

@@ -70,6 +70,8 @@ private:
     void showReport(const cloud::ConnectionReport &report);
     void resetSteps(const QString &mark);
     void finishAccept();
+    void finishSaving();
+    void keychainWriteFailed(const Error &error);
 
     std::unique_ptr<Ui::SettingsDialog> m_ui;
     AppSettings &m_settings;

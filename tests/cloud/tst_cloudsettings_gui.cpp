@@ -107,27 +107,28 @@ class TestCloudSettingsGui : public QObject
         child<QLineEdit>(&dlg, QStringLiteral("cloudCaEdit"))->setText(qEnvironmentVariable("FINPIPE_TEST_PG_CA"));
     }
 
-    //! Presses Test connection and waits for its end; the longest the event loop went without
-    //! running a 10 ms timer meanwhile, in ms.
-    qint64 testConnection(app::SettingsDialog &dlg)
+    //! What pressing Test connection did.
+    struct TestRun {
+        bool returnedAtOnce = false; //!< the click came back with the check still running
+        bool ended = false;
+        qint64 longestPause = 0;     //!< the longest the event loop went without running a 10 ms timer, ms
+    };
+
+    //! Presses Test connection and waits for its end.
+    TestRun testConnection(app::SettingsDialog &dlg)
     {
+        TestRun run;
         QSignalSpy tested(&dlg, &app::SettingsDialog::connectionTested);
         QTimer tick;
         QElapsedTimer since;
-        qint64 longest = 0;
-        connect(&tick, &QTimer::timeout, this, [&] {
-            longest = qMax(longest, since.restart());
-        });
+        connect(&tick, &QTimer::timeout, this, [&] { run.longestPause = qMax(run.longestPause, since.restart()); });
         tick.start(10);
         since.start();
-        QTest::mouseClick(child<QPushButton>(&dlg, QStringLiteral("testConnectionButton")), Qt::LeftButton);
-        if (!child<QPushButton>(&dlg, QStringLiteral("testConnectionButton"))->isEnabled() && dlg.testRunning())
-            qInfo("Test connection runs; the button is disabled meanwhile");
-        else
-            qWarning("the button was not disabled while testing");
-        if (!QTest::qWaitFor([&] { return tested.count() == 1; }, 30000))
-            qWarning("Test connection did not end in 30 s");
-        return longest;
+        auto *button = child<QPushButton>(&dlg, QStringLiteral("testConnectionButton"));
+        QTest::mouseClick(button, Qt::LeftButton);
+        run.returnedAtOnce = dlg.testRunning() && !button->isEnabled() && tested.isEmpty();
+        run.ended = QTest::qWaitFor([&] { return tested.count() == 1; }, 30000);
+        return run;
     }
 
 private Q_SLOTS:
@@ -171,9 +172,13 @@ private Q_SLOTS:
         QVERIFY(runCloud->isEnabled());
         runCloud->setChecked(true);
 
-        const qint64 longest = testConnection(dlg);
-        qInfo("the event loop's longest pause during Test connection: %lld ms", longest);
-        QVERIFY2(longest < 250, qPrintable(QString::number(longest)));
+        const TestRun run = testConnection(dlg);
+        QVERIFY(run.returnedAtOnce); // asynchronous: the button is off while it runs
+        QVERIFY(run.ended);
+        qInfo("the event loop's longest pause during Test connection: %lld ms", run.longestPause);
+        // Only a gross stall fails this on a loaded machine: on 127.0.0.1 even a blocking check would
+        // be quick, so `returnedAtOnce` is what shows the check is asynchronous.
+        QVERIFY2(run.longestPause < 1000, qPrintable(QString::number(run.longestPause)));
         QCOMPARE(shape(&dlg), QStringLiteral("PPPPP"));
         QVERIFY(stepText(&dlg, 3).contains(u"t_csg_ana is a finpipe analyst"));
         QVERIFY(child<QLabel>(&dlg, QStringLiteral("testStatusLabel"))->text().contains(u"works"));
@@ -227,7 +232,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(note->text().contains(u"A password is saved in the system keychain"), 10000);
         QVERIFY(child<QLineEdit>(&dlg, QStringLiteral("cloudPasswordEdit"))->text().isEmpty());
         QVERIFY(child<QRadioButton>(&dlg, QStringLiteral("runCloudRadio"))->isChecked());
-        testConnection(dlg);
+        QVERIFY(testConnection(dlg).ended);
         QCOMPARE(shape(&dlg), QStringLiteral("PPPPP"));
         QSignalSpy changed(&dlg, &app::SettingsDialog::cloudSettingsChanged);
         dlg.accept();
@@ -243,7 +248,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&dlg));
         const QString wrong = QStringLiteral("not-the-password-%1").arg(QCoreApplication::applicationPid());
         child<QLineEdit>(&dlg, QStringLiteral("cloudPasswordEdit"))->setText(wrong);
-        testConnection(dlg);
+        QVERIFY(testConnection(dlg).ended);
         QCOMPARE(shape(&dlg), QStringLiteral("PFNNN"));
         QVERIFY2(stepText(&dlg, 1).contains(u"refused the password"), qPrintable(stepText(&dlg, 1)));
         QVERIFY2(stepText(&dlg, 1).contains(u"check your user name and password"), qPrintable(stepText(&dlg, 1)));
@@ -261,11 +266,37 @@ private Q_SLOTS:
         dlg.showCloudPage();
         dlg.show();
         configure(dlg, m_workerUrl);
-        testConnection(dlg);
+        QVERIFY(testConnection(dlg).ended);
         QCOMPARE(shape(&dlg), QStringLiteral("PPPFN"));
         QVERIFY2(stepText(&dlg, 3).contains(u"not a finpipe analyst"), qPrintable(stepText(&dlg, 3)));
         QVERIFY(stepText(&dlg, 3).contains(u"grant finpipe_analyst to t_csg_worker"));
         dlg.reject();
+    }
+
+    void anotherLoginTakesThePasswordAlongAndLeavesNoStaleEntry()
+    {
+        const app::CloudSettings before = m_settings.cloud();
+        QVERIFY(before.configured());
+        const QString password = QUrl(m_analystUrl).password();
+        auto changeDatabase = [this](const QString &name) {
+            app::SettingsDialog dlg(m_settings, m_prompts, nullptr, &m_secrets);
+            dlg.show();
+            child<QLineEdit>(&dlg, QStringLiteral("cloudDatabaseEdit"))->setText(name);
+            dlg.accept(); // no password typed: the stored one moves to the new key
+            QTRY_VERIFY_WITH_TIMEOUT(!dlg.isVisible(), 15000);
+            QCOMPARE(dlg.result(), int(QDialog::Accepted));
+        };
+        changeDatabase(QStringLiteral("another_database"));
+        const app::CloudSettings after = m_settings.cloud();
+        QCOMPARE(after.database, QStringLiteral("another_database"));
+        QCOMPARE(readSecret(m_secrets, app::cloudPasswordKey(after)).value(), password);
+        const Result<QString> old = readSecret(m_secrets, app::cloudPasswordKey(before));
+        QVERIFY(!old.ok());
+        QCOMPARE(old.error().code, Error::Code::NotFound);
+
+        changeDatabase(before.database);
+        QCOMPARE(readSecret(m_secrets, app::cloudPasswordKey(before)).value(), password);
+        QCOMPARE(readSecret(m_secrets, app::cloudPasswordKey(after)).error().code, Error::Code::NotFound);
     }
 
     void cleanupTestCase()
