@@ -750,6 +750,15 @@ void DetailTabs::fillOutputs()
         connect(save, &QPushButton::clicked, this, [this, path] { Q_EMIT saveOutputRequested(path); });
         cellLayout->addWidget(open);
         cellLayout->addWidget(save);
+        if (m_job.place == u"cloud" && !m_job.remoteId.isEmpty()) {
+            // A link to the cloud's copy, for a colleague (it expires in an hour).
+            auto *link = new QPushButton(tr("Copy link"));
+            link->setObjectName(QStringLiteral("link_%1").arg(o.name));
+            link->setAccessibleName(tr("Copy a link to %1").arg(o.name));
+            link->setToolTip(tr("Put a link to the team cloud's copy of %1 on the clipboard; it works for an hour").arg(o.name));
+            connect(link, &QPushButton::clicked, this, [this, name = o.name] { Q_EMIT copyLinkRequested(name); });
+            cellLayout->addWidget(link);
+        }
         m_outputs->setCellWidget(r, 4, cell);
     }
     const bool any = !m_job.outputs.isEmpty();

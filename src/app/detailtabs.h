@@ -89,6 +89,8 @@ Q_SIGNALS:
     //! A result table finished loading into the Data tab.
     void dataTableLoaded(const QString &path);
     void saveOutputRequested(const QString &path);
+    //! Copy a pre-signed link to the cloud's copy of an output of the shown (cloud) job.
+    void copyLinkRequested(const QString &name);
     //! Open the output in the system's application for its kind (double-click, Enter or Open).
     void openOutputRequested(const QString &path);
     void saveAllRequested();

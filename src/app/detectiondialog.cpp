@@ -76,6 +76,9 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
     m_run->setObjectName(QStringLiteral("runButton"));
     m_run->setIcon(themedIcon(QStringLiteral("rerun")));
     m_run->setDefault(true);
+    m_ui->runLocalRadio->setAccessibleName(tr("Run on this computer"));
+    m_ui->runCloudRadio->setAccessibleName(tr("Run in the team cloud"));
+    m_ui->runPlaceNote->hide();
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, [this] {
         if (canRun())
             accept();
@@ -638,6 +641,22 @@ analysis::Parameters DetectionDialog::parameters() const
 bool DetectionDialog::rememberMapping() const
 {
     return m_ui->rememberCheck->isChecked();
+}
+
+void DetectionDialog::setRunPlace(const QString &place, bool cloudAvailable, const QString &note)
+{
+    m_ui->runCloudRadio->setEnabled(cloudAvailable);
+    const bool cloud = cloudAvailable && place == u"cloud";
+    m_ui->runCloudRadio->setChecked(cloud);
+    m_ui->runLocalRadio->setChecked(!cloud);
+    m_ui->runPlaceNote->setText(note);
+    m_ui->runPlaceNote->setVisible(!note.isEmpty());
+    m_ui->runCloudRadio->setToolTip(note);
+}
+
+QString DetectionDialog::runPlace() const
+{
+    return m_ui->runCloudRadio->isChecked() ? QStringLiteral("cloud") : QStringLiteral("local");
 }
 
 } // namespace finpipe::app

@@ -76,6 +76,11 @@ public:
     std::optional<detect::ColumnMapping> validatedMapping() const { return m_valid; }
     analysis::Parameters parameters() const;
     bool rememberMapping() const;
+    //! The "Run on" choice: `place` "local" or "cloud". Without a usable cloud (`cloudAvailable`
+    //! false) Team cloud cannot be chosen and `note` says why.
+    void setRunPlace(const QString &place, bool cloudAvailable, const QString &note = {});
+    //! "local" or "cloud".
+    QString runPlace() const;
     QPushButton *runButton() const { return m_run; }
 
     //! Plain words for a strategy id ("exact_header" -> "Column names match exactly").

@@ -238,6 +238,8 @@ void FileIntake::detected(const Result<detect::Detection> &detection)
         f.mapping = remembered ? *remembered : d.mapping;
         f.confidence = d.confidence;
         f.level = d.level;
+        f.place = m_cloudConfigured && m_settings.defaultRunPlace() == u"cloud" ? QStringLiteral("cloud")
+                                                                                : QStringLiteral("local");
         Q_EMIT fileReady(f);
         finishCurrent();
         return;
@@ -253,6 +255,10 @@ void FileIntake::askAnalyst(const std::optional<detect::ColumnMapping> &profileM
                                     m_prompts, m_parent);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     dlg->setSource(m_current->path);
+    dlg->setRunPlace(m_currentPreset && !m_currentPreset->place.isEmpty() ? m_currentPreset->place
+                                                                          : m_settings.defaultRunPlace(),
+                     m_cloudConfigured,
+                     m_cloudConfigured ? m_cloudNote : tr("Set up the team cloud in Settings to run files there."));
     if (m_currentPreset) {
         // A re-run with changes starts from the job's own choices.
         if (m_currentPreset->mapping)
@@ -279,6 +285,8 @@ void FileIntake::askAnalyst(const std::optional<detect::ColumnMapping> &profileM
                 f.sheet = f.detection.sheet;
                 f.mapping = *mapping;
                 f.parameters = dlg->parameters();
+                f.place = dlg->runPlace();
+                m_settings.setDefaultRunPlace(f.place); // the next dialog starts from this choice
                 f.confidence = f.detection.confidenceFor(mapping->datasetType);
                 f.level = mapping->datasetType == f.detection.type
                               ? f.detection.level

@@ -39,6 +39,7 @@ struct PreparedFile {
     analysis::Parameters parameters;
     double confidence = 0;           //!< detection's score for the chosen type
     detect::Level level = detect::Level::VeryLow; //!< its level
+    QString place = QStringLiteral("local");      //!< where it runs: "local" or "cloud"
 };
 
 //! Takes dropped or opened files one at a time from arrival to a job: hashes them on a worker
@@ -60,6 +61,7 @@ public:
         QString sheet;
         std::optional<detect::ColumnMapping> mapping;
         analysis::Parameters parameters;
+        QString place; //!< where the job ran last ("local", "cloud")
     };
     //! Queues a file for a fresh look: no duplicate question, and the detection dialog always opens
     //! (pre-filled from `preset` when given), so that the options can be set before a run.
@@ -72,6 +74,13 @@ public:
     DetectionDialog *dialog() const;
     //! Opens the detection dialog for a file even when detection is sure ("review detection").
     void setAlwaysAsk(bool on) { m_alwaysAsk = on; }
+    //! Whether files may run in the team cloud (it is set up), and what to say about it in the
+    //! detection dialog (e.g. that it cannot be reached now and the job will wait).
+    void setCloudStatus(bool configured, const QString &note)
+    {
+        m_cloudConfigured = configured;
+        m_cloudNote = note;
+    }
 
     //! The rules used for detection (loaded on first use, on a worker thread).
     std::shared_ptr<const detect::Rules> rules() const { return m_rules; }
@@ -118,6 +127,8 @@ private:
     QPointer<DetectionDialog> m_dialog;
     std::shared_ptr<const detect::Rules> m_rules;
     bool m_alwaysAsk = false;
+    bool m_cloudConfigured = false;
+    QString m_cloudNote;
     QHash<QString, std::optional<ReviewPreset>> m_review;
     bool m_currentIsReview = false;
     std::optional<ReviewPreset> m_currentPreset;

@@ -114,13 +114,15 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
                 return QString();
             // The analyst's own choice is theirs, not a low score of detection's.
             return m_chosen.at(index.row()) ? tr("set by you") : QStringLiteral("%1%").arg(wholePercent(j.confidence));
-        case WhereColumn: return tr("Local");
+        case WhereColumn: return placeText(j);
         case StateColumn: {
             if (sort)
                 return int(j.state);
             // The latest run's state; which run it is once there are several.
-            const QString text = j.state == JobState::Running ? tr("Running %1%").arg(qRound(j.progress * 100))
-                                                              : stateText(j.state);
+            QString text = j.state == JobState::Running ? tr("Running %1%").arg(qRound(j.progress * 100))
+                                                        : stateText(j.state);
+            if (j.place == u"cloud" && j.state == JobState::Queued)
+                text = j.remoteId.isEmpty() ? tr("Waiting for the cloud") : tr("Queued in the cloud");
             return j.runCount > 1 ? tr("%1 · run %2").arg(text).arg(j.runNumber) : text;
         }
         case StartedColumn:
@@ -147,10 +149,23 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     }
     if (role == Qt::DecorationRole && col == WhereColumn)
-        return themedIcon(QStringLiteral("local"));
+        return themedIcon(j.place == u"cloud" ? QStringLiteral("cloud") : QStringLiteral("local"));
+    if (role == Qt::ToolTipRole && col == WhereColumn && j.place == u"cloud") {
+        if (j.remoteId.isEmpty())
+            return tr("Not in the team cloud yet: finpipe sends it when the cloud answers.");
+        return j.remoteHost.isEmpty() ? tr("Cloud job %1").arg(j.remoteId)
+                                      : tr("Cloud job %1, run by the worker on %2").arg(j.remoteId, j.remoteHost);
+    }
     if (role == Qt::AccessibleTextRole && col == ConfidenceColumn)
         return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     return {};
+}
+
+QString JobModel::placeText(const JobRecord &j)
+{
+    if (j.place != u"cloud")
+        return tr("This computer");
+    return j.remoteHost.isEmpty() ? tr("Team cloud") : tr("Cloud · %1").arg(j.remoteHost);
 }
 
 QVariant JobModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -14,6 +14,8 @@ class JobModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
+    //! "This computer", "Team cloud", or "Cloud · <worker host>" once a worker took it.
+    static QString placeText(const jobs::JobRecord &job);
     enum Column { FileColumn, TypeColumn, ConfidenceColumn, WhereColumn, StateColumn,
                   StartedColumn, DurationColumn, ColumnCount };
     enum Role {

@@ -8,12 +8,18 @@
 #include "mappingjson.h"
 #include "outputsaver.h"
 #include "prompts.h"
+#include "secretstore.h"
 #include "settingsdialog.h"
 #include "ui_mainwindow.h"
+
+#include "cloud/queue/cloudexecutor.h"
 
 #include "common/buildinfo.h"
 
 #include <QApplication>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QPointer>
 #include <QCloseEvent>
 #include <QCryptographicHash>
 #include <QDesktopServices>
@@ -81,6 +87,14 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_model = new JobModel(this);
     m_jobs = new jobs::JobController(options.storePath, m_settings.outputRoot(), {}, this);
     m_jobs->setConcurrency(m_settings.concurrency());
+    // The team cloud is the controller's second executor; it follows the cloud runs the last session
+    // left going as soon as open() hands them over.
+    {
+        auto cloudExecutor = std::make_unique<cloud::CloudExecutor>();
+        m_cloud = cloudExecutor.get();
+        m_jobs->addExecutor(std::move(cloudExecutor));
+    }
+    m_secrets = new SecretStore(QStringLiteral("finpipe"), this);
     m_intake = new FileIntake(m_jobs->store(), m_settings, *m_prompts, this);
 
     setUpJobList();
@@ -106,6 +120,12 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     setUpNoticeBar();
     showNotice(storeNotice());
 
+    m_cloudStatus = new QLabel(this);
+    m_cloudStatus->setObjectName(QStringLiteral("cloudStatus"));
+    statusBar()->addPermanentWidget(m_cloudStatus);
+    connect(m_cloud, &cloud::CloudExecutor::connectionChanged, this, &MainWindow::updateCloudStatus);
+    loadCloudSettings();
+
     connect(m_intake, &FileIntake::statusChanged, this, [this](const QString &text) {
         m_ui->intakeBar->setVisible(!text.isEmpty());
         m_ui->intakeLabel->setText(text);
@@ -129,6 +149,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         m_prompts->showError(this, tr("Cannot analyse %1").arg(QFileInfo(path).fileName()), message);
     });
 
+    connect(m_details, &DetailTabs::copyLinkRequested, this, &MainWindow::copyOutputLink);
     connect(m_jobs, &jobs::JobController::jobAdded, this, &MainWindow::refreshJob);
     connect(m_jobs, &jobs::JobController::jobChanged, this, &MainWindow::refreshJob);
     connect(m_jobs, &jobs::JobController::jobRemoved, this, [this](qint64 id) {
@@ -270,8 +291,9 @@ void MainWindow::setUpJobList()
     v->horizontalHeader()->setSectionResizeMode(JobModel::FileColumn, QHeaderView::Stretch);
     v->horizontalHeader()->setHighlightSections(false);
     v->setColumnWidth(JobModel::TypeColumn, 170);
-    v->setColumnWidth(JobModel::ConfidenceColumn, 140);
-    v->setColumnWidth(JobModel::WhereColumn, 90);
+    v->setColumnWidth(JobModel::ConfidenceColumn, 120);
+    // Room for "This computer" and a worker's short host name; the tooltip has the whole of it.
+    v->setColumnWidth(JobModel::WhereColumn, v->fontMetrics().horizontalAdvance(QStringLiteral("Cloud · worker-01")) + 36);
     v->setColumnWidth(JobModel::StateColumn, 150);
     v->setColumnWidth(JobModel::StartedColumn, 150);
     v->setColumnWidth(JobModel::DurationColumn, 90);
@@ -600,7 +622,7 @@ void MainWindow::createJob(const PreparedFile &file)
     // "Fix the mapping…": the choice becomes a new run of the job it was asked for.
     if (const qint64 target = m_fixing.take(QFileInfo(file.path).absoluteFilePath()); target > 0 && m_model->job(target)) {
         QString why;
-        if (!m_jobs->rerun(target, spec, &why))
+        if (!m_jobs->rerun(target, spec, &why, file.place))
             m_prompts->showError(this, tr("Not run again"), why);
         m_followJob = target;
         selectJob(target);
@@ -619,6 +641,7 @@ void MainWindow::createJob(const PreparedFile &file)
     j.mappingJson = mappingToJson(file.mapping);
     j.parametersJson = parametersToJson(file.parameters);
     j.detectionJson = detectionToJson(file.detection, file.mapping.datasetType);
+    j.place = file.place;
     outputRoot(); // the settings' folder, as it is now
     auto id = m_jobs->submit(j, spec);
     if (!id) {
@@ -727,6 +750,7 @@ void MainWindow::fixMapping(qint64 id)
     preset.sheet = j->sheet;
     preset.mapping = mappingFromJson(j->mappingJson);
     preset.parameters = parametersFromJson(j->parametersJson);
+    preset.place = j->place;
     m_intake->review(j->inputPath, preset);
 }
 
@@ -757,13 +781,72 @@ void MainWindow::removeJobs(const QList<qint64> &ids)
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dlg(m_settings, *m_prompts, this);
+    SettingsDialog dlg(m_settings, *m_prompts, this, m_secrets);
+    connect(&dlg, &SettingsDialog::cloudSettingsChanged, this, &MainWindow::loadCloudSettings);
     if (dlg.exec() != QDialog::Accepted)
         return;
     m_jobs->setConcurrency(m_settings.concurrency());
     m_jobs->setOutputRoot(m_settings.outputRoot());
     applyTheme(m_settings.theme());
     applyDashboardTheme();
+}
+
+void MainWindow::loadCloudSettings()
+{
+    if (!m_settings.cloud().configured()) {
+        m_cloud->setConnInfo({});
+        updateCloudStatus();
+        return;
+    }
+    readCloudConnInfo(m_settings, *m_secrets, this, [this](Result<QString> conninfo) {
+        if (!conninfo) {
+            m_cloud->setConnInfo({});
+            m_cloudStatus->setText(tr("Team cloud: %1").arg(conninfo.error().message));
+            m_intake->setCloudStatus(false, conninfo.error().message);
+            return;
+        }
+        m_cloud->setConnInfo(*conninfo);
+        updateCloudStatus();
+    });
+}
+
+void MainWindow::copyOutputLink(const QString &name)
+{
+    const JobRecord *j = m_model->job(m_details->jobId());
+    if (!j || j->remoteId.isEmpty())
+        return;
+    statusBar()->showMessage(tr("Asking the team cloud for a link to %1…").arg(name));
+    QPointer<MainWindow> self(this);
+    m_cloud->outputLink(j->remoteId, name, 3600).then([self, name](const Result<QString> &link) {
+        if (!self)
+            return;
+        if (!link) {
+            self->m_prompts->showError(self, tr("No link"), tr("The team cloud gave no link to %1: %2").arg(name, link.error().message));
+            self->statusBar()->clearMessage();
+            return;
+        }
+        QGuiApplication::clipboard()->setText(*link);
+        self->statusBar()->showMessage(tr("A link to %1 is on the clipboard; it works for an hour.").arg(name), 8000);
+        Q_EMIT self->linkCopied(name);
+    });
+}
+
+void MainWindow::updateCloudStatus()
+{
+    const bool configured = m_settings.cloud().configured();
+    QString note;
+    if (!configured)
+        m_cloudStatus->clear();
+    else if (m_cloud->isConnected())
+        m_cloudStatus->setText(tr("Team cloud: connected"));
+    else {
+        m_cloudStatus->setText(tr("Team cloud: offline"));
+        note = tr("The team cloud cannot be reached now (%1). A job sent there waits and goes by itself "
+                  "when it can.").arg(m_cloud->unavailableReason());
+    }
+    m_cloudStatus->setToolTip(note);
+    m_cloudStatus->setAccessibleName(m_cloudStatus->text());
+    m_intake->setCloudStatus(configured, note);
 }
 
 void MainWindow::applyDashboardTheme()

@@ -24,9 +24,14 @@ namespace Ui {
 class MainWindow;
 }
 
+namespace finpipe::cloud {
+class CloudExecutor;
+}
+
 namespace finpipe::app {
 
 class DetailTabs;
+class SecretStore;
 class FileIntake;
 class JobModel;
 class Prompts;
@@ -92,6 +97,12 @@ public:
     //! ("raw_data - CT_Analysis.csv"), so that saves from different jobs do not collide.
     QString suggestedSaveName(const QString &outputPath) const;
 
+    //! Reads the Cloud settings and the keychain's password again and (re)connects the cloud
+    //! executor; without settings, files run on this computer only.
+    void loadCloudSettings();
+    //! The executor of team-cloud jobs (always there; not connected until the cloud is set up).
+    cloud::CloudExecutor *cloudExecutor() const { return m_cloud; }
+
     // For tests and the screenshot: the real widgets and parts.
     jobs::JobStore &store() { return m_jobs->store(); }
     jobs::JobController *controller() const { return m_jobs; }
@@ -109,6 +120,8 @@ Q_SIGNALS:
     void jobFinished(qint64 id, finpipe::jobs::JobState state);
     //! An output copy ended; `error` empty on success.
     void outputSaved(const QString &target, const QString &error);
+    //! A link to an output of a cloud job was put on the clipboard.
+    void linkCopied(const QString &name);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -137,6 +150,9 @@ private:
     void onRunFinished(qint64 id, int run, jobs::JobState state);
     void notify(const QString &title, const QString &message);
     void reportStoreError(const Error &error);
+    void updateCloudStatus();
+    //! Puts a pre-signed link (one hour) to the shown cloud job's output on the clipboard.
+    void copyOutputLink(const QString &name);
     void copyInBackground(const QList<std::pair<QString, QString>> &copies);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -144,6 +160,9 @@ private:
     std::unique_ptr<Prompts> m_ownPrompts;
     Prompts *m_prompts = nullptr;
     jobs::JobController *m_jobs = nullptr;
+    cloud::CloudExecutor *m_cloud = nullptr;
+    SecretStore *m_secrets = nullptr;
+    QLabel *m_cloudStatus = nullptr;
     std::optional<Error> m_storeError;
     //! The run the details show; 0 means the selected job's latest.
     int m_shownRun = 0;

@@ -204,7 +204,7 @@ private Q_SLOTS:
         QCOMPARE(w.jobModel()->data(w.jobModel()->index(0, app::JobModel::StateColumn), Qt::DisplayRole).toString(),
                  QStringLiteral("Succeeded"));
         QCOMPARE(w.jobModel()->data(w.jobModel()->index(0, app::JobModel::WhereColumn), Qt::DisplayRole).toString(),
-                 QStringLiteral("Local"));
+                 QStringLiteral("This computer"));
         QCOMPARE(w.details()->currentIndex(), int(app::DetailTabs::DashboardTab));
         QCOMPARE(w.currentJobId(), job.id);
 

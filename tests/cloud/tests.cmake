@@ -62,3 +62,16 @@ if(FINPIPE_BUILD_APP)
     set_tests_properties(tst_cloudsettings_gui PROPERTIES FIXTURES_REQUIRED cloud_servers TIMEOUT 180
         ENVIRONMENT "QT_QPA_PLATFORM=xcb;FINPIPE_REQUIRE_KEYRING=1;FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
 endif()
+
+# The desktop app with the team cloud: a real worker, the keychain and Xvfb (about a minute).
+if(FINPIPE_BUILD_APP)
+    finpipe_add_test(NAME tst_cloud_app
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_cloud_app.cpp ${CMAKE_CURRENT_LIST_DIR}/../app/apptestutil.h
+        LABELS cloud slow LIBS finpipe_app finpipe_cloud
+        WRAPPER bash ${PROJECT_SOURCE_DIR}/scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1600x1000x24")
+    target_include_directories(tst_cloud_app PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../app)
+    target_compile_definitions(tst_cloud_app PRIVATE FINPIPE_WORKER_PATH="$<TARGET_FILE:finpipe-worker>")
+    add_dependencies(tst_cloud_app finpipe-worker)
+    set_tests_properties(tst_cloud_app PROPERTIES FIXTURES_REQUIRED cloud_servers TIMEOUT 240
+        ENVIRONMENT "QT_QPA_PLATFORM=xcb;QTWEBENGINE_DISABLE_SANDBOX=1;FINPIPE_CLOUD_DIR=${FINPIPE_CLOUD_DIR}")
+endif()
