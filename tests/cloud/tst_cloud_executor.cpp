@@ -251,6 +251,36 @@ private Q_SLOTS:
         QVERIFY(worker.waitFor("job_cancelled", app.job(*submitted).remoteId, 20000));
     }
 
+    void jobsSentFromElsewhereAppear()
+    {
+        const QString dir = m_tmp.filePath(QStringLiteral("elsewhere"));
+        QString remote;
+        {
+            App app(dir, m_ana);
+            QVERIFY(QTest::qWaitFor([&] { return app.cloud->isConnected(); }, 20000));
+            QTest::qWait(1000); // the analyst's earlier jobs (other tests') join the list first
+            // The same analyst submits from the command line (another computer, as far as the app knows).
+            remote = submitted(m_ana, seedPath(QStringLiteral("fintech_sales.csv")));
+            QVERIFY(cloud::isJobId(remote));
+            QVERIFY(QTest::qWaitFor([&] { return app.controller->store().jobWithRemoteId(remote).value() != 0; }, 20000));
+            const qint64 id = app.controller->store().jobWithRemoteId(remote).value();
+            QCOMPARE(app.job(id).remoteId, remote);
+            QCOMPARE(app.job(id).fileName, QStringLiteral("fintech_sales.csv"));
+            QCOMPARE(app.job(id).place, QStringLiteral("cloud"));
+            WorkerProcess worker(m_worker, {QStringLiteral("--once")});
+            QVERIFY2(app.waitForState(id, JobState::Succeeded, 60000), qPrintable(app.job(id).errorMessage));
+            QVERIFY(QFile::exists(QDir(app.job(id).outputDir).filePath(QStringLiteral("dashboard.html"))));
+        }
+        // Another start of the app lists it once, not twice.
+        App again(dir, m_ana);
+        QVERIFY(QTest::qWaitFor([&] { return again.cloud->isConnected(); }, 20000));
+        QTest::qWait(1000);
+        int listed = 0;
+        for (const JobRecord &j : again.controller->store().jobs().value())
+            listed += j.remoteId == remote ? 1 : 0;
+        QCOMPARE(listed, 1);
+    }
+
     void aTamperedDownloadIsRefused()
     {
         DatabaseProxy proxy(m_pgPort);

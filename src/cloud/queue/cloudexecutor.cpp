@@ -193,6 +193,7 @@ void CloudExecutor::catchUp(const std::shared_ptr<Session> &session)
 {
     if (!session || !session->alive || !m_connected)
         return;
+    findForeignRuns(session);
     const QList<RunPtr> runs = m_runs.values();
     for (const RunPtr &run : runs) {
         if (run->phase == Run::Phase::Waiting)
@@ -296,12 +297,55 @@ QCoro::Task<> CloudExecutor::sendCancel(std::shared_ptr<Session> session, RunPtr
         refresh(session, run);
 }
 
+namespace {
+
+//! jobqueue's timestamps: "2026-12-05T15:33:46Z".
+QDateTime timestampFromDb(const QString &text)
+{
+    return QDateTime::fromString(text, Qt::ISODate).toUTC();
+}
+
+} // namespace
+
+void CloudExecutor::reportForeign(const JobRow &row)
+{
+    if (m_byRemote.contains(row.id))
+        return;
+    Q_EMIT foreignRunFound(jobs::ForeignRun{row.id, row.inputName, row.inputSha256, row.inputSize, row.datasetType,
+                                            timestampFromDb(row.createdAt)});
+}
+
+QCoro::Task<> CloudExecutor::findForeignRuns(std::shared_ptr<Session> session)
+{
+    Result<QList<JobRow>> rows = co_await listJobs(session->db, 50);
+    if (!session->alive || !rows)
+        co_return;
+    // The last week's: enough to pick up what the analyst sent from elsewhere, without bringing
+    // down the outputs of a year of jobs.
+    const QDateTime since = QDateTime::currentDateTimeUtc().addDays(-7);
+    for (const JobRow &row : std::as_const(*rows))
+        if (timestampFromDb(row.createdAt) >= since)
+            reportForeign(row);
+}
+
+QCoro::Task<> CloudExecutor::adoptIfMine(std::shared_ptr<Session> session, QString remoteId)
+{
+    // Row-level security answers only for the analyst's own jobs.
+    Result<JobRow> row = co_await jobById(session->db, remoteId);
+    if (session->alive && row)
+        reportForeign(*row);
+}
+
 void CloudExecutor::onNotification(const QString &payload)
 {
     const QJsonObject o = QJsonDocument::fromJson(payload.toUtf8()).object();
     const QString id = o.value(QStringLiteral("id")).toString();
-    if (!m_byRemote.contains(id))
+    if (!m_byRemote.contains(id)) {
+        // A new job: the analyst's own, sent from another computer or the CLI, joins the list.
+        if (o.value(QStringLiteral("state")).toString() == u"queued" && isJobId(id) && m_session)
+            adoptIfMine(m_session, id);
         return;
+    }
     const RunPtr run = m_runs.value(m_byRemote.value(id));
     if (!run || run->phase != Run::Phase::InCloud)
         return;

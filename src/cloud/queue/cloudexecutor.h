@@ -85,6 +85,10 @@ private:
     QCoro::Task<> refresh(std::shared_ptr<Session> session, RunPtr run);
     QCoro::Task<> sendCancel(std::shared_ptr<Session> session, RunPtr run);
     QCoro::Task<> download(std::shared_ptr<Session> session, RunPtr run);
+    //! The analyst's recent jobs this app does not follow (submitted elsewhere): foreignRunFound().
+    QCoro::Task<> findForeignRuns(std::shared_ptr<Session> session);
+    QCoro::Task<> adoptIfMine(std::shared_ptr<Session> session, QString remoteId);
+    void reportForeign(const JobRow &row);
     void apply(const std::shared_ptr<Session> &session, const RunPtr &run, const JobRow &row);
     void onConnected(const std::shared_ptr<Session> &session);
     void onLost(const QString &why);

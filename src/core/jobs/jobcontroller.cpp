@@ -66,6 +66,7 @@ JobController::JobController(const QString &storePath, const QString &outputRoot
 {
     qRegisterMetaType<JobState>();
     qRegisterMetaType<Error>();
+    qRegisterMetaType<ForeignRun>();
     setOutputRoot(outputRoot);
     if (!m_executor)
         m_executor = std::make_unique<LocalExecutor>();
@@ -83,6 +84,43 @@ void JobController::connectExecutor(JobExecutor *executor)
     });
     connect(executor, &JobExecutor::runPlaced, this, &JobController::onRunPlaced);
     connect(executor, &JobExecutor::runWaiting, this, &JobController::onRunWaiting);
+    connect(executor, &JobExecutor::foreignRunFound, this,
+            [this, executor](const ForeignRun &run) { onForeignRun(executor, run); });
+}
+
+void JobController::onForeignRun(JobExecutor *executor, const ForeignRun &run)
+{
+    if (m_shutDown || run.remoteId.isEmpty())
+        return;
+    auto known = m_store.jobWithRemoteId(run.remoteId);
+    if (!known || *known != 0)
+        return;
+    JobRecord job;
+    job.fileName = run.inputName;
+    job.sha256 = run.inputSha256;
+    job.size = run.inputSize;
+    job.datasetType = run.datasetType;
+    job.place = executor->where();
+    job.remoteId = run.remoteId;
+    job.created = run.created.isValid() ? run.created : QDateTime::currentDateTimeUtc();
+    job.id = nextJobId();
+    job.state = JobState::Queued;
+    job.runNumber = 1;
+    job.outputDir = runFolder(jobFolder(job.id), 1);
+    JobSpec spec;
+    spec.outputDir = job.outputDir;
+    if (auto w = writeJobFile(job, spec); !w) {
+        report(w.error());
+        return;
+    }
+    if (auto added = m_store.addJob(job); !added) {
+        report(added.error());
+        return;
+    }
+    m_active.insert(job.id, 1);
+    m_activePlace.insert(job.id, job.place);
+    executor->resume({job.id, 1}, spec, run.remoteId);
+    Q_EMIT jobAdded(job.id);
 }
 
 void JobController::addExecutor(std::unique_ptr<JobExecutor> executor)
@@ -338,7 +376,10 @@ void JobController::onHashed(qint64 id, const Result<QString> &digest, const std
     }
     const JobRecord &j = **job;
     if (!digest) {
-        const QString message = QFileInfo::exists(j.inputPath)
+        const QString message = j.inputPath.isEmpty()
+            ? tr("%1 was sent to the team cloud from another computer, so finpipe has no copy of it here. "
+                 "Drop the file on finpipe to run it again.").arg(j.fileName)
+            : QFileInfo::exists(j.inputPath)
             ? tr("%1 could not be read again: %2").arg(j.fileName, digest.error().message)
             : tr("%1 is no longer at %2, so it cannot be analysed again. Put it back, or drop the file "
                  "on finpipe as a new job.").arg(j.fileName, QDir::toNativeSeparators(j.inputPath));

@@ -109,6 +109,8 @@ private:
                   const QString &place);
     void onRunPlaced(const RunKey &key, const QString &remoteId, const QString &host);
     void onRunWaiting(const RunKey &key, const QString &why);
+    //! Adds a run the analyst started elsewhere as a job, and has its executor follow it.
+    void onForeignRun(JobExecutor *executor, const ForeignRun &run);
     void connectExecutor(JobExecutor *executor);
     //! The executor running the job's active run (null when none).
     JobExecutor *activeExecutor(qint64 id) const;

@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "jobs/pipeline.h"
 
+#include <QDateTime>
 #include <QHashFunctions>
 #include <QMetaType>
 #include <QObject>
@@ -27,6 +28,17 @@ struct RunOutcome {
     //! Complete when ok; as far as the run got otherwise. Its outputs are the files the run wrote
     //! into the spec's output folder (a remote executor downloads them there first).
     Manifest manifest;
+};
+
+//! A run the analyst started elsewhere (another computer, `finpipe-cli submit`) that a remote
+//! executor found; the controller adds it to the list as a job of its own.
+struct ForeignRun {
+    QString remoteId;
+    QString inputName;
+    QString inputSha256;
+    qint64 inputSize = 0;
+    QString datasetType;
+    QDateTime created; //!< UTC
 };
 
 //! Runs jobs somewhere: on this computer's threads (LocalExecutor) or in the team's cloud. Every
@@ -81,9 +93,13 @@ Q_SIGNALS:
     //! Why a run still waits (e.g. "waiting for the cloud: cannot reach the database"); empty when
     //! it no longer does.
     void runWaiting(const finpipe::jobs::RunKey &key, const QString &why);
+    //! A run of the analyst's that this program did not start; resume() follows it once the
+    //! controller gave it a key.
+    void foreignRunFound(const finpipe::jobs::ForeignRun &run);
 };
 
 } // namespace finpipe::jobs
 
 Q_DECLARE_METATYPE(finpipe::jobs::RunKey)
 Q_DECLARE_METATYPE(finpipe::jobs::RunOutcome)
+Q_DECLARE_METATYPE(finpipe::jobs::ForeignRun)

@@ -165,6 +165,8 @@ public:
     Result<std::optional<JobRecord>> job(qint64 id) const;
     //! Every job, newest first, with its latest run and that run's outputs.
     Result<QList<JobRecord>> jobs() const;
+    //! The job with a run the cloud knows by this id; 0 when none.
+    Result<qint64> jobWithRemoteId(const QString &remoteId) const;
     //! Jobs whose input had this SHA-256, newest first (the duplicate check).
     Result<QList<JobRecord>> jobsBySha256(const QString &sha256) const;
 

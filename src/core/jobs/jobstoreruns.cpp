@@ -151,6 +151,16 @@ Result<void> JobStore::setRunRemote(qint64 jobId, int number, const QString &rem
     return {};
 }
 
+Result<qint64> JobStore::jobWithRemoteId(const QString &remoteId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT job_id FROM runs WHERE remote_id = ? LIMIT 1"));
+    q.addBindValue(remoteId);
+    if (!q.exec())
+        return dbError(QStringLiteral("read"), q.lastError().text());
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
 Result<void> JobStore::setRunProgress(qint64 jobId, int number, double progress)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
