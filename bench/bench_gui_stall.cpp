@@ -1,11 +1,22 @@
 // The GUI thread must never freeze: this measures the longest event-loop stall of the real main
-// window (offscreen) while (1) a large file is hashed and detected, and (2) a 2-million-row job runs.
+// window (offscreen) while (1) a large file is hashed and detected, (2) a 2-million-row job runs,
+// and, with --cloud, (3) the same file goes to the team cloud: uploaded through the database's
+// link, followed live while a worker runs it, and its outputs downloaded and checked.
 //
-//   finpipe-bench-gui-stall [--size-mb 1024] [--rows 2000000]
+//   finpipe-bench-gui-stall [--size-mb 1024] [--rows 2000000] [--cloud]
+//
+// --cloud needs the test servers (scripts/cloud-servers.sh start) and a keychain: run it as
+//   scripts/with-keyring.sh build/ci/bench/finpipe-bench-gui-stall --cloud
 //
 // A 2 ms timer runs on the GUI thread; a stall is the time between two of its ticks beyond 2 ms.
+#include "appsettings.h"
+#include "cloudsettings.h"
+#include "cloudtestenv.h"
 #include "detectiondialog.h"
 #include "icons.h"
+#include "secretstore.h"
+
+#include "cloud/queue/cloudexecutor.h"
 #include "intake.h"
 #include "mainwindow.h"
 #include "prompts.h"
@@ -14,6 +25,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -121,6 +133,7 @@ int main(int argc, char *argv[])
     qint64 sizeMb = 1024;
     qint64 rows = 2'000'000;
     const QStringList args = QCoreApplication::arguments();
+    const bool cloud = args.contains(QStringLiteral("--cloud"));
     for (int i = 1; i + 1 < args.size(); ++i) {
         if (args[i] == u"--size-mb")
             sizeMb = args[i + 1].toLongLong();
@@ -181,6 +194,63 @@ int main(int argc, char *argv[])
         spin([&] { return finished; });
         meter.stop();
         report("job run (GUI thread)", meter);
+    }
+
+    // 3. The same file in the team cloud: upload, live states, download of every output.
+    if (cloud) {
+        const QString why = finpipe::test::loadCloudEnvironment();
+        if (!why.isEmpty()) {
+            std::fprintf(stderr, "--cloud: %s\n", qPrintable(why));
+            return 1;
+        }
+        const finpipe::test::TestDatabase db = finpipe::test::freshDatabase(QStringLiteral("bench_gui_cloud"));
+        if (!db.error.isEmpty()) {
+            std::fprintf(stderr, "--cloud: %s\n", qPrintable(db.error));
+            return 1;
+        }
+        const QString analyst = db.login(QStringLiteral("bench_gui_ana"), QStringLiteral("finpipe_analyst"));
+        const QString workerLogin = db.login(QStringLiteral("bench_gui_worker"), QStringLiteral("finpipe_worker"));
+        auto parsed = app::parseCloudUrl(analyst);
+        app::AppSettings appSettings(&settings);
+        appSettings.setCloud(parsed->first);
+        appSettings.setDefaultRunPlace(QStringLiteral("cloud"));
+        app::SecretStore secrets(QStringLiteral("finpipe"));
+        bool stored = false, answered = false;
+        secrets.write(app::cloudPasswordKey(parsed->first), parsed->second, [&](Result<void> r) {
+            stored = bool(r);
+            answered = true;
+        });
+        spin([&] { return answered; });
+        if (!stored) {
+            std::fprintf(stderr, "--cloud: no keychain (run through scripts/with-keyring.sh)\n");
+            return 1;
+        }
+        QProcess worker;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("FINPIPE_DATABASE_URL"), workerLogin);
+        worker.setProcessEnvironment(env);
+        worker.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+        worker.setStandardErrorFile(QProcess::nullDevice());
+        worker.start(QStringLiteral(FINPIPE_WORKER_PATH), {});
+        window.loadCloudSettings();
+        spin([&] { return window.cloudExecutor()->isConnected(); });
+        const QString path = dir.filePath(QStringLiteral("readings.csv"));
+        std::printf("the %lld-row job in the team cloud (upload, follow, download)\n", rows);
+        bool finished = false;
+        jobs::JobState state = jobs::JobState::Queued;
+        QObject::connect(&window, &app::MainWindow::jobFinished, [&](qint64, jobs::JobState s) {
+            finished = true;
+            state = s;
+        });
+        meter.start();
+        window.openPaths({path});
+        spin([&] { return finished; });
+        meter.stop();
+        report("cloud job (GUI thread)", meter);
+        if (state != jobs::JobState::Succeeded)
+            std::printf("the cloud job did not succeed (%s)\n", qPrintable(jobs::jobStateName(state)));
+        worker.terminate();
+        worker.waitForFinished(10000);
     }
     return 0;
 }
