@@ -121,8 +121,14 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
             // The latest run's state; which run it is once there are several.
             QString text = j.state == JobState::Running ? tr("Running %1%").arg(qRound(j.progress * 100))
                                                         : stateText(j.state);
-            if (j.place == u"cloud" && j.state == JobState::Queued)
-                text = j.remoteId.isEmpty() ? tr("Waiting for the cloud") : tr("Queued in the cloud");
+            if (j.place == u"cloud" && j.state == JobState::Queued) {
+                if (!j.remoteId.isEmpty())
+                    text = tr("Queued in the cloud");
+                else if (j.progress > 0)
+                    text = tr("Uploading %1%").arg(qRound(j.progress * 100));
+                else
+                    text = tr("Waiting for the cloud");
+            }
             return j.runCount > 1 ? tr("%1 · run %2").arg(text).arg(j.runNumber) : text;
         }
         case StartedColumn:

@@ -199,6 +199,14 @@ private Q_SLOTS:
         QVERIFY2(compared >= 4, qPrintable(QString::number(compared)));
         QVERIFY(!QDir(job.outputDir).entryList({QStringLiteral("*.part")}, QDir::Files).size());
 
+        // Re-run: a new run, in the cloud again, with a job of its own there.
+        QVERIFY(app.controller->rerun(id));
+        QVERIFY(QTest::qWaitFor([&] { return app.job(id).runNumber == 2; }, 20000));
+        QVERIFY2(app.waitForState(id, JobState::Succeeded, 90000), qPrintable(app.job(id).errorMessage));
+        QCOMPARE(app.job(id).place, QStringLiteral("cloud"));
+        QVERIFY(cloud::isJobId(app.job(id).remoteId) && app.job(id).remoteId != job.remoteId);
+        QVERIFY(QFile::exists(QDir(app.job(id).outputDir).filePath(QStringLiteral("CT_Analysis.csv"))));
+
         // A link for one output serves its bytes.
         auto link = wait(app.cloud->outputLink(job.remoteId, QStringLiteral("CT_Analysis.csv"), 3600));
         QVERIFY2(link, qPrintable(link ? QString() : link.error().toString()));
@@ -233,6 +241,27 @@ private Q_SLOTS:
         QVERIFY2(again.waitForState(id, JobState::Succeeded, 90000), qPrintable(again.job(id).errorMessage));
         QVERIFY(cloud::isJobId(again.job(id).remoteId));
         QVERIFY(QFile::exists(QDir(again.job(id).outputDir).filePath(QStringLiteral("dashboard.html"))));
+    }
+
+    void aChangeInTheDatabaseShowsAtOnce()
+    {
+        // No worker: the job stays queued until someone changes it in the database.
+        App app(m_tmp.filePath(QStringLiteral("live-change")), m_ana);
+        const QString input = seedPath(QStringLiteral("fintech_sales.csv"));
+        auto submitted = app.controller->submit(cloudRecord(input), specFor(input));
+        QVERIFY(submitted);
+        const qint64 id = *submitted;
+        QVERIFY(QTest::qWaitFor([&] { return !app.job(id).remoteId.isEmpty(); }, 30000));
+        QTest::qWait(500); // settled: nothing is in flight
+        cloud::pg::Connection other; // the analyst elsewhere (another computer, the CLI)
+        QVERIFY(wait(other.connect(m_ana)));
+        QElapsedTimer t;
+        t.start();
+        QVERIFY(wait(cloud::cancelJob(other, app.job(id).remoteId)));
+        const qint64 committed = t.elapsed();
+        // Nothing polls: only the notification can bring the change.
+        QVERIFY(app.waitForState(id, JobState::Cancelled, 10000));
+        qInfo("a change committed in the database reached the job list %lld ms after the commit", t.elapsed() - committed);
     }
 
     void aRunningCloudJobIsCancelled()
@@ -276,7 +305,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return again.cloud->isConnected(); }, 20000));
         QTest::qWait(1000);
         int listed = 0;
-        for (const JobRecord &j : again.controller->store().jobs().value())
+        const QList<JobRecord> all = again.controller->store().jobs().value();
+        for (const JobRecord &j : all)
             listed += j.remoteId == remote ? 1 : 0;
         QCOMPARE(listed, 1);
     }

@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkInformation>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -259,9 +260,21 @@ QCoro::Task<> CloudExecutor::submitRun(std::shared_ptr<Session> session, RunPtr 
         finish(run, RunOutcome{run->key, false, true, {}, {}});
         co_return;
     }
+    // The upload's progress shows in the list ("Uploading 40%"); Cancel stops it.
+    prepared->uploadProgress = [this, run, self = QPointer<CloudExecutor>(this)](qint64 sent, qint64 total) {
+        if (!self || run->cancelRequested)
+            return false;
+        if (total > 0)
+            Q_EMIT runProgress(run->key, double(sent) / double(total));
+        return true;
+    };
     Result<Submitted> submitted = co_await submitToCloud(session->db, session->nam, *prepared);
     if (!session->alive || !current(run))
         co_return;
+    if (!submitted && run->cancelRequested) {
+        finish(run, RunOutcome{run->key, false, true, {}, {}});
+        co_return;
+    }
     if (!submitted) {
         if (isFinalSubmitError(submitted.error())) {
             finish(run, RunOutcome{run->key, false, false, submitted.error(), {}});

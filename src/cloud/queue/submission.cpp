@@ -83,7 +83,8 @@ namespace {
 
 //! Uploads the input as the database directs: PUT through the issued link, or nothing when the
 //! bucket has it, or wait while another submission uploads the same bytes.
-QCoro::Task<Result<bool>> uploadFile(pg::Connection &db, QNetworkAccessManager &nam, QString path, QString sha256, qint64 size)
+QCoro::Task<Result<bool>> uploadFile(pg::Connection &db, QNetworkAccessManager &nam, QString path, QString sha256, qint64 size,
+                                     s3::UploadProgress progress = {})
 {
     QString reservation;
     int failures = 0;
@@ -108,7 +109,11 @@ QCoro::Task<Result<bool>> uploadFile(pg::Connection &db, QNetworkAccessManager &
         }
         reservation = ticket->reservation;
         const QUrl link = QUrl::fromEncoded(ticket->url.toUtf8());
-        Result<void> put = co_await s3::putFileToUrl(nam, link, path);
+        Result<void> put = co_await s3::putFileToUrl(nam, link, path, progress);
+        if (!put && put.error().code == Error::Code::Cancelled) {
+            (void)co_await releaseUpload(db, sha256, reservation);
+            co_return put.error();
+        }
         if (!put) {
             // A dropped connection or a storage error is tried again (with a fresh link under the
             // same reservation) twice; a refused link is not.
@@ -156,7 +161,7 @@ QCoro::Task<Result<Submitted>> submitToCloud(pg::Connection &db, QNetworkAccessM
         co_return sha.error();
     const jobs::SpecPins &pins = hashed.pins;
     const qint64 size = QFileInfo(file).size();
-    Result<bool> uploaded = co_await uploadFile(db, nam, file, *sha, size);
+    Result<bool> uploaded = co_await uploadFile(db, nam, file, *sha, size, submission.uploadProgress);
     if (!uploaded)
         co_return uploaded.error();
 

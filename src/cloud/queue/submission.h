@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 class QNetworkAccessManager;
 
 namespace finpipe::detect {
@@ -28,6 +30,8 @@ struct Submission {
     QString datasetType;
     QByteArray detection; //!< JSON object
     QByteArray mapping;   //!< JSON object
+    //! Told how the input's upload goes (bytes sent, total); returning false cancels the submission.
+    std::function<bool(qint64 sent, qint64 total)> uploadProgress;
 };
 
 struct Submitted {

@@ -101,7 +101,7 @@ QCoro::Task<Result<FetchOutcome>> fetchToFile(QNetworkAccessManager &nam, QNetwo
     co_return outcome;
 }
 
-QCoro::Task<Result<void>> putFileToUrl(QNetworkAccessManager &nam, QUrl url, QString path)
+QCoro::Task<Result<void>> putFileToUrl(QNetworkAccessManager &nam, QUrl url, QString path, UploadProgress progress)
 {
     auto file = std::make_unique<QFile>(path);
     if (!file->open(QIODevice::ReadOnly))
@@ -109,7 +109,18 @@ QCoro::Task<Result<void>> putFileToUrl(QNetworkAccessManager &nam, QUrl url, QSt
     QNetworkRequest request(url);
     request.setTransferTimeout(kTransferTimeoutMs);
     request.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
-    std::unique_ptr<QNetworkReply> reply(co_await nam.put(request, file.get()));
+    std::unique_ptr<QNetworkReply> reply(nam.put(request, file.get()));
+    bool stopped = false;
+    if (progress)
+        QObject::connect(reply.get(), &QNetworkReply::uploadProgress, reply.get(), [&progress, &stopped, r = reply.get()](qint64 sent, qint64 total) {
+            if (!stopped && !progress(sent, total)) {
+                stopped = true;
+                r->abort();
+            }
+        });
+    co_await qCoro(reply.get()).waitForFinished();
+    if (stopped)
+        co_return Error::make(Error::Code::Cancelled, QStringLiteral("the upload was cancelled"));
     const QByteArray body = reply->readAll();
     const int status = statusOf(reply.get());
     if (reply->error() != QNetworkReply::NoError || status / 100 != 2)

@@ -10,6 +10,8 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
+
 namespace finpipe::cloud::s3 {
 
 //! How a streamed GET ended.
@@ -25,8 +27,12 @@ struct FetchOutcome {
 //! is in the outcome.
 QCoro::Task<Result<FetchOutcome>> fetchToFile(QNetworkAccessManager &nam, QNetworkRequest request, QString path);
 
-//! PUTs a file to a pre-signed URL (no credentials of ours: the URL carries the signature).
-QCoro::Task<Result<void>> putFileToUrl(QNetworkAccessManager &nam, QUrl url, QString path);
+//! Told the bytes sent so far and the total while an upload goes; returning false stops it.
+using UploadProgress = std::function<bool(qint64 sent, qint64 total)>;
+
+//! PUTs a file to a pre-signed URL (no credentials of ours: the URL carries the signature). With
+//! `progress`, reports as the bytes go and stops (a Cancelled error) when it returns false.
+QCoro::Task<Result<void>> putFileToUrl(QNetworkAccessManager &nam, QUrl url, QString path, UploadProgress progress = {});
 //! GETs a pre-signed URL into `path`, continuing a partial file with a Range request.
 QCoro::Task<Result<void>> getUrlToFile(QNetworkAccessManager &nam, QUrl url, QString path);
 
