@@ -158,4 +158,46 @@ expect_match "a submission is announced with its id and state" \
     "Asynchronous notification \"finpipe_jobs\" with payload \"\\{\"id\" : \"$notified\", \"state\" : \"queued\"\\}\"" \
     "$(cat "$WORK/notes")"
 
+# complete_and_claim (0008_lean_claims.sql): one transaction completes a job and claims the next.
+# (The jobs still running from above must not expire into the queue meanwhile.)
+q "$ADMIN" "UPDATE finpipe.jobs SET lease_expires_at = now() + interval '1 hour' WHERE state = 'running'" >/dev/null
+first_done="$(submit cc-first)"
+next_up="$(submit cc-next)"
+read -r job token <<<"$(claim "$w1")"
+expect_eq "(claimed the first of two)" "$first_done" "$job"
+read -r next next_token <<<"$(q "$WRK" "SELECT id || ' ' || lease_token FROM finpipe.complete_and_claim(:'id', :'t', :'o', :'w', 30)" \
+    -v id="$job" -v t="$token" -v o="$outputs" -v w="$w1")"
+expect_eq "completing claims the next job for the same worker" "$next_up" "$next"
+expect_eq "the completed job succeeded with its outputs, the next runs under the worker" "succeeded 1 running $w1" \
+    "$(q "$ADMIN" "SELECT (SELECT state || ' ' || (SELECT count(*) FROM finpipe.job_outputs WHERE job_id = :'a') FROM finpipe.jobs WHERE id = :'a')
+                   || ' ' || (SELECT state || ' ' || lease_owner FROM finpipe.jobs WHERE id = :'b')" -v a="$job" -v b="$next")"
+expect_eq "both changes are in the history" "queued:running running:succeeded | -:queued queued:running" \
+    "$(q "$ADMIN" "SELECT (SELECT string_agg(coalesce(from_state::text, '-') || ':' || to_state, ' ' ORDER BY id) FROM finpipe.job_events WHERE job_id = :'a' AND kind = 'state' AND id > (SELECT min(id) FROM finpipe.job_events WHERE job_id = :'a'))
+                   || ' | ' || (SELECT string_agg(coalesce(from_state::text, '-') || ':' || to_state, ' ' ORDER BY id) FROM finpipe.job_events WHERE job_id = :'b' AND kind = 'state')" -v a="$job" -v b="$next")"
+stale="$(submit cc-stale)"
+err="$(q_err "$WRK" "SELECT * FROM finpipe.complete_and_claim(:'id', :'t', :'o', :'w', 30)" -v id="$next" -v t="$token" -v o="$outputs" -v w="$w1")"
+expect_match "a stale token completes nothing" "lease on job .* is lost" "$err"
+expect_eq "and claims nothing" "running queued" \
+    "$(q "$ADMIN" "SELECT (SELECT state FROM finpipe.jobs WHERE id = :'a') || ' ' || (SELECT state FROM finpipe.jobs WHERE id = :'b')" -v a="$next" -v b="$stale")"
+read -r last last_token <<<"$(q "$WRK" "SELECT id || ' ' || lease_token FROM finpipe.complete_and_claim(:'id', :'t', '[]', :'w', 30)" \
+    -v id="$next" -v t="$next_token" -v w="$w1")"
+expect_eq "(the live token completes and claims the last queued job)" "$stale" "$last"
+expect_eq "with nothing ready no job comes back" "0" \
+    "$(q "$WRK" "SELECT count(*) FROM finpipe.complete_and_claim(:'id', :'t', '[]', :'w', 30)" -v id="$last" -v t="$last_token" -v w="$w1")"
+expect_eq "and the completion stands" "succeeded" "$(state "$last")"
+err="$(q_err "$ANA" "SELECT * FROM finpipe.complete_and_claim(:'id', :'t', '[]', :'w', 30)" -v id="$last" -v t="$last_token" -v w="$w1")"
+expect_match "an analyst cannot complete and claim" "permission denied" "$err"
+
+# announce_all: several jobs in one transaction, each announced with its current state, in order.
+printf 'LISTEN finpipe_jobs;\n\\! touch %s\nSELECT pg_sleep(2.5);\n' "$WORK/listening2" | psql "$ANA" -X -q -At >"$WORK/notes2" 2>&1 &
+listener=$!
+for ((i = 0; i < 100; i++)); do [ -e "$WORK/listening2" ] && break; sleep 0.1; done
+expect_eq "announce_all announces the jobs that exist" "2" \
+    "$(q "$WRK" "SELECT finpipe.announce_all(ARRAY[:'a', gen_random_uuid()::text, :'b']::uuid[])" -v a="$last" -v b="$nonretry")"
+wait $listener || true
+expect_eq "the listener saw each with its state, in the order given" "$last:succeeded $nonretry:failed " \
+    "$(grep -o 'payload ".*"' "$WORK/notes2" | sed 's/.*"id" : "\([^"]*\)", "state" : "\([a-z]*\)".*/\1:\2/' | tr '\n' ' ')"
+err="$(q_err "$ANA" "SELECT finpipe.announce_all(ARRAY[:'a']::uuid[])" -v a="$last")"
+expect_match "an analyst cannot announce" "permission denied" "$err"
+
 finish
