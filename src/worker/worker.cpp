@@ -249,10 +249,8 @@ QCoro::Task<Result<std::optional<cloud::ClaimedJob>>> Worker::complete(std::shar
         // One transaction completes this job and claims the next for its slot (0008_lean_claims.sql).
         Result<Next> both = co_await cloud::completeAndClaim(m_jobs, running->job.id, running->job.token, outputs,
                                                              m_workerId, m_options.leaseSeconds);
-        if (both) {
-            m_announcer.add(running->job.id);
-            co_return both;
-        }
+        if (both)
+            co_return both; // announced already
         // A refusal is asked again without the claim, so that the completion's own answer decides;
         // after a lost connection the transaction may have committed (see below).
         retried = isConnectionProblem(both.error());

@@ -147,12 +147,17 @@ QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &
                                                                QList<OutputRecord> outputs, QString worker,
                                                                int leaseSeconds)
 {
-    const QVariantList p{job, token, outputsJson(outputs), worker, leaseSeconds};
-    const QByteArray sql = QByteArray(kClaimedColumns) + "finpipe.complete_and_claim($1, $2, $3::jsonb, $4, $5::int)";
-    auto r = co_await sq(c, sql.constData(), p);
-    if (!r)
-        co_return r.error();
-    co_return claimedJob(*r);
+    // The announcement goes in the same round trip (a pipeline) and runs once the completion has
+    // committed; its answer does not matter (a refused completion announces the unchanged state).
+    std::vector<pg::Connection::Statement> statements;
+    statements.push_back({QString::fromLatin1(QByteArray(kClaimedColumns)
+                                              + "finpipe.complete_and_claim($1, $2, $3::jsonb, $4, $5::int)"),
+                          QVariantList{job, token, outputsJson(outputs), worker, leaseSeconds}});
+    statements.push_back({QStringLiteral("SELECT finpipe.announce_all(ARRAY[$1::uuid])"), QVariantList{job}});
+    std::vector<Result<pg::QueryResult>> answers = co_await c.queries(std::move(statements));
+    if (!answers.at(0))
+        co_return answers.at(0).error();
+    co_return claimedJob(*answers.at(0));
 }
 
 QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString token, double progress)

@@ -68,7 +68,7 @@ QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString t
 QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString token, QList<OutputRecord> outputs);
 //! completeJob and then claimJob for `worker`, in one transaction (0008_lean_claims.sql): the next
 //! job, or nothing when none is ready. A refused completion gives completeJob's error and claims
-//! nothing.
+//! nothing. The completion is announced right after it commits, in the same round trip.
 QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &c, QString job, QString token,
                                                                QList<OutputRecord> outputs, QString worker,
                                                                int leaseSeconds);
