@@ -133,9 +133,9 @@ void Worker::abort()
 
 QCoro::Task<int> Worker::run()
 {
-    // Two connections: one claims and listens, one carries the running jobs' writes (heartbeats,
-    // completions), so that a completion and the next claim commit together (one fsync for both)
-    // and a heartbeat never waits behind a claim.
+    // Two connections: one claims for free slots, listens and carries announcements; one carries
+    // the running jobs' writes (heartbeats, completions, which claim the next job for their slot in
+    // the same transaction), so that a heartbeat never waits behind a claim.
     for (cloud::pg::Connection *c : {&m_db, &m_jobs}) {
         if (auto connected = co_await c->connect(m_options.databaseUrl); !connected) {
             logLine("error", "database_unavailable", {{QStringLiteral("message"), connected.error().message}});

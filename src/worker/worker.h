@@ -73,8 +73,9 @@ private:
     void poke();
 
     WorkerOptions m_options;
-    cloud::pg::Connection m_db;   //!< claims, LISTEN, registration
-    cloud::pg::Connection m_jobs; //!< the running jobs' writes: heartbeats, completions, failures
+    cloud::pg::Connection m_db;   //!< claims for free slots, LISTEN, registration, announcements
+    cloud::pg::Connection m_jobs; //!< the running jobs' writes: heartbeats, completions (and the claim
+                                  //!< of the next job for the slot), failures
     cloud::s3::Client m_storage;
     QString m_workerId;
     std::set<std::shared_ptr<Running>> m_running; //!< the jobs holding a slot
