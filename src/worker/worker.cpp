@@ -124,6 +124,7 @@ void Worker::stop()
 void Worker::abort()
 {
     stop();
+    m_aborting = true;
     for (const auto &r : m_running) {
         r->aborted = true;
         r->feedback.cancel();
@@ -132,9 +133,9 @@ void Worker::abort()
 
 QCoro::Task<int> Worker::run()
 {
-    // Two connections: one claims and listens, one carries the running jobs' writes (heartbeats,
-    // completions), so that a completion and the next claim commit together (one fsync for both)
-    // and a heartbeat never waits behind a claim.
+    // Two connections: one claims for free slots, listens and carries announcements; one carries
+    // the running jobs' writes (heartbeats, completions, which claim the next job for their slot in
+    // the same transaction), so that a heartbeat never waits behind a claim.
     for (cloud::pg::Connection *c : {&m_db, &m_jobs}) {
         if (auto connected = co_await c->connect(m_options.databaseUrl); !connected) {
             logLine("error", "database_unavailable", {{QStringLiteral("message"), connected.error().message}});
@@ -194,6 +195,7 @@ QCoro::Task<int> Worker::run()
         const auto wait = std::chrono::milliseconds(qint64(due * 1000) + 50);
         co_await m_wake.wait(wait);
     }
+    co_await m_announcer.drained();
     logLine("info", "stopped", {{QStringLiteral("worker"), m_workerId}});
     m_db.close();
     m_jobs.close();
@@ -235,32 +237,44 @@ QCoro::Task<> Worker::announceRunning(std::shared_ptr<Running> running)
     // later is announced; one that finished by then is announced by its completion or failure.
     co_await QCoro::sleepFor(std::chrono::milliseconds(100));
     if (!running->finished && !running->lost)
-        (void)co_await cloud::announce(m_jobs, running->job.id);
+        m_announcer.add(running->job.id);
 }
 
-QCoro::Task<Result<void>> Worker::complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs)
+QCoro::Task<Result<std::optional<cloud::ClaimedJob>>> Worker::complete(std::shared_ptr<Running> running,
+                                                                      QList<cloud::OutputRecord> outputs, bool claimNext)
 {
+    using Next = std::optional<cloud::ClaimedJob>;
+    bool retried = false;
+    if (claimNext) {
+        // One transaction completes this job and claims the next for its slot (0008_lean_claims.sql).
+        Result<Next> both = co_await cloud::completeAndClaim(m_jobs, running->job.id, running->job.token, outputs,
+                                                             m_workerId, m_options.leaseSeconds);
+        if (both)
+            co_return both; // announced already
+        // A refusal is asked again without the claim, so that the completion's own answer decides;
+        // after a lost connection the transaction may have committed (see below).
+        retried = isConnectionProblem(both.error());
+    }
     // Asked again while the database is away (it restarts, the network drops), for at most a lease.
     QElapsedTimer elapsed;
     elapsed.start();
     std::chrono::milliseconds delay{250};
-    bool retried = false;
     while (true) {
         Result<void> done = co_await cloud::completeJob(m_jobs, running->job.id, running->job.token, outputs);
         if (done) {
-            (void)co_await cloud::announce(m_jobs, running->job.id);
-            co_return done;
+            m_announcer.add(running->job.id);
+            co_return Next();
         }
         if (retried && cloud::pg::sqlState(done.error()) == QLatin1String(cloud::kLeaseLost)) {
             // The earlier call may have committed before its answer was lost.
             Result<bool> ours = co_await cloud::succeededWithAttempt(m_jobs, running->job.id, running->job.attempt);
             if (ours && *ours) {
-                (void)co_await cloud::announce(m_jobs, running->job.id);
-                co_return Result<void>();
+                m_announcer.add(running->job.id);
+                co_return Next();
             }
         }
         if (!isConnectionProblem(done.error()) || elapsed.elapsed() > running->job.leaseSeconds * 1000)
-            co_return done;
+            co_return done.error();
         retried = true;
         logLine("warning", "complete_retry", {{QStringLiteral("job"), running->job.id}, {QStringLiteral("message"), done.error().message}});
         co_await QCoro::sleepFor(delay);
@@ -282,7 +296,7 @@ QCoro::Task<> Worker::failAttempt(const Running &running, QString error, bool re
         state = co_await cloud::failJob(m_jobs, running.job.id, running.job.token, error, retryable);
     }
     if (state && *state == u"failed")
-        (void)co_await cloud::announce(m_jobs, running.job.id); // a retry or a cancellation notified already
+        m_announcer.add(running.job.id); // a retry or a cancellation notified already
     QJsonObject fields{{QStringLiteral("job"), running.job.id},
                        {QStringLiteral("attempt"), running.job.attempt},
                        {QStringLiteral("error"), error},
@@ -362,6 +376,10 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
     auto running = std::make_shared<Running>();
     running->job = std::move(job);
     m_running.insert(running);
+    if (m_aborting) { // claimed by a completion while the worker was aborting
+        running->aborted = true;
+        running->feedback.cancel();
+    }
     const cloud::ClaimedJob &j = running->job;
     const QString jobId = j.id;
     logLine("info", "claimed",
@@ -459,16 +477,23 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
             const QString why = QStringLiteral("the outputs could not be stored: ") + uploaded.error().message;
             co_await failAttempt(*running, why, true);
         } else if (!running->lost) {
-            // The outputs are stored: the slot is free for the next claim while this one completes.
-            m_running.erase(running);
-            ++m_completing;
-            poke();
-            Result<void> done = co_await complete(running, *uploaded);
-            --m_completing;
+            // The outputs are stored. The completion claims the next job for this slot in the same
+            // transaction; a worker that is stopping gives the slot up first and claims nothing.
+            const bool claimNext = !m_stopping;
+            if (!claimNext) {
+                m_running.erase(running);
+                ++m_completing;
+                poke();
+            }
+            Result<std::optional<cloud::ClaimedJob>> done = co_await complete(running, *uploaded, claimNext);
+            if (!claimNext)
+                --m_completing;
             if (done) {
                 logLine("info", "job_succeeded",
                         {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("outputs"), int(uploaded->size())},
                          {QStringLiteral("rows"), result->rowsRead}});
+                if (*done)
+                    runOne(std::move(**done)); // runs on in the slot this job frees below
             } else {
                 const QString state = cloud::pg::sqlState(done.error());
                 logLine("warning", state == QLatin1String(cloud::kJobCancelled) ? "job_cancelled" : "complete_refused",

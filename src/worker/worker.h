@@ -2,6 +2,7 @@
 
 #include "cloud/common/wakeup.h"
 #include "cloud/pg/connection.h"
+#include "cloud/queue/announcer.h"
 #include "cloud/queue/jobqueue.h"
 #include "cloud/s3/client.h"
 #include "cloud/s3/settings.h"
@@ -61,22 +62,27 @@ private:
     //! unstored, a damaged one deleted and marked (the next submission uploads it again), a good one
     //! marked verified.
     QCoro::Task<Fetched> fetchUpload(QString jobId, QString sha256, QString path);
+    //! complete_job, with `claimNext` complete_and_claim (the next job for the slot, if one is
+    //! ready); asked again, without claiming, while the database cannot be reached.
+    QCoro::Task<Result<std::optional<cloud::ClaimedJob>>> complete(std::shared_ptr<Running> running,
+                                                                  QList<cloud::OutputRecord> outputs, bool claimNext);
     //! Reports a failed attempt; `retryable` errors go back to the queue while attempts remain.
-    //! complete_job; asked again while the database cannot be reached.
-    QCoro::Task<Result<void>> complete(std::shared_ptr<Running> running, QList<cloud::OutputRecord> outputs);
     QCoro::Task<> failAttempt(const Running &running, QString error, bool retryable);
     QCoro::Task<Result<QList<cloud::OutputRecord>>> uploadOutputs(std::shared_ptr<Running> running, QString outputDir,
                                                                    QStringList names);
     void poke();
 
     WorkerOptions m_options;
-    cloud::pg::Connection m_db;   //!< claims, LISTEN, registration
-    cloud::pg::Connection m_jobs; //!< the running jobs' writes: heartbeats, completions, failures
+    cloud::pg::Connection m_db;   //!< claims for free slots, LISTEN, registration, announcements
+    cloud::pg::Connection m_jobs; //!< the running jobs' writes: heartbeats, completions (and the claim
+                                  //!< of the next job for the slot), failures
     cloud::s3::Client m_storage;
     QString m_workerId;
     std::set<std::shared_ptr<Running>> m_running; //!< the jobs holding a slot
     int m_completing = 0; //!< jobs whose outputs are stored, completing outside their slot
     bool m_stopping = false;
+    bool m_aborting = false;
+    cloud::Announcer m_announcer{m_db}; //!< state changes that committed without notifying
     cloud::WakeUp m_wake; //!< a job finished, a NOTIFY came, or the worker was told to stop
 };
 

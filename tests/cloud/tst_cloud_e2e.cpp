@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QJsonArray>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -353,11 +354,16 @@ private Q_SLOTS:
         worker.setProcessEnvironment(envWith(m_worker, true));
         worker.start(kWorkerPath, {QStringLiteral("--lease"), QStringLiteral("6")});
         QVERIFY(worker.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
         const Run r = cli({QStringLiteral("submit"), seedPath(QStringLiteral("synthetic_raw_data.csv")), QStringLiteral("--wait"),
                            QStringLiteral("--json")},
                           m_ana);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"state").toString(), QStringLiteral("succeeded"));
+        // By the announcement that goes with the completion (complete_and_claim's pipeline), not by
+        // the re-read every 30 s.
+        QVERIFY2(waited.elapsed() < 25000, qPrintable(QStringLiteral("waited %1 ms").arg(waited.elapsed())));
         // SIGTERM: the worker stops claiming and exits 0.
         ::kill(pid_t(worker.processId()), SIGTERM);
         QVERIFY(worker.waitForFinished(15000));

@@ -102,6 +102,38 @@ private Q_SLOTS:
         QCOMPARE(test::wait(interleaved(c, 20)), expected);
     }
 
+    void pipelinedStatementsEachRunInTheirOwnTransaction()
+    {
+        pg::Connection c;
+        QVERIFY(test::wait(c.connect(m_db.admin)));
+        const QString insert = QStringLiteral("INSERT INTO pipe_t VALUES ($1::int) RETURNING txid_current()");
+        std::vector<pg::Connection::Statement> statements{
+            {QStringLiteral("CREATE TEMP TABLE pipe_t (v int)"), {}},
+            {insert, {1}},
+            {QStringLiteral("SELECT 1 / $1::int"), {0}},
+            {insert, {2}},
+            {QStringLiteral("SELECT string_agg(v::text, ',' ORDER BY v) FROM pipe_t"), {}},
+        };
+        // A plain statement awaited at the same time takes its turn before or after the pipeline.
+        auto alongside = c.query(QStringLiteral("SELECT $1::text"), QVariantList{QStringLiteral("alone")});
+        const std::vector<Result<pg::QueryResult>> answers = test::wait(c.queries(std::move(statements)));
+        QCOMPARE(answers.size(), size_t(5));
+        QVERIFY(answers[0]);
+        QVERIFY(answers[1]);
+        QVERIFY(!answers[2]);
+        QCOMPARE(pg::sqlState(answers[2].error()), QStringLiteral("22012"));
+        QVERIFY2(answers[3], "a failing statement does not stop the next");
+        QVERIFY(answers[1]->scalar() != answers[3]->scalar()); // two transactions
+        QVERIFY(answers[4]);
+        QCOMPARE(answers[4]->scalar().toString(), QStringLiteral("1,2"));
+        auto alone = test::wait(std::move(alongside));
+        QVERIFY(alone);
+        QCOMPARE(alone->scalar().toString(), QStringLiteral("alone"));
+        auto after = test::wait(c.query(QStringLiteral("SELECT 7")));
+        QVERIFY(after);
+        QCOMPARE(after->scalar(), QVariant(qlonglong(7)));
+    }
+
     void wrongPasswordIsNamedWithoutThePassword()
     {
         const QString url = m_db.login(QStringLiteral("t_pg_ana"), QStringLiteral("finpipe_analyst"));
@@ -236,6 +268,22 @@ private Q_SLOTS:
         auto r = test::wait(std::move(slow));
         QVERIFY(!r);
         QVERIFY(pg::isCloudUnavailable(r.error()));
+
+        // A pipeline cut off: every statement's answer says so.
+        pg::Connection victim2;
+        QVERIFY(test::wait(victim2.connect(m_db.admin)));
+        auto pid2 = test::wait(victim2.query(QStringLiteral("SELECT pg_backend_pid()")));
+        QVERIFY(pid2);
+        std::vector<pg::Connection::Statement> statements{{QStringLiteral("SELECT pg_sleep(5)"), {}},
+                                                         {QStringLiteral("SELECT 1"), {}}};
+        auto pipeline = victim2.queries(std::move(statements));
+        QVERIFY(test::wait(killer.query(QStringLiteral("SELECT pg_sleep(0.2), pg_terminate_backend($1)"), QVariantList{pid2->scalar()})));
+        const auto answers = test::wait(std::move(pipeline));
+        QCOMPARE(answers.size(), size_t(2));
+        for (const auto &a : answers) {
+            QVERIFY(!a);
+            QVERIFY(pg::isCloudUnavailable(a.error()));
+        }
     }
 
     void migrationsTwiceApplyOnce()

@@ -212,42 +212,53 @@ void Connection::release()
     QTimer::singleShot(0, this, [next] { next.resume(); });
 }
 
-QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(QByteArray sql, QVariantList params, bool simple)
+QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(std::vector<Statement> statements, bool simple)
 {
     co_await Turn{this};
     if (!m_conn) {
         release();
         co_return notConnected();
     }
-    std::vector<QByteArray> storage;
-    std::vector<const char *> values;
-    storage.reserve(size_t(params.size()));
-    for (const QVariant &p : std::as_const(params)) {
-        if (p.isNull()) {
-            values.push_back(nullptr);
-            continue;
-        }
-        if (p.typeId() == QMetaType::Bool)
-            storage.push_back(p.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false"));
-        else if (p.typeId() == QMetaType::QByteArray)
-            storage.push_back(p.toByteArray());
-        else
-            storage.push_back(p.toString().toUtf8());
-        values.push_back(storage.back().constData());
-    }
-    const int sent = simple ? PQsendQuery(m_conn, sql.constData())
-                            : PQsendQueryParams(m_conn, sql.constData(), int(values.size()), nullptr,
-                                                values.data(), nullptr, nullptr, 0);
-    if (!sent) {
+    const bool pipeline = statements.size() > 1;
+    auto sendFailed = [this] {
         const Error error = dbError(QString::fromLatin1(kConnectionLost),
                                     QStringLiteral("the statement could not be sent to the database: %1")
                                         .arg(m_info.scrub(firstLine(PQerrorMessage(m_conn)))));
+        if (PQpipelineStatus(m_conn) != PQ_PIPELINE_OFF)
+            lost(firstLine(PQerrorMessage(m_conn))); // a half-sent pipeline leaves the session unusable
         release();
-        co_return error;
+        return error;
+    };
+    if (pipeline && !PQenterPipelineMode(m_conn))
+        co_return sendFailed();
+    for (const Statement &statement : statements) {
+        const QByteArray sql = statement.sql.toUtf8();
+        std::vector<QByteArray> storage;
+        std::vector<const char *> values;
+        storage.reserve(size_t(statement.params.size()));
+        for (const QVariant &p : std::as_const(statement.params)) {
+            if (p.isNull()) {
+                values.push_back(nullptr);
+                continue;
+            }
+            if (p.typeId() == QMetaType::Bool)
+                storage.push_back(p.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false"));
+            else if (p.typeId() == QMetaType::QByteArray)
+                storage.push_back(p.toByteArray());
+            else
+                storage.push_back(p.toString().toUtf8());
+            values.push_back(storage.back().constData());
+        }
+        const int sent = simple ? PQsendQuery(m_conn, sql.constData())
+                                : PQsendQueryParams(m_conn, sql.constData(), int(values.size()), nullptr,
+                                                    values.data(), nullptr, nullptr, 0);
+        if (!sent || (pipeline && !PQpipelineSync(m_conn)))
+            co_return sendFailed();
     }
     m_collecting = true;
     m_done = false;
     m_statementLost = false;
+    m_syncsLeft = pipeline ? int(statements.size()) : 0;
     m_results.clear();
     // A large statement may not fit the socket's buffer at once.
     int flushed = 0;
@@ -259,6 +270,8 @@ QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(QByteArr
     std::vector<ResultPtr> results = std::move(m_results);
     m_results.clear();
     const bool lostMidway = m_statementLost;
+    if (pipeline && m_conn && !PQexitPipelineMode(m_conn))
+        lost(firstLine(PQerrorMessage(m_conn)));
     release();
     if (lostMidway)
         co_return dbError(QString::fromLatin1(kConnectionLost),
@@ -266,48 +279,80 @@ QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(QByteArr
     co_return std::move(results);
 }
 
-QCoro::Task<Result<QueryResult>> Connection::query(QString sql, QVariantList params)
+Result<QueryResult> Connection::toQueryResult(const std::vector<ResultPtr> &results, size_t begin, size_t end)
 {
-    // GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.
-    QByteArray utf8 = sql.toUtf8();
-    Result<std::vector<ResultPtr>> results = co_await run(std::move(utf8), std::move(params), false);
-    if (!results)
-        co_return results.error();
     QueryResult out;
-    for (const ResultPtr &r : *results) {
-        const ExecStatusType status = PQresultStatus(r.get());
+    for (size_t i = begin; i < end; ++i) {
+        pg_result *r = results[i].get();
+        const ExecStatusType status = PQresultStatus(r);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-            co_return resultError(r.get());
-        const int columns = PQnfields(r.get());
+            return resultError(r);
+        const int columns = PQnfields(r);
         out.columns.clear();
         out.types.clear();
         out.rows.clear();
         for (int c = 0; c < columns; ++c) {
-            out.columns.append(QString::fromUtf8(PQfname(r.get(), c)));
-            out.types.append(PQftype(r.get(), c));
+            out.columns.append(QString::fromUtf8(PQfname(r, c)));
+            out.types.append(PQftype(r, c));
         }
-        const int rows = PQntuples(r.get());
+        const int rows = PQntuples(r);
         out.rows.reserve(rows);
         for (int row = 0; row < rows; ++row) {
             QVariantList values;
             values.reserve(columns);
             for (int c = 0; c < columns; ++c)
-                values.append(PQgetisnull(r.get(), row, c)
-                                  ? QVariant()
-                                  : fromPgText(PQgetvalue(r.get(), row, c), PQgetlength(r.get(), row, c),
-                                               out.types.at(c)));
+                values.append(PQgetisnull(r, row, c) ? QVariant()
+                                                     : fromPgText(PQgetvalue(r, row, c), PQgetlength(r, row, c),
+                                                                  out.types.at(c)));
             out.rows.append(std::move(values));
         }
-        out.commandTag = QString::fromUtf8(PQcmdStatus(r.get()));
+        out.commandTag = QString::fromUtf8(PQcmdStatus(r));
     }
-    co_return out;
+    return out;
+}
+
+QCoro::Task<Result<QueryResult>> Connection::query(QString sql, QVariantList params)
+{
+    // GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.
+    std::vector<Statement> one{Statement{std::move(sql), std::move(params)}};
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(one), false);
+    if (!results)
+        co_return results.error();
+    co_return toQueryResult(*results, 0, results->size());
+}
+
+QCoro::Task<std::vector<Result<QueryResult>>> Connection::queries(std::vector<Statement> statements)
+{
+    const size_t count = statements.size();
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(statements), false);
+    std::vector<Result<QueryResult>> answers;
+    answers.reserve(count);
+    if (!results) {
+        for (size_t i = 0; i < count; ++i)
+            answers.push_back(results.error());
+        co_return answers;
+    }
+    if (count == 1) {
+        answers.push_back(toQueryResult(*results, 0, results->size()));
+        co_return answers;
+    }
+    // Each statement's results end at its sync.
+    size_t begin = 0;
+    for (size_t i = 0; i < results->size() && answers.size() < count; ++i) {
+        if (PQresultStatus((*results)[i].get()) != PGRES_PIPELINE_SYNC)
+            continue;
+        answers.push_back(toQueryResult(*results, begin, i));
+        begin = i + 1;
+    }
+    while (answers.size() < count)
+        answers.push_back(Error::make(Error::Code::Internal, QStringLiteral("the database did not answer every statement")));
+    co_return answers;
 }
 
 QCoro::Task<Result<void>> Connection::execute(QString script)
 {
-    QByteArray utf8 = script.toUtf8();
-    QVariantList none;
-    Result<std::vector<ResultPtr>> results = co_await run(std::move(utf8), std::move(none), true);
+    std::vector<Statement> one{Statement{std::move(script), {}}};
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(one), true);
     if (!results)
         co_return results.error();
     for (const ResultPtr &r : *results) {
@@ -349,11 +394,19 @@ void Connection::onReadable()
         while (!PQisBusy(m_conn)) {
             PGresult *r = PQgetResult(m_conn);
             if (!r) {
+                if (m_syncsLeft > 0)
+                    continue; // between two statements of a pipeline
                 m_collecting = false;
                 m_done = true;
                 break;
             }
+            const bool lastSync = PQresultStatus(r) == PGRES_PIPELINE_SYNC && --m_syncsLeft == 0;
             m_results.emplace_back(r);
+            if (lastSync) {
+                m_collecting = false;
+                m_done = true;
+                break;
+            }
         }
     }
     std::vector<std::pair<QString, QString>> notes;

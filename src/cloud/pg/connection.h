@@ -40,6 +40,15 @@ public:
     //! One statement with parameters $1…: a null QVariant is NULL, a bool true/false, a QByteArray
     //! its bytes as text, anything else its toString(). Errors carry the server's SQLSTATE.
     QCoro::Task<Result<QueryResult>> query(QString sql, QVariantList params = {});
+    //! One statement with parameters, as query().
+    struct Statement {
+        QString sql;
+        QVariantList params;
+    };
+    //! Several statements sent together (libpq's pipeline mode: one round trip), each run in its
+    //! own transaction once the one before has committed or failed; one answer per statement, in
+    //! order. A failing statement does not stop the next.
+    QCoro::Task<std::vector<Result<QueryResult>>> queries(std::vector<Statement> statements);
     //! A script of several statements and no parameters (simple query protocol): for trusted
     //! files such as migrations, never for anything built from input.
     QCoro::Task<Result<void>> execute(QString script);
@@ -86,7 +95,10 @@ private:
     };
 
     QCoro::Task<Result<void>> open();
-    QCoro::Task<Result<std::vector<ResultPtr>>> run(QByteArray sql, QVariantList params, bool simple);
+    //! Sends the statements (several: in a pipeline, each followed by a sync) and collects every
+    //! result, a pipeline's PGRES_PIPELINE_SYNC markers included.
+    QCoro::Task<Result<std::vector<ResultPtr>>> run(std::vector<Statement> statements, bool simple);
+    static Result<QueryResult> toQueryResult(const std::vector<ResultPtr> &results, size_t begin, size_t end);
     QCoro::Task<> reconnectLoop();
     void release();
     void onReadable();
@@ -110,6 +122,7 @@ private:
     bool m_collecting = false;
     bool m_done = false;
     bool m_statementLost = false;
+    int m_syncsLeft = 0; //!< pipeline syncs still to come for the statements in flight
     std::vector<ResultPtr> m_results;
     std::coroutine_handle<> m_resultWaiter;
 };

@@ -107,29 +107,57 @@ QCoro::Task<Result<void>> workerHeartbeat(pg::Connection &c, QString worker)
     co_return Result<void>();
 }
 
+namespace {
+
+constexpr const char *kClaimedColumns =
+    "SELECT id, lease_token, attempts, max_attempts, lease_seconds, dataset_type, input_name, "
+    "input_size, input_sha256, parameters::text AS parameters FROM ";
+
+std::optional<ClaimedJob> claimedJob(const pg::QueryResult &r)
+{
+    if (r.rowCount() == 0)
+        return std::nullopt;
+    ClaimedJob j;
+    j.id = text(r, 0, "id");
+    j.token = text(r, 0, "lease_token");
+    j.attempt = r.value(0, QStringLiteral("attempts")).toInt();
+    j.maxAttempts = r.value(0, QStringLiteral("max_attempts")).toInt();
+    j.leaseSeconds = r.value(0, QStringLiteral("lease_seconds")).toInt();
+    j.datasetType = text(r, 0, "dataset_type");
+    j.inputName = text(r, 0, "input_name");
+    j.inputSize = r.value(0, QStringLiteral("input_size")).toLongLong();
+    j.inputSha256 = text(r, 0, "input_sha256");
+    j.parameters = text(r, 0, "parameters").toUtf8();
+    return j;
+}
+
+} // namespace
+
 QCoro::Task<Result<std::optional<ClaimedJob>>> claimJob(pg::Connection &c, QString worker, int leaseSeconds)
 {
     const QVariantList p{worker, leaseSeconds};
-    auto r = co_await sq(c,
-                         "SELECT id, lease_token, attempts, max_attempts, lease_seconds, dataset_type, input_name, "
-                         "input_size, input_sha256, parameters::text AS parameters FROM finpipe.claim_job($1, $2)",
-                         p);
+    const QByteArray sql = QByteArray(kClaimedColumns) + "finpipe.claim_job($1, $2)";
+    auto r = co_await sq(c, sql.constData(), p);
     if (!r)
         co_return r.error();
-    if (r->rowCount() == 0)
-        co_return std::optional<ClaimedJob>();
-    ClaimedJob j;
-    j.id = text(*r, 0, "id");
-    j.token = text(*r, 0, "lease_token");
-    j.attempt = r->value(0, QStringLiteral("attempts")).toInt();
-    j.maxAttempts = r->value(0, QStringLiteral("max_attempts")).toInt();
-    j.leaseSeconds = r->value(0, QStringLiteral("lease_seconds")).toInt();
-    j.datasetType = text(*r, 0, "dataset_type");
-    j.inputName = text(*r, 0, "input_name");
-    j.inputSize = r->value(0, QStringLiteral("input_size")).toLongLong();
-    j.inputSha256 = text(*r, 0, "input_sha256");
-    j.parameters = text(*r, 0, "parameters").toUtf8();
-    co_return std::optional<ClaimedJob>(std::move(j));
+    co_return claimedJob(*r);
+}
+
+QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &c, QString job, QString token,
+                                                               QList<OutputRecord> outputs, QString worker,
+                                                               int leaseSeconds)
+{
+    // The announcement goes in the same round trip (a pipeline) and runs once the completion has
+    // committed; its answer does not matter (a refused completion announces the unchanged state).
+    std::vector<pg::Connection::Statement> statements;
+    statements.push_back({QString::fromLatin1(QByteArray(kClaimedColumns)
+                                              + "finpipe.complete_and_claim($1, $2, $3::jsonb, $4, $5::int)"),
+                          QVariantList{job, token, outputsJson(outputs), worker, leaseSeconds}});
+    statements.push_back({QStringLiteral("SELECT finpipe.announce_all(ARRAY[$1::uuid])"), QVariantList{job}});
+    std::vector<Result<pg::QueryResult>> answers = co_await c.queries(std::move(statements));
+    if (!answers.at(0))
+        co_return answers.at(0).error();
+    co_return claimedJob(*answers.at(0));
 }
 
 QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString token, double progress)
@@ -166,6 +194,19 @@ QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job)
     if (!r)
         co_return r.error();
     co_return r->scalar().toString();
+}
+
+QCoro::Task<Result<int>> announceAll(pg::Connection &c, QStringList jobs)
+{
+    // An array literal of ids, passed as one parameter; each must be a UUID.
+    for (const QString &job : std::as_const(jobs))
+        if (!isJobId(job))
+            co_return Error::make(Error::Code::Usage, QStringLiteral("'%1' is not a job id").arg(job));
+    const QVariantList p{u'{' + jobs.join(u',') + u'}'};
+    auto r = co_await sq(c, "SELECT finpipe.announce_all($1::uuid[])", p);
+    if (!r)
+        co_return r.error();
+    co_return r->scalar().toInt();
 }
 
 QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt)

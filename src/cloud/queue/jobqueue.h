@@ -6,6 +6,7 @@
 #include <QCoroTask>
 #include <QDateTime>
 #include <QList>
+#include <QStringList>
 #include <QString>
 
 #include <optional>
@@ -17,7 +18,7 @@ class Connection;
 }
 
 // The SQL interface of migrations/0001_queue.sql, 0002_presign.sql, 0004_quiet_commits.sql,
-// 0005_release_upload.sql and 0007_job_host.sql (docs/cloud-servers.md),
+// 0005_release_upload.sql, 0007_job_host.sql and 0008_lean_claims.sql (docs/cloud-servers.md),
 // called with parameters only. Each function is one statement on the given connection.
 
 //! SQLSTATEs the queue functions raise.
@@ -65,11 +66,19 @@ QCoro::Task<Result<std::optional<ClaimedJob>>> claimJob(pg::Connection &c, QStri
 //! an error with SQLSTATE FP001 when the lease is lost.
 QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString token, double progress);
 QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString token, QList<OutputRecord> outputs);
+//! completeJob and then claimJob for `worker`, in one transaction (0008_lean_claims.sql): the next
+//! job, or nothing when none is ready. A refused completion gives completeJob's error and claims
+//! nothing. The completion is announced right after it commits, in the same round trip.
+QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &c, QString job, QString token,
+                                                               QList<OutputRecord> outputs, QString worker,
+                                                               int leaseSeconds);
 //! Gives the job's new state ("queued" for a retry, "failed", "cancelled").
 QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString token, QString error, bool retryable);
 //! Tells listeners the job's state after a claim, a completion or a final failure, which commit
 //! without notifying (0004_quiet_commits.sql); its transaction does not wait for the disk.
 QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job);
+//! announce for several jobs in one transaction (0008_lean_claims.sql); gives how many were announced.
+QCoro::Task<Result<int>> announceAll(pg::Connection &c, QStringList jobs);
 //! Whether the job succeeded with the outputs of `attempt` (after a completion whose answer was lost).
 QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt);
 QCoro::Task<Result<void>> markUpload(pg::Connection &c, QString sha256, bool matches);
