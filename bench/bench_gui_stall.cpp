@@ -70,6 +70,8 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
             const qint64 now = m_clock.nsecsElapsed();
             const double gap = double(now - m_last) / 1e6 - 2.0;
+            if (m_verbose && gap > 40.0)
+                std::printf("  stall %.1f ms ending at %.2f s\n", gap, double(now) / 1e9);
             if (m_gaps.empty() || gap > maxStall())
                 m_worstAt = double(now) / 1e9;
             m_gaps.push_back(gap);
@@ -96,6 +98,9 @@ public:
     double seconds() const { return double(m_clock.elapsed()) / 1000.0; }
     //! Seconds after start() at which the longest stall ended.
     double worstAt() const { return m_worstAt; }
+    //! Prints every stall over 40 ms as it happens (FINPIPE_BENCH_VERBOSE=1).
+    void setVerbose(bool on) { m_verbose = on; }
+    double now() const { return double(m_clock.nsecsElapsed()) / 1e9; }
 
 private:
     QTimer m_timer;
@@ -103,6 +108,7 @@ private:
     qint64 m_last = 0;
     std::vector<double> m_gaps;
     double m_worstAt = 0;
+    bool m_verbose = false;
 };
 
 void report(const char *phase, const StallMeter &m)
@@ -152,6 +158,15 @@ int main(int argc, char *argv[])
     window.resize(1280, 800);
     window.show();
     StallMeter meter;
+    const bool verbose = qEnvironmentVariableIntValue("FINPIPE_BENCH_VERBOSE") != 0;
+    meter.setVerbose(verbose);
+    if (verbose)
+        QObject::connect(window.controller(), &jobs::JobController::jobChanged, [&](qint64 id) {
+            auto j = window.store().job(id);
+            if (j.ok() && j->has_value())
+                std::printf("  %.2f s: job %lld %s%s\n", meter.now(), id, qPrintable(jobs::jobStateName((*j)->state)),
+                            (*j)->remoteId.isEmpty() ? "" : " (in the cloud)");
+        });
 
     // 1. A large file: hashing (with progress) and detection, up to the detection dialog.
     {
