@@ -813,8 +813,12 @@ void DetailTabs::fillDetails()
     auto row = [&h](const QString &k, const QString &v) {
         h += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(esc(k), esc(v));
     };
-    row(tr("Input"), QDir::toNativeSeparators(m_job.inputPath));
+    row(tr("Input"), m_job.inputPath.isEmpty() ? tr("sent to the team cloud from another computer")
+                                                : QDir::toNativeSeparators(m_job.inputPath));
     row(tr("Size"), humanSize(m_job.size));
+    row(tr("Runs on"), JobModel::placeText(m_job));
+    if (!m_job.remoteId.isEmpty())
+        row(tr("Cloud job"), m_job.remoteId);
     row(tr("SHA-256"), m_job.sha256);
     if (const jobs::JobRun *run = findRun(m_runs, m_job.runNumber)) {
         row(tr("Run"), tr("%1 of %2").arg(run->number).arg(m_runs.size()));
