@@ -491,6 +491,21 @@ void MainWindow::showCurrentJob()
         if (r.ok())
             runs = *r;
     }
+    // A job that finishes is announced twice (changed, then finished): what the details show is
+    // loaded once (a big job's dashboard and tables take tens of milliseconds).
+    QString shown;
+    if (job) {
+        QStringList parts{QString::number(id), QString::number(m_shownRun), QString::number(runs.size())};
+        for (const jobs::JobRun &r : std::as_const(runs))
+            parts << QString::number(r.number) << jobs::jobStateName(r.state) << r.outputDir << r.errorMessage
+                  << r.note << r.remoteId << r.remoteHost << QString::number(r.outputs.size());
+        for (const jobs::JobOutput &o : job->outputs)
+            parts << o.name << o.sha256;
+        shown = parts.join(QChar(0x1f));
+    }
+    if (!shown.isEmpty() && shown == m_shownSignature && m_details->jobId() == id)
+        return;
+    m_shownSignature = shown;
     m_details->showJob(job, runs, m_shownRun);
 }
 

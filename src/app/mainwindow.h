@@ -166,6 +166,9 @@ private:
     std::optional<Error> m_storeError;
     //! The run the details show; 0 means the selected job's latest.
     int m_shownRun = 0;
+    //! What showCurrentJob() last gave the details (job, run, states, outputs), to skip a reload
+    //! that would show the same.
+    QString m_shownSignature;
     //! Files reopened by "Fix the mapping…" -> the job their choice re-runs.
     QHash<QString, qint64> m_fixing;
     JobModel *m_model = nullptr;
