@@ -453,7 +453,10 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
                                {}});
         co_return;
     }
-    int done = 0;
+    // Progress in bytes over every output; Cancel stops the file being fetched (its `.part` stays).
+    qint64 total = 0, before = 0;
+    for (const OutputRecord &o : std::as_const(*outputs))
+        total += qMax<qint64>(o.size, 0);
     for (const OutputRecord &o : std::as_const(*outputs)) {
         if (run->cancelRequested) {
             finish(run, RunOutcome{run->key, false, true, {}, {}});
@@ -466,9 +469,20 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
                                    {}});
             co_return;
         }
-        Result<void> got = co_await downloadOutput(session->db, session->nam, run->remoteId, o, run->spec.outputDir);
+        auto progress = [this, run, before, total, self = QPointer<CloudExecutor>(this)](qint64 received) {
+            if (!self || run->cancelRequested)
+                return false;
+            if (total > 0)
+                Q_EMIT runProgress(run->key, qBound(0.0, double(before + received) / double(total), 1.0));
+            return true;
+        };
+        Result<void> got = co_await downloadOutput(session->db, session->nam, run->remoteId, o, run->spec.outputDir, progress);
         if (!session->alive || !current(run))
             co_return;
+        if (!got && run->cancelRequested) {
+            finish(run, RunOutcome{run->key, false, true, {}, {}});
+            co_return;
+        }
         if (!got) {
             if (got.error().code == Error::Code::Corrupt) {
                 finish(run, RunOutcome{run->key, false, false,
@@ -482,7 +496,7 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
             later(got.error().message);
             co_return;
         }
-        Q_EMIT runProgress(run->key, double(++done) / double(outputs->size()));
+        before += qMax<qint64>(o.size, 0);
     }
     QFile file(QDir(run->spec.outputDir).filePath(QStringLiteral("manifest.json")));
     Result<jobs::Manifest> manifest = file.open(QIODevice::ReadOnly)

@@ -12,14 +12,14 @@
 namespace finpipe::cloud {
 
 QCoro::Task<Result<void>> downloadOutput(pg::Connection &db, QNetworkAccessManager &nam, QString jobId,
-                                         OutputRecord output, QString dir)
+                                         OutputRecord output, QString dir, std::function<bool(qint64 received)> progress)
 {
     Result<QString> url = co_await presignOutput(db, jobId, output.name, 900);
     if (!url)
         co_return url.error();
     const QString target = QDir(dir).filePath(output.name);
     const QString partial = target + QStringLiteral(".part");
-    if (auto got = co_await s3::getUrlToFile(nam, QUrl::fromEncoded(url->toUtf8()), partial); !got)
+    if (auto got = co_await s3::getUrlToFile(nam, QUrl::fromEncoded(url->toUtf8()), partial, progress); !got)
         co_return got.error();
     // (A named future: GCC 12 destroys a temporary awaited in an initializer twice.)
     QFuture<Result<QString>> hashing = QtConcurrent::run([partial] { return ingest::sha256File(partial); });

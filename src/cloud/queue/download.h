@@ -6,6 +6,8 @@
 #include <QCoroTask>
 #include <QString>
 
+#include <functional>
+
 class QNetworkAccessManager;
 
 namespace finpipe::cloud {
@@ -15,7 +17,10 @@ namespace finpipe::cloud {
 //! are checked against the recorded SHA-256 (hashed off the caller's thread), and a download that
 //! does not match is deleted with an error saying so (Corrupt). The file appears under its name
 //! only once checked.
+//! `progress`, when given, is told the bytes of this file received so far; returning false stops
+//! the download (a Cancelled error; the partial file stays for the next try).
 QCoro::Task<Result<void>> downloadOutput(pg::Connection &db, QNetworkAccessManager &nam, QString jobId,
-                                         OutputRecord output, QString dir);
+                                         OutputRecord output, QString dir,
+                                         std::function<bool(qint64 received)> progress = {});
 
 } // namespace finpipe::cloud

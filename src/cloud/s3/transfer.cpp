@@ -60,7 +60,8 @@ std::pair<QString, QString> parseS3Error(const QByteArray &body)
     return {code, message};
 }
 
-QCoro::Task<Result<FetchOutcome>> fetchToFile(QNetworkAccessManager &nam, QNetworkRequest request, QString path)
+QCoro::Task<Result<FetchOutcome>> fetchToFile(QNetworkAccessManager &nam, QNetworkRequest request, QString path,
+                                              std::function<bool(qint64 fileSize)> progress)
 {
     request.setTransferTimeout(kTransferTimeoutMs);
     request.setRawHeader("Accept-Encoding", "identity");
@@ -84,7 +85,10 @@ QCoro::Task<Result<FetchOutcome>> fetchToFile(QNetworkAccessManager &nam, QNetwo
         if (writing && file.write(chunk) != chunk.size()) {
             writeFailed = true;
             reply->abort();
+            return;
         }
+        if (writing && progress && !progress(file.size()))
+            reply->abort();
     };
     QObject::connect(reply.get(), &QNetworkReply::readyRead, reply.get(), take);
     auto finished = qCoro(reply.get()).waitForFinished(); // named: GCC 12 and temporaries in co_await
@@ -128,15 +132,18 @@ QCoro::Task<Result<void>> putFileToUrl(QNetworkAccessManager &nam, QUrl url, QSt
     co_return Result<void>();
 }
 
-QCoro::Task<Result<void>> getUrlToFile(QNetworkAccessManager &nam, QUrl url, QString path)
+QCoro::Task<Result<void>> getUrlToFile(QNetworkAccessManager &nam, QUrl url, QString path,
+                                       std::function<bool(qint64 fileSize)> progress)
 {
     const qint64 have = QFileInfo::exists(path) ? QFileInfo(path).size() : 0;
     QNetworkRequest request(url);
     if (have > 0)
         request.setRawHeader("Range", "bytes=" + QByteArray::number(have) + '-');
-    Result<FetchOutcome> fetched = co_await fetchToFile(nam, request, path);
+    Result<FetchOutcome> fetched = co_await fetchToFile(nam, request, path, progress);
     if (!fetched)
         co_return fetched.error();
+    if (fetched->error == QNetworkReply::OperationCanceledError)
+        co_return Error::make(Error::Code::Cancelled, QStringLiteral("the download was stopped"));
     if (fetched->status == 416 && have > 0)
         co_return Result<void>(); // nothing after what we have; the caller's SHA-256 check decides
     if (fetched->error != QNetworkReply::NoError || (fetched->status != 200 && fetched->status != 206))
