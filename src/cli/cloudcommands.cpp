@@ -70,13 +70,6 @@ QJsonObject jobJson(const cloud::JobRow &j)
                        {QStringLiteral("finished_at"), j.finishedAt}};
 }
 
-//! An output's name is used as a file name only when it cannot leave the target folder.
-bool isPlainFileName(const QString &name)
-{
-    return !name.isEmpty() && name != u"." && name != u".." && !name.contains(u'/') && !name.contains(u'\\')
-        && !name.contains(QChar(0));
-}
-
 //! "900", "90s", "15m", "1h", "7d" → seconds; -1 when not a duration.
 int parseExpiry(const QString &text)
 {
@@ -301,9 +294,9 @@ int runDownload(const QStringList &args)
         wanted = *outputs;
     QNetworkAccessManager nam;
     for (const cloud::OutputRecord &o : std::as_const(wanted)) {
-        if (!isPlainFileName(o.name))
-            return fail(Error::make(Error::Code::Format, QStringLiteral("the output name \"%1\" is not a plain file name; skipped").arg(o.name)));
         Result<void> got = runToEnd(cloud::downloadOutput(**db, nam, id, o, dir));
+        if (!got && got.error().code == Error::Code::Format)
+            return fail(got.error()); // a name that is not a plain file name
         if (!got)
             return cloudFail(got.error());
         if (!parser.isSet(quietOpt))

@@ -48,6 +48,11 @@ bool isFinalSubmitError(const Error &e)
     }
 }
 
+QString notSetUpText()
+{
+    return QObject::tr("the team cloud is not set up on this computer (Settings, Cloud)");
+}
+
 QString waitingText(const QString &why)
 {
     return QObject::tr("Waiting for the cloud: %1. finpipe sends it as soon as the cloud answers.").arg(why);
@@ -81,7 +86,7 @@ CloudExecutor::CloudExecutor(QObject *parent) : JobExecutor(parent)
                     if (r == QNetworkInformation::Reachability::Online || r == QNetworkInformation::Reachability::Site)
                         retryNow();
                 });
-    m_why = tr("the team cloud is not set up on this computer (Settings, Cloud)");
+    m_why = notSetUpText();
 }
 
 CloudExecutor::~CloudExecutor()
@@ -93,21 +98,13 @@ void CloudExecutor::setConnInfo(const QString &conninfo)
 {
     if (m_shutDown || (conninfo == m_conninfo && m_session))
         return;
-    if (m_session) {
-        m_session->alive = false;
-        m_session->db.close();
-        m_session.reset();
-    }
+    dropSession();
     m_connected = false;
     m_backoffMs = 0;
     m_retry.stop();
     m_conninfo = conninfo;
     if (conninfo.isEmpty()) {
-        m_why = tr("the team cloud is not set up on this computer (Settings, Cloud)");
-        for (const RunPtr &run : std::as_const(m_runs))
-            if (run->phase == Run::Phase::Waiting)
-                setWaiting(run, m_why);
-        Q_EMIT connectionChanged(false, m_why);
+        unavailable(notSetUpText());
         return;
     }
     m_why = tr("connecting to the team cloud");
@@ -119,10 +116,7 @@ void CloudExecutor::retryNow()
     if (m_shutDown || m_conninfo.isEmpty() || m_connected || (m_session && m_session->connecting))
         return;
     m_retry.stop();
-    if (m_session) {
-        m_session->alive = false;
-        m_session->db.close();
-    }
+    dropSession();
     // Deleted from the event loop: the last coroutine may let go of it inside one of its calls.
     m_session = std::shared_ptr<Session>(new Session, [](Session *s) { QTimer::singleShot(0, [s] { delete s; }); });
     connectLoop(m_session, m_conninfo);
@@ -139,15 +133,29 @@ QCoro::Task<> CloudExecutor::connectLoop(std::shared_ptr<Session> session, QStri
     if (!session->alive)
         co_return;
     if (!connected) {
-        m_why = connected.error().message;
-        for (const RunPtr &run : std::as_const(m_runs))
-            if (run->phase == Run::Phase::Waiting)
-                setWaiting(run, m_why);
-        Q_EMIT connectionChanged(false, m_why);
+        unavailable(connected.error().message);
         scheduleRetry();
         co_return;
     }
     onConnected(session);
+}
+
+void CloudExecutor::dropSession()
+{
+    if (!m_session)
+        return;
+    m_session->alive = false;
+    m_session->db.close();
+    m_session.reset();
+}
+
+void CloudExecutor::unavailable(const QString &why)
+{
+    m_why = why;
+    for (const RunPtr &run : std::as_const(m_runs))
+        if (run->phase == Run::Phase::Waiting)
+            setWaiting(run, why);
+    Q_EMIT connectionChanged(false, why);
 }
 
 void CloudExecutor::scheduleRetry()
@@ -186,8 +194,7 @@ void CloudExecutor::onConnected(const std::shared_ptr<Session> &session)
 void CloudExecutor::onLost(const QString &why)
 {
     m_connected = false;
-    m_why = why;
-    Q_EMIT connectionChanged(false, why);
+    unavailable(why);
 }
 
 void CloudExecutor::catchUp(const std::shared_ptr<Session> &session)
@@ -253,11 +260,11 @@ QCoro::Task<> CloudExecutor::submitRun(std::shared_ptr<Session> session, RunPtr 
     if (!session->alive || !current(run))
         co_return;
     if (!prepared) {
-        finish(run, RunOutcome{run->key, false, false, prepared.error(), {}});
+        finishFailed(run, prepared.error());
         co_return;
     }
     if (run->cancelRequested) {
-        finish(run, RunOutcome{run->key, false, true, {}, {}});
+        finishCancelled(run);
         co_return;
     }
     // The upload's progress shows in the list ("Uploading 40%"); Cancel stops it.
@@ -272,12 +279,12 @@ QCoro::Task<> CloudExecutor::submitRun(std::shared_ptr<Session> session, RunPtr 
     if (!session->alive || !current(run))
         co_return;
     if (!submitted && run->cancelRequested) {
-        finish(run, RunOutcome{run->key, false, true, {}, {}});
+        finishCancelled(run);
         co_return;
     }
     if (!submitted) {
         if (isFinalSubmitError(submitted.error())) {
-            finish(run, RunOutcome{run->key, false, false, submitted.error(), {}});
+            finishFailed(run, submitted.error());
             co_return;
         }
         // The cloud did not take it (the storage or the database is away): it waits and goes later.
@@ -293,9 +300,9 @@ QCoro::Task<> CloudExecutor::submitRun(std::shared_ptr<Session> session, RunPtr 
     Q_EMIT runPlaced(run->key, run->remoteId, QString());
     Q_EMIT runWaiting(run->key, QString());
     if (run->cancelRequested)
-        co_await sendCancel(session, run);
-    // A fast worker may have taken it before we listened for its id.
-    refresh(session, run);
+        sendCancel(session, run); // reads the row once the cloud said
+    else
+        refresh(session, run); // a fast worker may have taken it before we listened for its id
 }
 
 QCoro::Task<> CloudExecutor::sendCancel(std::shared_ptr<Session> session, RunPtr run)
@@ -378,11 +385,9 @@ QCoro::Task<> CloudExecutor::refresh(std::shared_ptr<Session> session, RunPtr ru
         co_return;
     if (!row) {
         if (pg::sqlState(row.error()) == QLatin1String(kNoSuchJob))
-            finish(run, RunOutcome{run->key, false, false,
-                                   Error::make(Error::Code::NotFound,
+            finishFailed(run, Error::make(Error::Code::NotFound,
                                                tr("The team cloud no longer has this job (it was deleted there). Re-run it "
-                                                  "to run it again.")),
-                                   {}});
+                                                  "to run it again.")));
         co_return; // a lost connection: the reconnect reads it again
     }
     if (run->cancelRequested && !run->cancelSent && !isFinalState(row->state)) {
@@ -390,47 +395,47 @@ QCoro::Task<> CloudExecutor::refresh(std::shared_ptr<Session> session, RunPtr ru
         co_return;
     }
     if (row->state == u"running") {
-        if (!run->started) {
-            run->started = true;
-            Q_EMIT runStarted(run->key);
-        }
+        markStarted(run);
         Q_EMIT runProgress(run->key, row->progress);
-        if (run->host.isEmpty()) {
-            Result<QString> host = co_await jobHost(session->db, run->remoteId);
-            if (!session->alive || !current(run))
-                co_return;
-            if (host && !host->isEmpty()) {
-                run->host = *host;
-                Q_EMIT runPlaced(run->key, run->remoteId, run->host);
-            }
-        }
+        co_await learnHost(session, run);
     } else if (row->state == u"succeeded") {
         if (run->cancelRequested)
-            finish(run, RunOutcome{run->key, false, true, {}, {}});
+            finishCancelled(run);
         else
             download(session, run);
     } else if (row->state == u"failed") {
-        finish(run, RunOutcome{run->key, false, false,
-                               Error::make(Error::Code::Failed, row->error.isEmpty() ? tr("The job failed in the cloud.") : row->error),
-                               {}});
+        finishFailed(run, Error::make(Error::Code::Failed, row->error.isEmpty() ? tr("The job failed in the cloud.") : row->error));
     } else if (row->state == u"cancelled") {
-        finish(run, RunOutcome{run->key, false, true, {}, {}});
+        finishCancelled(run);
+    }
+}
+
+void CloudExecutor::markStarted(const RunPtr &run)
+{
+    if (run->started)
+        return;
+    run->started = true;
+    Q_EMIT runStarted(run->key);
+}
+
+QCoro::Task<> CloudExecutor::learnHost(std::shared_ptr<Session> session, RunPtr run)
+{
+    if (!run->host.isEmpty())
+        co_return;
+    Result<QString> host = co_await jobHost(session->db, run->remoteId);
+    if (session->alive && current(run) && host && !host->isEmpty()) {
+        run->host = *host;
+        Q_EMIT runPlaced(run->key, run->remoteId, run->host);
     }
 }
 
 QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr run)
 {
     run->phase = Run::Phase::Downloading;
-    if (!run->started) {
-        run->started = true;
-        Q_EMIT runStarted(run->key);
-    }
-    if (run->host.isEmpty()) {
-        if (Result<QString> host = co_await jobHost(session->db, run->remoteId); host && !host->isEmpty() && current(run)) {
-            run->host = *host;
-            Q_EMIT runPlaced(run->key, run->remoteId, run->host);
-        }
-    }
+    markStarted(run);
+    co_await learnHost(session, run);
+    if (!session->alive || !current(run))
+        co_return;
     Result<QList<OutputRecord>> outputs = co_await jobOutputs(session->db, run->remoteId);
     if (!session->alive || !current(run))
         co_return;
@@ -447,10 +452,8 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
         co_return;
     }
     if (!QDir().mkpath(run->spec.outputDir)) {
-        finish(run, RunOutcome{run->key, false, false,
-                               Error::make(Error::Code::Permission, tr("The folder for the job's results (%1) could not be made.")
-                                                                        .arg(QDir::toNativeSeparators(run->spec.outputDir))),
-                               {}});
+        finishFailed(run, Error::make(Error::Code::Permission, tr("The folder for the job's results (%1) could not be made.")
+                                                                        .arg(QDir::toNativeSeparators(run->spec.outputDir))));
         co_return;
     }
     // Progress in bytes over every output; Cancel stops the file being fetched (its `.part` stays).
@@ -459,14 +462,7 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
         total += qMax<qint64>(o.size, 0);
     for (const OutputRecord &o : std::as_const(*outputs)) {
         if (run->cancelRequested) {
-            finish(run, RunOutcome{run->key, false, true, {}, {}});
-            co_return;
-        }
-        // Names come from the database: never a path.
-        if (o.name.isEmpty() || o.name.contains(u'/') || o.name.contains(u'\\') || o.name.startsWith(u'.')) {
-            finish(run, RunOutcome{run->key, false, false,
-                                   Error::make(Error::Code::Corrupt, tr("The cloud listed an output with an unsafe name (%1).").arg(o.name)),
-                                   {}});
+            finishCancelled(run);
             co_return;
         }
         auto progress = [this, run, before, total, self = QPointer<CloudExecutor>(this)](qint64 received) {
@@ -480,17 +476,19 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
         if (!session->alive || !current(run))
             co_return;
         if (!got && run->cancelRequested) {
-            finish(run, RunOutcome{run->key, false, true, {}, {}});
+            finishCancelled(run);
             co_return;
         }
         if (!got) {
             if (got.error().code == Error::Code::Corrupt) {
-                finish(run, RunOutcome{run->key, false, false,
-                                       Error::make(Error::Code::Corrupt,
+                finishFailed(run, Error::make(Error::Code::Corrupt,
                                                    tr("The download of %1 from the team cloud was damaged (its SHA-256 does not "
                                                       "match the one the worker recorded), so finpipe deleted it. Re-run the job "
-                                                      "to try again.").arg(o.name)),
-                                       {}});
+                                                      "to try again.").arg(o.name)));
+                co_return;
+            }
+            if (got.error().code == Error::Code::Format) {
+                finishFailed(run, got.error()); // an output name that is not a plain file name
                 co_return;
             }
             later(got.error().message);
@@ -503,12 +501,22 @@ QCoro::Task<> CloudExecutor::download(std::shared_ptr<Session> session, RunPtr r
         ? jobs::Manifest::fromJson(file.read(16 << 20))
         : Result<jobs::Manifest>(Error::make(Error::Code::NotFound, tr("The cloud job left no manifest.json.")));
     if (!manifest) {
-        finish(run, RunOutcome{run->key, false, false, manifest.error(), {}});
+        finishFailed(run, manifest.error());
         co_return;
     }
     for (jobs::OutputFile &f : manifest->outputs)
         f.path = QDir(run->spec.outputDir).filePath(f.name);
     finish(run, RunOutcome{run->key, true, false, {}, *manifest});
+}
+
+void CloudExecutor::finishCancelled(const RunPtr &run)
+{
+    finish(run, RunOutcome{run->key, false, true, {}, {}});
+}
+
+void CloudExecutor::finishFailed(const RunPtr &run, Error error)
+{
+    finish(run, RunOutcome{run->key, false, false, std::move(error), {}});
 }
 
 void CloudExecutor::finish(const RunPtr &run, RunOutcome outcome)
@@ -533,7 +541,7 @@ bool CloudExecutor::cancel(const RunKey &key)
     run->cancelRequested = true;
     switch (run->phase) {
     case Run::Phase::Waiting:
-        finish(run, RunOutcome{key, false, true, {}, {}});
+        finishCancelled(run);
         break;
     case Run::Phase::InCloud:
         if (m_connected && !run->cancelSent)
@@ -551,11 +559,7 @@ bool CloudExecutor::shutdown(int msecs)
     Q_UNUSED(msecs);
     m_shutDown = true;
     m_retry.stop();
-    if (m_session) {
-        m_session->alive = false;
-        m_session->db.close();
-        m_session.reset();
-    }
+    dropSession();
     m_runs.clear();
     m_byRemote.clear();
     m_connected = false;

@@ -89,7 +89,14 @@ private:
     QCoro::Task<> findForeignRuns(std::shared_ptr<Session> session);
     QCoro::Task<> adoptIfMine(std::shared_ptr<Session> session, QString remoteId);
     void reportForeign(const JobRow &row);
-    void apply(const std::shared_ptr<Session> &session, const RunPtr &run, const JobRow &row);
+    //! The worker's host, once, for the list (runPlaced).
+    QCoro::Task<> learnHost(std::shared_ptr<Session> session, RunPtr run);
+    //! runStarted(), once per run.
+    void markStarted(const RunPtr &run);
+    //! Tells the session's coroutines their answers are no longer wanted, and closes it.
+    void dropSession();
+    //! The cloud cannot be used now (why, in the analyst's words): waiting runs say so.
+    void unavailable(const QString &why);
     void onConnected(const std::shared_ptr<Session> &session);
     void onLost(const QString &why);
     void onNotification(const QString &payload);
@@ -99,6 +106,8 @@ private:
     void setWaiting(const RunPtr &run, const QString &why);
     //! Ends the run (after the current call returned).
     void finish(const RunPtr &run, jobs::RunOutcome outcome);
+    void finishCancelled(const RunPtr &run);
+    void finishFailed(const RunPtr &run, Error error);
     bool current(const RunPtr &run) const { return m_runs.value(run->key) == run; }
 
     QString m_conninfo;

@@ -11,9 +11,24 @@
 
 namespace finpipe::cloud {
 
+namespace {
+
+//! An output's name is used as a file name only when it cannot leave the target folder.
+bool isPlainFileName(const QString &name)
+{
+    return !name.isEmpty() && name != u"." && name != u".." && !name.contains(u'/') && !name.contains(u'\\')
+        && !name.contains(QChar(0));
+}
+
+} // namespace
+
 QCoro::Task<Result<void>> downloadOutput(pg::Connection &db, QNetworkAccessManager &nam, QString jobId,
                                          OutputRecord output, QString dir, std::function<bool(qint64 received)> progress)
 {
+    // Names come from the database: never a path.
+    if (!isPlainFileName(output.name))
+        co_return Error::make(Error::Code::Format,
+                              QStringLiteral("the output name \"%1\" is not a plain file name; skipped").arg(output.name));
     Result<QString> url = co_await presignOutput(db, jobId, output.name, 900);
     if (!url)
         co_return url.error();
