@@ -491,21 +491,6 @@ void MainWindow::showCurrentJob()
         if (r.ok())
             runs = *r;
     }
-    // A job that finishes is announced twice (changed, then finished): what the details show is
-    // loaded once (a big job's dashboard and tables take tens of milliseconds).
-    QString shown;
-    if (job) {
-        QStringList parts{QString::number(id), QString::number(m_shownRun), QString::number(runs.size())};
-        for (const jobs::JobRun &r : std::as_const(runs))
-            parts << QString::number(r.number) << jobs::jobStateName(r.state) << r.outputDir << r.errorMessage
-                  << r.note << r.remoteId << r.remoteHost << QString::number(r.outputs.size());
-        for (const jobs::JobOutput &o : job->outputs)
-            parts << o.name << o.sha256;
-        shown = parts.join(QChar(0x1f));
-    }
-    if (!shown.isEmpty() && shown == m_shownSignature && m_details->jobId() == id)
-        return;
-    m_shownSignature = shown;
     m_details->showJob(job, runs, m_shownRun);
 }
 
@@ -675,25 +660,15 @@ void MainWindow::onRunFinished(qint64 id, int run, JobState state)
     const QString name = j ? j->fileName : QString();
     const QString error = j ? j->errorMessage : QString();
     if (state == JobState::Succeeded) {
-        if (m_followJob == id || currentJobId() == id || currentJobId() == 0) {
-            if (currentJobId() != id)
-                selectJob(id);
-            m_shownRun = 0;
-            showCurrentJob();
-            m_details->setCurrentIndex(DetailTabs::DashboardTab);
-        }
+        if (m_followJob == id || currentJobId() == id || currentJobId() == 0)
+            showFinishedJob(id);
         statusBar()->showMessage(tr("%1 analysed.").arg(name), 8000);
         if (!isActiveWindow())
             notify(tr("Analysis finished"), tr("%1 is ready: its dashboard is open in finpipe.").arg(name));
     } else if (state == JobState::Failed) {
         // The Dashboard tab says it in full; the notification only points there.
-        if (m_followJob == id || currentJobId() == id) {
-            if (currentJobId() != id)
-                selectJob(id);
-            m_shownRun = 0;
-            showCurrentJob();
-            m_details->setCurrentIndex(DetailTabs::DashboardTab);
-        }
+        if (m_followJob == id || currentJobId() == id)
+            showFinishedJob(id);
         statusBar()->showMessage(tr("%1: run %2 failed. The Dashboard tab says why.").arg(name).arg(run), 15000);
         if (!isActiveWindow())
             notify(tr("Analysis failed"), tr("%1: %2").arg(name, error));
@@ -703,6 +678,19 @@ void MainWindow::onRunFinished(qint64 id, int run, JobState state)
     if (m_followJob == id)
         m_followJob = 0;
     Q_EMIT jobFinished(id, state);
+}
+
+void MainWindow::showFinishedJob(qint64 id)
+{
+    // The job's change, just before its end, already showed it when it is the one on screen at its
+    // latest run: a big job's dashboard and tables are loaded once, not twice.
+    if (currentJobId() != id) {
+        selectJob(id); // shows its latest run
+    } else if (m_shownRun != 0 || m_details->jobId() != id) {
+        m_shownRun = 0;
+        showCurrentJob();
+    }
+    m_details->setCurrentIndex(DetailTabs::DashboardTab);
 }
 
 void MainWindow::notify(const QString &title, const QString &message)

@@ -148,6 +148,8 @@ private:
     void showContextMenu(const QPoint &pos);
     void createJob(const PreparedFile &file);
     void onRunFinished(qint64 id, int run, jobs::JobState state);
+    //! Selects the job that just ended and shows its latest run's dashboard.
+    void showFinishedJob(qint64 id);
     void notify(const QString &title, const QString &message);
     void reportStoreError(const Error &error);
     void updateCloudStatus();
@@ -166,9 +168,6 @@ private:
     std::optional<Error> m_storeError;
     //! The run the details show; 0 means the selected job's latest.
     int m_shownRun = 0;
-    //! What showCurrentJob() last gave the details (job, run, states, outputs), to skip a reload
-    //! that would show the same.
-    QString m_shownSignature;
     //! Files reopened by "Fix the mapping…" -> the job their choice re-runs.
     QHash<QString, qint64> m_fixing;
     JobModel *m_model = nullptr;
