@@ -102,21 +102,13 @@ void JobController::onForeignRun(JobExecutor *executor, const ForeignRun &run)
     job.datasetType = run.datasetType;
     job.place = executor->where();
     job.remoteId = run.remoteId;
-    job.created = run.created.isValid() ? run.created : QDateTime::currentDateTimeUtc();
-    job.id = nextJobId();
-    job.state = JobState::Queued;
-    job.runNumber = 1;
-    job.outputDir = runFolder(jobFolder(job.id), 1);
+    job.created = run.created;
     JobSpec spec;
-    spec.outputDir = job.outputDir;
-    if (auto w = writeJobFile(job, spec); !w) {
-        report(w.error());
-        return;
-    }
-    if (auto added = m_store.addJob(job); !added) {
+    if (auto added = addNewJob(job, spec); !added) {
         report(added.error());
         return;
     }
+    spec.outputDir = job.outputDir;
     m_active.insert(job.id, 1);
     m_activePlace.insert(job.id, job.place);
     executor->resume({job.id, 1}, spec, run.remoteId);
@@ -272,6 +264,24 @@ Result<void> JobController::writeJobFile(const JobRecord &job, const JobSpec &sp
     return {};
 }
 
+Result<void> JobController::addNewJob(JobRecord &job, const JobSpec &spec)
+{
+    job.id = nextJobId();
+    job.state = JobState::Queued;
+    job.runNumber = 1;
+    job.outputDir = runFolder(jobFolder(job.id), 1);
+    job.outputs.clear();
+    job.started = job.finished = {};
+    job.errorMessage.clear();
+    if (!job.created.isValid())
+        job.created = QDateTime::currentDateTimeUtc();
+    if (auto w = writeJobFile(job, spec); !w)
+        return w.error();
+    if (auto added = m_store.addJob(job); !added)
+        return added.error();
+    return {};
+}
+
 Result<qint64> JobController::submit(JobRecord job, const JobSpec &spec)
 {
     if (m_shutDown)
@@ -284,19 +294,7 @@ Result<qint64> JobController::submit(JobRecord job, const JobSpec &spec)
                                                         "set it up in Settings, Cloud."));
     job.remoteId.clear();
     job.remoteHost.clear();
-    job.id = nextJobId();
-    job.state = JobState::Queued;
-    job.runNumber = 1;
-    job.outputDir = runFolder(jobFolder(job.id), 1);
-    job.outputs.clear();
-    job.started = job.finished = {};
-    job.errorMessage.clear();
-    if (!job.created.isValid())
-        job.created = QDateTime::currentDateTimeUtc();
-    if (auto w = writeJobFile(job, spec); !w)
-        return w.error();
-    auto added = m_store.addJob(job);
-    if (!added)
+    if (auto added = addNewJob(job, spec); !added)
         return added.error();
     // Run 1 was created with the job; now record what it runs.
     JobSpec runSpec = spec;

@@ -124,6 +124,9 @@ private:
     //! A run that ended before it started (the input is gone): recorded, never handed out.
     void recordFailedRun(const JobRecord &job, const QString &message);
     qint64 nextJobId();
+    //! Gives the job a new id, its run 1 (queued, in `<outputRoot>/<id>/runs/1`) and its job.json,
+    //! and stores it; the caller hands the run to its executor.
+    Result<void> addNewJob(JobRecord &job, const JobSpec &spec);
     Result<void> writeJobFile(const JobRecord &job, const JobSpec &spec) const;
     void deleteRunFolders(const QStringList &dirs) const;
     QString rulesVersion() const;
