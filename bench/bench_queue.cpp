@@ -1,11 +1,12 @@
 // finpipe-bench-queue: the PostgreSQL job queue's own speed, through the same client code the
 // worker uses (cloud::pg::Connection and the queue calls): no-op jobs claimed and completed per
-// second with 1, 4 and 16 concurrent workers (each as finpipe-worker runs with one slot: the first
-// claim on one connection, then each completion and the next claim in one transaction on another,
-// one transaction per job completed, the completion announced right after it commits in the same
-// round trip), and pickup latency
-// from submit to claimed for a worker waiting on NOTIFY.
+// second with 1, 4 and 16 concurrent jobs, as finpipe-worker --concurrency N runs them: the first
+// claims on one connection, then each completion and the next claim in one transaction (one
+// transaction per job) on one of the worker's write connections, the completions announced by the
+// worker's Announcer on the first connection. Also N workers of one slot each (twice N sessions),
+// and pickup latency from submit to claimed for a worker waiting on NOTIFY.
 //
+// FINPIPE_BENCH_WORKERS=16 (or "4,16") measures only those counts.
 // FINPIPE_DATABASE_URL must be an administrator's URL (CREATEDB): the benchmark makes its own
 // database `finpipe_bench_queue`, migrated afresh. Usage: finpipe-bench-queue [JOBS] [PICKUPS]
 // With FINPIPE_BENCH_SYNC_COMMIT=off every session commits without waiting for the WAL flush,
@@ -13,6 +14,7 @@
 #include "cloud/common/wakeup.h"
 #include "cloud/pg/connection.h"
 #include "cloud/pg/migrator.h"
+#include "cloud/queue/announcer.h"
 #include "cloud/queue/jobqueue.h"
 
 #include <QCoreApplication>
@@ -95,10 +97,11 @@ QCoro::Task<Result<void>> enqueue(pg::Connection &db, int n)
     co_return Result<void>();
 }
 
-//! One worker, as finpipe-worker runs with one slot: it claims a job on one connection, then
-//! completes each job and claims the next in one transaction (complete_and_claim) on the other,
-//! each completion announced right after it commits (in the same round trip). Counts what it did.
-QCoro::Task<Result<int>> drain(pg::Connection *claims, pg::Connection *writes, QString worker)
+//! One slot of a worker, as finpipe-worker runs it: the slot's first job is claimed on the
+//! worker's claim connection, then each completion and the next claim go in one transaction
+//! (complete_and_claim) on the slot's write connection, each completion handed to the worker's
+//! Announcer. Counts what it did.
+QCoro::Task<Result<int>> drain(pg::Connection *claims, pg::Connection *writes, Announcer *announcer, QString worker)
 {
     int done = 0;
     Result<std::optional<ClaimedJob>> job = co_await claimJob(*claims, worker, 30);
@@ -109,6 +112,7 @@ QCoro::Task<Result<int>> drain(pg::Connection *claims, pg::Connection *writes, Q
         job = co_await completeAndClaim(*writes, id, token, none, worker, 30);
         if (!job)
             co_return job.error();
+        announcer->add(id);
         ++done;
     }
     if (!job)
@@ -116,7 +120,30 @@ QCoro::Task<Result<int>> drain(pg::Connection *claims, pg::Connection *writes, Q
     co_return done;
 }
 
-QCoro::Task<Result<double>> throughput(QString url, int workers, int jobs)
+//! A worker's connections as finpipe-worker makes them: one that claims and announces, and
+//! cloud::writeConnectionsFor(slots) for its slots' writes.
+struct BenchWorker {
+    std::unique_ptr<pg::Connection> claims;
+    std::vector<std::unique_ptr<pg::Connection>> writers;
+    std::unique_ptr<Announcer> announcer;
+    QString id;
+};
+
+QCoro::Task<Result<pg::Connection *>> open(std::vector<std::unique_ptr<pg::Connection>> &into, QString url)
+{
+    into.push_back(std::make_unique<pg::Connection>());
+    pg::Connection *c = into.back().get();
+    c->setAutoReconnect(false);
+    if (auto r = co_await c->connect(url); !r)
+        co_return r.error();
+    if (auto r = co_await tune(*c); !r)
+        co_return r.error();
+    co_return c;
+}
+
+//! `workers` workers with `slots` concurrent jobs each drain `jobs` queued no-op jobs: jobs per second,
+//! counted until the last completion is announced.
+QCoro::Task<Result<double>> throughput(QString url, int workers, int slots, int jobs)
 {
     pg::Connection submitter;
     submitter.setAutoReconnect(false);
@@ -124,36 +151,42 @@ QCoro::Task<Result<double>> throughput(QString url, int workers, int jobs)
         co_return c.error();
     if (auto e = co_await enqueue(submitter, jobs); !e)
         co_return e.error();
-    std::vector<std::unique_ptr<pg::Connection>> connections; // two per worker: claims, writes
-    std::vector<QString> ids;
+    std::vector<BenchWorker> pool;
+    pool.resize(size_t(workers));
     for (int i = 0; i < workers; ++i) {
-        for (int k = 0; k < 2; ++k) {
-            auto c = std::make_unique<pg::Connection>();
-            c->setAutoReconnect(false);
-            if (auto r = co_await c->connect(url); !r)
-                co_return r.error();
-            if (auto r = co_await tune(*c); !r)
-                co_return r.error();
-            connections.push_back(std::move(c));
-        }
+        BenchWorker &w = pool[size_t(i)];
+        std::vector<std::unique_ptr<pg::Connection>> one;
+        Result<pg::Connection *> claims = co_await open(one, url);
+        if (!claims)
+            co_return claims.error();
+        w.claims = std::move(one.front());
+        for (int k = 0; k < writeConnectionsFor(slots); ++k)
+            if (Result<pg::Connection *> c = co_await open(w.writers, url); !c)
+                co_return c.error();
+        w.announcer = std::make_unique<Announcer>(*w.claims);
         const QString host = QStringLiteral("bench");
-        const QString version = QStringLiteral("bench");
-        Result<QString> id = co_await registerWorker(*connections[size_t(2 * i)], host, i, version);
+        Result<QString> id = co_await registerWorker(*w.claims, host, i, host);
         if (!id)
             co_return id.error();
-        ids.push_back(*id);
+        w.id = *id;
     }
     QElapsedTimer t;
     t.start();
     std::vector<QCoro::Task<Result<int>>> tasks;
-    for (int i = 0; i < workers; ++i)
-        tasks.push_back(drain(connections[size_t(2 * i)].get(), connections[size_t(2 * i + 1)].get(), ids[size_t(i)]));
+    for (BenchWorker &w : pool)
+        for (int slot = 0; slot < slots; ++slot)
+            tasks.push_back(drain(w.claims.get(), w.writers[size_t(slot) % w.writers.size()].get(), w.announcer.get(), w.id));
     int total = 0;
     for (auto &task : tasks) {
         Result<int> n = co_await task;
         if (!n)
             co_return n.error();
         total += *n;
+    }
+    for (BenchWorker &w : pool) {
+        co_await w.announcer->drained();
+        if (w.announcer->failures() > 0)
+            co_return Error::make(Error::Code::Failed, QStringLiteral("%1 announcements failed").arg(w.announcer->failures()));
     }
     const double seconds = double(t.nsecsElapsed()) / 1e9;
     if (total != jobs)
@@ -231,15 +264,33 @@ QCoro::Task<int> run(int jobs, int pickupCount)
     }
     const QString url = urlFor(admin, QLatin1String(kDb));
     QJsonObject result;
-    for (int workers : {1, 4, 16}) {
-        Result<double> rate = co_await throughput(url, workers, jobs);
-        if (!rate) {
-            std::fprintf(stderr, "%s\n", qPrintable(rate.error().toString()));
-            co_return 1;
+    // FINPIPE_BENCH_WORKERS=16 (or "4,16") measures only those worker counts.
+    QList<int> counts{1, 4, 16};
+    if (const QString only = qEnvironmentVariable("FINPIPE_BENCH_WORKERS"); !only.isEmpty()) {
+        counts.clear();
+        for (const QString &n : only.split(u','))
+            if (const int w = n.trimmed().toInt(); w > 0)
+                counts.append(w);
+    }
+    for (int n : counts) {
+        // n concurrent jobs in one worker (as graphile-worker's concurrency), then n workers of one
+        // slot each (n times the sessions).
+        for (const bool separate : {false, true}) {
+            if (separate && n == 1)
+                continue;
+            Result<double> rate = co_await throughput(url, separate ? n : 1, separate ? 1 : n, jobs);
+            if (!rate) {
+                std::fprintf(stderr, "%s\n", qPrintable(rate.error().toString()));
+                co_return 1;
+            }
+            if (separate)
+                std::printf("finpipe queue: %2d workers of 1 slot:     %7.0f jobs/s (%d sessions)\n", n, *rate, 2 * n);
+            else
+                std::printf("finpipe queue: %2d concurrent in 1 worker: %7.0f jobs/s (%d sessions; %d no-op jobs, one transaction per job)\n",
+                            n, *rate, 1 + writeConnectionsFor(n), jobs);
+            result.insert(separate ? QStringLiteral("jobs_per_second_%1_workers").arg(n) : QStringLiteral("jobs_per_second_%1").arg(n),
+                          *rate);
         }
-        std::printf("finpipe queue: %2d worker(s): %7.0f jobs/s (%d no-op jobs, one transaction per job completed)\n",
-                    workers, *rate, jobs);
-        result.insert(QStringLiteral("jobs_per_second_%1").arg(workers), *rate);
     }
     Result<std::vector<double>> ms = co_await pickups(url, pickupCount);
     if (!ms) {

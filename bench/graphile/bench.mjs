@@ -89,7 +89,9 @@ async function pickup() {
 
 await prepare();
 const result = {};
-for (const c of [1, 4, 16]) {
+// FINPIPE_BENCH_WORKERS=16 (or "4,16") measures only those concurrencies, as finpipe-bench-queue.
+const counts = (process.env.FINPIPE_BENCH_WORKERS ?? "1,4,16").split(",").map(Number).filter((n) => n > 0);
+for (const c of counts) {
   const rate = await throughput(c);
   console.log(`graphile-worker: ${String(c).padStart(2)} concurrent: ${rate.toFixed(0).padStart(7)} jobs/s (${jobs} no-op jobs)`);
   result[`jobs_per_second_${c}`] = rate;

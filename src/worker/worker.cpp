@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace finpipe::worker {
@@ -80,6 +81,7 @@ void logLine(const char *level, const char *event, QJsonObject fields)
 
 struct Worker::Running {
     cloud::ClaimedJob job;
+    cloud::pg::Connection *writer = nullptr; //!< where this job's heartbeats and completion go
     Feedback feedback;
     bool lost = false;      //!< the lease was lost: write nothing more
     bool cancelled = false; //!< the owner cancelled it
@@ -101,9 +103,12 @@ Worker::Worker(WorkerOptions options, QObject *parent)
         logLine("info", "database_reconnected");
         poke(); // jobs queued while away were not notified
     });
-    QObject::connect(&m_jobs, &cloud::pg::Connection::disconnected, this, [](const QString &why) {
-        logLine("warning", "database_lost", {{QStringLiteral("connection"), QStringLiteral("jobs")}, {QStringLiteral("message"), why}});
-    });
+    for (int i = 0; i < cloud::writeConnectionsFor(m_options.concurrency); ++i) {
+        m_writers.push_back(std::make_unique<cloud::pg::Connection>());
+        QObject::connect(m_writers.back().get(), &cloud::pg::Connection::disconnected, this, [](const QString &why) {
+            logLine("warning", "database_lost", {{QStringLiteral("connection"), QStringLiteral("jobs")}, {QStringLiteral("message"), why}});
+        });
+    }
 }
 
 Worker::~Worker() = default;
@@ -133,10 +138,13 @@ void Worker::abort()
 
 QCoro::Task<int> Worker::run()
 {
-    // Two connections: one claims for free slots, listens and carries announcements; one carries
+    // One connection claims for free slots, listens and carries announcements; the others carry
     // the running jobs' writes (heartbeats, completions, which claim the next job for their slot in
     // the same transaction), so that a heartbeat never waits behind a claim.
-    for (cloud::pg::Connection *c : {&m_db, &m_jobs}) {
+    std::vector<cloud::pg::Connection *> connections{&m_db};
+    for (const auto &w : m_writers)
+        connections.push_back(w.get());
+    for (cloud::pg::Connection *c : connections) {
         if (auto connected = co_await c->connect(m_options.databaseUrl); !connected) {
             logLine("error", "database_unavailable", {{QStringLiteral("message"), connected.error().message}});
             co_return WorkerCloudUnavailable;
@@ -157,6 +165,7 @@ QCoro::Task<int> Worker::run()
     logLine("info", "started",
             {{QStringLiteral("worker"), m_workerId},
              {QStringLiteral("concurrency"), m_options.concurrency},
+             {QStringLiteral("database_sessions"), int(connections.size())},
              {QStringLiteral("lease_seconds"), m_options.leaseSeconds},
              {QStringLiteral("database"), m_db.info().where()},
              {QStringLiteral("storage"), m_options.storage.endpoint}});
@@ -178,7 +187,7 @@ QCoro::Task<int> Worker::run()
                 queueEmpty = true;
                 break;
             }
-            runOne(std::move(**claimed)); // runs on; pokes the loop when done
+            runOne(std::move(**claimed), quietestWriter()); // runs on; pokes the loop when done
         }
         if (m_stopping && m_running.empty() && m_completing == 0)
             break;
@@ -198,7 +207,8 @@ QCoro::Task<int> Worker::run()
     co_await m_announcer.drained();
     logLine("info", "stopped", {{QStringLiteral("worker"), m_workerId}});
     m_db.close();
-    m_jobs.close();
+    for (const auto &w : m_writers)
+        w->close();
     co_return WorkerOk;
 }
 
@@ -210,8 +220,8 @@ QCoro::Task<> Worker::heartbeats(std::shared_ptr<Running> running)
         if (running->finished || running->lost)
             co_return;
         const double fraction = running->feedback.fraction();
-        Result<QString> state = co_await cloud::heartbeat(m_jobs, running->job.id, running->job.token, fraction);
-        (void)co_await cloud::workerHeartbeat(m_jobs, m_workerId);
+        Result<QString> state = co_await cloud::heartbeat(*running->writer, running->job.id, running->job.token, fraction);
+        (void)co_await cloud::workerHeartbeat(*running->writer, m_workerId);
         if (!state) {
             if (cloud::pg::sqlState(state.error()) == QLatin1String(cloud::kLeaseLost)) {
                 running->lost = true;
@@ -247,10 +257,12 @@ QCoro::Task<Result<std::optional<cloud::ClaimedJob>>> Worker::complete(std::shar
     bool retried = false;
     if (claimNext) {
         // One transaction completes this job and claims the next for its slot (0008_lean_claims.sql).
-        Result<Next> both = co_await cloud::completeAndClaim(m_jobs, running->job.id, running->job.token, outputs,
+        Result<Next> both = co_await cloud::completeAndClaim(*running->writer, running->job.id, running->job.token, outputs,
                                                              m_workerId, m_options.leaseSeconds);
-        if (both)
-            co_return both; // announced already
+        if (both) {
+            m_announcer.add(running->job.id);
+            co_return both;
+        }
         // A refusal is asked again without the claim, so that the completion's own answer decides;
         // after a lost connection the transaction may have committed (see below).
         retried = isConnectionProblem(both.error());
@@ -260,14 +272,14 @@ QCoro::Task<Result<std::optional<cloud::ClaimedJob>>> Worker::complete(std::shar
     elapsed.start();
     std::chrono::milliseconds delay{250};
     while (true) {
-        Result<void> done = co_await cloud::completeJob(m_jobs, running->job.id, running->job.token, outputs);
+        Result<void> done = co_await cloud::completeJob(*running->writer, running->job.id, running->job.token, outputs);
         if (done) {
             m_announcer.add(running->job.id);
             co_return Next();
         }
         if (retried && cloud::pg::sqlState(done.error()) == QLatin1String(cloud::kLeaseLost)) {
             // The earlier call may have committed before its answer was lost.
-            Result<bool> ours = co_await cloud::succeededWithAttempt(m_jobs, running->job.id, running->job.attempt);
+            Result<bool> ours = co_await cloud::succeededWithAttempt(*running->writer, running->job.id, running->job.attempt);
             if (ours && *ours) {
                 m_announcer.add(running->job.id);
                 co_return Next();
@@ -289,11 +301,11 @@ QCoro::Task<> Worker::failAttempt(const Running &running, QString error, bool re
     QElapsedTimer elapsed;
     elapsed.start();
     std::chrono::milliseconds delay{250};
-    Result<QString> state = co_await cloud::failJob(m_jobs, running.job.id, running.job.token, error, retryable);
+    Result<QString> state = co_await cloud::failJob(*running.writer, running.job.id, running.job.token, error, retryable);
     while (!state && isConnectionProblem(state.error()) && elapsed.elapsed() < running.job.leaseSeconds * 1000) {
         co_await QCoro::sleepFor(delay);
         delay = std::min(delay * 2, std::chrono::milliseconds(5000));
-        state = co_await cloud::failJob(m_jobs, running.job.id, running.job.token, error, retryable);
+        state = co_await cloud::failJob(*running.writer, running.job.id, running.job.token, error, retryable);
     }
     if (state && *state == u"failed")
         m_announcer.add(running.job.id); // a retry or a cancellation notified already
@@ -353,7 +365,7 @@ QCoro::Task<Worker::Fetched> Worker::fetchUpload(QString jobId, QString sha256, 
     if (!got) {
         if (got.error().code != Error::Code::NotFound)
             co_return Fetched{Fetched::Failed, got.error().message};
-        (void)co_await cloud::markUpload(m_jobs, sha256, false);
+        (void)co_await cloud::markUpload(*m_writers.front(), sha256, false);
         co_return Fetched{Fetched::Missing, {}};
     }
     QFuture<Result<QString>> hashing = QtConcurrent::run([path] { return ingest::sha256File(path); });
@@ -361,20 +373,31 @@ QCoro::Task<Worker::Fetched> Worker::fetchUpload(QString jobId, QString sha256, 
     if (!sha || *sha != sha256) {
         // One analyst cannot poison another's input: the object goes, the next submission uploads it again.
         (void)co_await m_storage.del(key);
-        (void)co_await cloud::markUpload(m_jobs, sha256, false);
+        (void)co_await cloud::markUpload(*m_writers.front(), sha256, false);
         logLine("warning", "input_damaged",
                 {{QStringLiteral("job"), jobId}, {QStringLiteral("expected"), sha256}, {QStringLiteral("got"), sha ? *sha : QString()}});
         co_return Fetched{Fetched::Damaged, {}};
     }
-    if (auto marked = co_await cloud::markUpload(m_jobs, sha256, true); !marked)
+    if (auto marked = co_await cloud::markUpload(*m_writers.front(), sha256, true); !marked)
         logLine("warning", "mark_upload_failed", {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), marked.error().message}});
     co_return Fetched{Fetched::Ok, {}};
 }
 
-QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
+cloud::pg::Connection *Worker::quietestWriter() const
+{
+    std::vector<int> load(m_writers.size(), 0);
+    for (const auto &r : m_running)
+        for (size_t i = 0; i < m_writers.size(); ++i)
+            if (r->writer == m_writers[i].get())
+                ++load[i];
+    return m_writers[size_t(std::min_element(load.begin(), load.end()) - load.begin())].get();
+}
+
+QCoro::Task<> Worker::runOne(cloud::ClaimedJob job, cloud::pg::Connection *writer)
 {
     auto running = std::make_shared<Running>();
     running->job = std::move(job);
+    running->writer = writer;
     m_running.insert(running);
     if (m_aborting) { // claimed by a completion while the worker was aborting
         running->aborted = true;
@@ -493,7 +516,7 @@ QCoro::Task<> Worker::runOne(cloud::ClaimedJob job)
                         {{QStringLiteral("job"), jobId}, {QStringLiteral("attempt"), j.attempt}, {QStringLiteral("outputs"), int(uploaded->size())},
                          {QStringLiteral("rows"), result->rowsRead}});
                 if (*done)
-                    runOne(std::move(**done)); // runs on in the slot this job frees below
+                    runOne(std::move(**done), running->writer); // runs on in the slot this job frees below
             } else {
                 const QString state = cloud::pg::sqlState(done.error());
                 logLine("warning", state == QLatin1String(cloud::kJobCancelled) ? "job_cancelled" : "complete_refused",

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <set>
+#include <vector>
 
 namespace finpipe::worker {
 
@@ -50,7 +51,10 @@ public:
 
 private:
     struct Running;
-    QCoro::Task<> runOne(cloud::ClaimedJob job);
+    //! Runs a claimed job in a slot whose writes go through `writer`.
+    QCoro::Task<> runOne(cloud::ClaimedJob job, cloud::pg::Connection *writer);
+    //! The write connection with the fewest running jobs.
+    cloud::pg::Connection *quietestWriter() const;
     QCoro::Task<> heartbeats(std::shared_ptr<Running> running);
     QCoro::Task<> announceRunning(std::shared_ptr<Running> running);
     //! How fetching an input or a template from uploads/<sha256> went.
@@ -73,9 +77,10 @@ private:
     void poke();
 
     WorkerOptions m_options;
-    cloud::pg::Connection m_db;   //!< claims for free slots, LISTEN, registration, announcements
-    cloud::pg::Connection m_jobs; //!< the running jobs' writes: heartbeats, completions (and the claim
-                                  //!< of the next job for the slot), failures
+    cloud::pg::Connection m_db; //!< claims for free slots, LISTEN, registration, announcements
+    //! The running jobs' writes: heartbeats, completions (and the claim of the next job for the
+    //! slot), failures; a job's writes all go through one (cloud::writeConnectionsFor).
+    std::vector<std::unique_ptr<cloud::pg::Connection>> m_writers;
     cloud::s3::Client m_storage;
     QString m_workerId;
     std::set<std::shared_ptr<Running>> m_running; //!< the jobs holding a slot

@@ -279,9 +279,12 @@ private Q_SLOTS:
         QVERIFY2(together.failure.isEmpty(), qPrintable(together.failure));
         QCOMPARE(together.uploaded, 1);
         QCOMPARE(together.stored, 9);
-        const Run w = workerOnce();
+        // One worker runs four at a time, their writes spread over four connections besides the
+        // one that claims.
+        const Run w = runWith(kWorkerPath, {QStringLiteral("--once"), QStringLiteral("--concurrency"), QStringLiteral("4")}, m_worker, true);
         QVERIFY2(w.exitCode == 0, qPrintable(describe(w)));
         QCOMPARE(w.err.count("\"event\":\"job_succeeded\""), 10);
+        QVERIFY2(w.err.contains("\"database_sessions\":5"), w.err.constData());
     }
 
     void damagedDownloadIsDeleted()
@@ -361,8 +364,7 @@ private Q_SLOTS:
                           m_ana);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"state").toString(), QStringLiteral("succeeded"));
-        // By the announcement that goes with the completion (complete_and_claim's pipeline), not by
-        // the re-read every 30 s.
+        // By the completion's announcement (the worker's Announcer), not by the re-read every 30 s.
         QVERIFY2(waited.elapsed() < 25000, qPrintable(QStringLiteral("waited %1 ms").arg(waited.elapsed())));
         // SIGTERM: the worker stops claiming and exits 0.
         ::kill(pid_t(worker.processId()), SIGTERM);

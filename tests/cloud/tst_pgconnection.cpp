@@ -3,6 +3,7 @@
 
 #include "cloud/pg/connection.h"
 #include "cloud/pg/migrator.h"
+#include "cloud/queue/announcer.h"
 
 #include <QCoroSignal>
 #include <QElapsedTimer>
@@ -37,6 +38,12 @@ QCoro::Task<QStringList> interleaved(pg::Connection &c, int n)
         answers << (r ? r->value(0, 1).toString() : r.error().toString());
     }
     co_return answers;
+}
+
+QCoro::Task<bool> drained(Announcer &announcer)
+{
+    co_await announcer.drained();
+    co_return true;
 }
 
 } // namespace
@@ -102,36 +109,122 @@ private Q_SLOTS:
         QCOMPARE(test::wait(interleaved(c, 20)), expected);
     }
 
-    void pipelinedStatementsEachRunInTheirOwnTransaction()
+    void preparedStatementsArePreparedOncePerSession()
     {
         pg::Connection c;
         QVERIFY(test::wait(c.connect(m_db.admin)));
-        const QString insert = QStringLiteral("INSERT INTO pipe_t VALUES ($1::int) RETURNING txid_current()");
-        std::vector<pg::Connection::Statement> statements{
-            {QStringLiteral("CREATE TEMP TABLE pipe_t (v int)"), {}},
-            {insert, {1}},
-            {QStringLiteral("SELECT 1 / $1::int"), {0}},
-            {insert, {2}},
-            {QStringLiteral("SELECT string_agg(v::text, ',' ORDER BY v) FROM pipe_t"), {}},
-        };
-        // A plain statement awaited at the same time takes its turn before or after the pipeline.
-        auto alongside = c.query(QStringLiteral("SELECT $1::text"), QVariantList{QStringLiteral("alone")});
-        const std::vector<Result<pg::QueryResult>> answers = test::wait(c.queries(std::move(statements)));
-        QCOMPARE(answers.size(), size_t(5));
-        QVERIFY(answers[0]);
-        QVERIFY(answers[1]);
-        QVERIFY(!answers[2]);
-        QCOMPARE(pg::sqlState(answers[2].error()), QStringLiteral("22012"));
-        QVERIFY2(answers[3], "a failing statement does not stop the next");
-        QVERIFY(answers[1]->scalar() != answers[3]->scalar()); // two transactions
-        QVERIFY(answers[4]);
-        QCOMPARE(answers[4]->scalar().toString(), QStringLiteral("1,2"));
-        auto alone = test::wait(std::move(alongside));
-        QVERIFY(alone);
-        QCOMPARE(alone->scalar().toString(), QStringLiteral("alone"));
-        auto after = test::wait(c.query(QStringLiteral("SELECT 7")));
-        QVERIFY(after);
-        QCOMPARE(after->scalar(), QVariant(qlonglong(7)));
+        const QString sql = QStringLiteral("SELECT $1::int * 2 AS twice, $2::text AS t");
+        const QString hostile = QStringLiteral("'); DEALLOCATE ALL; --");
+        for (int i = 1; i <= 3; ++i) {
+            auto r = test::wait(c.prepared(sql, QVariantList{i, hostile}));
+            QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+            QCOMPARE(r->value(0, QStringLiteral("twice")), QVariant(qlonglong(2 * i)));
+            QCOMPARE(r->value(0, QStringLiteral("t")).toString(), hostile);
+        }
+        const QString count = QStringLiteral("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1");
+        auto made = test::wait(c.query(count, QVariantList{sql}));
+        QVERIFY(made);
+        QCOMPARE(made->scalar(), QVariant(qlonglong(1)));
+
+        // Errors as query() gives them; a statement that cannot be prepared is not remembered.
+        auto zero = test::wait(c.prepared(QStringLiteral("SELECT 1 / $1::int"), QVariantList{0}));
+        QVERIFY(!zero);
+        QCOMPARE(pg::sqlState(zero.error()), QStringLiteral("22012"));
+        auto typo = test::wait(c.prepared(QStringLiteral("SELEC 1")));
+        QVERIFY(!typo);
+        QCOMPARE(pg::sqlState(typo.error()), QStringLiteral("42601"));
+
+        // The shape of what a statement reads changed since it was prepared (a migration): it is
+        // prepared again and answers with the new shape.
+        QVERIFY(test::wait(c.execute(QStringLiteral("CREATE TEMP TABLE prep_t (a int); INSERT INTO prep_t VALUES (1)"))));
+        const QString star = QStringLiteral("SELECT * FROM prep_t WHERE a = $1::int");
+        auto before = test::wait(c.prepared(star, QVariantList{1}));
+        QVERIFY(before);
+        QCOMPARE(before->columns.size(), 1);
+        QVERIFY(test::wait(c.execute(QStringLiteral("ALTER TABLE prep_t ADD COLUMN b text DEFAULT 'new'"))));
+        auto after = test::wait(c.prepared(star, QVariantList{1}));
+        QVERIFY2(after, qPrintable(after ? QString() : after.error().toString()));
+        QCOMPARE(after->columns.size(), 2);
+        QCOMPARE(after->value(0, QStringLiteral("b")).toString(), QStringLiteral("new"));
+
+        // The session loses them (as behind a pooler that hands out other sessions): the statement
+        // still answers, and the connection stops preparing.
+        QVERIFY(test::wait(c.execute(QStringLiteral("DEALLOCATE ALL"))));
+        auto lost = test::wait(c.prepared(sql, QVariantList{5, hostile}));
+        QVERIFY2(lost, qPrintable(lost ? QString() : lost.error().toString()));
+        QCOMPARE(lost->value(0, QStringLiteral("twice")), QVariant(qlonglong(10)));
+        auto plain = test::wait(c.prepared(sql, QVariantList{6, hostile}));
+        QVERIFY(plain);
+        QCOMPARE(plain->value(0, QStringLiteral("twice")), QVariant(qlonglong(12)));
+        auto none = test::wait(c.query(QStringLiteral("SELECT count(*) FROM pg_prepared_statements")));
+        QVERIFY(none);
+        QCOMPARE(none->scalar(), QVariant(qlonglong(0)));
+    }
+
+    void preparedStatementsSurviveAReconnect()
+    {
+        pg::Connection c, killer;
+        QVERIFY(test::wait(c.connect(m_db.admin)));
+        QVERIFY(test::wait(killer.connect(m_db.admin)));
+        const QString sql = QStringLiteral("SELECT pg_backend_pid() AS pid, $1::text AS t");
+        auto first = test::wait(c.prepared(sql, QVariantList{QStringLiteral("a")}));
+        QVERIFY(first);
+        QSignalSpy back(&c, &pg::Connection::reconnected);
+        QVERIFY(test::wait(killer.query(QStringLiteral("SELECT pg_terminate_backend($1)"),
+                                        QVariantList{first->value(0, QStringLiteral("pid"))})));
+        QVERIFY(back.count() == 1 || back.wait(10000));
+        auto second = test::wait(c.prepared(sql, QVariantList{QStringLiteral("b")}));
+        QVERIFY2(second, qPrintable(second ? QString() : second.error().toString()));
+        QVERIFY(second->value(0, QStringLiteral("pid")) != first->value(0, QStringLiteral("pid")));
+        QCOMPARE(second->value(0, QStringLiteral("t")).toString(), QStringLiteral("b"));
+        auto made = test::wait(c.query(QStringLiteral("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1"),
+                                       QVariantList{sql}));
+        QVERIFY(made);
+        QCOMPARE(made->scalar(), QVariant(qlonglong(1))); // prepared again in the new session
+    }
+
+    void announcerGathersWhatFinishesWithinItsGap()
+    {
+        pg::Connection listener, sender;
+        QVERIFY(test::wait(listener.connect(m_db.admin)));
+        QVERIFY(test::wait(sender.connect(m_db.admin)));
+        const QString sha = QString(64, u'a');
+        QVERIFY(test::wait(sender.query(QStringLiteral("INSERT INTO finpipe.uploads (sha256, storage_key, size, stored) "
+                                                       "VALUES ($1, 'uploads/' || $1, 0, true) ON CONFLICT DO NOTHING"),
+                                        QVariantList{sha})));
+        QStringList jobs;
+        for (int i = 0; i < 4; ++i) {
+            auto id = test::wait(sender.query(QStringLiteral("SELECT finpipe.submit_job('noop', 0, $1, 'noop')::text"), QVariantList{sha}));
+            QVERIFY(id);
+            jobs << id->scalar().toString();
+        }
+        QVERIFY(test::wait(listener.listen(QStringLiteral("finpipe_jobs"))));
+        QList<QPair<QString, qint64>> heard; // job id, ms after the first add
+        QElapsedTimer t;
+        QObject::connect(&listener, &pg::Connection::notification, &listener, [&](const QString &, const QString &payload) {
+            for (const QString &j : std::as_const(jobs))
+                if (payload.contains(j))
+                    heard.append({j, t.elapsed()});
+        });
+        const std::chrono::milliseconds gap{1000};
+        Announcer announcer(sender, gap);
+        t.start();
+        announcer.add(jobs[0]); // after a quiet spell: at once
+        QTRY_COMPARE_WITH_TIMEOUT(heard.size(), 1, 5000);
+        QCOMPARE(heard[0].first, jobs[0]);
+        QVERIFY2(heard[0].second < gap.count() / 2, qPrintable(QString::number(heard[0].second)));
+        announcer.add(jobs[1]); // within the gap: gathered, sent together once it has passed
+        announcer.add(jobs[2]);
+        announcer.add(jobs[3]);
+        announcer.add(jobs[1]); // twice: announced once
+        QVERIFY(test::wait(drained(announcer)));
+        QTRY_COMPARE_WITH_TIMEOUT(heard.size(), 4, 5000);
+        for (int i = 1; i < 4; ++i) {
+            QCOMPARE(heard[i].first, jobs[i]);
+            QVERIFY2(heard[i].second >= gap.count() - 50, qPrintable(QString::number(heard[i].second)));
+        }
+        QCOMPARE(announcer.sends(), 2);
+        QCOMPARE(announcer.failures(), 0);
     }
 
     void wrongPasswordIsNamedWithoutThePassword()
@@ -268,22 +361,6 @@ private Q_SLOTS:
         auto r = test::wait(std::move(slow));
         QVERIFY(!r);
         QVERIFY(pg::isCloudUnavailable(r.error()));
-
-        // A pipeline cut off: every statement's answer says so.
-        pg::Connection victim2;
-        QVERIFY(test::wait(victim2.connect(m_db.admin)));
-        auto pid2 = test::wait(victim2.query(QStringLiteral("SELECT pg_backend_pid()")));
-        QVERIFY(pid2);
-        std::vector<pg::Connection::Statement> statements{{QStringLiteral("SELECT pg_sleep(5)"), {}},
-                                                         {QStringLiteral("SELECT 1"), {}}};
-        auto pipeline = victim2.queries(std::move(statements));
-        QVERIFY(test::wait(killer.query(QStringLiteral("SELECT pg_sleep(0.2), pg_terminate_backend($1)"), QVariantList{pid2->scalar()})));
-        const auto answers = test::wait(std::move(pipeline));
-        QCOMPARE(answers.size(), size_t(2));
-        for (const auto &a : answers) {
-            QVERIFY(!a);
-            QVERIFY(pg::isCloudUnavailable(a.error()));
-        }
     }
 
     void migrationsTwiceApplyOnce()

@@ -157,6 +157,8 @@ QCoro::Task<Result<void>> Connection::open()
     PQsetnonblocking(conn, 1);
     PQsetNoticeProcessor(conn, &ignoreNotice, nullptr);
     m_conn = conn;
+    m_preparedNames.clear(); // a new session has none
+    ++m_session;
     m_readNotifier = new QSocketNotifier(PQsocket(conn), QSocketNotifier::Read, this);
     QObject::connect(m_readNotifier, &QSocketNotifier::activated, this, &Connection::onReadable);
     co_return Result<void>();
@@ -212,53 +214,56 @@ void Connection::release()
     QTimer::singleShot(0, this, [next] { next.resume(); });
 }
 
-QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(std::vector<Statement> statements, bool simple)
+QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(QString statement, QVariantList params, Send how,
+                                                                       QByteArray name)
 {
     co_await Turn{this};
     if (!m_conn) {
         release();
         co_return notConnected();
     }
-    const bool pipeline = statements.size() > 1;
-    auto sendFailed = [this] {
+    const QByteArray sql = statement.toUtf8();
+    std::vector<QByteArray> storage;
+    std::vector<const char *> values;
+    storage.reserve(size_t(params.size()));
+    for (const QVariant &p : std::as_const(params)) {
+        if (p.isNull()) {
+            values.push_back(nullptr);
+            continue;
+        }
+        if (p.typeId() == QMetaType::Bool)
+            storage.push_back(p.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false"));
+        else if (p.typeId() == QMetaType::QByteArray)
+            storage.push_back(p.toByteArray());
+        else
+            storage.push_back(p.toString().toUtf8());
+        values.push_back(storage.back().constData());
+    }
+    int sent = 0;
+    switch (how) {
+    case Send::Script:
+        sent = PQsendQuery(m_conn, sql.constData());
+        break;
+    case Send::Params:
+        sent = PQsendQueryParams(m_conn, sql.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+        break;
+    case Send::Prepare:
+        sent = PQsendPrepare(m_conn, name.constData(), sql.constData(), int(values.size()), nullptr);
+        break;
+    case Send::Prepared:
+        sent = PQsendQueryPrepared(m_conn, name.constData(), int(values.size()), values.data(), nullptr, nullptr, 0);
+        break;
+    }
+    if (!sent) {
         const Error error = dbError(QString::fromLatin1(kConnectionLost),
                                     QStringLiteral("the statement could not be sent to the database: %1")
                                         .arg(m_info.scrub(firstLine(PQerrorMessage(m_conn)))));
-        if (PQpipelineStatus(m_conn) != PQ_PIPELINE_OFF)
-            lost(firstLine(PQerrorMessage(m_conn))); // a half-sent pipeline leaves the session unusable
         release();
-        return error;
-    };
-    if (pipeline && !PQenterPipelineMode(m_conn))
-        co_return sendFailed();
-    for (const Statement &statement : statements) {
-        const QByteArray sql = statement.sql.toUtf8();
-        std::vector<QByteArray> storage;
-        std::vector<const char *> values;
-        storage.reserve(size_t(statement.params.size()));
-        for (const QVariant &p : std::as_const(statement.params)) {
-            if (p.isNull()) {
-                values.push_back(nullptr);
-                continue;
-            }
-            if (p.typeId() == QMetaType::Bool)
-                storage.push_back(p.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false"));
-            else if (p.typeId() == QMetaType::QByteArray)
-                storage.push_back(p.toByteArray());
-            else
-                storage.push_back(p.toString().toUtf8());
-            values.push_back(storage.back().constData());
-        }
-        const int sent = simple ? PQsendQuery(m_conn, sql.constData())
-                                : PQsendQueryParams(m_conn, sql.constData(), int(values.size()), nullptr,
-                                                    values.data(), nullptr, nullptr, 0);
-        if (!sent || (pipeline && !PQpipelineSync(m_conn)))
-            co_return sendFailed();
+        co_return error;
     }
     m_collecting = true;
     m_done = false;
     m_statementLost = false;
-    m_syncsLeft = pipeline ? int(statements.size()) : 0;
     m_results.clear();
     // A large statement may not fit the socket's buffer at once.
     int flushed = 0;
@@ -270,8 +275,6 @@ QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(std::vec
     std::vector<ResultPtr> results = std::move(m_results);
     m_results.clear();
     const bool lostMidway = m_statementLost;
-    if (pipeline && m_conn && !PQexitPipelineMode(m_conn))
-        lost(firstLine(PQerrorMessage(m_conn)));
     release();
     if (lostMidway)
         co_return dbError(QString::fromLatin1(kConnectionLost),
@@ -279,11 +282,11 @@ QCoro::Task<Result<std::vector<Connection::ResultPtr>>> Connection::run(std::vec
     co_return std::move(results);
 }
 
-Result<QueryResult> Connection::toQueryResult(const std::vector<ResultPtr> &results, size_t begin, size_t end)
+Result<QueryResult> Connection::toQueryResult(const std::vector<ResultPtr> &results)
 {
     QueryResult out;
-    for (size_t i = begin; i < end; ++i) {
-        pg_result *r = results[i].get();
+    for (const ResultPtr &result : results) {
+        pg_result *r = result.get();
         const ExecStatusType status = PQresultStatus(r);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
             return resultError(r);
@@ -314,45 +317,53 @@ Result<QueryResult> Connection::toQueryResult(const std::vector<ResultPtr> &resu
 QCoro::Task<Result<QueryResult>> Connection::query(QString sql, QVariantList params)
 {
     // GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.
-    std::vector<Statement> one{Statement{std::move(sql), std::move(params)}};
-    Result<std::vector<ResultPtr>> results = co_await run(std::move(one), false);
+    const QByteArray unnamed;
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(sql), std::move(params), Send::Params, unnamed);
     if (!results)
         co_return results.error();
-    co_return toQueryResult(*results, 0, results->size());
+    co_return toQueryResult(*results);
 }
 
-QCoro::Task<std::vector<Result<QueryResult>>> Connection::queries(std::vector<Statement> statements)
+QCoro::Task<Result<QueryResult>> Connection::prepared(QString sql, QVariantList params)
 {
-    const size_t count = statements.size();
-    Result<std::vector<ResultPtr>> results = co_await run(std::move(statements), false);
-    std::vector<Result<QueryResult>> answers;
-    answers.reserve(count);
-    if (!results) {
-        for (size_t i = 0; i < count; ++i)
-            answers.push_back(results.error());
-        co_return answers;
+    if (m_noPrepared)
+        co_return co_await query(std::move(sql), std::move(params));
+    const quint64 session = m_session;
+    QByteArray name = m_preparedNames.value(sql);
+    if (name.isEmpty()) {
+        name = "finpipe_" + QByteArray::number(++m_nextName);
+        Result<std::vector<ResultPtr>> made = co_await run(sql, params, Send::Prepare, name);
+        if (!made)
+            co_return made.error();
+        if (Result<QueryResult> ok = toQueryResult(*made); !ok)
+            co_return ok.error(); // what query() would say of the statement (a syntax error, a missing function)
+        if (m_session == session)
+            m_preparedNames.insert(sql, name);
     }
-    if (count == 1) {
-        answers.push_back(toQueryResult(*results, 0, results->size()));
-        co_return answers;
+    Result<std::vector<ResultPtr>> results = co_await run(sql, params, Send::Prepared, name);
+    if (!results)
+        co_return results.error();
+    Result<QueryResult> answer = toQueryResult(*results);
+    if (answer)
+        co_return answer;
+    // Nothing ran when the statement is missing (26000: a pooler gave us another session) or was
+    // planned for an older shape of what it calls (0A000 "cached plan must not change result
+    // type": a migration replaced a function); it goes once more as a plain query.
+    const QString state = sqlState(answer.error());
+    if (state == u"26000" || state == u"0A000") {
+        m_preparedNames.remove(sql);
+        if (state == u"26000" && m_session == session)
+            m_noPrepared = true;
+        co_return co_await query(std::move(sql), std::move(params));
     }
-    // Each statement's results end at its sync.
-    size_t begin = 0;
-    for (size_t i = 0; i < results->size() && answers.size() < count; ++i) {
-        if (PQresultStatus((*results)[i].get()) != PGRES_PIPELINE_SYNC)
-            continue;
-        answers.push_back(toQueryResult(*results, begin, i));
-        begin = i + 1;
-    }
-    while (answers.size() < count)
-        answers.push_back(Error::make(Error::Code::Internal, QStringLiteral("the database did not answer every statement")));
-    co_return answers;
+    co_return answer;
 }
 
 QCoro::Task<Result<void>> Connection::execute(QString script)
 {
-    std::vector<Statement> one{Statement{std::move(script), {}}};
-    Result<std::vector<ResultPtr>> results = co_await run(std::move(one), true);
+    const QVariantList none;
+    const QByteArray unnamed;
+    Result<std::vector<ResultPtr>> results = co_await run(std::move(script), none, Send::Script, unnamed);
     if (!results)
         co_return results.error();
     for (const ResultPtr &r : *results) {
@@ -394,19 +405,11 @@ void Connection::onReadable()
         while (!PQisBusy(m_conn)) {
             PGresult *r = PQgetResult(m_conn);
             if (!r) {
-                if (m_syncsLeft > 0)
-                    continue; // between two statements of a pipeline
                 m_collecting = false;
                 m_done = true;
                 break;
             }
-            const bool lastSync = PQresultStatus(r) == PGRES_PIPELINE_SYNC && --m_syncsLeft == 0;
             m_results.emplace_back(r);
-            if (lastSync) {
-                m_collecting = false;
-                m_done = true;
-                break;
-            }
         }
     }
     std::vector<std::pair<QString, QString>> notes;

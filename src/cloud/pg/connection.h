@@ -5,6 +5,7 @@
 #include "cloud/pg/queryresult.h"
 
 #include <QCoroTask>
+#include <QHash>
 #include <QObject>
 #include <QSocketNotifier>
 #include <QStringList>
@@ -40,15 +41,10 @@ public:
     //! One statement with parameters $1…: a null QVariant is NULL, a bool true/false, a QByteArray
     //! its bytes as text, anything else its toString(). Errors carry the server's SQLSTATE.
     QCoro::Task<Result<QueryResult>> query(QString sql, QVariantList params = {});
-    //! One statement with parameters, as query().
-    struct Statement {
-        QString sql;
-        QVariantList params;
-    };
-    //! Several statements sent together (libpq's pipeline mode: one round trip), each run in its
-    //! own transaction once the one before has committed or failed; one answer per statement, in
-    //! order. A failing statement does not stop the next.
-    QCoro::Task<std::vector<Result<QueryResult>>> queries(std::vector<Statement> statements);
+    //! As query(), through a statement this session prepares the first time it sees `sql` (parsed
+    //! and planned once: for the calls a worker makes many times a second). Where the server
+    //! cannot keep prepared statements (a transaction-mode pooler) it goes as query() does.
+    QCoro::Task<Result<QueryResult>> prepared(QString sql, QVariantList params = {});
     //! A script of several statements and no parameters (simple query protocol): for trusted
     //! files such as migrations, never for anything built from input.
     QCoro::Task<Result<void>> execute(QString script);
@@ -95,10 +91,12 @@ private:
     };
 
     QCoro::Task<Result<void>> open();
-    //! Sends the statements (several: in a pipeline, each followed by a sync) and collects every
-    //! result, a pipeline's PGRES_PIPELINE_SYNC markers included.
-    QCoro::Task<Result<std::vector<ResultPtr>>> run(std::vector<Statement> statements, bool simple);
-    static Result<QueryResult> toQueryResult(const std::vector<ResultPtr> &results, size_t begin, size_t end);
+    //! How run() sends a statement: with parameters, as a script (simple query protocol), as the
+    //! prepared statement `name` to be made, or through that prepared statement.
+    enum class Send { Params, Script, Prepare, Prepared };
+    //! Sends one statement and collects every result (a script has one per statement in it).
+    QCoro::Task<Result<std::vector<ResultPtr>>> run(QString statement, QVariantList params, Send how, QByteArray name);
+    static Result<QueryResult> toQueryResult(const std::vector<ResultPtr> &results);
     QCoro::Task<> reconnectLoop();
     void release();
     void onReadable();
@@ -116,13 +114,18 @@ private:
     bool m_closed = false;
     std::chrono::milliseconds m_connectTimeout{10000};
 
+    // Prepared statements of this session (prepared()).
+    QHash<QString, QByteArray> m_preparedNames; //!< SQL → the name it was prepared under
+    quint64 m_session = 0;                       //!< counts sessions opened
+    int m_nextName = 0;
+    bool m_noPrepared = false; //!< the server lost a statement this session prepared (a pooler)
+
     // The statement in flight.
     bool m_busy = false;
     std::deque<std::coroutine_handle<>> m_queue;
     bool m_collecting = false;
     bool m_done = false;
     bool m_statementLost = false;
-    int m_syncsLeft = 0; //!< pipeline syncs still to come for the statements in flight
     std::vector<ResultPtr> m_results;
     std::coroutine_handle<> m_resultWaiter;
 };

@@ -2,6 +2,7 @@
 
 #include "cloud/queue/jobqueue.h"
 
+#include <QCoroTimer>
 #include <QElapsedTimer>
 
 namespace finpipe::cloud {
@@ -20,6 +21,13 @@ void Announcer::add(const QString &job)
 QCoro::Task<> Announcer::pump()
 {
     while (!m_pending.isEmpty()) {
+        if (m_lastSend.isValid()) {
+            const auto since = std::chrono::milliseconds(m_lastSend.elapsed());
+            if (since < m_gap)
+                co_await QCoro::sleepFor(m_gap - since); // gathers what finishes meanwhile
+        }
+        m_lastSend.start();
+        ++m_sends;
         QStringList jobs = std::exchange(m_pending, {});
         const qsizetype count = jobs.size();
         Result<int> sent = co_await announceAll(m_connection, std::move(jobs));

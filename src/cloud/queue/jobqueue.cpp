@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace finpipe::cloud {
 
 namespace {
@@ -13,6 +15,13 @@ namespace {
 QCoro::Task<Result<pg::QueryResult>> sq(pg::Connection &c, const char *sql, QVariantList params = {})
 {
     return c.query(QString::fromLatin1(sql), std::move(params));
+}
+
+// The calls a worker makes for every job (claims, completions, heartbeats, announcements): as sq(),
+// prepared once per session.
+QCoro::Task<Result<pg::QueryResult>> hot(pg::Connection &c, const char *sql, QVariantList params)
+{
+    return c.prepared(QString::fromLatin1(sql), std::move(params));
 }
 
 QString text(const pg::QueryResult &r, int row, const char *column)
@@ -101,7 +110,7 @@ QCoro::Task<Result<QString>> registerWorker(pg::Connection &c, QString host, qin
 QCoro::Task<Result<void>> workerHeartbeat(pg::Connection &c, QString worker)
 {
     const QVariantList p{worker};
-    auto r = co_await sq(c, "SELECT finpipe.worker_heartbeat($1)", p);
+    auto r = co_await hot(c, "SELECT finpipe.worker_heartbeat($1)", p);
     if (!r)
         co_return r.error();
     co_return Result<void>();
@@ -133,11 +142,16 @@ std::optional<ClaimedJob> claimedJob(const pg::QueryResult &r)
 
 } // namespace
 
+int writeConnectionsFor(int slots)
+{
+    return std::clamp(slots, 1, 4);
+}
+
 QCoro::Task<Result<std::optional<ClaimedJob>>> claimJob(pg::Connection &c, QString worker, int leaseSeconds)
 {
     const QVariantList p{worker, leaseSeconds};
     const QByteArray sql = QByteArray(kClaimedColumns) + "finpipe.claim_job($1, $2)";
-    auto r = co_await sq(c, sql.constData(), p);
+    auto r = co_await hot(c, sql.constData(), p);
     if (!r)
         co_return r.error();
     co_return claimedJob(*r);
@@ -147,23 +161,18 @@ QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &
                                                                QList<OutputRecord> outputs, QString worker,
                                                                int leaseSeconds)
 {
-    // The announcement goes in the same round trip (a pipeline) and runs once the completion has
-    // committed; its answer does not matter (a refused completion announces the unchanged state).
-    std::vector<pg::Connection::Statement> statements;
-    statements.push_back({QString::fromLatin1(QByteArray(kClaimedColumns)
-                                              + "finpipe.complete_and_claim($1, $2, $3::jsonb, $4, $5::int)"),
-                          QVariantList{job, token, outputsJson(outputs), worker, leaseSeconds}});
-    statements.push_back({QStringLiteral("SELECT finpipe.announce_all(ARRAY[$1::uuid])"), QVariantList{job}});
-    std::vector<Result<pg::QueryResult>> answers = co_await c.queries(std::move(statements));
-    if (!answers.at(0))
-        co_return answers.at(0).error();
-    co_return claimedJob(*answers.at(0));
+    const QVariantList p{job, token, outputsJson(outputs), worker, leaseSeconds};
+    const QByteArray sql = QByteArray(kClaimedColumns) + "finpipe.complete_and_claim($1, $2, $3::jsonb, $4, $5::int)";
+    auto r = co_await hot(c, sql.constData(), p);
+    if (!r)
+        co_return r.error();
+    co_return claimedJob(*r);
 }
 
 QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString token, double progress)
 {
     const QVariantList p{job, token, progress < 0 ? QVariant() : QVariant(progress)};
-    auto r = co_await sq(c, "SELECT finpipe.heartbeat($1, $2, $3::real)::text", p);
+    auto r = co_await hot(c, "SELECT finpipe.heartbeat($1, $2, $3::real)::text", p);
     if (!r)
         co_return r.error();
     co_return r->scalar().toString();
@@ -172,7 +181,7 @@ QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString t
 QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString token, QList<OutputRecord> outputs)
 {
     const QVariantList p{job, token, outputsJson(outputs)};
-    auto r = co_await sq(c, "SELECT finpipe.complete_job($1, $2, $3::jsonb)", p);
+    auto r = co_await hot(c, "SELECT finpipe.complete_job($1, $2, $3::jsonb)", p);
     if (!r)
         co_return r.error();
     co_return Result<void>();
@@ -181,7 +190,7 @@ QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString to
 QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString token, QString error, bool retryable)
 {
     const QVariantList p{job, token, error, retryable};
-    auto r = co_await sq(c, "SELECT finpipe.fail_job($1, $2, $3, $4)::text", p);
+    auto r = co_await hot(c, "SELECT finpipe.fail_job($1, $2, $3, $4)::text", p);
     if (!r)
         co_return r.error();
     co_return r->scalar().toString();
@@ -190,7 +199,7 @@ QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString tok
 QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job)
 {
     const QVariantList p{job};
-    auto r = co_await sq(c, "SELECT finpipe.announce($1)::text", p);
+    auto r = co_await hot(c, "SELECT finpipe.announce($1)::text", p);
     if (!r)
         co_return r.error();
     co_return r->scalar().toString();
@@ -203,7 +212,7 @@ QCoro::Task<Result<int>> announceAll(pg::Connection &c, QStringList jobs)
         if (!isJobId(job))
             co_return Error::make(Error::Code::Usage, QStringLiteral("'%1' is not a job id").arg(job));
     const QVariantList p{u'{' + jobs.join(u',') + u'}'};
-    auto r = co_await sq(c, "SELECT finpipe.announce_all($1::uuid[])", p);
+    auto r = co_await hot(c, "SELECT finpipe.announce_all($1::uuid[])", p);
     if (!r)
         co_return r.error();
     co_return r->scalar().toInt();
