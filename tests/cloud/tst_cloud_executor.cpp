@@ -5,6 +5,7 @@
 // that does not match its SHA-256 is refused and deleted.
 #include "cloudtestenv.h"
 #include "workerprocess.h"
+#include "jobtesthelpers.h"
 #include "testutil.h"
 
 #include "cloud/queue/cloudexecutor.h"
@@ -81,21 +82,9 @@ QString viaPort(const QString &url, quint16 port)
 
 JobRecord cloudRecord(const QString &path)
 {
-    JobRecord j;
-    j.inputPath = path;
-    j.fileName = QFileInfo(path).fileName();
-    j.sha256 = sha256Of(readAll(path));
-    j.size = QFileInfo(path).size();
+    JobRecord j = recordFor(path);
     j.place = QStringLiteral("cloud");
     return j;
-}
-
-JobSpec specFor(const QString &path)
-{
-    JobSpec s;
-    s.inputPath = path;
-    s.requireConfidentDetection = false;
-    return s;
 }
 
 //! A controller with the local executor and a cloud one, on its own store.

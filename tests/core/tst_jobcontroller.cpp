@@ -3,6 +3,7 @@
 #include "jobs/jobcontroller.h"
 #include "jobs/jobspecjson.h"
 #include "jobs/localexecutor.h"
+#include "jobtesthelpers.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -16,7 +17,9 @@
 using namespace finpipe;
 using namespace finpipe::jobs;
 using test::readAll;
+using test::recordFor;
 using test::sha256Of;
+using test::specFor;
 
 namespace {
 
@@ -41,24 +44,6 @@ QString writeReadings(const QString &path, int rows, int valueOffset = 0)
         data += ".5\n";
     }
     return test::writeFixture(path, data);
-}
-
-JobRecord recordFor(const QString &path)
-{
-    JobRecord j;
-    j.inputPath = path;
-    j.fileName = QFileInfo(path).fileName();
-    j.sha256 = sha256Of(readAll(path));
-    j.size = QFileInfo(path).size();
-    return j;
-}
-
-JobSpec specFor(const QString &path)
-{
-    JobSpec s;
-    s.inputPath = path;
-    s.requireConfidentDetection = false;
-    return s;
 }
 
 //! Waits for the job's `count`-th runFinished and returns that run's state.

@@ -24,6 +24,15 @@ QCoro::Task<Result<pg::QueryResult>> hot(pg::Connection &c, const char *sql, QVa
     return c.prepared(QString::fromLatin1(sql), std::move(params));
 }
 
+//! The statement's one value, as text.
+QCoro::Task<Result<QString>> scalarText(QCoro::Task<Result<pg::QueryResult>> statement)
+{
+    Result<pg::QueryResult> r = co_await statement;
+    if (!r)
+        co_return r.error();
+    co_return r->scalar().toString();
+}
+
 QString text(const pg::QueryResult &r, int row, const char *column)
 {
     return r.value(row, QString::fromLatin1(column)).toString();
@@ -100,11 +109,7 @@ bool isFinalState(const QString &state)
 
 QCoro::Task<Result<QString>> registerWorker(pg::Connection &c, QString host, qint64 pid, QString version)
 {
-    const QVariantList p{host, pid, version};
-    auto r = co_await sq(c, "SELECT finpipe.register_worker($1, $2::int, $3)", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    return scalarText(sq(c, "SELECT finpipe.register_worker($1, $2::int, $3)", {host, pid, version}));
 }
 
 QCoro::Task<Result<void>> workerHeartbeat(pg::Connection &c, QString worker)
@@ -171,11 +176,8 @@ QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &
 
 QCoro::Task<Result<QString>> heartbeat(pg::Connection &c, QString job, QString token, double progress)
 {
-    const QVariantList p{job, token, progress < 0 ? QVariant() : QVariant(progress)};
-    auto r = co_await hot(c, "SELECT finpipe.heartbeat($1, $2, $3::real)::text", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    const QVariant fraction = progress < 0 ? QVariant() : QVariant(progress);
+    return scalarText(hot(c, "SELECT finpipe.heartbeat($1, $2, $3::real)::text", {job, token, fraction}));
 }
 
 QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString token, QList<OutputRecord> outputs)
@@ -189,20 +191,7 @@ QCoro::Task<Result<void>> completeJob(pg::Connection &c, QString job, QString to
 
 QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString token, QString error, bool retryable)
 {
-    const QVariantList p{job, token, error, retryable};
-    auto r = co_await hot(c, "SELECT finpipe.fail_job($1, $2, $3, $4)::text", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
-}
-
-QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job)
-{
-    const QVariantList p{job};
-    auto r = co_await hot(c, "SELECT finpipe.announce($1)::text", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    return scalarText(hot(c, "SELECT finpipe.fail_job($1, $2, $3, $4)::text", {job, token, error, retryable}));
 }
 
 QCoro::Task<Result<int>> announceAll(pg::Connection &c, QStringList jobs)
@@ -293,38 +282,24 @@ QCoro::Task<Result<bool>> releaseUpload(pg::Connection &c, QString sha256, QStri
 QCoro::Task<Result<QString>> submitJob(pg::Connection &c, QString inputName, qint64 inputSize, QString sha256,
                                        QString datasetType, QByteArray detection, QByteArray mapping, QByteArray parameters)
 {
-    const QVariantList p{inputName, inputSize, sha256, datasetType, detection, mapping, parameters};
-    auto r = co_await sq(c, "SELECT finpipe.submit_job($1, $2::bigint, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)::text", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    return scalarText(sq(c, "SELECT finpipe.submit_job($1, $2::bigint, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)::text",
+                         {inputName, inputSize, sha256, datasetType, detection, mapping, parameters}));
 }
 
 QCoro::Task<Result<QString>> cancelJob(pg::Connection &c, QString job)
 {
-    const QVariantList p{job};
-    auto r = co_await sq(c, "SELECT finpipe.cancel_job($1::uuid)::text", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    return scalarText(sq(c, "SELECT finpipe.cancel_job($1::uuid)::text", {job}));
 }
 
 QCoro::Task<Result<QString>> jobHost(pg::Connection &c, QString job)
 {
-    const QVariantList p{job};
-    auto r = co_await sq(c, "SELECT finpipe.job_host($1::uuid)", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    return scalarText(sq(c, "SELECT finpipe.job_host($1::uuid)", {job}));
 }
 
 QCoro::Task<Result<QString>> presignOutput(pg::Connection &c, QString job, QString name, int expiresSeconds)
 {
-    const QVariantList p{job, name, expiresSeconds};
-    auto r = co_await sq(c, "SELECT url FROM finpipe.presign_output($1::uuid, $2, $3::int)", p);
-    if (!r)
-        co_return r.error();
-    co_return r->scalar().toString();
+    return scalarText(sq(c, "SELECT url FROM finpipe.presign_output($1::uuid, $2, $3::int)",
+                         {job, name, expiresSeconds}));
 }
 
 QCoro::Task<Result<QList<JobRow>>> listJobs(pg::Connection &c, int limit)

@@ -80,10 +80,9 @@ QCoro::Task<Result<std::optional<ClaimedJob>>> completeAndClaim(pg::Connection &
                                                                int leaseSeconds);
 //! Gives the job's new state ("queued" for a retry, "failed", "cancelled").
 QCoro::Task<Result<QString>> failJob(pg::Connection &c, QString job, QString token, QString error, bool retryable);
-//! Tells listeners the job's state after a claim, a completion or a final failure, which commit
-//! without notifying (0004_quiet_commits.sql); its transaction does not wait for the disk.
-QCoro::Task<Result<QString>> announce(pg::Connection &c, QString job);
-//! announce for several jobs in one transaction (0008_lean_claims.sql); gives how many were announced.
+//! Tells listeners the states of jobs after a claim, a completion or a final failure, which commit
+//! without notifying (0004_quiet_commits.sql), in one transaction that does not wait for the disk
+//! (finpipe.announce_all, 0008_lean_claims.sql); gives how many were announced.
 QCoro::Task<Result<int>> announceAll(pg::Connection &c, QStringList jobs);
 //! Whether the job succeeded with the outputs of `attempt` (after a completion whose answer was lost).
 QCoro::Task<Result<bool>> succeededWithAttempt(pg::Connection &c, QString job, int attempt);
