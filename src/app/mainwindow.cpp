@@ -39,6 +39,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QScreen>
 #include <QSystemTrayIcon>
 #include <QTimer>
 #include <QUrl>
@@ -185,8 +186,14 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     connect(ticker, &QTimer::timeout, m_model, &JobModel::tick);
     ticker->start(1000);
 
-    if (!m_settings.windowGeometry().isEmpty())
+    if (!m_settings.windowGeometry().isEmpty()) {
         restoreGeometry(m_settings.windowGeometry());
+    } else if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+        // First start: the designed size, shrunk to fit a small screen (a 1024 x 768 laptop), centred.
+        const QRect room = screen->availableGeometry();
+        resize(size().boundedTo(room.size() * 0.95));
+        move(room.center() - rect().center());
+    }
     // The job list can be dragged smaller or collapsed (View → Show the Job List); its size is kept.
     m_ui->splitter->setCollapsible(0, true);
     // Three rows are enough to pick a job; the empty page's size does not count once jobs are listed.
