@@ -90,10 +90,14 @@ QCoro::Task<Result<void>> tune(pg::Connection &c)
 
 QCoro::Task<Result<void>> enqueue(pg::Connection &db, int n)
 {
+    // In transactions of at most 500 submissions: each submission updates the one upload row, and
+    // one transaction's chain of versions of that row grows with every submission in it.
     const QString sql = QStringLiteral("SELECT count(finpipe.submit_job('noop', 0, $1, 'noop')) FROM generate_series(1, $2::int)");
-    const QVariantList p{QString::fromLatin1(kSha), n};
-    if (auto r = co_await db.query(sql, p); !r)
-        co_return r.error();
+    for (int left = n; left > 0; left -= 500) {
+        const QVariantList p{QString::fromLatin1(kSha), std::min(left, 500)};
+        if (auto r = co_await db.query(sql, p); !r)
+            co_return r.error();
+    }
     co_return Result<void>();
 }
 
