@@ -32,7 +32,7 @@ check "hostile column shown as text" '&lt;script&gt;alert\(1\)&lt;/script&gt;' +
 check "no injected image element" '<img' 0
 check "no error notice" '<div id="render-status" data-status="error"' 0
 check "drawn in the $scheme theme" "<div id=\"render-status\" data-status=\"ok\"[^>]* data-theme=\"$scheme\"" 1
-check "KPI cards first, before any table" '<section id="kpis" class="kpis"[^>]*>(<div class="kpi tone-[a-z]+">(<div class="kpi-[a-z]+">[^<]*</div>)+</div>)+</section><section' 1
+check "KPI cards first, before any table" '<section id="kpis" class="kpis"[^>]*>(<div class="kpi tone-[a-z]+">(<div class="kpi-[a-z]+( longe?r?)?">[^<]*</div>)+</div>)+</section><section' 1
 check "KPI cards in every tone" 'class="kpi tone-(good|bad|neutral)"' 4
 check "hostile KPI label shown as text" '<div class="kpi-label">&lt;script&gt;alert\(1\)&lt;/script&gt;</div>' 1
 check "provenance closed until asked for" '<details id="provenance" class="card provenance"><summary>' 1

@@ -230,6 +230,18 @@ private Q_SLOTS:
         QVERIFY(!renderDashboard(sampleInfo(), sampleResult()).contains("id=\"kpis\""));
     }
 
+    void longHeadlineFiguresAreSetSmaller()
+    {
+        analysis::AnalysisResult r = sampleResult();
+        r.kpis.append({QStringLiteral("Short"), QStringLiteral("1,234.56"), QString(), analysis::Kpi::Tone::Neutral});
+        r.kpis.append({QStringLiteral("Long"), QStringLiteral("101,926,413.35"), QString(), analysis::Kpi::Tone::Neutral});
+        r.kpis.append({QStringLiteral("Longer"), QStringLiteral("-1,101,926,413.3500"), QString(), analysis::Kpi::Tone::Neutral});
+        const QByteArray html = renderDashboard(sampleInfo(), r);
+        QVERIFY(html.contains("<div class=\"kpi-value\">1,234.56</div>"));
+        QVERIFY(html.contains("<div class=\"kpi-value long\">101,926,413.35</div>"));
+        QVERIFY(html.contains("<div class=\"kpi-value longer\">-1,101,926,413.3500</div>"));
+    }
+
     void htmlEscapeHandlesAttributes()
     {
         QCOMPARE(htmlEscape(u"a&b<c>d\"e'f"), QStringLiteral("a&amp;b&lt;c&gt;d&quot;e&#39;f"));

@@ -241,8 +241,11 @@ QString renderBody(const DashboardInfo &info, const analysis::AnalysisResult &re
             const QString tone = k.tone == analysis::Kpi::Tone::Good  ? u"good"_s
                                  : k.tone == analysis::Kpi::Tone::Bad ? u"bad"_s
                                                                       : u"neutral"_s;
+            // A long figure is set smaller, so that it stays on one line in a narrow card (a number
+            // broken after any digit reads as two numbers).
+            const QString size = k.value.size() > 15 ? u" longer"_s : k.value.size() > 11 ? u" long"_s : QString();
             h += u"<div class=\"kpi tone-"_s + tone + u"\"><div class=\"kpi-label\">"_s + htmlEscape(k.label)
-                 + u"</div><div class=\"kpi-value\">"_s + htmlEscape(k.value) + u"</div>"_s;
+                 + u"</div><div class=\"kpi-value"_s + size + u"\">"_s + htmlEscape(k.value) + u"</div>"_s;
             if (!k.detail.isEmpty())
                 h += u"<div class=\"kpi-detail\">"_s + htmlEscape(k.detail) + u"</div>"_s;
             h += u"</div>"_s;
