@@ -104,6 +104,78 @@ QString themeScript(AppSettings::Theme theme)
 
 } // namespace
 
+//! What the Quality tab shows of a run's data_quality.csv.
+struct QualityReport {
+    struct Blank {
+        QString column;
+        double rate; // percent
+    };
+    struct Skipped {
+        QString reason;
+        qint64 rows;
+        QString examples;
+    };
+    bool found = false;              // the run has a report
+    int columns = 0;                 // columns checked for blanks
+    size_t withBlanks = 0;           // of which have some
+    std::vector<Blank> blanks;       // at most a dozen, in the file's column order
+    std::vector<Skipped> skipped;    // by reason
+};
+
+//! Reads a run's data_quality.csv (one row per check and column); runs off the GUI thread.
+static QualityReport readQualityReport(const QString &path)
+{
+    QualityReport report;
+    if (path.isEmpty() || !QFileInfo::exists(path))
+        return report;
+    report.found = true;
+    ingest::ReadOptions opts;
+    opts.computeHash = false;
+    auto table = ingest::readTable(path, opts);
+    if (!table.ok())
+        return report;
+    const int check = table->columnIndex(QStringLiteral("check"));
+    const int column = table->columnIndex(QStringLiteral("column"));
+    const int rate = table->columnIndex(QStringLiteral("rate"));
+    const int scope = table->columnIndex(QStringLiteral("scope"));
+    const int count = table->columnIndex(QStringLiteral("count"));
+    const int examples = table->columnIndex(QStringLiteral("example_rows"));
+    std::vector<QualityReport::Blank> blanks;
+    if (check >= 0 && column >= 0 && rate >= 0)
+        for (const auto &b : table->batches)
+            for (int r = 0; r < b->rowCount(); ++r) {
+                const QString what = b->at(r, check).toString();
+                if (what == u"blank values") {
+                    ++report.columns;
+                    if (b->at(r, rate).number > 0)
+                        blanks.push_back({b->at(r, column).toString(), b->at(r, rate).number * 100.0});
+                } else if (what == u"skipped rows" && scope >= 0 && count >= 0) {
+                    report.skipped.push_back({b->at(r, scope).toString(), qint64(b->at(r, count).number),
+                                              examples >= 0 ? b->at(r, examples).toString() : QString()});
+                }
+            }
+    // Only the columns that have blanks, at most kBars of them (the highest rates), so every label
+    // has room at 1024 x 700; the chart's title says how many are left out.
+    constexpr size_t kBars = 12;
+    report.withBlanks = blanks.size();
+    if (blanks.size() > kBars) {
+        std::vector<QualityReport::Blank> top = blanks;
+        std::stable_sort(top.begin(), top.end(), [](const auto &a, const auto &b) { return a.rate > b.rate; });
+        top.resize(kBars);
+        std::vector<QualityReport::Blank> kept; // in the file's column order
+        for (const auto &b : blanks)
+            for (const auto &t : top)
+                if (t.column == b.column && t.rate == b.rate) {
+                    kept.push_back(b);
+                    break;
+                }
+        kept.resize(std::min(kept.size(), kBars));
+        blanks = std::move(kept);
+    }
+    report.blanks = std::move(blanks);
+    return report;
+}
+
 QJsonObject readManifest(const QString &outputDir)
 {
     if (outputDir.isEmpty())
@@ -606,114 +678,81 @@ void DetailTabs::loadQuality()
         m_rowAccounting->setText(m_job.id != 0 ? tr("No row counts for this job.") : QString());
     }
     m_skipped->setRowCount(0);
-
-    const QString path = outputPath(QStringLiteral("data_quality.csv"));
-    const bool hasReport = m_job.id != 0 && QFileInfo::exists(path);
     m_skipped->setVisible(false);
-    if (!hasReport && m_qualityChartEmpty)
+
+    // The report is read off the GUI thread (the output folder may be on a slow share); a report
+    // that arrives after the analyst moved to another job is dropped.
+    const quint64 generation = ++m_qualityGeneration;
+    const QString path = m_job.id != 0 ? outputPath(QStringLiteral("data_quality.csv")) : QString();
+    auto *watcher = new QFutureWatcher<QualityReport>(this);
+    connect(watcher, &QFutureWatcher<QualityReport>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_qualityGeneration)
+            return;
+        showQualityReport(watcher->result());
+        Q_EMIT qualityReportLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run([path] { return readQualityReport(path); }));
+}
+
+void DetailTabs::showQualityReport(const QualityReport &report)
+{
+    const QLocale locale;
+    for (const QualityReport::Skipped &s : report.skipped) {
+        const int row = m_skipped->rowCount();
+        m_skipped->insertRow(row);
+        m_skipped->setItem(row, 0, new QTableWidgetItem(s.reason));
+        auto *n = new QTableWidgetItem(locale.toString(s.rows));
+        n->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_skipped->setItem(row, 1, n);
+        m_skipped->setItem(row, 2, new QTableWidgetItem(s.examples));
+    }
+    m_skipped->setVisible(m_skipped->rowCount() > 0);
+
+    // Building a chart costs milliseconds on the GUI thread; an empty one is kept, not rebuilt.
+    if (!report.found && m_qualityChartEmpty)
         return;
-    m_qualityChartEmpty = !hasReport;
+    m_qualityChartEmpty = !report.found;
     auto *chart = new QChart;
     chart->setTheme(isDarkPalette() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     chart->legend()->hide();
-    if (hasReport) {
-        // The report is one row per check and column: small enough to read here.
-        ingest::ReadOptions opts;
-        opts.computeHash = false;
-        auto table = ingest::readTable(path, opts);
-        if (table.ok()) {
-            const int check = table->columnIndex(QStringLiteral("check"));
-            const int column = table->columnIndex(QStringLiteral("column"));
-            const int rate = table->columnIndex(QStringLiteral("rate"));
-            const int scope = table->columnIndex(QStringLiteral("scope"));
-            const int count = table->columnIndex(QStringLiteral("count"));
-            const int examples = table->columnIndex(QStringLiteral("example_rows"));
-            struct Blank {
-                QString column;
-                double rate;
-            };
-            std::vector<Blank> blanks;
-            int columns = 0;
-            if (check >= 0 && column >= 0 && rate >= 0)
-                for (const auto &b : table->batches)
-                    for (int r = 0; r < b->rowCount(); ++r) {
-                        const QString what = b->at(r, check).toString();
-                        if (what == u"blank values") {
-                            ++columns;
-                            if (b->at(r, rate).number > 0)
-                                blanks.push_back({b->at(r, column).toString(), b->at(r, rate).number * 100.0});
-                        } else if (what == u"skipped rows" && scope >= 0 && count >= 0) {
-                            const int row = m_skipped->rowCount();
-                            m_skipped->insertRow(row);
-                            m_skipped->setItem(row, 0, new QTableWidgetItem(b->at(r, scope).toString()));
-                            auto *n = new QTableWidgetItem(locale.toString(qint64(b->at(r, count).number)));
-                            n->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                            m_skipped->setItem(row, 1, n);
-                            m_skipped->setItem(row, 2, new QTableWidgetItem(
-                                                           examples >= 0 ? b->at(r, examples).toString() : QString()));
-                        }
-                    }
-            m_skipped->setVisible(m_skipped->rowCount() > 0);
-            // Only the columns that have blanks, at most kBars of them (the highest rates), so every
-            // label has room at 1024 x 700; the title says how many are left out.
-            constexpr size_t kBars = 12;
-            const size_t withBlanks = blanks.size();
-            if (blanks.size() > kBars) {
-                std::vector<Blank> top = blanks;
-                std::stable_sort(top.begin(), top.end(), [](const Blank &a, const Blank &b) { return a.rate > b.rate; });
-                top.resize(kBars);
-                std::vector<Blank> kept; // in the file's column order
-                for (const Blank &b : blanks)
-                    for (const Blank &t : top)
-                        if (t.column == b.column && t.rate == b.rate) {
-                            kept.push_back(b);
-                            break;
-                        }
-                kept.resize(std::min(kept.size(), kBars));
-                blanks = std::move(kept);
-            }
-            if (!blanks.empty()) {
-                auto *set = new QBarSet(tr("Blank rate (%)"));
-                QStringList names;
-                // Horizontal bars stack upwards: reversed, so the file's first column is on top.
-                for (auto it = blanks.rbegin(); it != blanks.rend(); ++it) {
-                    names.append(it->column);
-                    set->append(readablePercentValue(it->rate / 100.0)); // as the alerts write it
-                }
-                auto *series = new QHorizontalBarSeries;
-                series->append(set);
-                series->setLabelsVisible(true);
-                series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd); // a 5 % bar is too thin to hold "5.8 %"
-                series->setLabelsFormat(QStringLiteral("@value %"));
-                series->setLabelsPrecision(3);
-                set->setLabelColor(palette().color(QPalette::WindowText));
-                chart->addSeries(series);
-                auto *cats = new QBarCategoryAxis;
-                cats->append(names);
-                QFont small = cats->labelsFont();
-                small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
-                cats->setLabelsFont(small);
-                chart->addAxis(cats, Qt::AlignLeft);
-                series->attachAxis(cats);
-                auto *x = new QValueAxis;
-                x->setRange(0, 100);
-                x->setLabelFormat(QStringLiteral("%d %"));
-                x->setLabelsFont(small);
-                x->setTickCount(5);
-                chart->addAxis(x, Qt::AlignBottom);
-                series->attachAxis(x);
-                chart->setMargins(QMargins(4, 4, 4, 4));
-                chart->setTitle(withBlanks > blanks.size()
-                                    ? tr("Blank rate: top %1 of %2 columns")
-                                          .arg(blanks.size())
-                                          .arg(withBlanks)
-                                    : tr("Blank rate (%1 of %2 columns have blanks)")
-                                          .arg(blanks.size())
-                                          .arg(columns));
-            } else if (columns > 0) {
-                chart->setTitle(tr("No blank values in any of the %1 columns").arg(columns));
-            }
+    const std::vector<QualityReport::Blank> &blanks = report.blanks;
+    if (!blanks.empty()) {
+        auto *set = new QBarSet(tr("Blank rate (%)"));
+        QStringList names;
+        // Horizontal bars stack upwards: reversed, so the file's first column is on top.
+        for (auto it = blanks.rbegin(); it != blanks.rend(); ++it) {
+            names.append(it->column);
+            set->append(readablePercentValue(it->rate / 100.0)); // as the alerts write it
         }
+        auto *series = new QHorizontalBarSeries;
+        series->append(set);
+        series->setLabelsVisible(true);
+        series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd); // a 5 % bar is too thin to hold "5.8 %"
+        series->setLabelsFormat(QStringLiteral("@value %"));
+        series->setLabelsPrecision(3);
+        set->setLabelColor(palette().color(QPalette::WindowText));
+        chart->addSeries(series);
+        auto *cats = new QBarCategoryAxis;
+        cats->append(names);
+        QFont small = cats->labelsFont();
+        small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+        cats->setLabelsFont(small);
+        chart->addAxis(cats, Qt::AlignLeft);
+        series->attachAxis(cats);
+        auto *x = new QValueAxis;
+        x->setRange(0, 100);
+        x->setLabelFormat(QStringLiteral("%d %"));
+        x->setLabelsFont(small);
+        x->setTickCount(5);
+        chart->addAxis(x, Qt::AlignBottom);
+        series->attachAxis(x);
+        chart->setMargins(QMargins(4, 4, 4, 4));
+        chart->setTitle(report.withBlanks > blanks.size()
+                            ? tr("Blank rate: top %1 of %2 columns").arg(blanks.size()).arg(report.withBlanks)
+                            : tr("Blank rate (%1 of %2 columns have blanks)").arg(blanks.size()).arg(report.columns));
+    } else if (report.columns > 0) {
+        chart->setTitle(tr("No blank values in any of the %1 columns").arg(report.columns));
     }
     m_qualityChart->setChart(chart);
 }

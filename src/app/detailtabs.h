@@ -28,6 +28,7 @@ class LocalOnlyInterceptor;
 class ResultsModel;
 class RunHistoryTable;
 class RunOutcomePage;
+struct QualityReport;
 
 //! The selected job's details: Dashboard, Data, Quality, Outputs, Details.
 class DetailTabs : public QTabWidget
@@ -88,6 +89,9 @@ Q_SIGNALS:
     void dashboardLoadFinished(bool ok);
     //! A result table finished loading into the Data tab.
     void dataTableLoaded(const QString &path);
+    //! The shown run's data-quality report (data_quality.csv) was read, off the GUI thread, into
+    //! the Quality tab's skipped-rows table and blank-rate chart (also when the run has none).
+    void qualityReportLoaded();
     void saveOutputRequested(const QString &path);
     //! Copy a pre-signed link to the cloud's copy of an output of the shown (cloud) job.
     void copyLinkRequested(const QString &name);
@@ -111,6 +115,7 @@ private:
     void loadDataTable(int comboIndex);
     void updateDataChart();
     void loadQuality();
+    void showQualityReport(const QualityReport &report);
     void fillOutputs();
     void fillDetails();
     QString outputPath(const QString &name) const;
@@ -120,6 +125,7 @@ private:
     QList<jobs::JobRun> m_runs;
     QJsonObject m_manifest;
     quint64 m_dataGeneration = 0;
+    quint64 m_qualityGeneration = 0;
 
     QWebEngineProfile *m_profile = nullptr;
     LocalOnlyInterceptor *m_interceptor = nullptr;

@@ -243,7 +243,7 @@ private Q_SLOTS:
         saveShot(&w, "data");
 
         // Quality tab: a bar per column's blank rate.
-        QVERIFY(w.details()->qualityChart()->chart()->series().size() == 1);
+        QTRY_VERIFY_WITH_TIMEOUT(w.details()->qualityChart()->chart()->series().size() == 1, 10000);
         w.details()->setCurrentIndex(app::DetailTabs::QualityTab);
         saveShot(&w, "quality");
         w.details()->setCurrentIndex(app::DetailTabs::OutputsTab);

@@ -90,8 +90,12 @@ class TestQualityTab : public QObject
         tabs.resize(kDetailsWidth, kDetailsHeight);
         tabs.show();
         QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        QSignalSpy loaded(&tabs, &app::DetailTabs::qualityReportLoaded);
         tabs.showJob(&job);
         tabs.setCurrentIndex(app::DetailTabs::QualityTab);
+        // The report is read off the GUI thread: it arrives through the event loop.
+        QCOMPARE(loaded.size(), 0);
+        QVERIFY(loaded.wait(10000));
     }
 
     void checkQualityTab(const jobs::JobRecord &job, const QString &accounting, const QString &shot)
