@@ -74,7 +74,12 @@ QString esc(const QString &s)
     return s.toHtmlEscaped();
 }
 
-using TableResult = Result<std::shared_ptr<const ingest::Table>>;
+//! A result table as read off the GUI thread, with its columns' display styles.
+struct LoadedTable {
+    std::shared_ptr<const ingest::Table> table;
+    std::vector<analysis::NumberStyle> styles;
+};
+using TableResult = Result<LoadedTable>;
 
 const QString kThemeScriptName = QStringLiteral("finpipe-dashboard-theme");
 
@@ -543,11 +548,11 @@ void DetailTabs::loadDataTable(int comboIndex)
             updateDataChart();
             return;
         }
-        m_results->setTable(*r);
-        m_dataStatus->setText(tr("%n row(s)", nullptr, int((*r)->rowCount())));
+        m_results->setTable(r->table, r->styles);
+        m_dataStatus->setText(tr("%n row(s)", nullptr, int(r->table->rowCount())));
         // Chart the first numeric column after the dates, until the analyst picks another.
         m_chartColumn = -1;
-        const auto &cols = (*r)->columns;
+        const auto &cols = r->table->columns;
         for (int c = 0; c < cols.size(); ++c)
             if (cols[c].type == ingest::ColumnType::Integer || cols[c].type == ingest::ColumnType::Decimal) {
                 m_chartColumn = c;
@@ -562,7 +567,10 @@ void DetailTabs::loadDataTable(int comboIndex)
         auto t = ingest::readTable(path, opts);
         if (!t.ok())
             return t.error();
-        return std::shared_ptr<const ingest::Table>(std::make_shared<ingest::Table>(std::move(t.value())));
+        LoadedTable loaded;
+        loaded.table = std::make_shared<ingest::Table>(std::move(t.value()));
+        loaded.styles = ResultsModel::columnStyles(*loaded.table);
+        return loaded;
     }));
 }
 

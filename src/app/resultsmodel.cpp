@@ -7,10 +7,11 @@ namespace finpipe::app {
 
 ResultsModel::ResultsModel(QObject *parent) : QAbstractTableModel(parent) {}
 
-void ResultsModel::setTable(std::shared_ptr<const ingest::Table> table)
+void ResultsModel::setTable(std::shared_ptr<const ingest::Table> table, std::vector<analysis::NumberStyle> styles)
 {
     beginResetModel();
     m_table = std::move(table);
+    m_styles = std::move(styles);
     m_starts.clear();
     m_rows = 0;
     if (m_table) {
@@ -19,21 +20,31 @@ void ResultsModel::setTable(std::shared_ptr<const ingest::Table> table)
             m_rows += b->rowCount();
         }
     }
-    m_styles.clear();
-    if (m_table) {
-        const int cols = int(m_table->columns.size());
-        std::vector<analysis::NumberStyleScan> scans(static_cast<size_t>(cols));
-        for (const auto &b : m_table->batches)
-            for (int r = 0; r < b->rowCount(); ++r)
-                for (int c = 0; c < cols && c < b->columnCount(); ++c) {
-                    const ingest::Value &v = b->at(r, c);
-                    if (v.isNumber())
-                        scans[size_t(c)].add(v.number, v.kind == ingest::Value::Kind::Integer);
-                }
-        for (int c = 0; c < cols; ++c)
-            m_styles.push_back(scans[size_t(c)].styleFor(m_table->columns[c].name));
-    }
     endResetModel();
+}
+
+void ResultsModel::setTable(std::shared_ptr<const ingest::Table> table)
+{
+    std::vector<analysis::NumberStyle> styles = table ? columnStyles(*table) : std::vector<analysis::NumberStyle>{};
+    setTable(std::move(table), std::move(styles));
+}
+
+std::vector<analysis::NumberStyle> ResultsModel::columnStyles(const ingest::Table &table)
+{
+    const int cols = int(table.columns.size());
+    std::vector<analysis::NumberStyleScan> scans(static_cast<size_t>(cols));
+    for (const auto &b : table.batches)
+        for (int r = 0; r < b->rowCount(); ++r)
+            for (int c = 0; c < cols && c < b->columnCount(); ++c) {
+                const ingest::Value &v = b->at(r, c);
+                if (v.isNumber())
+                    scans[size_t(c)].add(v.number, v.kind == ingest::Value::Kind::Integer);
+            }
+    std::vector<analysis::NumberStyle> styles;
+    styles.reserve(size_t(cols));
+    for (int c = 0; c < cols; ++c)
+        styles.push_back(scans[size_t(c)].styleFor(table.columns[c].name));
+    return styles;
 }
 
 void ResultsModel::setLocale(const QLocale &locale)
