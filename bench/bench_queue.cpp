@@ -3,7 +3,7 @@
 // second with 1, 4 and 16 concurrent jobs, as finpipe-worker --concurrency N runs them: the first
 // claims on one connection, then each completion and the next claim in one transaction (one
 // transaction per job) on one of the worker's write connections, the completions announced by the
-// worker's Announcer on the first connection. Also N workers of one slot each (twice N sessions),
+// worker's Announcer on the first connection. Also N workers of one slot each (N sessions),
 // and pickup latency from submit to claimed for a worker waiting on NOTIFY.
 //
 // FINPIPE_BENCH_WORKERS=16 (or "4,16") measures only those counts.
@@ -125,7 +125,7 @@ QCoro::Task<Result<int>> drain(pg::Connection *claims, pg::Connection *writes, A
 }
 
 //! A worker's connections as finpipe-worker makes them: one that claims and announces, and
-//! cloud::writeConnectionsFor(slots) for its slots' writes.
+//! cloud::writeConnectionsFor(slots) for its slots' writes (none for one slot: the first carries them).
 struct BenchWorker {
     std::unique_ptr<pg::Connection> claims;
     std::vector<std::unique_ptr<pg::Connection>> writers;
@@ -179,7 +179,9 @@ QCoro::Task<Result<double>> throughput(QString url, int workers, int slots, int 
     std::vector<QCoro::Task<Result<int>>> tasks;
     for (BenchWorker &w : pool)
         for (int slot = 0; slot < slots; ++slot)
-            tasks.push_back(drain(w.claims.get(), w.writers[size_t(slot) % w.writers.size()].get(), w.announcer.get(), w.id));
+            tasks.push_back(drain(w.claims.get(),
+                                  w.writers.empty() ? w.claims.get() : w.writers[size_t(slot) % w.writers.size()].get(),
+                                  w.announcer.get(), w.id));
     int total = 0;
     for (auto &task : tasks) {
         Result<int> n = co_await task;
@@ -288,7 +290,8 @@ QCoro::Task<int> run(int jobs, int pickupCount)
                 co_return 1;
             }
             if (separate)
-                std::printf("finpipe queue: %2d workers of 1 slot:     %7.0f jobs/s (%d sessions)\n", n, *rate, 2 * n);
+                std::printf("finpipe queue: %2d workers of 1 slot:     %7.0f jobs/s (%d sessions)\n", n, *rate,
+                            n * (1 + writeConnectionsFor(1)));
             else
                 std::printf("finpipe queue: %2d concurrent in 1 worker: %7.0f jobs/s (%d sessions; %d no-op jobs, one transaction per job)\n",
                             n, *rate, 1 + writeConnectionsFor(n), jobs);

@@ -140,7 +140,8 @@ QCoro::Task<int> Worker::run()
 {
     // One connection claims for free slots, listens and carries announcements; the others carry
     // the running jobs' writes (heartbeats, completions, which claim the next job for their slot in
-    // the same transaction), so that a heartbeat never waits behind a claim.
+    // the same transaction), so that a heartbeat never waits behind a claim. A one-slot worker
+    // claims only when its slot is free, so its writes go on the one connection.
     std::vector<cloud::pg::Connection *> connections{&m_db};
     for (const auto &w : m_writers)
         connections.push_back(w.get());
@@ -365,7 +366,7 @@ QCoro::Task<Worker::Fetched> Worker::fetchUpload(QString jobId, QString sha256, 
     if (!got) {
         if (got.error().code != Error::Code::NotFound)
             co_return Fetched{Fetched::Failed, got.error().message};
-        (void)co_await cloud::markUpload(*m_writers.front(), sha256, false);
+        (void)co_await cloud::markUpload(*quietestWriter(), sha256, false);
         co_return Fetched{Fetched::Missing, {}};
     }
     QFuture<Result<QString>> hashing = QtConcurrent::run([path] { return ingest::sha256File(path); });
@@ -373,18 +374,20 @@ QCoro::Task<Worker::Fetched> Worker::fetchUpload(QString jobId, QString sha256, 
     if (!sha || *sha != sha256) {
         // One analyst cannot poison another's input: the object goes, the next submission uploads it again.
         (void)co_await m_storage.del(key);
-        (void)co_await cloud::markUpload(*m_writers.front(), sha256, false);
+        (void)co_await cloud::markUpload(*quietestWriter(), sha256, false);
         logLine("warning", "input_damaged",
                 {{QStringLiteral("job"), jobId}, {QStringLiteral("expected"), sha256}, {QStringLiteral("got"), sha ? *sha : QString()}});
         co_return Fetched{Fetched::Damaged, {}};
     }
-    if (auto marked = co_await cloud::markUpload(*m_writers.front(), sha256, true); !marked)
+    if (auto marked = co_await cloud::markUpload(*quietestWriter(), sha256, true); !marked)
         logLine("warning", "mark_upload_failed", {{QStringLiteral("job"), jobId}, {QStringLiteral("message"), marked.error().message}});
     co_return Fetched{Fetched::Ok, {}};
 }
 
-cloud::pg::Connection *Worker::quietestWriter() const
+cloud::pg::Connection *Worker::quietestWriter()
 {
+    if (m_writers.empty())
+        return &m_db; // one slot: one session
     std::vector<int> load(m_writers.size(), 0);
     for (const auto &r : m_running)
         for (size_t i = 0; i < m_writers.size(); ++i)

@@ -53,8 +53,8 @@ private:
     struct Running;
     //! Runs a claimed job in a slot whose writes go through `writer`.
     QCoro::Task<> runOne(cloud::ClaimedJob job, cloud::pg::Connection *writer);
-    //! The write connection with the fewest running jobs.
-    cloud::pg::Connection *quietestWriter() const;
+    //! The write connection with the fewest running jobs (the claim connection for one slot).
+    cloud::pg::Connection *quietestWriter();
     QCoro::Task<> heartbeats(std::shared_ptr<Running> running);
     QCoro::Task<> announceRunning(std::shared_ptr<Running> running);
     //! How fetching an input or a template from uploads/<sha256> went.
@@ -79,7 +79,8 @@ private:
     WorkerOptions m_options;
     cloud::pg::Connection m_db; //!< claims for free slots, LISTEN, registration, announcements
     //! The running jobs' writes: heartbeats, completions (and the claim of the next job for the
-    //! slot), failures; a job's writes all go through one (cloud::writeConnectionsFor).
+    //! slot), failures; a job's writes all go through one (cloud::writeConnectionsFor). Empty for
+    //! one slot: m_db carries them.
     std::vector<std::unique_ptr<cloud::pg::Connection>> m_writers;
     cloud::s3::Client m_storage;
     QString m_workerId;

@@ -112,6 +112,8 @@ private Q_SLOTS:
 
         const Run w = workerOnce();
         QVERIFY2(w.exitCode == 0, qPrintable(describe(w)));
+        // A one-slot worker claims, listens and writes on one database session.
+        QVERIFY2(w.err.contains("\"database_sessions\":1,"), w.err.constData());
         // One JSON object per log line, and the job succeeded.
         bool succeeded = false;
         for (const QByteArray &line : w.err.split('\n')) {

@@ -149,7 +149,7 @@ std::optional<ClaimedJob> claimedJob(const pg::QueryResult &r)
 
 int writeConnectionsFor(int slots)
 {
-    return std::clamp(slots, 1, 4);
+    return slots <= 1 ? 0 : std::min(slots, 4);
 }
 
 QCoro::Task<Result<std::optional<ClaimedJob>>> claimJob(pg::Connection &c, QString worker, int leaseSeconds)

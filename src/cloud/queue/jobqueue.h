@@ -60,11 +60,12 @@ QString outputKind(const QString &name);
 
 QCoro::Task<Result<QString>> registerWorker(pg::Connection &c, QString host, qint64 pid, QString version);
 QCoro::Task<Result<void>> workerHeartbeat(pg::Connection &c, QString worker);
-//! How many connections a worker with `slots` concurrent jobs spreads their writes (heartbeats,
-//! completions with the next claim, failures) over: one per slot up to four. Every session that
-//! commits at once costs the server a wake-up per WAL flush; on a 2-core server 16 sessions got
-//! two thirds of what 4 to 10 got, for finpipe and graphile-worker alike (graphile-worker's
-//! 16 concurrent jobs share a pool of 10).
+//! How many connections, besides the one that claims and listens, a worker with `slots` concurrent
+//! jobs spreads their writes (heartbeats, completions with the next claim, failures) over: one per
+//! slot up to four, and none for one slot (its writes and its claims take turns anyway, so they
+//! share the one session). Every session that commits at once costs the server a wake-up per WAL
+//! flush; on a 2-core server 16 sessions got two thirds of what 4 to 10 got, for finpipe and
+//! graphile-worker alike (graphile-worker's 16 concurrent jobs share a pool of 10).
 int writeConnectionsFor(int slots);
 //! The next job, or nothing when none is ready.
 QCoro::Task<Result<std::optional<ClaimedJob>>> claimJob(pg::Connection &c, QString worker, int leaseSeconds);
