@@ -4,6 +4,7 @@
 #include "icons.h"
 #include "jobmodel.h"
 #include "prompts.h"
+#include "screenfit.h"
 #include "ui_detectiondialog.h"
 #include "common/percent.h"
 
@@ -69,6 +70,7 @@ DetectionDialog::DetectionDialog(const QString &fileName, const detect::Detectio
       m_rules(std::move(rules)), m_prompts(prompts), m_fileName(fileName)
 {
     m_ui->setupUi(this);
+    fitToScreen(this, false); // its buttons stay on a small screen
     setObjectName(QStringLiteral("detectionDialog"));
     setWindowTitle(tr("Confirm the dataset type — %1").arg(fileName));
     setWindowIcon(themedIcon(QStringLiteral("detect")));

@@ -8,6 +8,7 @@
 #include "mappingjson.h"
 #include "outputsaver.h"
 #include "prompts.h"
+#include "screenfit.h"
 #include "secretstore.h"
 #include "settingsdialog.h"
 #include "ui_mainwindow.h"
@@ -188,11 +189,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
 
     if (!m_settings.windowGeometry().isEmpty()) {
         restoreGeometry(m_settings.windowGeometry());
-    } else if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+    } else {
         // First start: the designed size, shrunk to fit a small screen (a 1024 x 768 laptop), centred.
-        const QRect room = screen->availableGeometry();
-        resize(size().boundedTo(room.size() * 0.95));
-        move(room.center() - rect().center());
+        fitToScreen(this, true);
     }
     // The job list can be dragged smaller or collapsed (View → Show the Job List); its size is kept.
     m_ui->splitter->setCollapsible(0, true);

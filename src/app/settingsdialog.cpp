@@ -3,6 +3,7 @@
 #include "appsettings.h"
 #include "icons.h"
 #include "prompts.h"
+#include "screenfit.h"
 #include "secretstore.h"
 #include "ui_settingsdialog.h"
 
@@ -96,8 +97,9 @@ SettingsDialog::SettingsDialog(AppSettings &settings, Prompts &prompts, QWidget 
             m_ui->outputEdit->setText(QDir::toNativeSeparators(dir));
     });
     buildCloudPage();
-    // The Cloud page is two columns; this fits a 1024 x 700 screen.
+    // The Cloud page is two columns; this fits a 1024 x 700 screen, and a smaller one gets less.
     resize(900, 600);
+    fitToScreen(this, false);
 }
 
 SettingsDialog::~SettingsDialog() = default;

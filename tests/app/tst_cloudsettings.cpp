@@ -19,7 +19,9 @@
 #include <QRadioButton>
 #include <QScrollArea>
 #include <QSignalSpy>
+#include <QScreen>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTcpServer>
 
 using namespace finpipe;
@@ -262,6 +264,23 @@ private Q_SLOTS:
         const QByteArray ini = fileBytes(fx.iniPath);
         QVERIFY(ini.contains("db.example.com"));
         QVERIFY2(!ini.contains(password.toUtf8()), ini.constData());
+    }
+
+    //! Every page can shrink to what an 800 x 600 screen leaves a dialog (the pages scroll), so OK
+    //! and Cancel stay in reach on a small screen.
+    void everyPageFitsASmallScreen()
+    {
+        DialogFixture fx;
+        app::SettingsDialog dlg(fx.settings, fx.prompts, nullptr, &fx.secrets);
+        QVERIFY(dlg.screen()->availableGeometry().contains(QRect(QPoint(0, 0), dlg.size())));
+        auto *pages = dlg.findChild<QTabWidget *>();
+        QVERIFY(pages);
+        for (int page = 0; page < pages->count(); ++page) {
+            pages->setCurrentIndex(page);
+            const QSize least = dlg.minimumSizeHint();
+            QVERIFY2(least.width() <= 760 && least.height() <= 570,
+                     qPrintable(QStringLiteral("%1 needs at least %2 x %3").arg(pages->tabText(page)).arg(least.width()).arg(least.height())));
+        }
     }
 
     void aKeychainThatCannotBeReadIsSaidOnThePage()

@@ -12,6 +12,7 @@
 #include "intake.h"
 #include "jobmodel.h"
 #include "mappingjson.h"
+#include "screenfit.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
@@ -20,6 +21,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QDialogButtonBox>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -187,6 +189,50 @@ private Q_SLOTS:
         QCOMPARE(job.state, JobState::Succeeded);
         QCOMPARE(job.sheet, QStringLiteral("Notes"));
         QCOMPARE(job.datasetType, QStringLiteral("generic_table"));
+    }
+
+    //! On a small screen (a 1366 x 768 laptop at 150 %: about 910 x 510 points; an 800 x 600
+    //! display) the dialog shrinks to the screen, its tables scrolling, so Run analysis stays in
+    //! reach, whatever the file is called.
+    void theDialogFitsASmallScreen()
+    {
+        AppFixture fx;
+        const QString book = fx.dir.filePath(
+            QStringLiteral("Quarterly sales review for the finance committee, third quarter (final, approved).xlsx"));
+        QVERIFY(writeNotesAndSalesWorkbook(book));
+        app::MainWindow &w = fx.open();
+        w.reviewPaths({book});
+        app::DetectionDialog *d = waitForDialog(w);
+        QVERIFY(d);
+        for (int page = 0; page < d->findChild<QTabWidget *>()->count(); ++page) {
+            d->findChild<QTabWidget *>()->setCurrentIndex(page);
+            const QSize least = d->minimumSizeHint();
+            QVERIFY2(least.width() <= 760 && least.height() <= 500,
+                     qPrintable(QStringLiteral("page %1 needs at least %2 x %3").arg(page).arg(least.width()).arg(least.height())));
+        }
+        // At the size an 800 x 600 screen leaves it, Run analysis and Cancel are in the dialog.
+        const QSize designed = d->size();
+        d->resize(760, 500);
+        QTest::qWait(50);
+        for (QAbstractButton *b : d->findChild<QDialogButtonBox *>()->buttons())
+            QVERIFY2(d->rect().contains(QRect(b->mapTo(d, QPoint(0, 0)), b->size())), qPrintable(b->text()));
+        d->resize(designed);
+        // On this screen (the offscreen platform's is 800 x 800) the dialog is no bigger than the
+        // screen's room; Qt places it over its parent.
+        const QRect room = d->screen()->availableGeometry();
+        QVERIFY2(d->frameGeometry().width() <= room.width() && d->frameGeometry().height() <= room.height(),
+                 qPrintable(QStringLiteral("%1 x %2 on %3 x %4").arg(d->frameGeometry().width()).arg(d->frameGeometry().height())
+                                .arg(room.width()).arg(room.height())));
+        d->reject();
+
+        // fitToScreen: a window bigger than the screen is shrunk to 95 % of its room and centred.
+        QWidget big;
+        big.resize(room.size() * 2);
+        app::fitToScreen(&big, true);
+        QVERIFY(big.width() <= room.width() * 0.95 + 1 && big.height() <= room.height() * 0.95 + 1);
+        QVERIFY(big.width() >= room.width() * 0.95 - 1);
+        QVERIFY(room.contains(big.geometry()));
+        QVERIFY(qAbs(big.geometry().center().x() - room.center().x()) <= 1);
     }
 
     void aWorkbookRunsFromTheSheetDetectionPicks()
