@@ -23,12 +23,6 @@ void ResultsModel::setTable(std::shared_ptr<const ingest::Table> table, std::vec
     endResetModel();
 }
 
-void ResultsModel::setTable(std::shared_ptr<const ingest::Table> table)
-{
-    std::vector<analysis::NumberStyle> styles = table ? columnStyles(*table) : std::vector<analysis::NumberStyle>{};
-    setTable(std::move(table), std::move(styles));
-}
-
 std::vector<analysis::NumberStyle> ResultsModel::columnStyles(const ingest::Table &table)
 {
     const int cols = int(table.columns.size());

@@ -23,8 +23,6 @@ public:
     //! Shows `table`, each column in the style `styles` gives it (from columnStyles(), worked out
     //! off the GUI thread by whoever read the table: it visits every cell).
     void setTable(std::shared_ptr<const ingest::Table> table, std::vector<analysis::NumberStyle> styles);
-    //! As above, with the styles worked out here, on the calling thread: for small tables.
-    void setTable(std::shared_ptr<const ingest::Table> table);
     void clear() { setTable(nullptr, {}); }
     //! How each column's numbers are best shown (counts, money, shares…), from all its values.
     static std::vector<analysis::NumberStyle> columnStyles(const ingest::Table &table);

@@ -212,7 +212,8 @@ private Q_SLOTS:
         QVERIFY(table.ok());
         app::ResultsModel model;
         model.setLocale(QLocale(QLocale::German, QLocale::Germany));
-        model.setTable(std::make_shared<ingest::Table>(std::move(*table)));
+        auto shown = std::make_shared<ingest::Table>(std::move(*table));
+        model.setTable(shown, app::ResultsModel::columnStyles(*shown));
         auto text = [&](int r, int c) { return model.data(model.index(r, c), Qt::DisplayRole).toString(); };
         QCOMPARE(text(0, 0), QStringLiteral("web"));
         QCOMPARE(text(0, 1), QStringLiteral("1.200"));
