@@ -51,10 +51,15 @@ QCoro::Task<Result<void>> prepare(QString adminUrl)
     admin.setAutoReconnect(false);
     if (auto c = co_await admin.connect(adminUrl); !c)
         co_return c.error();
-    const QString drop = QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(QLatin1String(kDb));
+    // FORCE ends a session left behind by an interrupted run, but is refused (42501) while an
+    // autovacuum worker tidies the previous run's database; a plain DROP stops autovacuum itself.
+    const QString force = QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(QLatin1String(kDb));
+    const QString drop = QStringLiteral("DROP DATABASE IF EXISTS %1").arg(QLatin1String(kDb));
     const QString create = QStringLiteral("CREATE DATABASE %1").arg(QLatin1String(kDb));
-    if (auto r = co_await admin.execute(drop); !r)
-        co_return r.error();
+    if (auto r = co_await admin.execute(force); !r) {
+        if (auto plain = co_await admin.execute(drop); !plain)
+            co_return plain.error();
+    }
     if (auto r = co_await admin.execute(create); !r)
         co_return r.error();
     pg::Connection db;

@@ -24,7 +24,13 @@ const logger = new Logger(() => () => {});
 async function prepare() {
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  // FORCE ends a session left behind by an interrupted run, but is refused (42501) while an
+  // autovacuum worker tidies the previous run's database; a plain DROP stops autovacuum itself.
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  } catch {
+    await client.query(`DROP DATABASE IF EXISTS ${dbName}`);
+  }
   await client.query(`CREATE DATABASE ${dbName}`);
   await client.end();
   const utils = await makeWorkerUtils({ connectionString, logger });
