@@ -6,6 +6,7 @@
 #include "common/percent.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 namespace finpipe::app {
 
@@ -47,6 +48,16 @@ QString JobModel::durationText(qint64 ms)
     if (s < 3600)
         return tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
     return tr("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString JobModel::startedText(const QDateTime &when)
+{
+    const QLocale locale;
+    // The locale's short time format without its seconds (the C locale's is "HH:mm:ss").
+    QString time = locale.timeFormat(QLocale::ShortFormat);
+    time.remove(QRegularExpression(QStringLiteral("[:.]ss?")));
+    const QDateTime local = when.toLocalTime();
+    return locale.toString(local.date(), QLocale::ShortFormat) + u' ' + locale.toString(local.time(), time);
 }
 
 QString JobModel::typeTitle(const QString &datasetType)
@@ -134,8 +145,7 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         case StartedColumn:
             if (sort)
                 return j.started.isValid() ? j.started : j.created;
-            return j.started.isValid() ? QLocale().toString(j.started.toLocalTime(), QLocale::ShortFormat)
-                                       : QString();
+            return j.started.isValid() ? startedText(j.started) : QString();
         case DurationColumn: {
             const qint64 d = durationOf(j);
             return sort ? QVariant(d) : QVariant(durationText(d));

@@ -51,9 +51,12 @@ public:
     static QString levelText(const std::optional<detect::Level> &level);
     //! "1.2 s", "3 min 04 s", "1 h 02 min".
     static QString durationText(qint64 msecs);
-    //! "Station readings" for "station_readings".
+    //! When a job started, in the analyst's short date and time format to the minute ("12/5/26
+    //! 11:29 PM"; seconds are noise in a list, and the Details tab has them).
+    static QString startedText(const QDateTime &when);
     //! True when the analyst changed detection's type or mapping for this job.
     static bool chosenByAnalyst(const jobs::JobRecord &job);
+    //! "Station readings" for "station_readings".
     static QString typeTitle(const QString &datasetType);
 
 private:

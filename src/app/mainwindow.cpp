@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "columnfit.h"
 #include "detailtabs.h"
 #include "icons.h"
 #include "intake.h"
@@ -23,6 +24,7 @@
 #include <QPointer>
 #include <QCloseEvent>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
@@ -293,15 +295,22 @@ void MainWindow::setUpJobList()
     v->verticalHeader()->hide();
     v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 12);
-    v->horizontalHeader()->setSectionResizeMode(JobModel::FileColumn, QHeaderView::Stretch);
     v->horizontalHeader()->setHighlightSections(false);
-    v->setColumnWidth(JobModel::TypeColumn, 170);
-    v->setColumnWidth(JobModel::ConfidenceColumn, 120);
+    // The file name stretches; on a narrow window the other columns give up width first (down to
+    // what still reads: the confidence badge whole, "Succeeded", the date and time in the
+    // analyst's short format), not the file name.
+    const QFontMetrics fm = v->fontMetrics();
+    const auto text = [&fm](const QString &s, int pad) { return fm.horizontalAdvance(s) + pad; };
+    const QString longestDate = JobModel::startedText(QDateTime(QDate(2026, 12, 30), QTime(23, 59, 59)));
+    QList<ColumnFit::Column> columns(JobModel::ColumnCount);
+    columns[JobModel::TypeColumn] = {170, 96};
+    columns[JobModel::ConfidenceColumn] = {120, text(QStringLiteral("99% · high"), 28)};
     // Room for "This computer" and a worker's short host name; the tooltip has the whole of it.
-    v->setColumnWidth(JobModel::WhereColumn, v->fontMetrics().horizontalAdvance(QStringLiteral("Cloud · worker-01")) + 36);
-    v->setColumnWidth(JobModel::StateColumn, 150);
-    v->setColumnWidth(JobModel::StartedColumn, 150);
-    v->setColumnWidth(JobModel::DurationColumn, 90);
+    columns[JobModel::WhereColumn] = {text(QStringLiteral("Cloud · worker-01"), 36), text(QStringLiteral("This co…"), 36)};
+    columns[JobModel::StateColumn] = {150, text(QStringLiteral("Succeeded"), 24)};
+    columns[JobModel::StartedColumn] = {std::max(150, text(longestDate, 16)), text(longestDate, 16)};
+    columns[JobModel::DurationColumn] = {90, text(QStringLiteral("10 min 00 s"), 16)};
+    new ColumnFit(v, JobModel::FileColumn, columns);
     v->sortByColumn(JobModel::StartedColumn, Qt::DescendingOrder);
     v->setFocusPolicy(Qt::StrongFocus);
 

@@ -14,6 +14,8 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QHeaderView>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTcpServer>
@@ -796,6 +798,56 @@ private Q_SLOTS:
         QCOMPARE(stateOf(w, QStringLiteral("ct_analysis_template.xlsx")), int(JobState::Succeeded));
         // Recent files remember what was opened, newest first.
         QCOMPARE(w.settings().recentFiles().first(), seedPath(QStringLiteral("ct_analysis_template.xlsx")));
+    }
+
+    void jobListColumnsFitANarrowWindow()
+    {
+        AppFixture fx;
+        app::MainWindow &w = fx.open();
+        QSignalSpy finished(&w, &app::MainWindow::jobFinished);
+        dropFiles(&w, {seedPath(QStringLiteral("synthetic_raw_data.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kJobTimeout);
+        QTableView *v = w.jobsView();
+        QHeaderView *h = v->horizontalHeader();
+        const auto columnsTake = [&] {
+            int sum = 0;
+            for (int c = 0; c < app::JobModel::ColumnCount; ++c)
+                sum += v->columnWidth(c);
+            return sum;
+        };
+
+        // Started reads to the minute, in the analyst's format (seconds would take room for nothing).
+        const QString started = app::JobModel::startedText(QDateTime(QDate(2026, 12, 30), QTime(23, 59, 58)));
+        QVERIFY2(started.contains(QStringLiteral("23:59")) || started.contains(QStringLiteral("11:59")), qPrintable(started));
+        QVERIFY2(!started.contains(QStringLiteral("59:58")), qPrintable(started));
+
+        // Wide: the designed widths, the file name stretching over the rest.
+        w.resize(1600, 1000);
+        QTRY_COMPARE(v->columnWidth(app::JobModel::TypeColumn), 170);
+        QCOMPARE(v->columnWidth(app::JobModel::StateColumn), 150);
+
+        // An 800 x 600 screen: every column on screen (no sideways scrolling), the file name whole
+        // and at least a quarter of the row, the confidence badge and the state whole.
+        w.resize(800, 600);
+        QTRY_VERIFY(v->viewport()->width() < 800);
+        QTRY_COMPARE(v->horizontalScrollBar()->maximum(), 0);
+        QVERIFY2(columnsTake() <= v->viewport()->width(), qPrintable(QString::number(columnsTake())));
+        const int file = v->columnWidth(app::JobModel::FileColumn);
+        QVERIFY2(file >= v->viewport()->width() / 4 - 1, qPrintable(QString::number(file)));
+        QVERIFY(file >= v->fontMetrics().horizontalAdvance(QStringLiteral("synthetic_raw_data.csv")));
+        QVERIFY(v->columnWidth(app::JobModel::ConfidenceColumn)
+                >= v->fontMetrics().horizontalAdvance(QStringLiteral("99% · high")) + 28);
+        QVERIFY(v->columnWidth(app::JobModel::StateColumn) >= v->fontMetrics().horizontalAdvance(QStringLiteral("Succeeded")));
+        QVERIFY(v->columnWidth(app::JobModel::TypeColumn) < 170);
+        saveShot(&w, "joblist-800");
+
+        // A width the analyst drags a column to is kept when the window grows again.
+        w.resize(1600, 1000);
+        QTRY_COMPARE(v->columnWidth(app::JobModel::TypeColumn), 170);
+        h->resizeSection(app::JobModel::TypeColumn, 230);
+        w.resize(1500, 1000);
+        QTRY_VERIFY(v->viewport()->width() < 1500);
+        QCOMPARE(v->columnWidth(app::JobModel::TypeColumn), 230);
     }
 };
 
