@@ -10,8 +10,9 @@ namespace finpipe::app {
 //! Keeps a table's columns within its width. One column stretches (the job list's file name); the
 //! others have the widths they were designed with while there is room, and on a narrow window
 //! (an 800 x 600 screen, a window dragged small) shrink together, each no further than its least
-//! useful width, so that the stretching column keeps a quarter of the row and no horizontal scroll
-//! bar hides the columns on the right. A column the user resizes keeps that width as its own.
+//! useful width, so that no horizontal scroll bar hides the columns on the right and the stretching
+//! column keeps what is left: a quarter of the row or more where the others' least widths allow.
+//! A width the user drags a column to becomes its designed width.
 class ColumnFit : public QObject
 {
     Q_OBJECT

@@ -83,6 +83,11 @@ using TableResult = Result<LoadedTable>;
 
 const QString kThemeScriptName = QStringLiteral("finpipe-dashboard-theme");
 
+// The Data tab sizes a column to its header and this many of its rows, and sizes at most this
+// many columns: bounded work on the GUI thread, whatever the table.
+constexpr int kFitRows = 200;
+constexpr int kFitColumns = 200;
+
 //! Script that gives the page <html data-theme="light|dark"> (dashboard.css and dashboard.js follow
 //! it), or removes it for System. It leaves an unchanged attribute alone: every change redraws
 //! the page's charts. Run as the document is created, it finds no <html> yet and waits for it
@@ -285,6 +290,8 @@ QWidget *DetailTabs::makeDataTab()
     m_dataView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_dataView->verticalHeader()->setDefaultSectionSize(m_dataView->fontMetrics().height() + 6);
     m_dataView->horizontalHeader()->setDefaultSectionSize(96);
+    // Columns are sized to their header and their first rows (fitDataColumns), not to every row.
+    m_dataView->horizontalHeader()->setResizeContentsPrecision(kFitRows);
     m_dataChart = new QChartView;
     m_dataChart->setObjectName(QStringLiteral("dataChart"));
     m_dataChart->setAccessibleName(tr("Chart of the selected column over time"));
@@ -549,6 +556,7 @@ void DetailTabs::loadDataTable(int comboIndex)
             return;
         }
         m_results->setTable(r->table, r->styles);
+        fitDataColumns();
         m_dataStatus->setText(tr("%n row(s)", nullptr, int(r->table->rowCount())));
         // Chart the first numeric column after the dates, until the analyst picks another.
         m_chartColumn = -1;
@@ -572,6 +580,18 @@ void DetailTabs::loadDataTable(int comboIndex)
         loaded.styles = ResultsModel::columnStyles(*loaded.table);
         return loaded;
     }));
+}
+
+void DetailTabs::fitDataColumns()
+{
+    QHeaderView *h = m_dataView->horizontalHeader();
+    const int widest = std::max(160, m_dataView->viewport()->width() / 3);
+    const int columns = std::min(m_results->columnCount(), kFitColumns);
+    for (int c = 0; c < columns; ++c) {
+        m_dataView->resizeColumnToContents(c);
+        if (h->sectionSize(c) > widest)
+            h->resizeSection(c, widest);
+    }
 }
 
 void DetailTabs::updateDataChart()
@@ -600,8 +620,11 @@ void DetailTabs::updateDataChart()
         m_dataChart->setChart(chart);
         return;
     }
+    // The columns as the table's header shows them ("Average order value", not average_order_value).
+    const QString yName = m_results->headerData(m_chartColumn, Qt::Horizontal, Qt::DisplayRole).toString();
+    const QString xName = dateCol >= 0 ? m_results->headerData(dateCol, Qt::Horizontal, Qt::DisplayRole).toString() : QString();
     auto *series = new QLineSeries;
-    series->setName(t->columns[m_chartColumn].name);
+    series->setName(yName);
     const qint64 rows = t->rowCount();
     // Thousands of points per pixel column add nothing but time; keep at most ~5000.
     const qint64 step = qMax<qint64>(1, rows / 5000);
@@ -619,16 +642,23 @@ void DetailTabs::updateDataChart()
             points.append(QPointF(double(r + 1), y.number));
         }
     }
+    if (points.size() < 2) {
+        // One point draws no line and no axes worth reading (a summary table of one row).
+        chart->setTitle(points.isEmpty() ? tr("%1 has no figures to chart").arg(series->name())
+                                         : tr("%1 has one figure here; a chart needs two or more").arg(series->name()));
+        delete series;
+        m_dataChart->setChart(chart);
+        return;
+    }
     series->replace(points);
     chart->addSeries(series);
-    chart->setTitle(dateCol >= 0 ? tr("%1 over %2").arg(t->columns[m_chartColumn].name, t->columns[dateCol].name)
-                                 : tr("%1 by row").arg(t->columns[m_chartColumn].name));
+    chart->setTitle(dateCol >= 0 ? tr("%1 over %2").arg(yName, xName) : tr("%1 by row").arg(yName));
     if (dateCol >= 0) {
         auto *x = new QDateTimeAxis;
         x->setFormat(QStringLiteral("yyyy-MM-dd"));
         x->setTickCount(6);
         // Dates are naive (zone-less) times; show them as written.
-        x->setTitleText(t->columns[dateCol].name);
+        x->setTitleText(xName);
         chart->addAxis(x, Qt::AlignBottom);
         series->attachAxis(x);
         if (!points.isEmpty()) {

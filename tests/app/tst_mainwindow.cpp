@@ -841,6 +841,30 @@ private Q_SLOTS:
         QVERIFY(v->columnWidth(app::JobModel::TypeColumn) < 170);
         saveShot(&w, "joblist-800");
 
+        // The Data tab on that screen: every figure and header of a result table reads whole.
+        dropFiles(&w, {seedPath(QStringLiteral("fintech_sales.csv"))});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kJobTimeout);
+        w.selectJob(idOf(w, QStringLiteral("fintech_sales.csv")));
+        w.details()->setCurrentIndex(app::DetailTabs::DataTab);
+        QComboBox *tables = w.details()->tableCombo();
+        QTRY_VERIFY(tables->findText(QStringLiteral("average_order_value.csv")) >= 0);
+        tables->setCurrentIndex(tables->findText(QStringLiteral("average_order_value.csv")));
+        QTableView *data = w.details()->dataView();
+        QAbstractItemModel *m = data->model();
+        QTRY_VERIFY_WITH_TIMEOUT(m->rowCount() > 0 && m->headerData(0, Qt::Horizontal).toString() == u"Currency", 10000);
+        for (int c = 0; c < m->columnCount(); ++c) {
+            const QString header = m->headerData(c, Qt::Horizontal).toString();
+            const QString cell = m->index(0, c).data().toString();
+            const int need = std::max(data->fontMetrics().horizontalAdvance(header),
+                                      data->fontMetrics().horizontalAdvance(cell));
+            QVERIFY2(data->columnWidth(c) >= need, qPrintable(header + QStringLiteral(": ") + cell));
+        }
+        // One row draws no line: the chart says so instead of showing empty axes.
+        QTRY_VERIFY(data->model()->rowCount() == 1
+                    && w.details()->dataChart()->chart()->title().contains(QStringLiteral("a chart needs two or more")));
+        QVERIFY(w.details()->dataChart()->chart()->series().isEmpty());
+        saveShot(&w, "data-800");
+
         // A width the analyst drags a column to is kept when the window grows again.
         w.resize(1600, 1000);
         QTRY_COMPARE(v->columnWidth(app::JobModel::TypeColumn), 170);
