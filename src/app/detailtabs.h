@@ -114,8 +114,8 @@ private:
     void loadDashboard();
     void loadDataTable(int comboIndex);
     void updateDataChart();
-    //! Each result column as wide as its header and its first rows need, so that figures read
-    //! whole; a long text column stops at a third of the view (its cells elide).
+    //! Each result column as wide as its header and its first rows need (a bounded number of
+    //! cells), so that figures read whole; a long text column stops at a third of the view.
     void fitDataColumns();
     void loadQuality();
     void showQualityReport(const QualityReport &report);
