@@ -417,6 +417,8 @@ QWidget *DetailTabs::makeDetailsTab()
     m_details->setObjectName(QStringLiteral("detailsText"));
     m_details->setAccessibleName(tr("Manifest, detection evidence and lineage"));
     m_details->setOpenLinks(false);
+    // A path or a SHA-256 has no spaces: it wraps anywhere rather than push the page sideways.
+    m_details->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     split->addWidget(m_runsTable);
     split->addWidget(m_details);
     split->setStretchFactor(0, 1);
@@ -968,7 +970,7 @@ void DetailTabs::fillDetails()
         const QJsonArray warnings = m_manifest.value(QStringLiteral("warnings")).toArray();
         for (const QJsonValue &w : warnings)
             h += QStringLiteral("<p>⚠ %1</p>").arg(esc(w.toString()));
-        h += QStringLiteral("<h4>manifest.json</h4><pre>%1</pre>")
+        h += QStringLiteral("<h4>manifest.json</h4><pre style=\"white-space: pre-wrap\">%1</pre>")
                  .arg(esc(QString::fromUtf8(QJsonDocument(m_manifest).toJson(QJsonDocument::Indented))));
     }
     m_details->setHtml(h);

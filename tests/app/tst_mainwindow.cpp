@@ -27,6 +27,7 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QAction>
 #include <QTimer>
 #include <QWebEnginePage>
@@ -864,6 +865,14 @@ private Q_SLOTS:
                     && w.details()->dataChart()->chart()->title().contains(QStringLiteral("a chart needs two or more")));
         QVERIFY(w.details()->dataChart()->chart()->series().isEmpty());
         saveShot(&w, "data-800");
+
+        // Details: the input's path and SHA-256 wrap inside the view instead of scrolling sideways.
+        w.details()->setCurrentIndex(app::DetailTabs::DetailsTab);
+        auto *details = w.details()->findChild<QTextBrowser *>(QStringLiteral("detailsText"));
+        QVERIFY(details);
+        QTRY_VERIFY(details->toPlainText().contains(QStringLiteral("SHA-256")));
+        QTRY_COMPARE(details->horizontalScrollBar()->maximum(), 0);
+        saveShot(&w, "details-800");
 
         // A width the analyst drags a column to is kept when the window grows again.
         w.resize(1600, 1000);
