@@ -55,8 +55,13 @@ graphile_round() {
     tail -n 1 "$out/graphile-$1.txt" >>"$out/graphile.jsonl"
 }
 
+# The load average, where the system says it (/proc on Linux, uptime elsewhere).
+load() {
+    if [ -r /proc/loadavg ]; then cut -d' ' -f1-3 /proc/loadavg; else uptime | sed 's/.*load average[s]*: *//'; fi
+}
+
 for ((i = 1; i <= ROUNDS; i++)); do
-    echo "queue-vs-graphile: round $i of $ROUNDS ($(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    echo "queue-vs-graphile: round $i of $ROUNDS ($(date -u +%H:%M:%S) UTC, load average $(load))" >&2
     if ((i % 2)); then
         finpipe_round "$i"
         graphile_round "$i"
