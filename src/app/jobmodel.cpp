@@ -161,6 +161,13 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         }
         if (col == FileColumn)
             return j.inputPath;
+        // On a narrow window these cells are cut short; the tooltip has them whole.
+        if (col == TypeColumn && !j.datasetType.isEmpty())
+            return typeTitle(j.datasetType);
+        if (col == WhereColumn && j.place != u"cloud")
+            return tr("Runs on this computer");
+        if (col == StartedColumn && j.started.isValid())
+            return QLocale().toString(j.started.toLocalTime(), QLocale::LongFormat);
         if (col == ConfidenceColumn && j.level)
             return tr("Detection confidence %1% (%2)").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     }

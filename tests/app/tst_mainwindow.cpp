@@ -840,6 +840,13 @@ private Q_SLOTS:
                 >= v->fontMetrics().horizontalAdvance(QStringLiteral("99% · high")) + 28);
         QVERIFY(v->columnWidth(app::JobModel::StateColumn) >= v->fontMetrics().horizontalAdvance(QStringLiteral("Succeeded")));
         QVERIFY(v->columnWidth(app::JobModel::TypeColumn) < 170);
+        // Cells a narrow window cuts short have the whole text in their tooltips.
+        const QModelIndex row = v->model()->index(0, 0);
+        QCOMPARE(row.siblingAtColumn(app::JobModel::TypeColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Station readings"));
+        QCOMPARE(row.siblingAtColumn(app::JobModel::WhereColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Runs on this computer"));
+        QVERIFY(!row.siblingAtColumn(app::JobModel::StartedColumn).data(Qt::ToolTipRole).toString().isEmpty());
         saveShot(&w, "joblist-800");
 
         // The Data tab on that screen: every figure and header of a result table reads whole.
