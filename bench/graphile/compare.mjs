@@ -29,7 +29,7 @@ const median = (xs) => {
 };
 const fmt = (x, digits) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const spread = (xs, digits) =>
-  `${fmt(median(xs), digits).padStart(digits ? 6 : 6)} (${fmt(Math.min(...xs), digits)}-${fmt(Math.max(...xs), digits)})`;
+  `${fmt(median(xs), digits).padStart(6)} (${fmt(Math.min(...xs), digits)}-${fmt(Math.max(...xs), digits)})`;
 const values = (rs, key) => rs.slice(0, n).map((r) => r[key]).filter((x) => typeof x === "number");
 
 console.log(`${n} alternating round${n === 1 ? "" : "s"}, same PostgreSQL server; median (min-max)`);

@@ -626,8 +626,6 @@ void DetailTabs::updateDataChart()
     // The columns as the table's header shows them ("Average order value", not average_order_value).
     const QString yName = m_results->headerData(m_chartColumn, Qt::Horizontal, Qt::DisplayRole).toString();
     const QString xName = dateCol >= 0 ? m_results->headerData(dateCol, Qt::Horizontal, Qt::DisplayRole).toString() : QString();
-    auto *series = new QLineSeries;
-    series->setName(yName);
     const qint64 rows = t->rowCount();
     // Thousands of points per pixel column add nothing but time; keep at most ~5000.
     const qint64 step = qMax<qint64>(1, rows / 5000);
@@ -647,12 +645,13 @@ void DetailTabs::updateDataChart()
     }
     if (points.size() < 2) {
         // One point draws no line and no axes worth reading (a summary table of one row).
-        chart->setTitle(points.isEmpty() ? tr("%1 has no figures to chart").arg(series->name())
-                                         : tr("%1 has one figure here; a chart needs two or more").arg(series->name()));
-        delete series;
+        chart->setTitle(points.isEmpty() ? tr("%1 has no figures to chart").arg(yName)
+                                         : tr("%1 has one figure here; a chart needs two or more").arg(yName));
         m_dataChart->setChart(chart);
         return;
     }
+    auto *series = new QLineSeries;
+    series->setName(yName);
     series->replace(points);
     chart->addSeries(series);
     chart->setTitle(dateCol >= 0 ? tr("%1 over %2").arg(yName, xName) : tr("%1 by row").arg(yName));
@@ -664,10 +663,8 @@ void DetailTabs::updateDataChart()
         x->setTitleText(xName);
         chart->addAxis(x, Qt::AlignBottom);
         series->attachAxis(x);
-        if (!points.isEmpty()) {
-            x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(points.first().x()), Qt::UTC).toLocalTime(),
-                        QDateTime::fromMSecsSinceEpoch(qint64(points.last().x()), Qt::UTC).toLocalTime());
-        }
+        x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(points.first().x()), Qt::UTC).toLocalTime(),
+                    QDateTime::fromMSecsSinceEpoch(qint64(points.last().x()), Qt::UTC).toLocalTime());
     } else {
         auto *x = new QValueAxis;
         x->setLabelFormat(QStringLiteral("%d"));

@@ -54,8 +54,9 @@ QString JobModel::startedText(const QDateTime &when)
 {
     const QLocale locale;
     // The locale's short time format without its seconds (the C locale's is "HH:mm:ss").
+    static const QRegularExpression seconds(QStringLiteral("[:.]ss?"));
     QString time = locale.timeFormat(QLocale::ShortFormat);
-    time.remove(QRegularExpression(QStringLiteral("[:.]ss?")));
+    time.remove(seconds);
     const QDateTime local = when.toLocalTime();
     return locale.toString(local.date(), QLocale::ShortFormat) + u' ' + locale.toString(local.time(), time);
 }
@@ -164,8 +165,14 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
         // On a narrow window these cells are cut short; the tooltip has them whole.
         if (col == TypeColumn && !j.datasetType.isEmpty())
             return typeTitle(j.datasetType);
-        if (col == WhereColumn && j.place != u"cloud")
-            return tr("Runs on this computer");
+        if (col == WhereColumn) {
+            if (j.place != u"cloud")
+                return tr("Runs on this computer");
+            if (j.remoteId.isEmpty())
+                return tr("Not in the team cloud yet: finpipe sends it when the cloud answers.");
+            return j.remoteHost.isEmpty() ? tr("Cloud job %1").arg(j.remoteId)
+                                          : tr("Cloud job %1, run by the worker on %2").arg(j.remoteId, j.remoteHost);
+        }
         if (col == StartedColumn && j.started.isValid())
             return QLocale().toString(j.started.toLocalTime(), QLocale::LongFormat);
         if (col == ConfidenceColumn && j.level)
@@ -173,12 +180,6 @@ QVariant JobModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::DecorationRole && col == WhereColumn)
         return themedIcon(j.place == u"cloud" ? QStringLiteral("cloud") : QStringLiteral("local"));
-    if (role == Qt::ToolTipRole && col == WhereColumn && j.place == u"cloud") {
-        if (j.remoteId.isEmpty())
-            return tr("Not in the team cloud yet: finpipe sends it when the cloud answers.");
-        return j.remoteHost.isEmpty() ? tr("Cloud job %1").arg(j.remoteId)
-                                      : tr("Cloud job %1, run by the worker on %2").arg(j.remoteId, j.remoteHost);
-    }
     if (role == Qt::AccessibleTextRole && col == ConfidenceColumn)
         return tr("Confidence %1%, %2").arg(wholePercent(j.confidence)).arg(levelText(j.level));
     return {};
